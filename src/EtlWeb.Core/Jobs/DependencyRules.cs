@@ -1,0 +1,40 @@
+namespace EtlWeb.Core.Jobs;
+
+public static class DependencyRules
+{
+    /// <summary>
+    /// Checks a job's upstream names against the known jobs and the graph of every other edge; on success
+    /// the graph holds the job's new edges.
+    /// </summary>
+    public static void Check(string jobName, IReadOnlyList<string> upstreams, IReadOnlySet<string> known, DependencyGraph graph, ValidationErrors errors)
+    {
+        var valid = new List<string>();
+        foreach (var upstream in upstreams)
+        {
+            if (string.Equals(upstream, jobName, StringComparison.Ordinal))
+            {
+                errors.Add(JobFields.Dependencies, $"'{jobName}' cannot depend on itself.");
+            }
+            else if (!known.Contains(upstream))
+            {
+                errors.Add(JobFields.Dependencies, $"There is no job named '{upstream}' to depend on.");
+            }
+            else
+            {
+                valid.Add(upstream);
+            }
+        }
+
+        if (jobName.Length == 0)
+        {
+            return;
+        }
+
+        graph.SetUpstreams(jobName, valid);
+        var cycle = graph.FindCycle();
+        if (cycle is not null)
+        {
+            errors.Add(JobFields.Dependencies, DependencyGraph.DescribeCycle(cycle));
+        }
+    }
+}

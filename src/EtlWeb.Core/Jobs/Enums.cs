@@ -1,0 +1,30 @@
+namespace EtlWeb.Core.Jobs;
+
+public enum JobKind
+{
+    Python,
+    Shell,
+    Sql,
+}
+
+public enum ScheduleKind
+{
+    Manual,
+    Cron,
+    Interval,
+}
+
+/// <summary>What happens when a job is triggered while a run of it is already running.</summary>
+public enum OverlapPolicy
+{
+    Skip,
+    Queue,
+    Allow,
+}
+
+/// <summary>What happens on start for fire times missed while EtlWeb was down.</summary>
+public enum MisfirePolicy
+{
+    RunOnce,
+    Skip,
+}

@@ -1,0 +1,73 @@
+namespace EtlWeb.Core.Jobs;
+
+/// <summary>
+/// A job definition: what to run, when, how, and who hears about it.
+/// Persisted as is by the web host; dependencies are kept as separate edges.
+/// </summary>
+public sealed class Job
+{
+    public int Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    public JobKind Kind { get; set; } = JobKind.Shell;
+
+    /// <summary>The command line; empty when the job runs an inline script.</summary>
+    public string Command { get; set; } = "";
+
+    /// <summary>An inline script edited in the browser; empty when the job runs a command.</summary>
+    public string Script { get; set; } = "";
+
+    /// <summary>Python interpreter or SQL client; empty means the kind's default.</summary>
+    public string Interpreter { get; set; } = "";
+
+    public string WorkingDirectory { get; set; } = "";
+
+    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Names of <see cref="Environment"/> variables whose values are secret.</summary>
+    public List<string> SecretEnvironment { get; set; } = [];
+
+    public int TimeoutSeconds { get; set; }
+
+    public int MaxRetries { get; set; }
+
+    public int RetryDelaySeconds { get; set; }
+
+    /// <summary>Multiplier applied to the retry delay for each further retry (1 = constant delay).</summary>
+    public double RetryBackoff { get; set; } = 1.0;
+
+    public ScheduleKind ScheduleKind { get; set; } = ScheduleKind.Manual;
+
+    public string CronExpression { get; set; } = "";
+
+    /// <summary>IANA time zone id for cron schedules; empty means the server's zone.</summary>
+    public string TimeZone { get; set; } = "";
+
+    public int IntervalMinutes { get; set; }
+
+    public string NotifyEmail { get; set; } = "";
+
+    public bool NotifyOnSuccess { get; set; }
+
+    public bool NotifyOnFailure { get; set; } = true;
+
+    public bool NotifySlack { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    public OverlapPolicy OverlapPolicy { get; set; } = OverlapPolicy.Skip;
+
+    public MisfirePolicy MisfirePolicy { get; set; } = MisfirePolicy.RunOnce;
+
+    /// <summary>Designer position; null until the node is placed.</summary>
+    public double? DesignerX { get; set; }
+
+    public double? DesignerY { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

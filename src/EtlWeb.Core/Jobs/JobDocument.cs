@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EtlWeb.Core.Jobs;
+
+/// <summary>
+/// The one JSON shape of a job: API requests and responses, export and import. Input fields are
+/// nullable so a missing field takes its default; read-only fields are filled on output only.
+/// </summary>
+public sealed record JobDocument
+{
+    [JsonPropertyName(JobFields.Id)]
+    public int? Id { get; init; }
+
+    [JsonPropertyName(JobFields.Name)]
+    public string? Name { get; init; }
+
+    [JsonPropertyName(JobFields.Description)]
+    public string? Description { get; init; }
+
+    [JsonPropertyName(JobFields.JobType)]
+    public string? JobType { get; init; }
+
+    [JsonPropertyName(JobFields.Command)]
+    public string? Command { get; init; }
+
+    [JsonPropertyName(JobFields.Script)]
+    public string? Script { get; init; }
+
+    [JsonPropertyName(JobFields.Interpreter)]
+    public string? Interpreter { get; init; }
+
+    [JsonPropertyName(JobFields.WorkingDirectory)]
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>A JSON object of string values; kept raw so a wrong shape is reported by field.</summary>
+    [JsonPropertyName(JobFields.Environment)]
+    public JsonElement? Environment { get; init; }
+
+    [JsonPropertyName(JobFields.SecretEnvironment)]
+    public IReadOnlyList<string>? SecretEnvironment { get; init; }
+
+    [JsonPropertyName(JobFields.TimeoutSeconds)]
+    public int? TimeoutSeconds { get; init; }
+
+    [JsonPropertyName(JobFields.MaxRetries)]
+    public int? MaxRetries { get; init; }
+
+    [JsonPropertyName(JobFields.RetryDelaySeconds)]
+    public int? RetryDelaySeconds { get; init; }
+
+    [JsonPropertyName(JobFields.RetryBackoff)]
+    public double? RetryBackoff { get; init; }
+
+    [JsonPropertyName(JobFields.ScheduleType)]
+    public string? ScheduleType { get; init; }
+
+    [JsonPropertyName(JobFields.CronExpression)]
+    public string? CronExpression { get; init; }
+
+    [JsonPropertyName(JobFields.TimeZone)]
+    public string? TimeZone { get; init; }
+
+    [JsonPropertyName(JobFields.IntervalMinutes)]
+    public int? IntervalMinutes { get; init; }
+
+    [JsonPropertyName(JobFields.Dependencies)]
+    public IReadOnlyList<string>? Dependencies { get; init; }
+
+    [JsonPropertyName(JobFields.NotifyEmail)]
+    public string? NotifyEmail { get; init; }
+
+    [JsonPropertyName(JobFields.NotifyOnSuccess)]
+    [JsonConverter(typeof(LenientBooleanConverter))]
+    public bool? NotifyOnSuccess { get; init; }
+
+    [JsonPropertyName(JobFields.NotifyOnFailure)]
+    [JsonConverter(typeof(LenientBooleanConverter))]
+    public bool? NotifyOnFailure { get; init; }
+
+    [JsonPropertyName(JobFields.NotifySlack)]
+    [JsonConverter(typeof(LenientBooleanConverter))]
+    public bool? NotifySlack { get; init; }
+
+    [JsonPropertyName(JobFields.Enabled)]
+    [JsonConverter(typeof(LenientBooleanConverter))]
+    public bool? Enabled { get; init; }
+
+    [JsonPropertyName(JobFields.OverlapPolicy)]
+    public string? OverlapPolicy { get; init; }
+
+    [JsonPropertyName(JobFields.MisfirePolicy)]
+    public string? MisfirePolicy { get; init; }
+
+    [JsonPropertyName("designer_x")]
+    public double? DesignerX { get; init; }
+
+    [JsonPropertyName("designer_y")]
+    public double? DesignerY { get; init; }
+
+    /// <summary>Read-only: the status of the job's latest run ("idle" when it never ran).</summary>
+    [JsonPropertyName("status")]
+    public string? Status { get; init; }
+
+    /// <summary>Read-only: when the latest run was queued.</summary>
+    [JsonPropertyName("last_run_at")]
+    public DateTimeOffset? LastRunAt { get; init; }
+
+    /// <summary>Read-only: the next scheduled fire time, when the job has a schedule.</summary>
+    [JsonPropertyName("next_run_at")]
+    public DateTimeOffset? NextRunAt { get; init; }
+
+    /// <summary>Fields this shape does not name: the desktop tool's older names are read from here.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+}

@@ -1,0 +1,227 @@
+using System.Text.Json;
+
+namespace EtlWeb.Core.Jobs;
+
+/// <summary>A job read from a document, before the catalogue checks it against the other jobs.</summary>
+/// <param name="SecretsWithoutValue">Secret variables the document names without a value: an update keeps the stored value.</param>
+public sealed record JobDraft(Job Job, IReadOnlyList<string> Dependencies, IReadOnlyList<string> SecretsWithoutValue);
+
+/// <summary>Converts between the job document and the job model, reporting every bad field.</summary>
+public static class JobDocumentMapper
+{
+    public static JobDraft ToDraft(JobDocument document, ValidationErrors errors)
+    {
+        var extra = document.Extra ?? [];
+        var job = new Job
+        {
+            Name = (document.Name ?? "").Trim(),
+            Description = document.Description ?? "",
+            Command = document.Command ?? "",
+            Script = document.Script ?? "",
+            Interpreter = document.Interpreter ?? "",
+            WorkingDirectory = document.WorkingDirectory ?? LegacyString(extra, "working_dir", JobFields.WorkingDirectory, errors) ?? "",
+            TimeoutSeconds = document.TimeoutSeconds ?? LegacyInt(extra, "timeout", JobFields.TimeoutSeconds, errors) ?? 0,
+            MaxRetries = document.MaxRetries ?? 0,
+            RetryDelaySeconds = document.RetryDelaySeconds ?? LegacyInt(extra, "retry_delay", JobFields.RetryDelaySeconds, errors) ?? 0,
+            RetryBackoff = document.RetryBackoff ?? 1.0,
+            CronExpression = (document.CronExpression ?? "").Trim(),
+            TimeZone = (document.TimeZone ?? "").Trim(),
+            IntervalMinutes = document.IntervalMinutes ?? 0,
+            NotifyEmail = (document.NotifyEmail ?? LegacyString(extra, "email", JobFields.NotifyEmail, errors) ?? "").Trim(),
+            NotifyOnSuccess = document.NotifyOnSuccess ?? false,
+            NotifyOnFailure = document.NotifyOnFailure ?? true,
+            NotifySlack = document.NotifySlack ?? false,
+            Enabled = document.Enabled ?? true,
+            DesignerX = document.DesignerX,
+            DesignerY = document.DesignerY,
+        };
+
+        job.Kind = ParseEnum(document.JobType, JobKind.Shell, JobFields.JobType, errors, required: true);
+        job.ScheduleKind = ParseEnum(document.ScheduleType, ScheduleKind.Manual, JobFields.ScheduleType, errors, required: false);
+        job.OverlapPolicy = ParseEnum(document.OverlapPolicy, OverlapPolicy.Skip, JobFields.OverlapPolicy, errors, required: false);
+        job.MisfirePolicy = ParseEnum(document.MisfirePolicy, MisfirePolicy.RunOnce, JobFields.MisfirePolicy, errors, required: false);
+        job.Environment = ReadEnvironment(document.Environment, extra, errors);
+
+        var secrets = (document.SecretEnvironment ?? []).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var withoutValue = secrets.Where(s => !job.Environment.ContainsKey(s)).ToList();
+        foreach (var name in withoutValue)
+        {
+            job.Environment[name] = "";
+        }
+
+        job.SecretEnvironment = secrets;
+        var dependencies = (document.Dependencies ?? []).Select(d => d.Trim()).Where(d => d.Length > 0)
+            .Distinct(StringComparer.Ordinal).ToList();
+        errors.AddRange(JobValidator.Validate(job));
+        return new JobDraft(job, dependencies, withoutValue);
+    }
+
+    /// <summary>The document of a job; secret values are left out, their names are listed.</summary>
+    public static JobDocument ToDocument(Job job, IEnumerable<string> dependencies)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in job.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (!job.SecretEnvironment.Contains(key, StringComparer.Ordinal))
+            {
+                environment[key] = value;
+            }
+        }
+
+        return new JobDocument
+        {
+            Id = job.Id,
+            Name = job.Name,
+            Description = job.Description,
+            JobType = JobText.Of(job.Kind),
+            Command = job.Command,
+            Script = job.Script,
+            Interpreter = job.Interpreter,
+            WorkingDirectory = job.WorkingDirectory,
+            Environment = JsonSerializer.SerializeToElement(environment),
+            SecretEnvironment = [.. job.SecretEnvironment.Order(StringComparer.Ordinal)],
+            TimeoutSeconds = job.TimeoutSeconds,
+            MaxRetries = job.MaxRetries,
+            RetryDelaySeconds = job.RetryDelaySeconds,
+            RetryBackoff = job.RetryBackoff,
+            ScheduleType = JobText.Of(job.ScheduleKind),
+            CronExpression = job.CronExpression,
+            TimeZone = job.TimeZone,
+            IntervalMinutes = job.IntervalMinutes,
+            Dependencies = [.. dependencies.Order(StringComparer.Ordinal)],
+            NotifyEmail = job.NotifyEmail,
+            NotifyOnSuccess = job.NotifyOnSuccess,
+            NotifyOnFailure = job.NotifyOnFailure,
+            NotifySlack = job.NotifySlack,
+            Enabled = job.Enabled,
+            OverlapPolicy = JobText.Of(job.OverlapPolicy),
+            MisfirePolicy = JobText.Of(job.MisfirePolicy),
+            DesignerX = job.DesignerX,
+            DesignerY = job.DesignerY,
+        };
+    }
+
+    private static T ParseEnum<T>(string? text, T fallback, string field, ValidationErrors errors, bool required)
+        where T : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+            {
+                errors.Add(field, $"{field} is required: one of {JobText.Allowed<T>()}.");
+            }
+
+            return fallback;
+        }
+
+        if (JobText.TryParse<T>(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(field, $"'{text}' is not a known {field}; use one of {JobText.Allowed<T>()}.");
+        return fallback;
+    }
+
+    private static Dictionary<string, string> ReadEnvironment(JsonElement? environment, Dictionary<string, JsonElement> extra, ValidationErrors errors)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var element = environment;
+        if (element is null or { ValueKind: JsonValueKind.Null } && extra.TryGetValue("env_vars", out var legacy))
+        {
+            element = ParseLegacyEnvironment(legacy, errors);
+        }
+
+        if (element is null or { ValueKind: JsonValueKind.Null })
+        {
+            return result;
+        }
+
+        if (element.Value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(JobFields.Environment, $"Environment must be a JSON object of name -> string value, not {Describe(element.Value.ValueKind)}.");
+            return result;
+        }
+
+        foreach (var property in element.Value.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String)
+            {
+                result[property.Name] = property.Value.GetString()!;
+            }
+            else
+            {
+                errors.Add(JobFields.Environment, $"The value of '{property.Name}' must be a string, not {Describe(property.Value.ValueKind)}.");
+            }
+        }
+
+        return result;
+    }
+
+    private static JsonElement? ParseLegacyEnvironment(JsonElement legacy, ValidationErrors errors)
+    {
+        if (legacy.ValueKind != JsonValueKind.String)
+        {
+            return legacy;
+        }
+
+        var text = legacy.GetString();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var parsed = JsonDocument.Parse(text);
+            return parsed.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(JobFields.Environment, $"env_vars is not valid JSON: {ex.Message}");
+            return null;
+        }
+    }
+
+    private static string? LegacyString(Dictionary<string, JsonElement> extra, string name, string field, ValidationErrors errors)
+    {
+        if (!extra.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        errors.Add(field, $"{name} must be a string, not {Describe(value.ValueKind)}.");
+        return null;
+    }
+
+    private static int? LegacyInt(Dictionary<string, JsonElement> extra, string name, string field, ValidationErrors errors)
+    {
+        if (!extra.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
+        {
+            return number;
+        }
+
+        errors.Add(field, $"{name} must be a whole number, not {Describe(value.ValueKind)}.");
+        return null;
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}

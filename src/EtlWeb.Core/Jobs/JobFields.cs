@@ -1,0 +1,32 @@
+namespace EtlWeb.Core.Jobs;
+
+/// <summary>The job document's field names, shared by the API, import/export, validation and the editor.</summary>
+public static class JobFields
+{
+    public const string Id = "id";
+    public const string Name = "name";
+    public const string Description = "description";
+    public const string JobType = "job_type";
+    public const string Command = "command";
+    public const string Script = "script";
+    public const string Interpreter = "interpreter";
+    public const string WorkingDirectory = "working_directory";
+    public const string Environment = "environment";
+    public const string SecretEnvironment = "secret_environment";
+    public const string TimeoutSeconds = "timeout_seconds";
+    public const string MaxRetries = "max_retries";
+    public const string RetryDelaySeconds = "retry_delay_seconds";
+    public const string RetryBackoff = "retry_backoff";
+    public const string ScheduleType = "schedule_type";
+    public const string CronExpression = "cron_expression";
+    public const string TimeZone = "time_zone";
+    public const string IntervalMinutes = "interval_minutes";
+    public const string Dependencies = "dependencies";
+    public const string NotifyEmail = "notify_email";
+    public const string NotifyOnSuccess = "notify_on_success";
+    public const string NotifyOnFailure = "notify_on_failure";
+    public const string NotifySlack = "notify_slack";
+    public const string Enabled = "enabled";
+    public const string OverlapPolicy = "overlap_policy";
+    public const string MisfirePolicy = "misfire_policy";
+}

@@ -1,0 +1,96 @@
+using EtlWeb.Core.Scheduling;
+
+namespace EtlWeb.Core.Jobs;
+
+/// <summary>
+/// The field rules of a job that need no other job to check. Name uniqueness and dependencies are
+/// checked by the catalogue against the whole set of jobs (<see cref="DependencyGraph"/>).
+/// </summary>
+public static class JobValidator
+{
+    public const int MaxNameLength = 100;
+    public const int MaxRetriesLimit = 10;
+
+    public static ValidationErrors Validate(Job job)
+    {
+        var errors = new ValidationErrors();
+        var name = job.Name.Trim();
+        if (name.Length == 0)
+        {
+            errors.Add(JobFields.Name, "Name is required.");
+        }
+        else if (name.Length > MaxNameLength)
+        {
+            errors.Add(JobFields.Name, $"Name is {name.Length} characters long; at most {MaxNameLength} are allowed.");
+        }
+
+        if (string.IsNullOrWhiteSpace(job.Command) && string.IsNullOrWhiteSpace(job.Script))
+        {
+            errors.Add(JobFields.Command, "Give a command or an inline script.");
+        }
+
+        if (job.Kind == JobKind.Sql && string.IsNullOrWhiteSpace(job.Command) && string.IsNullOrWhiteSpace(job.Interpreter))
+        {
+            errors.Add(JobFields.Interpreter, "An inline SQL script needs the client that runs it (for example: sqlite3 /data/app.db, or psql -d mydb).");
+        }
+
+        if (job.TimeoutSeconds < 0)
+        {
+            errors.Add(JobFields.TimeoutSeconds, "Timeout must be 0 (none) or more seconds.");
+        }
+
+        if (job.MaxRetries is < 0 or > MaxRetriesLimit)
+        {
+            errors.Add(JobFields.MaxRetries, $"Max retries must be between 0 and {MaxRetriesLimit}.");
+        }
+
+        if (job.RetryDelaySeconds < 0)
+        {
+            errors.Add(JobFields.RetryDelaySeconds, "Retry delay must be 0 or more seconds.");
+        }
+
+        if (double.IsNaN(job.RetryBackoff) || job.RetryBackoff < 1 || job.RetryBackoff > 10)
+        {
+            errors.Add(JobFields.RetryBackoff, "Retry backoff must be a factor between 1 (constant delay) and 10.");
+        }
+
+        foreach (var key in job.Environment.Keys)
+        {
+            if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
+            {
+                errors.Add(JobFields.Environment, $"'{key}' is not a valid environment variable name.");
+            }
+        }
+
+        ValidateSchedule(job, errors);
+        return errors;
+    }
+
+    private static void ValidateSchedule(Job job, ValidationErrors errors)
+    {
+        if (!string.IsNullOrWhiteSpace(job.TimeZone) && !CronSchedule.TryResolveZone(job.TimeZone, out _))
+        {
+            errors.Add(JobFields.TimeZone, $"'{job.TimeZone}' is not a known IANA time zone (for example Europe/London).");
+        }
+
+        switch (job.ScheduleKind)
+        {
+            case ScheduleKind.Cron:
+                if (!CronSchedule.TryParse(job.CronExpression, out _, out var error))
+                {
+                    errors.Add(JobFields.CronExpression, error);
+                }
+
+                break;
+            case ScheduleKind.Interval:
+                if (job.IntervalMinutes < 1)
+                {
+                    errors.Add(JobFields.IntervalMinutes, "Interval must be at least 1 minute.");
+                }
+
+                break;
+            case ScheduleKind.Manual:
+                break;
+        }
+    }
+}

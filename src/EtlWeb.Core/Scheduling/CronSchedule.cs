@@ -1,0 +1,62 @@
+using Cronos;
+
+namespace EtlWeb.Core.Scheduling;
+
+/// <summary>Parses cron expressions the way EtlWeb accepts them: 5 fields, 6 with seconds, or a macro.</summary>
+public static class CronSchedule
+{
+    public static bool TryParse(string expression, out CronExpression? cron, out string error)
+    {
+        cron = null;
+        error = "";
+        var trimmed = expression.Trim();
+        if (trimmed.Length == 0)
+        {
+            error = "A cron expression is required for a cron schedule.";
+            return false;
+        }
+
+        var fields = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        CronFormat format;
+        if (trimmed.StartsWith('@') && fields == 1)
+        {
+            format = CronFormat.Standard;
+        }
+        else if (fields == 5)
+        {
+            format = CronFormat.Standard;
+        }
+        else if (fields == 6)
+        {
+            format = CronFormat.IncludeSeconds;
+        }
+        else
+        {
+            error = $"'{trimmed}' has {fields} field(s); a cron expression has 5 (minute hour day month weekday) or 6 (with seconds first).";
+            return false;
+        }
+
+        try
+        {
+            cron = CronExpression.Parse(trimmed, format);
+            return true;
+        }
+        catch (CronFormatException ex)
+        {
+            error = $"'{trimmed}' is not a valid cron expression: {ex.Message}";
+            return false;
+        }
+    }
+
+    /// <summary>Resolves a job's zone: empty means the server's local zone.</summary>
+    public static bool TryResolveZone(string timeZone, out TimeZoneInfo zone)
+    {
+        if (string.IsNullOrWhiteSpace(timeZone))
+        {
+            zone = TimeZoneInfo.Local;
+            return true;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(timeZone.Trim(), out zone!);
+    }
+}

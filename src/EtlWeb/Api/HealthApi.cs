@@ -1,0 +1,41 @@
+using System.Text.Json;
+using EtlWeb.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace EtlWeb.Api;
+
+internal sealed class DatabaseHealthCheck(IDbContextFactory<EtlDbContext> dbFactory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var jobs = await db.Jobs.CountAsync(cancellationToken);
+            return HealthCheckResult.Healthy($"{jobs} job(s)");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy(ex.Message);
+        }
+    }
+}
+
+internal static class HealthApi
+{
+    public static void MapEtlWebHealth(this WebApplication app) =>
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync });
+
+    private static Task WriteAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}

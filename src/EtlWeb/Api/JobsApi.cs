@@ -1,0 +1,84 @@
+using EtlWeb.Core.Jobs;
+using EtlWeb.Features.Jobs;
+
+namespace EtlWeb.Api;
+
+internal static class JobsApi
+{
+    public static void MapJobsApi(this RouteGroupBuilder api)
+    {
+        var jobs = api.MapGroup("/jobs").WithTags("Jobs");
+
+        jobs.MapGet("/", async (JobCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ListAsync(ct)))
+            .WithSummary("List every job with its status, last run and next run.");
+
+        jobs.MapGet("/{id:int}", async (int id, JobCatalog catalog, CancellationToken ct) =>
+                await catalog.GetAsync(id, ct) is { } job ? Results.Ok(job) : NotFound(id))
+            .WithSummary("Read one job.")
+            .Produces<JobDocument>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapPost("/", async (HttpRequest request, JobCatalog catalog, CancellationToken ct) =>
+            {
+                var (document, problem) = await JsonBody.ReadAsync<JobDocument>(request, ct);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                try
+                {
+                    var created = await catalog.CreateAsync(document!, ct);
+                    return Results.Created($"/api/jobs/{created.Id}", created);
+                }
+                catch (JobValidationException ex)
+                {
+                    return Results.ValidationProblem(ex.Errors.ToDictionary());
+                }
+            })
+            .WithSummary("Create a job.")
+            .Accepts<JobDocument>("application/json")
+            .Produces<JobDocument>(StatusCodes.Status201Created)
+            .ProducesValidationProblem();
+
+        jobs.MapPut("/{id:int}", async (int id, HttpRequest request, JobCatalog catalog, CancellationToken ct) =>
+            {
+                var (document, problem) = await JsonBody.ReadAsync<JobDocument>(request, ct);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                try
+                {
+                    return await catalog.UpdateAsync(id, document!, ct) is { } updated ? Results.Ok(updated) : NotFound(id);
+                }
+                catch (JobValidationException ex)
+                {
+                    return Results.ValidationProblem(ex.Errors.ToDictionary());
+                }
+            })
+            .WithSummary("Replace a job.")
+            .Accepts<JobDocument>("application/json")
+            .Produces<JobDocument>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapDelete("/{id:int}", async (int id, JobCatalog catalog, CancellationToken ct) =>
+                await catalog.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id))
+            .WithSummary("Delete a job and every dependency edge that touches it.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapPost("/{id:int}/enable", async (int id, JobCatalog catalog, CancellationToken ct) =>
+                await catalog.SetEnabledAsync(id, true, ct) ? Results.NoContent() : NotFound(id))
+            .WithSummary("Enable a job.");
+
+        jobs.MapPost("/{id:int}/disable", async (int id, JobCatalog catalog, CancellationToken ct) =>
+                await catalog.SetEnabledAsync(id, false, ct) ? Results.NoContent() : NotFound(id))
+            .WithSummary("Disable a job: it neither fires nor is started by its upstream jobs.");
+    }
+
+    private static IResult NotFound(int id) =>
+        Results.Problem($"There is no job with id {id}.", statusCode: StatusCodes.Status404NotFound);
+}

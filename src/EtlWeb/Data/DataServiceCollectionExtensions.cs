@@ -1,0 +1,38 @@
+using EtlWeb.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public static IServiceCollection AddEtlWebData(this IServiceCollection services)
+    {
+        services.AddSingleton<SqlitePragmaInterceptor>();
+        services.AddDbContextFactory<EtlDbContext>((provider, options) =>
+        {
+            var etl = provider.GetRequiredService<IOptions<EtlWebOptions>>().Value;
+            var connection = new SqliteConnectionStringBuilder
+            {
+                DataSource = etl.AppDatabasePath,
+                DefaultTimeout = 30,
+                Pooling = true,
+            };
+            options.UseSqlite(connection.ToString())
+                .AddInterceptors(provider.GetRequiredService<SqlitePragmaInterceptor>());
+        });
+        return services;
+    }
+
+    /// <summary>Creates the data directory, applies migrations and turns on WAL before anything reads the DB.</summary>
+    public static async Task MigrateEtlWebDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var options = services.GetRequiredService<IOptions<EtlWebOptions>>().Value;
+        Directory.CreateDirectory(options.FullDataDirectory);
+        var factory = services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}

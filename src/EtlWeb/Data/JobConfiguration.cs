@@ -1,0 +1,47 @@
+using System.Text.Json;
+using EtlWeb.Core.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EtlWeb.Data;
+
+internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
+{
+    public void Configure(EntityTypeBuilder<Job> builder)
+    {
+        builder.ToTable("jobs");
+        builder.HasIndex(j => j.Name).IsUnique();
+        builder.Property(j => j.Name).HasMaxLength(JobValidator.MaxNameLength).IsRequired();
+        builder.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.ScheduleKind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.OverlapPolicy).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.MisfirePolicy).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.Environment).HasConversion(
+            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new(),
+            new ValueComparer<Dictionary<string, string>>(
+                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                v => v.Aggregate(0, (h, e) => HashCode.Combine(h, e.Key.GetHashCode(StringComparison.Ordinal), e.Value.GetHashCode(StringComparison.Ordinal))),
+                v => new Dictionary<string, string>(v, StringComparer.Ordinal)));
+        builder.Property(j => j.SecretEnvironment).HasConversion(
+            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+            v => JsonSerializer.Deserialize<List<string>>(v, JsonSerializerOptions.Default) ?? new(),
+            new ValueComparer<List<string>>(
+                (a, b) => a!.SequenceEqual(b!),
+                v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode(StringComparison.Ordinal))),
+                v => v.ToList()));
+    }
+}
+
+internal sealed class JobDependencyConfiguration : IEntityTypeConfiguration<JobDependency>
+{
+    public void Configure(EntityTypeBuilder<JobDependency> builder)
+    {
+        builder.ToTable("job_dependencies");
+        builder.HasKey(d => new { d.UpstreamJobId, d.DownstreamJobId });
+        builder.HasIndex(d => d.DownstreamJobId);
+        builder.HasOne<Job>().WithMany().HasForeignKey(d => d.UpstreamJobId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Job>().WithMany().HasForeignKey(d => d.DownstreamJobId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

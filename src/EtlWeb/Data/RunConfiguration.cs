@@ -1,0 +1,42 @@
+using EtlWeb.Core.Runs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EtlWeb.Data;
+
+internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
+{
+    public void Configure(EntityTypeBuilder<Run> builder)
+    {
+        builder.ToTable("runs");
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(16);
+        builder.HasOne<EtlWeb.Core.Jobs.Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.Version).IsConcurrencyToken();
+        builder.HasIndex(r => new { r.JobId, r.Id });
+        builder.HasIndex(r => r.Status);
+        builder.HasIndex(r => r.PipelineId);
+        builder.HasMany(r => r.Attempts).WithOne().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
+{
+    public void Configure(EntityTypeBuilder<Attempt> builder)
+    {
+        builder.ToTable("attempts");
+        builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(a => new { a.RunId, a.Number }).IsUnique();
+        builder.HasIndex(a => new { a.Node, a.Status });
+    }
+}
+
+internal sealed class LogChunkConfiguration : IEntityTypeConfiguration<LogChunk>
+{
+    public void Configure(EntityTypeBuilder<LogChunk> builder)
+    {
+        builder.ToTable("log_chunks");
+        builder.HasIndex(c => new { c.AttemptId, c.FirstLine }).IsUnique();
+        builder.HasOne<Attempt>().WithMany().HasForeignKey(c => c.AttemptId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,179 @@
+using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Jobs;
+
+/// <summary>
+/// Create, read, update, delete, enable and disable jobs. Every write validates the whole job against
+/// the field rules and the other jobs (unique name, known dependencies, no cycle) before anything is saved.
+/// </summary>
+public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes)
+{
+    public async Task<IReadOnlyList<JobDocument>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
+        var names = jobs.ToDictionary(j => j.Id, j => j.Name);
+        var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
+        var latest = await LatestRunsAsync(db, null, cancellationToken);
+        return [.. jobs.Select(j => Describe(j, upstreams, latest))];
+    }
+
+    public async Task<JobDocument?> GetAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null)
+        {
+            return null;
+        }
+
+        var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
+        var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
+        var latest = await LatestRunsAsync(db, id, cancellationToken);
+        return Describe(job, upstreams, latest);
+    }
+
+    /// <summary>Creates a job; throws <see cref="JobValidationException"/> naming each bad field.</summary>
+    public async Task<JobDocument> CreateAsync(JobDocument document, CancellationToken cancellationToken = default)
+    {
+        var id = await SaveAsync(null, document, cancellationToken);
+        return (await GetAsync(id, cancellationToken))!;
+    }
+
+    /// <summary>Replaces a job; null when it does not exist.</summary>
+    public async Task<JobDocument?> UpdateAsync(int id, JobDocument document, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (!await db.Jobs.AnyAsync(j => j.Id == id, cancellationToken))
+            {
+                return null;
+            }
+        }
+
+        await SaveAsync(id, document, cancellationToken);
+        return await GetAsync(id, cancellationToken);
+    }
+
+    /// <summary>Checks a document as a create or update would, without saving anything.</summary>
+    public async Task<ValidationErrors> ValidateAsync(int? id, JobDocument document, CancellationToken cancellationToken = default)
+    {
+        var errors = new ValidationErrors();
+        var draft = JobDocumentMapper.ToDraft(document, errors);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var all = await db.Jobs.AsNoTracking().Select(j => new { j.Id, j.Name }).ToListAsync(cancellationToken);
+        var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
+        CheckAgainstCatalog(id, draft, all.ToDictionary(j => j.Id, j => j.Name), edges, errors);
+        return errors;
+    }
+
+    /// <summary>Deletes a job and every dependency edge that touches it; false when it does not exist.</summary>
+    public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Dependencies.Where(d => d.UpstreamJobId == id || d.DownstreamJobId == id).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.Jobs.Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (deleted > 0)
+        {
+            changes.Publish(id);
+        }
+
+        return deleted > 0;
+    }
+
+    /// <summary>The names of the jobs that depend on <paramref name="id"/>: a delete asks first when there are any.</summary>
+    public async Task<IReadOnlyList<string>> DownstreamNamesAsync(int id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Dependencies.Where(d => d.UpstreamJobId == id)
+            .Join(db.Jobs, d => d.DownstreamJobId, j => j.Id, (d, j) => j.Name)
+            .OrderBy(n => n).ToListAsync(cancellationToken);
+    }
+
+    public async Task<bool> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var updated = await db.Jobs.Where(j => j.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Enabled, enabled).SetProperty(j => j.UpdatedAt, now), cancellationToken);
+        if (updated > 0)
+        {
+            changes.Publish(id);
+        }
+
+        return updated > 0;
+    }
+
+    private async Task<int> SaveAsync(int? id, JobDocument document, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var draft = JobDocumentMapper.ToDraft(document, errors);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
+        var edges = await db.Dependencies.ToListAsync(cancellationToken);
+        CheckAgainstCatalog(id, draft, names, edges, errors);
+        if (!errors.IsEmpty)
+        {
+            throw new JobValidationException(errors);
+        }
+
+        var savedId = await JobWriter.WriteAsync(db, id, draft, names, time.GetUtcNow(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        changes.Publish(savedId);
+        return savedId;
+    }
+
+    /// <summary>Rules that need the other jobs: unique name, dependencies that exist, no self-dependency, no cycle.</summary>
+    private static void CheckAgainstCatalog(int? id, JobDraft draft, Dictionary<int, string> names, List<JobDependency> edges, ValidationErrors errors)
+    {
+        var name = draft.Job.Name;
+        if (name.Length > 0 && names.Any(n => n.Key != id && string.Equals(n.Value, name, StringComparison.Ordinal)))
+        {
+            errors.Add(JobFields.Name, $"A job named '{name}' already exists.");
+        }
+
+        var known = names.Where(n => n.Key != id).Select(n => n.Value).ToHashSet(StringComparer.Ordinal);
+        var graph = new DependencyGraph(edges
+            .Where(e => names.ContainsKey(e.UpstreamJobId) && names.ContainsKey(e.DownstreamJobId))
+            .Select(e => (Rename(names[e.UpstreamJobId], e.UpstreamJobId), Rename(names[e.DownstreamJobId], e.DownstreamJobId))));
+        DependencyRules.Check(name, draft.Dependencies, known, graph, errors);
+
+        string Rename(string current, int jobId) => jobId == id ? name : current;
+    }
+
+    private static JobDocument Describe(Job job, ILookup<int, string> upstreams, Dictionary<int, Run> latest)
+    {
+        var document = JobDocumentMapper.ToDocument(job, upstreams[job.Id]);
+        latest.TryGetValue(job.Id, out var run);
+        return document with
+        {
+            Status = run is null ? "idle" : run.Status.ToString(),
+            LastRunAt = run?.QueuedAt,
+        };
+    }
+
+    private static async Task<ILookup<int, string>> UpstreamNamesAsync(EtlDbContext db, Dictionary<int, string> names, CancellationToken cancellationToken)
+    {
+        var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
+        return edges.Where(e => names.ContainsKey(e.UpstreamJobId))
+            .ToLookup(e => e.DownstreamJobId, e => names[e.UpstreamJobId]);
+    }
+
+    private static async Task<Dictionary<int, Run>> LatestRunsAsync(EtlDbContext db, int? jobId, CancellationToken cancellationToken)
+    {
+        var runs = db.Runs.AsNoTracking();
+        if (jobId is not null)
+        {
+            runs = runs.Where(r => r.JobId == jobId);
+        }
+
+        var latestIds = runs.GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
+        return await db.Runs.AsNoTracking().Where(r => latestIds.Contains(r.Id)).ToDictionaryAsync(r => r.JobId, cancellationToken);
+    }
+}

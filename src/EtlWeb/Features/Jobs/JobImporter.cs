@@ -1,0 +1,188 @@
+using System.Text.Json;
+using EtlWeb.Core.Jobs;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Jobs;
+
+/// <summary>
+/// Export of every job and all-or-nothing import of a JSON array of job documents (the desktop tool's
+/// shape and names are accepted). Jobs are matched by name; jobs missing from the file are left alone.
+/// </summary>
+public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes)
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>Every job as a document without id, status or secret values, ordered by name.</summary>
+    public async Task<IReadOnlyList<JobDocument>> ExportAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
+        var names = jobs.ToDictionary(j => j.Id, j => j.Name);
+        var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
+        var upstreams = edges.ToLookup(e => e.DownstreamJobId, e => names[e.UpstreamJobId]);
+        return [.. jobs.Select(j => JobDocumentMapper.ToDocument(j, upstreams[j.Id]) with { Id = null, DesignerX = j.DesignerX, DesignerY = j.DesignerY })];
+    }
+
+    public async Task<ImportReport> ImportAsync(string json, bool dryRun, CancellationToken cancellationToken = default)
+    {
+        if (!TryParse(json, out var documents, out var parseError))
+        {
+            return new ImportReport(dryRun, false, [parseError], []);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var existing = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
+        var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
+        var plan = Plan(documents, existing, edges);
+        var report = new ImportReport(dryRun, false, [], [.. plan.Select(p => p.Report)]);
+        if (report.HasErrors || dryRun)
+        {
+            return report;
+        }
+
+        var now = time.GetUtcNow();
+        var ids = existing.ToDictionary(j => j.Name, j => j.Id, StringComparer.Ordinal);
+        foreach (var item in plan)
+        {
+            var job = await JobWriter.WriteJobAsync(db, item.ExistingId, item.Draft, now, cancellationToken);
+            ids[job.Name] = job.Id;
+        }
+
+        foreach (var item in plan)
+        {
+            await JobWriter.ReplaceUpstreamsAsync(db, ids[item.Draft.Job.Name], item.Draft.Dependencies, ids, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        foreach (var item in plan.Where(p => p.Report.Action != ImportText.Of(ImportAction.Unchanged)))
+        {
+            changes.Publish(ids[item.Draft.Job.Name]);
+        }
+
+        return report with { Applied = true };
+    }
+
+    private sealed record PlannedJob(JobDraft Draft, int? ExistingId, ImportedJob Report);
+
+    private static List<PlannedJob> Plan(List<JobDocument> documents, List<Job> existing, List<JobDependency> edges)
+    {
+        var byName = existing.ToDictionary(j => j.Name, StringComparer.Ordinal);
+        var existingNames = existing.ToDictionary(j => j.Id, j => j.Name);
+        var existingUpstreams = edges.ToLookup(e => e.DownstreamJobId, e => existingNames[e.UpstreamJobId]);
+        var drafts = documents.Select(d =>
+        {
+            var errors = new ValidationErrors();
+            return (Draft: JobDocumentMapper.ToDraft(d, errors), Errors: errors);
+        }).ToList();
+
+        var fileNames = drafts.Select(d => d.Draft.Job.Name).ToHashSet(StringComparer.Ordinal);
+        var known = existing.Select(j => j.Name).Concat(fileNames).ToHashSet(StringComparer.Ordinal);
+        var graph = new DependencyGraph(edges.Select(e => (existingNames[e.UpstreamJobId], existingNames[e.DownstreamJobId])));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var plan = new List<PlannedJob>();
+        for (var index = 0; index < drafts.Count; index++)
+        {
+            var (draft, errors) = drafts[index];
+            var name = draft.Job.Name;
+            if (name.Length > 0 && !seen.Add(name))
+            {
+                errors.Add(JobFields.Name, $"'{name}' appears more than once in the file.");
+            }
+
+            var others = known.Where(n => !string.Equals(n, name, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            DependencyRules.Check(name, draft.Dependencies, others, graph, errors);
+            byName.TryGetValue(name, out var current);
+            var action = errors.IsEmpty ? Classify(draft, current, current is null ? [] : existingUpstreams[current.Id]) : ImportAction.Invalid;
+            var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary());
+            plan.Add(new PlannedJob(draft, current?.Id, report));
+        }
+
+        return plan;
+    }
+
+    private static ImportAction Classify(JobDraft draft, Job? current, IEnumerable<string> currentUpstreams)
+    {
+        if (current is null)
+        {
+            return ImportAction.Created;
+        }
+
+        foreach (var name in draft.SecretsWithoutValue)
+        {
+            if (current.Environment.TryGetValue(name, out var value))
+            {
+                draft.Job.Environment[name] = value;
+            }
+        }
+
+        var incoming = JobDocumentMapper.ToDocument(draft.Job, draft.Dependencies) with { Id = null, DesignerX = null, DesignerY = null };
+        var stored = JobDocumentMapper.ToDocument(current, currentUpstreams) with { Id = null, DesignerX = null, DesignerY = null };
+        var same = JsonSerializer.Serialize(incoming, JsonOptions) == JsonSerializer.Serialize(stored, JsonOptions)
+            && draft.Job.Environment.Count == current.Environment.Count
+            && !draft.Job.Environment.Except(current.Environment).Any();
+        return same ? ImportAction.Unchanged : ImportAction.Updated;
+    }
+
+    private static bool TryParse(string json, out List<JobDocument> documents, out string error)
+    {
+        documents = [];
+        error = "";
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            error = "The file is empty; expected a JSON array of jobs.";
+            return false;
+        }
+
+        try
+        {
+            using var parsed = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (parsed.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                error = $"Expected a JSON array of jobs, found {parsed.RootElement.ValueKind.ToString().ToLowerInvariant()}.";
+                return false;
+            }
+
+            var index = 0;
+            foreach (var element in parsed.RootElement.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.Object)
+                {
+                    error = $"Job {index}: expected a JSON object, found {element.ValueKind.ToString().ToLowerInvariant()}.";
+                    return false;
+                }
+
+                try
+                {
+                    documents.Add(element.Deserialize<JobDocument>(JsonOptions)!);
+                }
+                catch (JsonException ex)
+                {
+                    error = $"Job {index} ({NameOf(element)}): field {FieldOf(ex.Path)} has the wrong type: {ex.Message}";
+                    return false;
+                }
+
+                index++;
+            }
+
+            return true;
+        }
+        catch (JsonException ex)
+        {
+            error = $"The file is not valid JSON: line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {ex.Message}";
+            return false;
+        }
+    }
+
+    private static string NameOf(JsonElement element) =>
+        element.TryGetProperty(JobFields.Name, out var name) && name.ValueKind == JsonValueKind.String ? $"'{name.GetString()}'" : "without a name";
+
+    private static string FieldOf(string? path) => string.IsNullOrEmpty(path) ? "?" : path.TrimStart('$', '.');
+}

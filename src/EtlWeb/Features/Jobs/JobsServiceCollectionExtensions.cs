@@ -1,0 +1,12 @@
+namespace EtlWeb.Features.Jobs;
+
+public static class JobsServiceCollectionExtensions
+{
+    public static IServiceCollection AddJobCatalog(this IServiceCollection services)
+    {
+        services.AddSingleton<JobChangeFeed>();
+        services.AddSingleton<JobCatalog>();
+        services.AddSingleton<JobImporter>();
+        return services;
+    }
+}

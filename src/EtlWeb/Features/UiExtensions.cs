@@ -1,0 +1,29 @@
+using EtlWeb.Components;
+using MudBlazor.Services;
+
+namespace EtlWeb.Features;
+
+public static class UiExtensions
+{
+    public static WebApplicationBuilder AddEtlWebUi(this WebApplicationBuilder builder)
+    {
+        // Serves MudBlazor's _content/ files from the build output when not published, in any environment.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        return builder;
+    }
+
+    public static WebApplication UseEtlWebUi(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

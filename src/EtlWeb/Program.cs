@@ -1,0 +1,22 @@
+using EtlWeb.Api;
+using EtlWeb.Configuration;
+using EtlWeb.Data;
+using EtlWeb.Features;
+using EtlWeb.Features.Jobs;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddEtlWebLogging();
+builder.Services.AddEtlWebOptions();
+builder.Services.AddEtlWebData();
+builder.Services.AddJobCatalog();
+builder.Services.AddEtlWebApi();
+builder.AddEtlWebUi();
+
+var app = builder.Build();
+await app.Services.MigrateEtlWebDatabaseAsync();
+app.UseEtlWebUi();
+app.MapEtlWebApi();
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
