@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the whole EtlWeb test suite. As root it first installs what the tests need and the machine lacks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+if [ -d tests/EtlWeb.E2E ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing test prerequisites: ${need[*]}"
+    apt-get update -qq </dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" </dev/null
+  else
+    echo "Missing test prerequisites (run as root to install them): ${need[*]}" >&2
+    exit 1
+  fi
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test EtlWeb.sln --nologo "$@" 2>&1 </dev/null | tee "$log" || status=$?
+
+# dotnet test prints one summary line per test assembly; add them up so "no tests ran" fails.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -ne 0 ]; then exit "$status"; fi
+if [ "$passed" -eq 0 ]; then
+  echo "No test ran: that is a failure." >&2
+  exit 1
+fi
