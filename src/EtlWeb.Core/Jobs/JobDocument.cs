@@ -110,6 +110,10 @@ public sealed record JobDocument
     [JsonPropertyName("next_run_at")]
     public DateTimeOffset? NextRunAt { get; init; }
 
+    /// <summary>Read-only: scheduled fires are paused until this time.</summary>
+    [JsonPropertyName("paused_until")]
+    public DateTimeOffset? PausedUntil { get; init; }
+
     /// <summary>Fields this shape does not name: the desktop tool's older names are read from here.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }

@@ -42,7 +42,7 @@ public static class JobDocumentMapper
         job.MisfirePolicy = ParseEnum(document.MisfirePolicy, MisfirePolicy.RunOnce, JobFields.MisfirePolicy, errors, required: false);
         job.Environment = ReadEnvironment(document.Environment, extra, errors);
 
-        var secrets = (document.SecretEnvironment ?? []).Select(s => s.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var secrets = Names(document.SecretEnvironment, JobFields.SecretEnvironment, errors).Distinct(StringComparer.Ordinal).ToList();
         var withoutValue = secrets.Where(s => !job.Environment.ContainsKey(s)).ToList();
         foreach (var name in withoutValue)
         {
@@ -50,7 +50,7 @@ public static class JobDocumentMapper
         }
 
         job.SecretEnvironment = secrets;
-        var dependencies = (document.Dependencies ?? []).Select(d => d.Trim()).Where(d => d.Length > 0)
+        var dependencies = Names(document.Dependencies, JobFields.Dependencies, errors).Where(d => d.Length > 0)
             .Distinct(StringComparer.Ordinal).ToList();
         errors.AddRange(JobValidator.Validate(job));
         return new JobDraft(job, dependencies, withoutValue);
@@ -99,6 +99,22 @@ public static class JobDocumentMapper
             DesignerX = job.DesignerX,
             DesignerY = job.DesignerY,
         };
+    }
+
+    /// <summary>Trimmed names of a JSON array; a null entry (which JSON allows) is reported, not dereferenced.</summary>
+    private static IEnumerable<string> Names(IReadOnlyList<string?>? names, string field, ValidationErrors errors)
+    {
+        if (names is null)
+        {
+            return [];
+        }
+
+        if (names.Any(n => n is null))
+        {
+            errors.Add(field, $"{field} must list names; null is not a name.");
+        }
+
+        return names.OfType<string>().Select(n => n.Trim());
     }
 
     private static T ParseEnum<T>(string? text, T fallback, string field, ValidationErrors errors, bool required)
@@ -211,7 +227,8 @@ public static class JobDocumentMapper
             return number;
         }
 
-        errors.Add(field, $"{name} must be a whole number, not {Describe(value.ValueKind)}.");
+        var found = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Describe(value.ValueKind);
+        errors.Add(field, $"{name} must be a whole number, not {found}.");
         return null;
     }
 

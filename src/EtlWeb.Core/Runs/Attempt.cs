@@ -9,6 +9,12 @@ public sealed class Attempt
 
     public int Number { get; set; }
 
+    /// <summary>A unique value put in the process environment (ETLWEB_ATTEMPT) to find every descendant.</summary>
+    public string Marker { get; set; } = "";
+
+    /// <summary>When a retry may start; null for a first attempt.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
+
     public RunStatus Status { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }

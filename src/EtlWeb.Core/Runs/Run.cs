@@ -25,8 +25,8 @@ public sealed class Run
 
     public DateTimeOffset? FinishedAt { get; set; }
 
-    /// <summary>Bumped on every status change; lets a claim be an atomic compare-and-set.</summary>
-    public int Version { get; set; }
+    /// <summary>Set when a cancel was asked for; the node running the attempt stops it.</summary>
+    public bool CancelRequested { get; set; }
 
     public List<Attempt> Attempts { get; set; } = [];
 }

@@ -23,6 +23,8 @@ public static class ApiServiceCollectionExtensions
         var api = app.MapGroup("/api");
         api.MapJobsApi();
         api.MapImportExportApi();
+        api.MapRunsApi();
+        api.MapScheduleApi();
         app.MapEtlWebHealth();
         return app;
     }

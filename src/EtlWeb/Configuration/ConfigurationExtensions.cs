@@ -10,6 +10,10 @@ public static class ConfigurationExtensions
             .BindConfiguration(EtlWebOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ExecutionOptions>().BindConfiguration(EtlWebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NodeOptions>().BindConfiguration($"{EtlWebOptions.Section}:Node").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration($"{EtlWebOptions.Section}:Retention").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SchedulerOptions>().BindConfiguration($"{EtlWebOptions.Section}:Scheduler").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

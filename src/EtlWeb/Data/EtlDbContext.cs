@@ -1,5 +1,6 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
+using EtlWeb.Core.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -16,6 +17,10 @@ public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : DbCon
     public DbSet<Attempt> Attempts => Set<Attempt>();
 
     public DbSet<LogChunk> LogChunks => Set<LogChunk>();
+
+    public DbSet<RunRequest> RunRequests => Set<RunRequest>();
+
+    public DbSet<ScheduleState> ScheduleStates => Set<ScheduleState>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -12,7 +12,6 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(16);
         builder.HasOne<EtlWeb.Core.Jobs.Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
-        builder.Property(r => r.Version).IsConcurrencyToken();
         builder.HasIndex(r => new { r.JobId, r.Id });
         builder.HasIndex(r => r.Status);
         builder.HasIndex(r => r.PipelineId);
@@ -27,7 +26,8 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
         builder.ToTable("attempts");
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(a => new { a.RunId, a.Number }).IsUnique();
-        builder.HasIndex(a => new { a.Node, a.Status });
+        builder.HasIndex(a => new { a.Status, a.Node });
+        builder.Property(a => a.Marker).HasMaxLength(64);
     }
 }
 

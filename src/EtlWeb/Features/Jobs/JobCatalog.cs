@@ -1,5 +1,6 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
+using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,9 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
         var names = jobs.ToDictionary(j => j.Id, j => j.Name);
         var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
         var latest = await LatestRunsAsync(db, null, cancellationToken);
-        return [.. jobs.Select(j => Describe(j, upstreams, latest))];
+        var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
+        var now = time.GetUtcNow();
+        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), now))];
     }
 
     public async Task<JobDocument?> GetAsync(int id, CancellationToken cancellationToken = default)
@@ -33,7 +36,8 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
         var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
         var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
         var latest = await LatestRunsAsync(db, id, cancellationToken);
-        return Describe(job, upstreams, latest);
+        var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == id, cancellationToken);
+        return Describe(job, upstreams, latest, state, time.GetUtcNow());
     }
 
     /// <summary>Creates a job; throws <see cref="JobValidationException"/> naming each bad field.</summary>
@@ -98,15 +102,27 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
     public async Task<bool> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var updated = await db.Jobs.Where(j => j.Id == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Enabled, enabled).SetProperty(j => j.UpdatedAt, now), cancellationToken);
-        if (updated > 0)
+        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
+        if (job is null)
         {
+            return false;
+        }
+
+        if (job.Enabled != enabled)
+        {
+            var now = time.GetUtcNow();
+            job.Enabled = enabled;
+            job.UpdatedAt = now;
+            if (enabled)
+            {
+                await JobWriter.RestartScheduleAsync(db, id, now, cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
             changes.Publish(id);
         }
 
-        return updated > 0;
+        return true;
     }
 
     private async Task<int> SaveAsync(int? id, JobDocument document, CancellationToken cancellationToken)
@@ -147,14 +163,17 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
         string Rename(string current, int jobId) => jobId == id ? name : current;
     }
 
-    private static JobDocument Describe(Job job, ILookup<int, string> upstreams, Dictionary<int, Run> latest)
+    private static JobDocument Describe(Job job, ILookup<int, string> upstreams, Dictionary<int, Run> latest, ScheduleState? state, DateTimeOffset now)
     {
         var document = JobDocumentMapper.ToDocument(job, upstreams[job.Id]);
         latest.TryGetValue(job.Id, out var run);
+        state ??= new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt };
         return document with
         {
             Status = run is null ? "idle" : run.Status.ToString(),
             LastRunAt = run?.QueuedAt,
+            NextRunAt = ScheduleCalculator.NextFire(job, state, now),
+            PausedUntil = state.PausedUntil > now ? state.PausedUntil : null,
         };
     }
 

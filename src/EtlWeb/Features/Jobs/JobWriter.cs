@@ -1,4 +1,5 @@
 using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,7 @@ internal static class JobWriter
         var existing = id is null ? null : await db.Jobs.FirstAsync(j => j.Id == id, cancellationToken);
         if (existing is not null)
         {
+            var rescheduled = ScheduleChanged(existing, incoming);
             foreach (var name in draft.SecretsWithoutValue)
             {
                 if (existing.Environment.TryGetValue(name, out var stored))
@@ -38,6 +40,11 @@ internal static class JobWriter
             db.Entry(existing).CurrentValues.SetValues(incoming);
             existing.Environment = incoming.Environment;
             existing.SecretEnvironment = incoming.SecretEnvironment;
+            if (rescheduled)
+            {
+                await RestartScheduleAsync(db, existing.Id, now, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             return existing;
         }
@@ -47,8 +54,35 @@ internal static class JobWriter
         incoming.UpdatedAt = now;
         db.Jobs.Add(incoming);
         await db.SaveChangesAsync(cancellationToken);
+        await RestartScheduleAsync(db, incoming.Id, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         return incoming;
     }
+
+    /// <summary>
+    /// The schedule starts afresh from <paramref name="now"/>: intervals count from here and nothing before it
+    /// is a misfire (a job disabled for a week does not catch up when enabled). A pause stays.
+    /// </summary>
+    public static async Task RestartScheduleAsync(EtlDbContext db, int jobId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var state = await db.ScheduleStates.FirstOrDefaultAsync(s => s.JobId == jobId, cancellationToken);
+        if (state is null)
+        {
+            db.ScheduleStates.Add(new ScheduleState { JobId = jobId, Anchor = now });
+            return;
+        }
+
+        state.Anchor = now;
+        state.LastFireAt = null;
+        state.SkipFireAt = null;
+    }
+
+    private static bool ScheduleChanged(Job before, Job after) =>
+        before.ScheduleKind != after.ScheduleKind
+        || before.CronExpression != after.CronExpression
+        || before.TimeZone != after.TimeZone
+        || before.IntervalMinutes != after.IntervalMinutes
+        || (!before.Enabled && after.Enabled);
 
     public static async Task ReplaceUpstreamsAsync(EtlDbContext db, int jobId, IReadOnlyList<string> upstreams, IReadOnlyDictionary<string, int> ids, CancellationToken cancellationToken)
     {

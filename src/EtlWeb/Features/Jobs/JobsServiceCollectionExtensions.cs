@@ -7,6 +7,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobChangeFeed>();
         services.AddSingleton<JobCatalog>();
         services.AddSingleton<JobImporter>();
+        services.AddSingleton<ScheduleControl>();
         return services;
     }
 }

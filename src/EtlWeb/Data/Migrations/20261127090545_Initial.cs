@@ -90,13 +90,34 @@ namespace EtlWeb.Data.Migrations
                     QueuedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    CancelRequested = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_runs", x => x.Id);
                     table.ForeignKey(
                         name: "FK_runs_jobs_JobId",
+                        column: x => x.JobId,
+                        principalTable: "jobs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "schedule_states",
+                columns: table => new
+                {
+                    JobId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Anchor = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastFireAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    PausedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    SkipFireAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_schedule_states", x => x.JobId);
+                    table.ForeignKey(
+                        name: "FK_schedule_states_jobs_JobId",
                         column: x => x.JobId,
                         principalTable: "jobs",
                         principalColumn: "Id",
@@ -111,6 +132,8 @@ namespace EtlWeb.Data.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     RunId = table.Column<long>(type: "INTEGER", nullable: false),
                     Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Marker = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    NotBefore = table.Column<long>(type: "INTEGER", nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     StartedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
@@ -127,6 +150,28 @@ namespace EtlWeb.Data.Migrations
                     table.PrimaryKey("PK_attempts", x => x.Id);
                     table.ForeignKey(
                         name: "FK_attempts_runs_RunId",
+                        column: x => x.RunId,
+                        principalTable: "runs",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "run_requests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RunId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Trigger = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    PipelineId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_run_requests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_run_requests_runs_RunId",
                         column: x => x.RunId,
                         principalTable: "runs",
                         principalColumn: "Id",
@@ -156,15 +201,15 @@ namespace EtlWeb.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_attempts_Node_Status",
-                table: "attempts",
-                columns: new[] { "Node", "Status" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_attempts_RunId_Number",
                 table: "attempts",
                 columns: new[] { "RunId", "Number" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_attempts_Status_Node",
+                table: "attempts",
+                columns: new[] { "Status", "Node" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_job_dependencies_DownstreamJobId",
@@ -182,6 +227,16 @@ namespace EtlWeb.Data.Migrations
                 table: "log_chunks",
                 columns: new[] { "AttemptId", "FirstLine" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_run_requests_PipelineId",
+                table: "run_requests",
+                column: "PipelineId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_run_requests_RunId",
+                table: "run_requests",
+                column: "RunId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_runs_JobId_Id",
@@ -207,6 +262,12 @@ namespace EtlWeb.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "log_chunks");
+
+            migrationBuilder.DropTable(
+                name: "run_requests");
+
+            migrationBuilder.DropTable(
+                name: "schedule_states");
 
             migrationBuilder.DropTable(
                 name: "attempts");

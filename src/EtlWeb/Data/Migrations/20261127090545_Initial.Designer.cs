@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EtlWeb.Data.Migrations
 {
     [DbContext(typeof(EtlDbContext))]
-    [Migration("20261127084833_Initial")]
+    [Migration("20261127090545_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -174,11 +174,19 @@ namespace EtlWeb.Data.Migrations
                     b.Property<bool>("LogTruncated")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Marker")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Message")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Node")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("NotBefore")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
@@ -199,10 +207,10 @@ namespace EtlWeb.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Node", "Status");
-
                     b.HasIndex("RunId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("Status", "Node");
 
                     b.ToTable("attempts", (string)null);
                 });
@@ -240,6 +248,9 @@ namespace EtlWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DefinitionSnapshot")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -272,10 +283,6 @@ namespace EtlWeb.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER");
-
                     b.HasKey("Id");
 
                     b.HasIndex("PipelineId");
@@ -285,6 +292,57 @@ namespace EtlWeb.Data.Migrations
                     b.HasIndex("JobId", "Id");
 
                     b.ToTable("runs", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.RunRequest", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PipelineId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PipelineId");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("run_requests", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleState", b =>
+                {
+                    b.Property<int>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Anchor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFireAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PausedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SkipFireAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("JobId");
+
+                    b.ToTable("schedule_states", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Jobs.JobDependency", b =>
@@ -325,6 +383,24 @@ namespace EtlWeb.Data.Migrations
                     b.HasOne("EtlWeb.Core.Jobs.Job", null)
                         .WithMany()
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.RunRequest", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Runs.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleState", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithOne()
+                        .HasForeignKey("EtlWeb.Core.Scheduling.ScheduleState", "JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace EtlWeb.Bench.Infrastructure;
+
+/// <summary>The part of the API's run document the benchmark reads.</summary>
+public sealed record RunView(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("queued_at")] DateTimeOffset QueuedAt,
+    [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
+    [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
+    [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptView> Attempts)
+{
+    private static readonly string[] Terminal = ["Succeeded", "Failed", "TimedOut", "Cancelled", "Skipped", "UpstreamFailed", "Interrupted"];
+
+    public bool IsTerminal => Terminal.Contains(Status);
+}
+
+public sealed record AttemptView(
+    [property: JsonPropertyName("number")] int Number,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
+    [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
+    [property: JsonPropertyName("exit_code")] int? ExitCode,
+    [property: JsonPropertyName("log_lines")] long LogLines);
+
+internal sealed record CreatedJob([property: JsonPropertyName("id")] int Id);
+
+internal sealed record TriggeredRun([property: JsonPropertyName("run_id")] long RunId);

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace EtlWeb.Bench.Infrastructure;
+
+/// <summary>
+/// EtlWeb as a real child process (the EtlWeb.dll built beside this program) on a free loopback port. Its
+/// console output goes to a file in the data directory and through <see cref="OutputLine"/>; disposing stops it.
+/// </summary>
+public sealed class AppUnderTest : IAsyncDisposable
+{
+    private const int ProblemsShown = 20;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly Process _process;
+    private readonly StreamWriter _console;
+    private readonly Lock _consoleGate = new();
+    private readonly List<string> _problems = [];
+    private int _warnings;
+    private int _errors;
+
+    private AppUnderTest(Process process, Uri address, StreamWriter console)
+    {
+        _process = process;
+        _console = console;
+        Address = address;
+    }
+
+    /// <summary>Raised on the reader's thread for every line the app writes to stdout or stderr.</summary>
+    public event Action<string>? OutputLine;
+
+    public Uri Address { get; }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Serilog lines at WRN level so far.</summary>
+    public int Warnings => Volatile.Read(ref _warnings);
+
+    /// <summary>Serilog lines at ERR or FTL level so far, plus anything written to stderr.</summary>
+    public int Errors => Volatile.Read(ref _errors);
+
+    public static async Task<AppUnderTest> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "EtlWeb.dll") },
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["EtlWeb__DataDirectory"] = dataDirectory;
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        Directory.CreateDirectory(dataDirectory);
+        var console = new StreamWriter(Path.Combine(dataDirectory, "etlweb-console.log"));
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.StandardInput.Close();
+        var app = new AppUnderTest(process, new Uri($"http://127.0.0.1:{port}"), console);
+        process.OutputDataReceived += (_, e) => app.Record(e.Data, fromStderr: false);
+        process.ErrorDataReceived += (_, e) => app.Record(e.Data, fromStderr: true);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await app.WaitHealthyAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return app;
+    }
+
+    /// <summary>Adds how many warnings and errors the app logged so far to a scenario's figures.</summary>
+    public void ReportLogHealth(JsonObject result)
+    {
+        result["app_warnings"] = Warnings;
+        result["app_errors"] = Errors;
+    }
+
+    /// <summary>Asks for a graceful stop (SIGTERM), then kills what is left.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _ = Native.Kill(_process.Id, Native.SigTerm);
+            using var wait = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        // Lets the asynchronous readers deliver the last lines before the file is closed.
+        _process.WaitForExit();
+        _process.Dispose();
+        lock (_consoleGate)
+        {
+            _console.Dispose();
+            foreach (var line in _problems)
+            {
+                Console.Error.WriteLine("[etlweb] " + line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Record(string? line, bool fromStderr)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        var error = fromStderr || line.Contains(" ERR] ", StringComparison.Ordinal) || line.Contains(" FTL] ", StringComparison.Ordinal);
+        var warning = !error && line.Contains(" WRN] ", StringComparison.Ordinal);
+        if (error)
+        {
+            Interlocked.Increment(ref _errors);
+        }
+        else if (warning)
+        {
+            Interlocked.Increment(ref _warnings);
+        }
+
+        lock (_consoleGate)
+        {
+            _console.WriteLine(line);
+            if ((error || warning) && _problems.Count < ProblemsShown)
+            {
+                _problems.Add(line);
+            }
+        }
+
+        OutputLine?.Invoke(line);
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"EtlWeb exited with code {_process.ExitCode} while starting.");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"EtlWeb did not become healthy within {StartTimeout.TotalSeconds} s.");
+    }
+}

@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace EtlWeb.Bench.Infrastructure;
+
+/// <summary>What /proc says about a process: resident memory and CPU time used.</summary>
+public static class ProcFs
+{
+    /// <summary>VmRSS from /proc/&lt;pid&gt;/status, in bytes; 0 once the process is gone.</summary>
+    public static long ResidentBytes(int pid)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines($"/proc/{pid}/status");
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+
+        var line = lines.FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? 0 : 1024 * long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>utime + stime from /proc/&lt;pid&gt;/stat, in clock ticks.</summary>
+    public static long CpuTicks(int pid)
+    {
+        var text = File.ReadAllText($"/proc/{pid}/stat");
+
+        // "pid (comm) state ...": comm may hold spaces, so count fields after the last ')'; utime is field 14.
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using EtlWeb.Bench.Scenarios;
+
+var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
+{
+    ["dispatch"] = DispatchScenario.RunAsync,
+    ["throughput"] = ThroughputScenario.RunAsync,
+    ["log"] = LogScenario.RunAsync,
+    ["idle"] = IdleScenario.RunAsync,
+};
+
+if (args.Length != 2 || !scenarios.TryGetValue(args[0], out var run))
+{
+    await Console.Error.WriteLineAsync($"usage: EtlWeb.Bench <{string.Join('|', scenarios.Keys)}> <fresh data directory>");
+    return 2;
+}
+
+// One JSON object on stdout, whatever happens; progress and diagnostics go to stderr.
+var result = new JsonObject { ["scenario"] = args[0] };
+try
+{
+    await run(Path.GetFullPath(args[1]), result);
+    Console.WriteLine(result.ToJsonString());
+    return 0;
+}
+catch (Exception ex)
+{
+    result["error"] = ex.Message;
+    Console.WriteLine(result.ToJsonString());
+    await Console.Error.WriteLineAsync(ex.ToString());
+    return 1;
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using EtlWeb.Bench.Infrastructure;
+
+namespace EtlWeb.Bench.Scenarios;
+
+/// <summary>
+/// A hundred enabled jobs that will not fire for months: what EtlWeb costs while nothing happens. SQL statements
+/// are counted from EF Core's command log on the app's console; Hangfire's own SQLite queries are not logged,
+/// so their rate is given as computed from the settings.
+/// </summary>
+public static class IdleScenario
+{
+    private const int Jobs = 100;
+    private const string CommandLogged = "Executed DbCommand";
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
+
+    public static async Task RunAsync(string dataDirectory, JsonObject result)
+    {
+        var settings = BenchSettings.App();
+        settings["Serilog__MinimumLevel__Override__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
+        await using var app = await AppUnderTest.StartAsync(BenchSettings.AppDirectory(dataDirectory), settings);
+        var statements = 0;
+        app.OutputLine += line =>
+        {
+            if (line.Contains(CommandLogged, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref statements);
+            }
+        };
+
+        using var api = new ApiClient(app.Address);
+        var far = new Dictionary<string, object> { ["schedule_type"] = "cron", ["cron_expression"] = "0 0 1 1 *", ["enabled"] = true };
+        for (var i = 0; i < Jobs; i++)
+        {
+            await api.CreateShellJobAsync($"idle-{i:D3}", "true", far);
+        }
+
+        await Task.Delay(Settle);
+        var statementsBefore = Volatile.Read(ref statements);
+        var cpuBefore = ProcFs.CpuTicks(app.Pid);
+        var before = Stopwatch.GetTimestamp();
+        await Task.Delay(Window);
+        var cpu = ProcFs.CpuTicks(app.Pid) - cpuBefore;
+        var elapsed = Stopwatch.GetElapsedTime(before).TotalSeconds;
+        var executed = Volatile.Read(ref statements) - statementsBefore;
+
+        result["jobs"] = Jobs;
+        result["window_s"] = Stats.Round(elapsed, 1);
+        result["cpu_percent_of_core"] = Stats.Round(cpu * 100.0 / (elapsed * Native.ClockTicksPerSecond), 2);
+        result["db_statements_per_s"] = Stats.Round(executed / elapsed, 2);
+        result["hangfire_poll_per_s_computed"] = BenchSettings.WorkerCount / BenchSettings.QueuePollSeconds;
+        result["rss_mb"] = Stats.Round(ProcFs.ResidentBytes(app.Pid) / (1024.0 * 1024.0));
+        app.ReportLogHealth(result);
+    }
+}

@@ -1,0 +1,178 @@
+using System.Runtime.Versioning;
+using System.Text;
+using EtlWeb.Core.Jobs;
+
+namespace EtlWeb.Core.Execution;
+
+/// <summary>Turns a job into the process to start for one attempt, checking first what would make it fail to start.</summary>
+public static class LaunchPlanner
+{
+    private const string SystemSetsid = "/usr/bin/setsid";
+
+    private static readonly UTF8Encoding ScriptEncoding = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <param name="marker">Unique per attempt; put in the child's environment so its descendants can be found.</param>
+    /// <param name="tempDirectory">Where an inline script is written (created if missing).</param>
+    public static LaunchPlan Plan(Job job, string marker, string tempDirectory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return LaunchPlan.Failed("EtlWeb runs jobs on Linux only: it needs setsid and /proc to stop a job's whole process tree.");
+        }
+
+        var workingDirectory = string.IsNullOrWhiteSpace(job.WorkingDirectory) ? null : job.WorkingDirectory.Trim();
+        if (workingDirectory is not null && !Directory.Exists(workingDirectory))
+        {
+            return LaunchPlan.Failed($"Working directory '{workingDirectory}' does not exist.");
+        }
+
+        // setsid makes the child the leader of a new process group, so the whole tree can be signalled at once.
+        // EtlWeb starts it itself, so it is looked up on EtlWeb's own PATH.
+        var setsid = File.Exists(SystemSetsid) ? SystemSetsid
+            : ExecutableSearch.Exists("setsid", Environment.CurrentDirectory, Environment.GetEnvironmentVariable("PATH")) ? "setsid"
+            : null;
+        if (setsid is null)
+        {
+            return LaunchPlan.Failed("'setsid' (util-linux) was not found; EtlWeb needs it to run each attempt in its own process group.");
+        }
+
+        var command = job.Command.Trim();
+        if (command.Length == 0 && string.IsNullOrWhiteSpace(job.Script))
+        {
+            return LaunchPlan.Failed("The job has neither a command nor an inline script.");
+        }
+
+        var environment = ChildEnvironment(job, marker);
+        if (ProgramError(job, command, workingDirectory ?? Environment.CurrentDirectory, environment) is string error)
+        {
+            return LaunchPlan.Failed(error);
+        }
+
+        if (command.Length > 0)
+        {
+            return LaunchPlan.Ready(Spec(setsid, CommandArguments(job, command)), scriptPath: null);
+        }
+
+        string scriptPath;
+        try
+        {
+            scriptPath = WriteScript(tempDirectory, job.Script, ScriptExtension(job.Kind));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return LaunchPlan.Failed($"The inline script could not be written to '{tempDirectory}': {ex.Message}");
+        }
+
+        return LaunchPlan.Ready(Spec(setsid, ScriptArguments(job, scriptPath)), scriptPath);
+
+        ProcessSpec Spec(string fileName, string[] arguments) =>
+            new(fileName, arguments, workingDirectory, environment, marker);
+    }
+
+    /// <summary>Why the interpreter or client would not start, or null when it is there.</summary>
+    [SupportedOSPlatform("linux")]
+    private static string? ProgramError(Job job, string command, string baseDirectory, Dictionary<string, string> environment)
+    {
+        var (label, program) = ProgramOf(job, command);
+        if (program is null)
+        {
+            return command.Length > 0
+                ? $"SQL command '{command}' does not name a client program."
+                : "An inline SQL script needs the client that runs it in the interpreter field (for example: sqlite3 /data/app.db).";
+        }
+
+        // The command runs as "exec <command>", where a leading assignment would be taken for the program.
+        // The message names the variable only: its value may be a password.
+        if (ShellText.AssignedName(program) is string variable)
+        {
+            return $"The SQL command line starts with '{variable}=...'; set {variable} in the job's environment variables instead.";
+        }
+
+        // The child's shell searches the PATH the child gets, which the job may set.
+        var searchPath = environment.GetValueOrDefault("PATH") ?? Environment.GetEnvironmentVariable("PATH");
+        if (ExecutableSearch.Exists(program, baseDirectory, searchPath))
+        {
+            return null;
+        }
+
+        return program.Contains('/', StringComparison.Ordinal)
+            ? $"{label} '{program}' does not exist or is not executable."
+            : $"{label} '{program}' was not found on PATH.";
+    }
+
+    private static Dictionary<string, string> ChildEnvironment(Job job, string marker)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (job.Kind == JobKind.Python)
+        {
+            // Unbuffered output streams live to the log; a job may still set its own value.
+            environment["PYTHONUNBUFFERED"] = "1";
+        }
+
+        foreach (var (name, value) in job.Environment)
+        {
+            environment[name] = value;
+        }
+
+        environment[ProcessTree.MarkerVariable] = marker;
+        return environment;
+    }
+
+    private static (string Label, string? Program) ProgramOf(Job job, string command) => job.Kind switch
+    {
+        JobKind.Python => ("Python interpreter", PythonOf(job)),
+        JobKind.Sql => ("SQL client", ShellText.FirstWord(command.Length > 0 ? command : job.Interpreter)),
+        _ => ("Shell interpreter", ShellOf(job)),
+    };
+
+    private static string[] CommandArguments(Job job, string command) => job.Kind switch
+    {
+        // Through the shell, so quotes and redirections in the command line work as typed.
+        JobKind.Python => [DefaultShell(), "-c", "exec " + ShellText.Quote(PythonOf(job)) + " " + command],
+        JobKind.Sql => [DefaultShell(), "-c", "exec " + command],
+        _ => [ShellOf(job), "-c", command],
+    };
+
+    private static string[] ScriptArguments(Job job, string scriptPath) => job.Kind switch
+    {
+        JobKind.Python => [PythonOf(job), "-u", scriptPath],
+        JobKind.Sql => [DefaultShell(), "-c", "exec " + job.Interpreter.Trim() + " < " + ShellText.Quote(scriptPath)],
+        _ => [ShellOf(job), scriptPath],
+    };
+
+    private static string ScriptExtension(JobKind kind) => kind switch
+    {
+        JobKind.Python => ".py",
+        JobKind.Sql => ".sql",
+        _ => ".sh",
+    };
+
+    private static string PythonOf(Job job) => OrDefault(job.Interpreter, "python3");
+
+    private static string ShellOf(Job job) => OrDefault(job.Interpreter, DefaultShell());
+
+    private static string DefaultShell() => File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+
+    private static string OrDefault(string value, string fallback) =>
+        string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
+
+    [SupportedOSPlatform("linux")]
+    private static string WriteScript(string tempDirectory, string script, string extension)
+    {
+        Directory.CreateDirectory(tempDirectory);
+        var path = Path.Combine(tempDirectory, $"etlweb-{Guid.NewGuid():N}{extension}");
+
+        // Created 0600 from the start: the script may hold secrets and must never be readable by others.
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
+        using var writer = new StreamWriter(path, ScriptEncoding, options);
+
+        // A browser may send CRLF; a shell would read the CR as part of each command.
+        writer.Write(script.ReplaceLineEndings("\n"));
+        return path;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace EtlWeb.Core.Execution;
+
+/// <summary>
+/// Finds and stops an attempt's processes: its process group, plus every process carrying the attempt's
+/// marker in its environment (descendants that left the group through setsid or a double fork).
+/// </summary>
+public static class ProcessTree
+{
+    /// <summary>The environment variable that carries the attempt's marker into every descendant.</summary>
+    public const string MarkerVariable = "ETLWEB_ATTEMPT";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long SIGKILLed processes get to disappear before they are reported as survivors.</summary>
+    private static readonly TimeSpan KillSettle = TimeSpan.FromSeconds(2);
+
+    /// <summary>Live processes (not the current one) whose environment holds this attempt's marker.</summary>
+    public static IReadOnlyList<int> FindByMarker(string marker)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(marker);
+        return [.. Scan(group: null, marker).Select(found => found.Pid)];
+    }
+
+    /// <summary>Whether the process exists and is not a zombie (a zombie has ended; it only waits to be reaped).</summary>
+    public static bool IsAlive(int pid) => ProcStat.TryRead(pid, out var stat) && !stat.HasEnded;
+
+    /// <summary>
+    /// SIGTERM to the group and the marked processes, up to <paramref name="grace"/> for them to end, then SIGKILL.
+    /// Needs no running attempt object, so a restarted node can stop what a previous one left behind.
+    /// </summary>
+    /// <param name="pgid">The attempt's process group (its leader's pid), or null when only the marker is known.</param>
+    /// <returns>The pids still alive after SIGKILL; normally empty.</returns>
+    public static async Task<IReadOnlyList<int>> KillAllAsync(
+        int? pgid, string marker, TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(marker);
+
+        // Never signal pid 1's group, "all processes" (-1) or EtlWeb's own group.
+        var group = pgid > 1 && pgid != ProcStat.OwnGroup() ? pgid : null;
+        await SignalUntilGoneAsync(group, marker, NativeMethods.SigTerm, grace, cancellationToken);
+        var survivors = await SignalUntilGoneAsync(group, marker, NativeMethods.SigKill, KillSettle, cancellationToken);
+        return [.. survivors.Select(found => found.Pid)];
+    }
+
+    // Real time on purpose: these waits are for the OS to end real processes, which a fake clock cannot speed up.
+    private static async Task<List<Found>> SignalUntilGoneAsync(
+        int? group, string marker, int signal, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var alive = Scan(group, marker);
+        if (group is int leader)
+        {
+            _ = NativeMethods.Kill(-leader, signal);
+        }
+
+        // Each process is signalled once: a second SIGTERM could cut short the cleanup the first one started.
+        var signalled = alive.Where(found => found.InGroup).Select(found => found.Pid).ToHashSet();
+        while (true)
+        {
+            foreach (var found in alive.Where(found => signalled.Add(found.Pid)))
+            {
+                _ = NativeMethods.Kill(found.Pid, signal);
+            }
+
+            if (alive.Count == 0 || Stopwatch.GetElapsedTime(started) >= within)
+            {
+                return alive;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+            alive = Scan(group, marker);
+        }
+    }
+
+    private static List<Found> Scan(int? group, string marker)
+    {
+        var entry = Encoding.UTF8.GetBytes(MarkerVariable + "=" + marker);
+        var self = Environment.ProcessId;
+        var found = new List<Found>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == self
+                || !ProcStat.TryRead(pid, out var stat) || stat.HasEnded)
+            {
+                continue;
+            }
+
+            var inGroup = stat.ProcessGroup == group;
+            if (inGroup || HasEnvironmentEntry(pid, entry))
+            {
+                found.Add(new Found(pid, inGroup));
+            }
+        }
+
+        return found;
+    }
+
+    private static bool HasEnvironmentEntry(int pid, byte[] entry)
+    {
+        byte[] environ;
+        try
+        {
+            environ = File.ReadAllBytes($"/proc/{pid}/environ");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Another user's process, or one that ended meanwhile: not ours either way.
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = environ;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf((byte)0);
+            var variable = end < 0 ? rest : rest[..end];
+            if (variable.SequenceEqual(entry))
+            {
+                return true;
+            }
+
+            rest = end < 0 ? [] : rest[(end + 1)..];
+        }
+
+        return false;
+    }
+
+    private readonly record struct Found(int Pid, bool InGroup);
+}

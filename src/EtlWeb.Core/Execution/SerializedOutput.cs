@@ -1,0 +1,34 @@
+using EtlWeb.Core.Runs;
+
+namespace EtlWeb.Core.Execution;
+
+/// <summary>
+/// Shared by an attempt's stdout and stderr pumps: one lock, so the sink never sees concurrent calls and
+/// timestamps rise in the order the sink receives lines.
+/// </summary>
+internal sealed class SerializedOutput(IAttemptOutput output, TimeProvider time)
+{
+    private readonly Lock gate = new();
+    private bool closed;
+
+    public void Write(LogStream stream, ReadOnlySpan<byte> line)
+    {
+        var text = LineText.Decode(line);
+        lock (gate)
+        {
+            if (!closed)
+            {
+                output.OnLine(stream, text, time.GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>After this returns the sink gets no more lines, even from a pump still blocked on a pipe.</summary>
+    public void Close()
+    {
+        lock (gate)
+        {
+            closed = true;
+        }
+    }
+}

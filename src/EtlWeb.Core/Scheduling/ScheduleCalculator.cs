@@ -1,0 +1,67 @@
+using EtlWeb.Core.Jobs;
+
+namespace EtlWeb.Core.Scheduling;
+
+/// <summary>
+/// Fire times of a job's schedule. Cron follows Cronos in the job's zone (a time skipped by spring-forward
+/// fires once at the first valid instant after the gap; a time repeated by fall-back fires once). An
+/// interval fires at anchor + k * N minutes (k >= 1), so a late fire never shifts the next one.
+/// </summary>
+public static class ScheduleCalculator
+{
+    /// <summary>The first due time strictly after <paramref name="after"/>, or null for manual, disabled or broken schedules.</summary>
+    public static DateTimeOffset? NextAfter(Job job, DateTimeOffset anchor, DateTimeOffset after)
+    {
+        if (!job.Enabled)
+        {
+            return null;
+        }
+
+        switch (job.ScheduleKind)
+        {
+            case ScheduleKind.Cron:
+                if (!CronSchedule.TryParse(job.CronExpression, out var cron, out _) || !CronSchedule.TryResolveZone(job.TimeZone, out var zone))
+                {
+                    return null;
+                }
+
+                return cron!.GetNextOccurrence(after, zone, inclusive: false);
+            case ScheduleKind.Interval when job.IntervalMinutes >= 1:
+                var period = TimeSpan.FromMinutes(job.IntervalMinutes);
+                if (after < anchor + period)
+                {
+                    return anchor + period;
+                }
+
+                var elapsed = (after - anchor).Ticks / period.Ticks;
+                return anchor + (period * (elapsed + 1));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The next due time the scheduler will act on, after pauses; skipped fires still count (they are recorded).</summary>
+    public static DateTimeOffset? NextFire(Job job, ScheduleState state, DateTimeOffset now)
+    {
+        var from = state.LastFireAt is { } last && last > now ? last : now;
+        if (state.PausedUntil is { } paused && paused > from)
+        {
+            // A fire exactly at the end of the pause is allowed.
+            from = paused - TimeSpan.FromTicks(1);
+        }
+
+        return NextAfter(job, state.Anchor, from);
+    }
+
+    /// <summary>True when at least one due time fell in (since, until]: the node was down across it.</summary>
+    public static bool Missed(Job job, ScheduleState state, DateTimeOffset until)
+    {
+        var since = state.LastFireAt is { } last && last > state.Anchor ? last : state.Anchor;
+        if (state.PausedUntil is { } paused && paused > since)
+        {
+            since = paused - TimeSpan.FromTicks(1);
+        }
+
+        return NextAfter(job, state.Anchor, since) is { } due && due <= until;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text;
+using EtlWeb.Core.Runs;
+using EtlWeb.Features.Runs;
+
+namespace EtlWeb.Api;
+
+internal static class RunsApi
+{
+    public static void MapRunsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/jobs/{id:int}/run", async (int id, bool? downstream, RunService runs, CancellationToken ct) =>
+            {
+                var outcome = await runs.TriggerAsync(id, TriggerKind.Api, downstream ?? true, ct);
+                return outcome.Run is { } run
+                    ? Results.Accepted($"/api/runs/{run.Id}", new { run_id = run.Id, status = run.Status.ToString() })
+                    : Results.Problem(outcome.Refusal, statusCode: outcome.Refusal!.StartsWith("There is no", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
+            })
+            .WithTags("Runs")
+            .WithSummary("Trigger a pipeline run of the job now (downstream=false runs the job alone).")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        var group = api.MapGroup("/runs").WithTags("Runs");
+        group.MapGet("/", async (int? job_id, string? status, int? limit, RunReader reader, CancellationToken ct) =>
+            {
+                RunStatus? parsed = null;
+                if (!string.IsNullOrEmpty(status))
+                {
+                    if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var value))
+                    {
+                        return Results.ValidationProblem(new Dictionary<string, string[]>
+                        {
+                            ["status"] = [$"'{status}' is not a run status; use one of {string.Join(", ", Enum.GetNames<RunStatus>())}."],
+                        });
+                    }
+
+                    parsed = value;
+                }
+
+                return Results.Ok(await reader.ListAsync(job_id, parsed, limit ?? 100, ct));
+            })
+            .WithSummary("Run history, newest first.")
+            .Produces<IReadOnlyList<RunDocument>>()
+            .ProducesValidationProblem();
+
+        group.MapGet("/{id:long}", async (long id, RunReader reader, CancellationToken ct) =>
+                await reader.GetAsync(id, ct) is { } run ? Results.Ok(run) : NotFound(id))
+            .WithSummary("One run with its attempts.")
+            .Produces<RunDocument>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{id:long}/log", async (long id, string? stream, bool? follow, RunReader reader, LogStreamer streamer, HttpContext context, CancellationToken ct) =>
+            {
+                LogStream? only = stream?.ToLowerInvariant() switch
+                {
+                    null or "" => null,
+                    "stdout" => LogStream.Stdout,
+                    "stderr" => LogStream.Stderr,
+                    _ => (LogStream)0,
+                };
+                if (only == 0)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["stream"] = ["stream must be stdout or stderr."] });
+                }
+
+                if (await reader.GetAsync(id, ct) is null)
+                {
+                    return NotFound(id);
+                }
+
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 64 * 1024);
+                await streamer.WriteAsync(id, only, follow ?? false, writer, ct);
+                return Results.Empty;
+            })
+            .WithSummary("The run's log as text; follow=true streams until the run ends.")
+            .Produces<string>(contentType: "text/plain")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id:long}/rerun", async (long id, RunService runs, CancellationToken ct) =>
+                await runs.RerunFailedAsync(id, ct) is { } created
+                    ? Results.Accepted($"/api/runs/{id}", new { run_ids = created })
+                    : NotFound(id))
+            .WithSummary("Re-run the part of this run's pipeline run that did not succeed.")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/{id:long}/cancel", async (long id, RunService runs, CancellationToken ct) =>
+                await runs.CancelAsync(id, ct) switch
+                {
+                    CancelResult.NotFound => NotFound(id),
+                    CancelResult.AlreadyFinished => Results.Problem($"Run {id} has already finished.", statusCode: StatusCodes.Status409Conflict),
+                    CancelResult.Stopping => Results.Accepted($"/api/runs/{id}", new { status = "stopping" }),
+                    _ => Results.Ok(new { status = nameof(RunStatus.Cancelled) }),
+                })
+            .WithSummary("Cancel a queued, waiting or running run.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static IResult NotFound(long id) =>
+        Results.Problem($"There is no run with id {id}.", statusCode: StatusCodes.Status404NotFound);
+}

@@ -1,0 +1,53 @@
+using EtlWeb.Core.Scheduling;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Jobs;
+
+/// <summary>Operator actions on a job's schedule: pause until a time, resume, skip the next fire.</summary>
+public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes)
+{
+    /// <summary>No scheduled fire before <paramref name="until"/>; false when the job does not exist.</summary>
+    public Task<bool> PauseAsync(int jobId, DateTimeOffset? until, CancellationToken cancellationToken = default) =>
+        UpdateAsync(jobId, state => state.PausedUntil = until, cancellationToken);
+
+    /// <summary>
+    /// Marks the job's next due time to be recorded as Skipped instead of running; returns that time, or null
+    /// when the job does not exist or has no upcoming fire.
+    /// </summary>
+    public async Task<DateTimeOffset?> SkipNextAsync(int jobId, CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset? skipped = null;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        if (job is null)
+        {
+            return null;
+        }
+
+        await UpdateAsync(jobId, state => skipped = state.SkipFireAt = ScheduleCalculator.NextFire(job, state, time.GetUtcNow()), cancellationToken);
+        return skipped;
+    }
+
+    private async Task<bool> UpdateAsync(int jobId, Action<ScheduleState> change, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        if (job is null)
+        {
+            return false;
+        }
+
+        var state = await db.ScheduleStates.FirstOrDefaultAsync(s => s.JobId == jobId, cancellationToken);
+        if (state is null)
+        {
+            state = new ScheduleState { JobId = jobId, Anchor = job.UpdatedAt };
+            db.ScheduleStates.Add(state);
+        }
+
+        change(state);
+        await db.SaveChangesAsync(cancellationToken);
+        changes.Publish(jobId);
+        return true;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Serialization;
+using EtlWeb.Core.Runs;
+
+namespace EtlWeb.Features.Runs;
+
+public sealed record AttemptDocument(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("number")] int Number,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
+    [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
+    [property: JsonPropertyName("exit_code")] int? ExitCode,
+    [property: JsonPropertyName("message")] string? Message,
+    [property: JsonPropertyName("node")] string? Node,
+    [property: JsonPropertyName("not_before")] DateTimeOffset? NotBefore,
+    [property: JsonPropertyName("log_lines")] long LogLines,
+    [property: JsonPropertyName("log_truncated")] bool LogTruncated)
+{
+    public static AttemptDocument From(Attempt a) =>
+        new(a.Id, a.Number, a.Status.ToString(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Message, a.Node, a.NotBefore, a.LogLines, a.LogTruncated);
+}
+
+public sealed record RunRequestDocument(
+    [property: JsonPropertyName("trigger")] string Trigger,
+    [property: JsonPropertyName("pipeline_id")] Guid PipelineId,
+    [property: JsonPropertyName("requested_at")] DateTimeOffset RequestedAt);
+
+public sealed record RunDocument(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("job_id")] int JobId,
+    [property: JsonPropertyName("job_name")] string JobName,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("trigger")] string Trigger,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("pipeline_id")] Guid? PipelineId,
+    [property: JsonPropertyName("queued_at")] DateTimeOffset QueuedAt,
+    [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
+    [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
+    [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptDocument> Attempts,
+    [property: JsonPropertyName("requests")] IReadOnlyList<RunRequestDocument> Requests)
+{
+    public static RunDocument From(Run run, string jobName, IEnumerable<RunRequest> requests) => new(
+        run.Id, run.JobId, jobName, run.Status.ToString(), run.Trigger.ToString(), run.Reason, run.PipelineId,
+        run.QueuedAt, run.StartedAt, run.FinishedAt, [.. run.Attempts.OrderBy(a => a.Number).Select(AttemptDocument.From)],
+        [.. requests.OrderBy(q => q.Id).Select(q => new RunRequestDocument(q.Trigger.ToString(), q.PipelineId, q.RequestedAt))]);
+}

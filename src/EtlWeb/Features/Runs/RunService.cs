@@ -1,0 +1,109 @@
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using EtlWeb.Orchestration;
+using EtlWeb.Realtime;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Runs;
+
+/// <summary>Result of asking for a cancel.</summary>
+public enum CancelResult
+{
+    NotFound,
+    AlreadyFinished,
+    Cancelled,
+    Stopping,
+}
+
+/// <summary>The run a trigger produced or joined, or why there is none.</summary>
+public sealed record TriggerOutcome(Run? Run, string? Refusal);
+
+/// <summary>Operator actions on runs: trigger a job, cancel a run.</summary>
+public sealed class RunService(
+    IDbContextFactory<EtlDbContext> dbFactory,
+    PipelineCoordinator coordinator,
+    RunningAttempts running,
+    RunBroadcaster broadcaster,
+    TimeProvider time)
+{
+    /// <summary>
+    /// Starts a pipeline run of the job (with its Manual downstream jobs unless <paramref name="withDownstream"/> is
+    /// false) and returns the job's own run, which may be a pending run this trigger joined.
+    /// </summary>
+    public async Task<TriggerOutcome> TriggerAsync(int jobId, TriggerKind trigger, bool withDownstream = true, CancellationToken cancellationToken = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+            if (job is null)
+            {
+                return new TriggerOutcome(null, $"There is no job with id {jobId}.");
+            }
+
+            if (!job.Enabled)
+            {
+                return new TriggerOutcome(null, $"Job '{job.Name}' is disabled; enable it to run it.");
+            }
+        }
+
+        var runs = await coordinator.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream)], cancellationToken);
+        return new TriggerOutcome(runs[0], null);
+    }
+
+    /// <summary>Re-runs what did not succeed in the pipeline run that <paramref name="runId"/> belongs to; null when the run does not exist.</summary>
+    public async Task<IReadOnlyList<long>?> RerunFailedAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var pipeline = await db.Runs.Where(r => r.Id == runId).Select(r => r.PipelineId).FirstOrDefaultAsync(cancellationToken);
+        return pipeline is { } id ? await coordinator.RerunFailedAsync(id, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// Cancels a queued or waiting run (and a run waiting for its retry) at once; a running one is stopped
+    /// by the executor that owns its process, which records Cancelled.
+    /// </summary>
+    public async Task<CancelResult> CancelAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var run = await db.Runs.Include(r => r.Attempts).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        if (run is null)
+        {
+            return CancelResult.NotFound;
+        }
+
+        if (run.Status.IsTerminal())
+        {
+            return CancelResult.AlreadyFinished;
+        }
+
+        run.CancelRequested = true;
+        var processRunning = run.Attempts.Any(a => a.Status == RunStatus.Running);
+        if (!processRunning)
+        {
+            foreach (var attempt in run.Attempts.Where(a => a.Status == RunStatus.Queued))
+            {
+                attempt.Status = RunStatus.Cancelled;
+                attempt.FinishedAt = now;
+                attempt.Message = "Cancelled before it started.";
+            }
+
+            run.Status = RunStatus.Cancelled;
+            run.FinishedAt = now;
+            run.Reason = "Cancelled before it started.";
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (processRunning)
+        {
+            running.RequestCancel(runId);
+            return CancelResult.Stopping;
+        }
+
+        broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Cancelled, null, 0));
+        await coordinator.EvaluateAsync(cancellationToken);
+        return CancelResult.Cancelled;
+    }
+}

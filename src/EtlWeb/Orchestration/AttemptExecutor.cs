@@ -1,0 +1,127 @@
+using EtlWeb.Configuration;
+using EtlWeb.Core.Execution;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using EtlWeb.Realtime;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>
+/// The Hangfire job that runs one attempt: claim it, launch the process in its own group, pump its log,
+/// enforce timeout and cancel by stopping the whole tree, then settle the attempt (retry or end the run).
+/// </summary>
+public sealed class AttemptExecutor(
+    RunLedger ledger,
+    RunQueue queue,
+    RunningAttempts running,
+    RunBroadcaster broadcaster,
+    PipelineCoordinator coordinator,
+    IDbContextFactory<EtlDbContext> dbFactory,
+    TimeProvider time,
+    IOptions<ExecutionOptions> options,
+    IOptions<EtlWebOptions> etl,
+    ILogger<AttemptExecutor> logger)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Attempt {0}")]
+    public async Task ExecuteAsync(long attemptId, CancellationToken cancellationToken)
+    {
+        var notBefore = await ledger.NotBeforeAsync(attemptId, CancellationToken.None);
+        for (var early = notBefore - time.GetUtcNow(); early > TimeSpan.Zero; early = notBefore - time.GetUtcNow())
+        {
+            // A timer can wake a hair before the wall clock reaches the due time: wait again until it has.
+            await Task.Delay(early.Value + TimeSpan.FromMilliseconds(1), time, CancellationToken.None);
+        }
+
+        var claimed = await ledger.ClaimAsync(attemptId, CancellationToken.None);
+        if (claimed is null)
+        {
+            logger.LogInformation("Attempt {AttemptId} was already claimed, cancelled or removed; nothing to do", attemptId);
+            return;
+        }
+
+        var (attempt, run, job) = claimed;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["AttemptId"] = attemptId });
+        broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Running, attemptId, attempt.Number));
+        var cancelRequested = running.Register(run.Id);
+        AttemptOutcome outcome;
+        LogTotals? totals;
+        try
+        {
+            await using var log = new AttemptLog(attemptId, options.Value.MaxLogBytesPerAttempt, broadcaster, time, dbFactory);
+            outcome = await RunProcessAsync(job, attempt, log, cancelRequested);
+            totals = await log.CompleteAsync();
+        }
+        finally
+        {
+            running.Unregister(run.Id);
+        }
+
+        logger.LogInformation("Attempt {Number} of run {RunId} ended {Status}: {Message}", attempt.Number, run.Id, outcome.Status, outcome.Message);
+        var settled = await ledger.SettleAsync(attemptId, outcome, totals, CancellationToken.None);
+        if (settled.Retry is { } retry)
+        {
+            queue.Schedule(retry.Id, settled.RetryDelay);
+            broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Running, retry.Id, retry.Number));
+            return;
+        }
+
+        broadcaster.Publish(new RunChanged(run.Id, run.JobId, settled.Run.Status, attemptId, attempt.Number));
+        await coordinator.EvaluateAsync(CancellationToken.None);
+    }
+
+    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task cancelRequested)
+    {
+        var tempDirectory = Path.Combine(etl.Value.FullDataDirectory, "tmp");
+        Directory.CreateDirectory(tempDirectory);
+        using var plan = LaunchPlanner.Plan(job, attempt.Marker, tempDirectory);
+        if (plan.Spec is null)
+        {
+            var error = plan.Error ?? "The attempt could not be prepared.";
+            log.System(error);
+            return new AttemptOutcome(RunStatus.Failed, null, error);
+        }
+
+        log.System($"Attempt {attempt.Number} started on {ledger.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}");
+        RunningProcess process;
+        try
+        {
+            process = ProcessLauncher.Start(plan.Spec, log, time);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            log.System("The process could not be started: " + ex.Message);
+            return new AttemptOutcome(RunStatus.Failed, null, "The process could not be started: " + ex.Message);
+        }
+
+        await using (process)
+        {
+            await ledger.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
+            using var timeout = new CancellationTokenSource();
+            var timeoutTask = job.TimeoutSeconds > 0
+                ? Task.Delay(TimeSpan.FromSeconds(job.TimeoutSeconds), time, timeout.Token)
+                : Task.Delay(Timeout.Infinite, timeout.Token);
+            var first = await Task.WhenAny(process.Completion, timeoutTask, cancelRequested);
+            await timeout.CancelAsync();
+            var stoppedAs = first == process.Completion ? (RunStatus?)null : first == cancelRequested ? RunStatus.Cancelled : RunStatus.TimedOut;
+            if (stoppedAs is { } status)
+            {
+                var why = status == RunStatus.Cancelled ? "Cancelled" : $"Timed out after {job.TimeoutSeconds} s";
+                log.System($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {options.Value.KillGraceSeconds} s).");
+                var survivors = await process.KillTreeAsync(TimeSpan.FromSeconds(options.Value.KillGraceSeconds));
+                var exit = await process.Completion;
+                var message = survivors.Count == 0 ? why : $"{why}; still alive after SIGKILL: {string.Join(", ", survivors)}";
+                log.System(message);
+                return new AttemptOutcome(status, exit, message);
+            }
+
+            var exitCode = await process.Completion;
+            return exitCode == 0
+                ? new AttemptOutcome(RunStatus.Succeeded, 0, "exit code 0")
+                : new AttemptOutcome(RunStatus.Failed, exitCode, $"exit code {exitCode}");
+        }
+    }
+}

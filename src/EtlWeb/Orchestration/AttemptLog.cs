@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using EtlWeb.Core.Execution;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using EtlWeb.Realtime;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>What an attempt's log amounted to once its process ended.</summary>
+public sealed record LogTotals(long Lines, long Bytes, bool Truncated);
+
+/// <summary>
+/// The log pipeline of one attempt: lines are encoded into chunks (never a row per line), chunks are written
+/// by a background task in batched transactions, and every line is handed to live subscribers in small
+/// batches. Past the byte cap one truncation marker is stored and the rest is dropped (but still drained).
+/// </summary>
+public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
+{
+    private const int ChunkBytes = 256 * 1024;
+    private const int ChunkLines = 16 * 1024;
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly long _attemptId;
+    private readonly long _maxBytes;
+    private readonly RunBroadcaster _broadcaster;
+    private readonly TimeProvider _time;
+    private readonly IDbContextFactory<EtlDbContext> _dbFactory;
+    private readonly Lock _gate = new();
+    private readonly Channel<LogChunk> _chunks = Channel.CreateBounded<LogChunk>(new BoundedChannelOptions(64) { SingleReader = true });
+    private readonly Task _writer;
+    private readonly ITimer _flushTimer;
+    private MemoryStream _buffer = new();
+    private long _chunkFirstLine;
+    private int _chunkLines;
+    private long _lines;
+    private long _bytes;
+    private bool _truncated;
+    private List<LogLine> _live = [];
+    private bool _completed;
+
+    public AttemptLog(long attemptId, long maxBytes, RunBroadcaster broadcaster, TimeProvider time, IDbContextFactory<EtlDbContext> dbFactory)
+    {
+        _attemptId = attemptId;
+        _maxBytes = maxBytes;
+        _broadcaster = broadcaster;
+        _time = time;
+        _dbFactory = dbFactory;
+        _writer = Task.Run(WriteChunksAsync);
+        _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
+    }
+
+    public void OnLine(LogStream stream, string text, DateTimeOffset timestamp)
+    {
+        lock (_gate)
+        {
+            if (_truncated)
+            {
+                return;
+            }
+
+            var size = text.Length + 10L;
+            if (_bytes + size > _maxBytes)
+            {
+                _truncated = true;
+                Append(LogStream.System, $"[EtlWeb] Log truncated: this attempt wrote more than {_maxBytes:N0} bytes; later lines are not stored.", timestamp);
+                return;
+            }
+
+            _bytes += size;
+            Append(stream, text, timestamp);
+        }
+    }
+
+    /// <summary>A line EtlWeb writes into the attempt's log (start, error, kill).</summary>
+    public void System(string text) => OnLine(LogStream.System, "[EtlWeb] " + text, _time.GetUtcNow());
+
+    /// <summary>Stores everything still buffered and waits until it is written.</summary>
+    public async Task<LogTotals> CompleteAsync()
+    {
+        await _flushTimer.DisposeAsync();
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return new LogTotals(_lines, _bytes, _truncated);
+            }
+
+            _completed = true;
+            SealChunk();
+            PublishLive();
+            _chunks.Writer.TryComplete();
+        }
+
+        await _writer;
+        return new LogTotals(_lines, _bytes, _truncated);
+    }
+
+    public async ValueTask DisposeAsync() => await CompleteAsync();
+
+    private void Append(LogStream stream, string text, DateTimeOffset timestamp)
+    {
+        LogChunkCodec.Append(_buffer, timestamp, stream, text);
+        if (_broadcaster.HasLogSubscribers(_attemptId))
+        {
+            _live.Add(new LogLine(_lines, timestamp, stream, text));
+        }
+
+        _lines++;
+        _chunkLines++;
+        if (_buffer.Length >= ChunkBytes || _chunkLines >= ChunkLines)
+        {
+            SealChunk();
+        }
+    }
+
+    private void Flush()
+    {
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                return;
+            }
+
+            SealChunk();
+            PublishLive();
+        }
+    }
+
+    private void SealChunk()
+    {
+        if (_chunkLines == 0)
+        {
+            return;
+        }
+
+        var chunk = new LogChunk { AttemptId = _attemptId, FirstLine = _chunkFirstLine, LineCount = _chunkLines, Data = _buffer.ToArray() };
+        _chunkFirstLine += _chunkLines;
+        _chunkLines = 0;
+        _buffer = new MemoryStream();
+
+        // Waiting here (the channel is full because the database is behind) slows the pipe reader, and so the child.
+        if (!_chunks.Writer.TryWrite(chunk))
+        {
+            _chunks.Writer.WriteAsync(chunk).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void PublishLive()
+    {
+        if (_live.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _live;
+        _live = [];
+        _broadcaster.PublishLog(_attemptId, batch);
+    }
+
+    private async Task WriteChunksAsync()
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var batch = new List<LogChunk>();
+        while (await _chunks.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < 64 && _chunks.Reader.TryRead(out var chunk))
+            {
+                batch.Add(chunk);
+            }
+
+            await InsertAsync(connection, batch);
+            batch.Clear();
+        }
+    }
+
+    private static async Task InsertAsync(SqliteConnection connection, List<LogChunk> batch)
+    {
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO log_chunks (AttemptId, FirstLine, LineCount, Data) VALUES ($a, $f, $c, $d)";
+        var attempt = command.Parameters.Add("$a", SqliteType.Integer);
+        var first = command.Parameters.Add("$f", SqliteType.Integer);
+        var count = command.Parameters.Add("$c", SqliteType.Integer);
+        var data = command.Parameters.Add("$d", SqliteType.Blob);
+        foreach (var chunk in batch)
+        {
+            attempt.Value = chunk.AttemptId;
+            first.Value = chunk.FirstLine;
+            count.Value = chunk.LineCount;
+            data.Value = chunk.Data;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
+    }
+}

@@ -1,0 +1,74 @@
+using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>What the overlap policy says about a run that is otherwise ready.</summary>
+public sealed record OverlapDecision(bool Start, bool Skip, string Reason);
+
+/// <summary>Everything one evaluation of the waiting runs reads, loaded in a few queries.</summary>
+internal sealed class EvaluationContext
+{
+    private sealed record RunRow(long Id, int JobId, RunStatus Status);
+
+    private sealed record Membership(Guid PipelineId, int JobId, long RunId, RunStatus Status);
+
+    private Dictionary<int, Job> _jobs = [];
+    private ILookup<int, int> _upstreamOf = Enumerable.Empty<int>().ToLookup(i => i);
+    private ILookup<long, Guid> _pipelinesOf = Enumerable.Empty<long>().ToLookup(i => i, _ => Guid.Empty);
+    private List<Membership> _members = [];
+    private List<RunRow> _active = [];
+    private Dictionary<int, RunStatus> _latestFinished = [];
+
+    public static async Task<EvaluationContext> LoadAsync(EtlDbContext db, IReadOnlyList<Run> waiting, CancellationToken cancellationToken)
+    {
+        var context = new EvaluationContext
+        {
+            _jobs = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, cancellationToken),
+            _upstreamOf = (await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(d => d.DownstreamJobId, d => d.UpstreamJobId),
+        };
+        var waitingIds = waiting.Select(r => r.Id).ToList();
+        var requests = await db.RunRequests.AsNoTracking().Where(q => waitingIds.Contains(q.RunId)).ToListAsync(cancellationToken);
+        context._pipelinesOf = requests.ToLookup(q => q.RunId, q => q.PipelineId);
+        var pipelineIds = requests.Select(q => q.PipelineId).Distinct().ToList();
+        context._members = await db.RunRequests.AsNoTracking().Where(q => pipelineIds.Contains(q.PipelineId))
+            .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new Membership(q.PipelineId, r.JobId, r.Id, r.Status))
+            .ToListAsync(cancellationToken);
+        var relevant = waiting.SelectMany(r => context._upstreamOf[r.JobId].Append(r.JobId)).Distinct().ToList();
+        context._active = await db.Runs.AsNoTracking()
+            .Where(r => relevant.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting || r.Status == RunStatus.Running))
+            .Select(r => new RunRow(r.Id, r.JobId, r.Status)).ToListAsync(cancellationToken);
+        var latestIds = db.Runs.Where(r => relevant.Contains(r.JobId) && r.FinishedAt != null).GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
+        context._latestFinished = await db.Runs.AsNoTracking().Where(r => latestIds.Contains(r.Id)).ToDictionaryAsync(r => r.JobId, r => r.Status, cancellationToken);
+        return context;
+    }
+
+    public IReadOnlyList<UpstreamView> UpstreamsOf(Run run)
+    {
+        var pipelines = _pipelinesOf[run.Id].ToHashSet();
+        return [.. _upstreamOf[run.JobId].Where(_jobs.ContainsKey).Select(upstream =>
+        {
+            var inPipeline = _members.Where(m => m.JobId == upstream && pipelines.Contains(m.PipelineId)).MaxBy(m => m.RunId);
+            return new UpstreamView(
+                _jobs[upstream].Name,
+                _jobs[upstream].Enabled,
+                inPipeline?.Status,
+                _active.Any(a => a.JobId == upstream),
+                _latestFinished.TryGetValue(upstream, out var last) ? last : null);
+        })];
+    }
+
+    /// <summary>Skip: a run of the same job is running, so this one is recorded as Skipped; Queue: wait for it; Allow: start.</summary>
+    public OverlapDecision Overlap(Run run)
+    {
+        var other = _active.Where(a => a.JobId == run.JobId && a.Id != run.Id && a.Status == RunStatus.Running).MinBy(a => a.Id);
+        var policy = _jobs.TryGetValue(run.JobId, out var job) ? job.OverlapPolicy : OverlapPolicy.Skip;
+        return other is null || policy == OverlapPolicy.Allow
+            ? new OverlapDecision(true, false, "")
+            : policy == OverlapPolicy.Skip
+                ? new OverlapDecision(false, true, $"Skipped: run #{other.Id} of this job was still running.")
+                : new OverlapDecision(false, false, $"waiting for run #{other.Id} of this job to finish");
+    }
+}

@@ -1,0 +1,71 @@
+using EtlWeb.Configuration;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>Purges finished runs past the retention settings, in small batches so writers are never held up long.</summary>
+public sealed class RetentionService(
+    IDbContextFactory<EtlDbContext> dbFactory,
+    TimeProvider time,
+    IOptions<RetentionOptions> options,
+    ILogger<RetentionService> logger) : BackgroundService
+{
+    private const int BatchSize = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromMinutes(options.Value.IntervalMinutes);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var purged = await PurgeAsync(stoppingToken);
+                if (purged > 0)
+                {
+                    logger.LogInformation("Retention purged {Count} finished run(s)", purged);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogError(ex, "Retention purge failed; it is tried again in {Interval}", interval);
+            }
+
+            await Task.Delay(interval, time, stoppingToken);
+        }
+    }
+
+    /// <summary>Deletes finished runs beyond the per-job count or older than the age limit; returns how many.</summary>
+    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var keep = options.Value;
+        var total = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var finished = db.Runs.Where(r => r.FinishedAt != null);
+            var ids = new List<long>();
+            if (keep.Days > 0)
+            {
+                var cutoff = time.GetUtcNow().AddDays(-keep.Days);
+                ids.AddRange(await finished.Where(r => r.FinishedAt < cutoff).OrderBy(r => r.Id).Select(r => r.Id).Take(BatchSize).ToListAsync(cancellationToken));
+            }
+
+            if (keep.RunsPerJob > 0 && ids.Count < BatchSize)
+            {
+                ids.AddRange(await finished
+                    .Where(r => db.Runs.Count(newer => newer.JobId == r.JobId && newer.Id > r.Id) >= keep.RunsPerJob)
+                    .OrderBy(r => r.Id).Select(r => r.Id).Take(BatchSize - ids.Count).ToListAsync(cancellationToken));
+            }
+
+            if (ids.Count == 0)
+            {
+                return total;
+            }
+
+            total += await db.Runs.Where(r => ids.Contains(r.Id) && r.Status != RunStatus.Running).ExecuteDeleteAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using EtlWeb.Configuration;
+using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>An attempt this node claimed: it, its run, and the job definition the run was created with.</summary>
+public sealed record ClaimedAttempt(Attempt Attempt, Run Run, Job Job);
+
+/// <summary>How an attempt ended.</summary>
+public sealed record AttemptOutcome(RunStatus Status, int? ExitCode, string Message);
+
+/// <summary>What happens next after an attempt ended: a retry (with its delay) or the run's final status.</summary>
+public sealed record AttemptSettled(Run Run, Attempt? Retry, TimeSpan RetryDelay);
+
+/// <summary>
+/// The app DB side of runs and attempts: creating, claiming (an atomic compare-and-set, so a second delivery
+/// of the same Hangfire job starts no second process), finishing, and the retry decision.
+/// </summary>
+public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, IOptions<NodeOptions> node)
+{
+    public string NodeName => node.Value.Name;
+
+    public static string Snapshot(Job job) => JsonSerializer.Serialize(job);
+
+    public static Job FromSnapshot(string snapshot) => JsonSerializer.Deserialize<Job>(snapshot)!;
+
+    /// <summary>Claims a queued attempt for this node, or null when it was claimed, cancelled or removed already.</summary>
+    public async Task<ClaimedAttempt?> ClaimAsync(long attemptId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimed = await db.Attempts
+            .Where(a => a.Id == attemptId && a.Status == RunStatus.Queued)
+            .Where(a => db.Runs.Any(r => r.Id == a.RunId && !r.CancelRequested && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, RunStatus.Running).SetProperty(a => a.StartedAt, now).SetProperty(a => a.Node, NodeName), cancellationToken);
+        if (claimed == 0)
+        {
+            return null;
+        }
+
+        var attempt = await db.Attempts.SingleAsync(a => a.Id == attemptId, cancellationToken);
+        var run = await db.Runs.SingleAsync(r => r.Id == attempt.RunId, cancellationToken);
+        if (run.Status == RunStatus.Queued)
+        {
+            run.Status = RunStatus.Running;
+            run.StartedAt = now;
+            run.Reason = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new ClaimedAttempt(attempt, run, FromSnapshot(run.DefinitionSnapshot));
+    }
+
+    /// <summary>When a retry may start. Hangfire keeps due times in whole seconds and may deliver it a little early.</summary>
+    public async Task<DateTimeOffset?> NotBeforeAsync(long attemptId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Attempts.Where(a => a.Id == attemptId).Select(a => a.NotBefore).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task RecordProcessAsync(long attemptId, int processGroupId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Attempts.Where(a => a.Id == attemptId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.ProcessGroupId, processGroupId), cancellationToken);
+    }
+
+    /// <summary>Ends an attempt and decides what follows: another attempt after the retry delay, or the run's end.</summary>
+    public async Task<AttemptSettled> SettleAsync(long attemptId, AttemptOutcome outcome, LogTotals? log, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var attempt = await db.Attempts.SingleAsync(a => a.Id == attemptId, cancellationToken);
+        var run = await db.Runs.SingleAsync(r => r.Id == attempt.RunId, cancellationToken);
+        attempt.Status = outcome.Status;
+        attempt.ExitCode = outcome.ExitCode;
+        attempt.Message = outcome.Message;
+        attempt.FinishedAt = now;
+        if (log is not null)
+        {
+            attempt.LogLines = log.Lines;
+            attempt.LogBytes = log.Bytes;
+            attempt.LogTruncated = log.Truncated;
+        }
+
+        var job = FromSnapshot(run.DefinitionSnapshot);
+        Attempt? retry = null;
+        var delay = TimeSpan.Zero;
+        var retriable = outcome.Status is RunStatus.Failed or RunStatus.TimedOut or RunStatus.Interrupted;
+        if (retriable && attempt.Number <= job.MaxRetries && !run.CancelRequested)
+        {
+            delay = RetryDelay(job, attempt.Number);
+            retry = NewAttempt(attempt.Number + 1, now + delay);
+            retry.RunId = run.Id;
+            db.Attempts.Add(retry);
+            run.Reason = $"Attempt {attempt.Number} {Describe(outcome.Status)}; retry {attempt.Number} of {job.MaxRetries} at {now + delay:O}.";
+        }
+        else
+        {
+            run.Status = run.CancelRequested && outcome.Status != RunStatus.Succeeded ? RunStatus.Cancelled : outcome.Status;
+            run.FinishedAt = now;
+            run.Reason = outcome.Status == RunStatus.Succeeded ? null : outcome.Message;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new AttemptSettled(run, retry, delay);
+    }
+
+    /// <summary>The delay before retry number <paramref name="failedAttempt"/>: the job's delay times backoff^(n-1).</summary>
+    public static TimeSpan RetryDelay(Job job, int failedAttempt) =>
+        TimeSpan.FromSeconds(job.RetryDelaySeconds * Math.Pow(job.RetryBackoff, failedAttempt - 1));
+
+    private static Attempt NewAttempt(int number, DateTimeOffset? notBefore) => new()
+    {
+        Number = number,
+        Status = RunStatus.Queued,
+        Marker = Guid.NewGuid().ToString("N"),
+        NotBefore = notBefore,
+    };
+
+    private static string Describe(RunStatus status) => status switch
+    {
+        RunStatus.TimedOut => "timed out",
+        RunStatus.Interrupted => "was interrupted",
+        _ => "failed",
+    };
+}

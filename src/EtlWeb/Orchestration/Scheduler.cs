@@ -1,0 +1,251 @@
+using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Runs;
+using EtlWeb.Core.Scheduling;
+using EtlWeb.Data;
+using EtlWeb.Features.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>
+/// The one scheduler. It keeps every enabled Cron or Interval job's next due time in memory and arms a single
+/// timer (from the injected TimeProvider) for the earliest; at the due instant it triggers the due jobs as
+/// pipeline runs. Job changes re-plan that job at once. On start it applies each job's misfire policy once.
+/// </summary>
+public sealed class Scheduler : IHostedService, IDisposable
+{
+    /// <summary>The longest the timer sleeps: a wall clock that jumps is noticed within this time.</summary>
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(1);
+
+    private readonly IDbContextFactory<EtlDbContext> _dbFactory;
+    private readonly PipelineCoordinator _coordinator;
+    private readonly JobChangeFeed _changes;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Scheduler> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<int, Planned> _plan = [];
+    private readonly ITimer _timer;
+    private IDisposable? _subscription;
+
+    private sealed record Planned(Job Job, ScheduleState State, DateTimeOffset Due);
+
+    public Scheduler(IDbContextFactory<EtlDbContext> dbFactory, PipelineCoordinator coordinator, JobChangeFeed changes, TimeProvider time, ILogger<Scheduler> logger)
+    {
+        _dbFactory = dbFactory;
+        _coordinator = coordinator;
+        _changes = changes;
+        _time = time;
+        _logger = logger;
+        _timer = time.CreateTimer(_ => _ = TickAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>When the heartbeat last ran: the scheduler is alive when this is recent.</summary>
+    public DateTimeOffset? LastTick { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _time.GetUtcNow();
+            await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
+            var jobs = await db.Jobs.AsNoTracking().Where(j => j.Enabled && j.ScheduleKind != ScheduleKind.Manual).ToListAsync(cancellationToken);
+            var states = await db.ScheduleStates.ToDictionaryAsync(s => s.JobId, cancellationToken);
+            var catchUp = new List<TriggerRequest>();
+            foreach (var job in jobs)
+            {
+                var state = states.GetValueOrDefault(job.Id) ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt };
+                if (ScheduleCalculator.Missed(job, state, now))
+                {
+                    _logger.LogInformation("Job {Job} missed a fire while EtlWeb was down; misfire policy {Policy}", job.Name, job.MisfirePolicy);
+                    if (job.MisfirePolicy == MisfirePolicy.RunOnce)
+                    {
+                        catchUp.Add(new TriggerRequest(job.Id, TriggerKind.CatchUp));
+                    }
+
+                    state.LastFireAt = now;
+                    await SaveStateAsync(state, cancellationToken);
+                }
+
+                Plan(job, state, now);
+            }
+
+            if (catchUp.Count > 0)
+            {
+                await _coordinator.TriggerAsync(catchUp, cancellationToken);
+            }
+
+            _subscription = _changes.Subscribe(id => _ = ReplanAsync(id));
+            Arm(now);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    private async Task ReplanAsync(int jobId)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var now = _time.GetUtcNow();
+            await using var db = await _dbFactory.CreateDbContextAsync();
+            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId);
+            var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == jobId);
+            lock (_plan)
+            {
+                _plan.Remove(jobId);
+            }
+
+            if (job is not null)
+            {
+                Plan(job, state ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt }, now);
+            }
+
+            Arm(now);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Could not re-plan the schedule of job {JobId}", jobId);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        // A job that was disabled, enabled or deleted changes what waiting runs can do.
+        await _coordinator.EvaluateAsync(CancellationToken.None);
+    }
+
+    private async Task TickAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var now = _time.GetUtcNow();
+            LastTick = now;
+            List<Planned> due;
+            lock (_plan)
+            {
+                due = [.. _plan.Values.Where(p => p.Due <= now).OrderBy(p => p.Due)];
+            }
+
+            var requests = new List<TriggerRequest>();
+            foreach (var planned in due)
+            {
+                var state = planned.State;
+                if (state.SkipFireAt == planned.Due)
+                {
+                    await _coordinator.RecordSkippedAsync(planned.Job.Id, TriggerKind.Schedule, $"Skipped by an operator: the fire due at {planned.Due:O}.", CancellationToken.None);
+                    await ClearSkipAsync(planned.Job.Id, planned.Due);
+                    state.SkipFireAt = null;
+                }
+                else
+                {
+                    requests.Add(new TriggerRequest(planned.Job.Id, TriggerKind.Schedule));
+                }
+
+                state.LastFireAt = planned.Due;
+                Plan(planned.Job, state, now);
+            }
+
+            if (requests.Count > 0)
+            {
+                await _coordinator.TriggerAsync(requests, CancellationToken.None);
+            }
+
+            await SaveStatesAsync(due.Select(d => d.State));
+            Arm(_time.GetUtcNow());
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The scheduler tick failed; it tries again shortly");
+            Arm(_time.GetUtcNow());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Plan(Job job, ScheduleState state, DateTimeOffset now)
+    {
+        var next = ScheduleCalculator.NextFire(job, state, now);
+        lock (_plan)
+        {
+            if (next is { } due)
+            {
+                _plan[job.Id] = new Planned(job, state, due);
+            }
+            else
+            {
+                _plan.Remove(job.Id);
+            }
+        }
+    }
+
+    private void Arm(DateTimeOffset now)
+    {
+        DateTimeOffset? earliest;
+        lock (_plan)
+        {
+            earliest = _plan.Count == 0 ? null : _plan.Values.Min(p => p.Due);
+        }
+
+        var wait = earliest is { } due ? due - now : MaxSleep;
+        _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task SaveStateAsync(ScheduleState state, CancellationToken cancellationToken) =>
+        await SaveStatesAsync([state], cancellationToken);
+
+    private async Task SaveStatesAsync(IEnumerable<ScheduleState> states, CancellationToken cancellationToken = default)
+    {
+        var list = states.ToList();
+        if (list.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = list.Select(s => s.JobId).ToList();
+        var existing = await db.ScheduleStates.Where(s => ids.Contains(s.JobId)).ToDictionaryAsync(s => s.JobId, cancellationToken);
+        var jobIds = await db.Jobs.Where(j => ids.Contains(j.Id)).Select(j => j.Id).ToListAsync(cancellationToken);
+        foreach (var state in list.Where(s => jobIds.Contains(s.JobId)))
+        {
+            // Only the scheduler's own field: pause and skip are written by operators at any time.
+            if (existing.TryGetValue(state.JobId, out var row))
+            {
+                row.LastFireAt = state.LastFireAt;
+            }
+            else
+            {
+                db.ScheduleStates.Add(new ScheduleState { JobId = state.JobId, Anchor = state.Anchor, LastFireAt = state.LastFireAt });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task ClearSkipAsync(int jobId, DateTimeOffset due)
+    {
+        await using var db = await _dbFactory.CreateDbContextAsync();
+        await db.ScheduleStates.Where(s => s.JobId == jobId && s.SkipFireAt == due)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.SkipFireAt, (DateTimeOffset?)null));
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _timer.Dispose();
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using EtlWeb.Core.Runs;
+
+namespace EtlWeb.Realtime;
+
+/// <summary>A run's status changed (or a new attempt began).</summary>
+public sealed record RunChanged(long RunId, int JobId, RunStatus Status, long? AttemptId, int AttemptNumber);
+
+/// <summary>
+/// In-process fan-out of run status changes and live log lines to pages and API streams. Subscribers are
+/// called on the publisher's thread and must only hand the data on (InvokeAsync, a channel).
+/// </summary>
+public sealed class RunBroadcaster
+{
+    private readonly Lock _gate = new();
+    private ImmutableList<Action<RunChanged>> _runSubscribers = [];
+    private readonly ConcurrentDictionary<long, ImmutableList<Action<IReadOnlyList<LogLine>>>> _logSubscribers = new();
+
+    public IDisposable SubscribeRuns(Action<RunChanged> onChanged)
+    {
+        lock (_gate)
+        {
+            _runSubscribers = _runSubscribers.Add(onChanged);
+        }
+
+        return new Unsubscriber(() =>
+        {
+            lock (_gate)
+            {
+                _runSubscribers = _runSubscribers.Remove(onChanged);
+            }
+        });
+    }
+
+    public void Publish(RunChanged change)
+    {
+        foreach (var subscriber in _runSubscribers)
+        {
+            subscriber(change);
+        }
+    }
+
+    public IDisposable SubscribeLog(long attemptId, Action<IReadOnlyList<LogLine>> onLines)
+    {
+        lock (_gate)
+        {
+            _logSubscribers[attemptId] = _logSubscribers.TryGetValue(attemptId, out var list) ? list.Add(onLines) : [onLines];
+        }
+
+        return new Unsubscriber(() =>
+        {
+            lock (_gate)
+            {
+                if (_logSubscribers.TryGetValue(attemptId, out var list))
+                {
+                    var remaining = list.Remove(onLines);
+                    if (remaining.IsEmpty)
+                    {
+                        _logSubscribers.TryRemove(attemptId, out _);
+                    }
+                    else
+                    {
+                        _logSubscribers[attemptId] = remaining;
+                    }
+                }
+            }
+        });
+    }
+
+    public bool HasLogSubscribers(long attemptId) => _logSubscribers.ContainsKey(attemptId);
+
+    public void PublishLog(long attemptId, IReadOnlyList<LogLine> lines)
+    {
+        if (_logSubscribers.TryGetValue(attemptId, out var subscribers))
+        {
+            foreach (var subscriber in subscribers)
+            {
+                subscriber(lines);
+            }
+        }
+    }
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using EtlWeb.Configuration;
+using EtlWeb.Data;
+using EtlWeb.Orchestration;
+using EtlWeb.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EtlWeb.Tests.Engine;
+
+public sealed class RetentionTests : IAsyncLifetime
+{
+    private readonly EtlWebFactory _factory = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private async Task<List<long>> RunFiveAsync()
+    {
+        var job = await _client.CreateJobAsync(JobsClient.ShellJob("often"));
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var runId = await _client.RunJobAsync(job);
+            await _client.WaitForEndAsync(runId);
+            ids.Add(runId);
+        }
+
+        return ids;
+    }
+
+    private RetentionService Retention(TimeProvider time, int runsPerJob, int days) => new(
+        _factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>(),
+        time,
+        Microsoft.Extensions.Options.Options.Create(new RetentionOptions { RunsPerJob = runsPerJob, Days = days }),
+        NullLogger<RetentionService>.Instance);
+
+    [Fact]
+    public async Task Only_the_newest_runs_per_job_are_kept_with_their_logs()
+    {
+        var ids = await RunFiveAsync();
+
+        var purged = await Retention(TimeProvider.System, runsPerJob: 2, days: 0).PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(3, purged);
+        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
+        Assert.Equal(ids[^2..], await db.Runs.OrderBy(r => r.Id).Select(r => r.Id).ToListAsync());
+        var keptAttempts = await db.Attempts.Select(a => a.Id).ToListAsync();
+        Assert.Equal(2, keptAttempts.Count);
+        Assert.All(await db.LogChunks.Select(c => c.AttemptId).Distinct().ToListAsync(), id => Assert.Contains(id, keptAttempts));
+    }
+
+    [Fact]
+    public async Task Runs_older_than_the_age_limit_are_purged()
+    {
+        await RunFiveAsync();
+        var later = new FakeTimeProvider(TimeProvider.System.GetUtcNow().AddDays(2));
+
+        var keptByAge = await Retention(TimeProvider.System, runsPerJob: 0, days: 1).PurgeAsync(CancellationToken.None);
+        var purgedLater = await Retention(later, runsPerJob: 0, days: 1).PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(0, keptByAge);
+        Assert.Equal(5, purgedLater);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Runtime.Versioning;
+using EtlWeb.Core.Execution;
+using EtlWeb.Core.Jobs;
+
+namespace EtlWeb.Tests.Execution;
+
+[SupportedOSPlatform("linux")]
+public sealed class LaunchPlannerTests
+{
+    private static readonly string DefaultShell = File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+
+    [Fact]
+    public void Shell_command_runs_through_setsid_and_the_shell_with_the_marker_in_the_environment()
+    {
+        var job = Attempts.Shell("echo hi");
+        job.Environment["STAGE"] = "load";
+
+        using var plan = Attempts.Plan(job, "m-1");
+
+        Assert.Null(plan.Error);
+        Assert.Equal("/usr/bin/setsid", plan.Spec!.FileName);
+        Assert.Equal([DefaultShell, "-c", "echo hi"], plan.Spec.Arguments);
+        Assert.Equal("m-1", plan.Spec.Marker);
+        Assert.Equal("m-1", plan.Spec.Environment[ProcessTree.MarkerVariable]);
+        Assert.Equal("load", plan.Spec.Environment["STAGE"]);
+        Assert.Null(plan.ScriptPath);
+    }
+
+    [Fact]
+    public void Python_command_is_execed_through_the_shell_with_the_interpreter_quoted_and_output_unbuffered()
+    {
+        var job = new Job { Kind = JobKind.Python, Command = "etl.py --day 1" };
+
+        using var plan = Attempts.Plan(job, "m-2");
+
+        Assert.Equal([DefaultShell, "-c", "exec 'python3' etl.py --day 1"], plan.Spec!.Arguments);
+        Assert.Equal("1", plan.Spec.Environment["PYTHONUNBUFFERED"]);
+    }
+
+    [Fact]
+    public void Inline_sql_is_fed_to_the_client_named_in_the_interpreter_field_from_a_private_temp_file()
+    {
+        var job = new Job { Kind = JobKind.Sql, Script = "select 1;", Interpreter = "cat -n" };
+
+        using var plan = Attempts.Plan(job, "m-3");
+
+        Assert.NotNull(plan.ScriptPath);
+        Assert.Equal("select 1;", File.ReadAllText(plan.ScriptPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(plan.ScriptPath));
+        Assert.Equal([DefaultShell, "-c", $"exec cat -n < '{plan.ScriptPath}'"], plan.Spec!.Arguments);
+    }
+
+    [Fact]
+    public void Dispose_deletes_the_inline_script()
+    {
+        var plan = Attempts.Plan(new Job { Kind = JobKind.Shell, Script = "echo hi" }, "m-4");
+        var path = plan.ScriptPath!;
+        Assert.True(File.Exists(path));
+
+        plan.Dispose();
+
+        Assert.False(File.Exists(path));
+    }
+
+    [Theory]
+    [InlineData(JobKind.Python, "", "python9", "Python interpreter 'python9' was not found on PATH.")]
+    [InlineData(JobKind.Python, "", "/nope/bin/python", "Python interpreter '/nope/bin/python' does not exist or is not executable.")]
+    [InlineData(JobKind.Shell, "", "zsh9", "Shell interpreter 'zsh9' was not found on PATH.")]
+    [InlineData(JobKind.Sql, "psql9 -U u -d db -f x.sql", "", "SQL client 'psql9' was not found on PATH.")]
+    [InlineData(JobKind.Sql, "PGPASSWORD=secret psql -d db", "", "The SQL command line starts with 'PGPASSWORD=...'; set PGPASSWORD in the job's environment variables instead.")]
+    public void A_missing_interpreter_or_client_is_named_and_nothing_is_planned(
+        JobKind kind, string command, string interpreter, string error)
+    {
+        var job = new Job { Kind = kind, Command = command, Script = "select 1;", Interpreter = interpreter };
+
+        using var plan = Attempts.Plan(job, "m-5");
+
+        Assert.Equal(error, plan.Error);
+        Assert.Null(plan.Spec);
+        Assert.Null(plan.ScriptPath);
+    }
+
+    [Fact]
+    public void A_missing_working_directory_is_named_and_nothing_is_planned()
+    {
+        var job = Attempts.Shell("echo hi");
+        job.WorkingDirectory = "/nope-etlweb";
+
+        using var plan = Attempts.Plan(job, "m-6");
+
+        Assert.Equal("Working directory '/nope-etlweb' does not exist.", plan.Error);
+        Assert.Null(plan.Spec);
+    }
+
+    [Fact]
+    public void Inline_sql_without_a_client_says_where_to_name_it()
+    {
+        using var plan = Attempts.Plan(new Job { Kind = JobKind.Sql, Script = "select 1;" }, "m-7");
+
+        Assert.Contains("interpreter field", plan.Error, StringComparison.Ordinal);
+        Assert.Null(plan.Spec);
+    }
+}
