@@ -38,14 +38,15 @@ public sealed class HangfireBaseline : IDisposable
     /// <summary>Enqueues one job and waits for it, so that the server's workers are up before measuring.</summary>
     public Task WarmUpAsync() => DispatchMillisecondsAsync(-1);
 
-    /// <summary>Time from just before <c>Enqueue</c> to the job method starting, in ms.</summary>
-    public async Task<double> DispatchMillisecondsAsync(int token)
+    /// <summary>How long <c>Enqueue</c> took, and the time from just before it to the job method starting, in ms.</summary>
+    public async Task<(double Enqueue, double Start)> DispatchMillisecondsAsync(int token)
     {
         var started = BaselineJobs.Expect(token);
         var before = Stopwatch.GetTimestamp();
         _client.Enqueue(() => BaselineJobs.Started(token));
+        var enqueued = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
         var at = await started.WaitAsync(JobTimeout);
-        return Stopwatch.GetElapsedTime(before, at).TotalMilliseconds;
+        return (enqueued, Stopwatch.GetElapsedTime(before, at).TotalMilliseconds);
     }
 
     /// <summary>Enqueues <paramref name="count"/> empty jobs with <paramref name="inFlight"/> callers at once; jobs per second until the last ran.</summary>

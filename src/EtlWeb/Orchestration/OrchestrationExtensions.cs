@@ -22,7 +22,8 @@ public static class OrchestrationExtensions
         services.AddSingleton<RunService>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LogStreamer>();
-        services.AddSingleton<QueueWakeUp>();
+        // Infrastructure timing, not schedule logic: it stays on the real clock even when tests fake the time.
+        services.AddSingleton(_ => new QueueWakeUp(TimeProvider.System));
         services.AddTransient<AttemptExecutor>();
         services.AddSingleton<PipelineCoordinator>();
         services.AddSingleton<Scheduler>();

@@ -330,10 +330,12 @@ public sealed class JobsApiTests : IAsyncLifetime
     {
         var extract = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
         using var response = await _client.DeleteAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
         var again = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
 
-        Assert.NotEqual(IdOf(extract), IdOf(again));
+        var listed = Assert.Single((await _client.GetJsonAsync("/api/jobs"))!.AsArray());
+        Assert.Equal(IdOf(again), IdOf(listed!));
     }
 
     [Fact]

@@ -1,0 +1,139 @@
+using EtlWeb.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EtlWeb.Tests.Scheduling;
+
+public sealed class SchedulerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 10, 0, 30, TimeSpan.Zero);
+
+    /// <summary>
+    /// Hangfire runs on the real clock, so a run triggered at a fake instant may still be queued when the test
+    /// moves the fake clock on; a fire then joins that pending run. Tests that count fires wait for each run.
+    /// </summary>
+    private static bool Finished(System.Text.Json.Nodes.JsonNode run) => run["finished_at"] is not null;
+
+    private static EtlWebFactory FakeClockFactory(FakeTimeProvider clock, string? dataDirectory = null) => dataDirectory is null
+        ? new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) }
+        : new EtlWebFactory { DataDirectory = dataDirectory, DeleteDataDirectoryOnDispose = false, ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+
+    [Fact]
+    public async Task An_every_minute_cron_job_fires_once_per_minute_as_the_clock_advances()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("minutely").With("schedule_type", "cron").With("cron_expression", "* * * * *").With("time_zone", "UTC"));
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 1, 0, TimeSpan.Zero), (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await client.WaitForRunsAsync(job, 1, Finished);
+        clock.Advance(TimeSpan.FromSeconds(60));
+        var runs = await client.WaitForRunsAsync(job, 2);
+        clock.Advance(TimeSpan.FromSeconds(59));
+        await Task.Delay(300);
+
+        Assert.Equal(2, (await client.RunsOfAsync(job)).Count);
+        Assert.All(runs, r => Assert.Equal("Schedule", r["trigger"]!.GetValue<string>()));
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 3, 0, TimeSpan.Zero), (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task An_interval_job_fires_n_minutes_after_it_was_enabled_then_every_n_minutes()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("every5").With("schedule_type", "interval").With("interval_minutes", 5));
+
+        clock.Advance(TimeSpan.FromMinutes(4));
+        await Task.Delay(300);
+        Assert.Empty(await client.RunsOfAsync(job));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await client.WaitForRunsAsync(job, 1, Finished);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await client.WaitForRunsAsync(job, 2);
+
+        Assert.Equal(Start.AddMinutes(15), (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
+    public async Task Editing_disabling_and_pausing_a_job_replan_it_at_once()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly").With("schedule_type", "cron").With("cron_expression", "0 * * * *"));
+
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/disable", "{}");
+        var disabled = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!;
+        clock.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(300);
+        Assert.Null(disabled["next_run_at"]);
+        Assert.Empty(await client.RunsOfAsync(job));
+
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/enable", "{}");
+        var (pause, _) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/pause", """{"until":"2026-06-01T14:00:00Z"}""");
+        var paused = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!;
+        clock.Advance(TimeSpan.FromHours(2));
+        await Task.Delay(300);
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, pause);
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), paused["next_run_at"]!.GetValue<DateTimeOffset>());
+        Assert.Empty(await client.RunsOfAsync(job));
+        clock.Advance(TimeSpan.FromMinutes(60));
+        var runs = await client.WaitForRunsAsync(job, 1);
+        Assert.Equal("Schedule", runs[0]["trigger"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Skip_next_records_the_next_fire_as_Skipped_and_the_one_after_runs()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("skippy").With("schedule_type", "cron").With("cron_expression", "0 * * * *"));
+
+        var (status, body) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/skip-next", "{}");
+        clock.Advance(TimeSpan.FromHours(1));
+        var first = await client.WaitForRunsAsync(job, 1, Finished);
+        clock.Advance(TimeSpan.FromHours(1));
+        var both = await client.WaitForRunsAsync(job, 2);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), body!["skipped_fire_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("Skipped", first[0]["status"]!.GetValue<string>());
+        Assert.Contains("Skipped by an operator", first[0]["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotEqual("Skipped", both[0]["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task After_three_hours_down_RunOnce_makes_exactly_one_CatchUp_run_and_Skip_makes_none()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "etlweb-tests", "misfire-" + Guid.NewGuid().ToString("N"));
+        var clock = new FakeTimeProvider(Start);
+        System.Text.Json.Nodes.JsonObject catchUp, skip;
+        await using (var before = FakeClockFactory(clock, dataDirectory))
+        {
+            using var client = before.CreateClient();
+            catchUp = await client.CreateJobAsync(JobsClient.ShellJob("catch-up").With("schedule_type", "cron").With("cron_expression", "0 * * * *"));
+            skip = await client.CreateJobAsync(JobsClient.ShellJob("no-catch-up").With("schedule_type", "cron").With("cron_expression", "0 * * * *").With("misfire_policy", "skip"));
+            clock.Advance(TimeSpan.FromMinutes(60));
+            await client.WaitForRunsAsync(catchUp, 1, r => r["status"]!.GetValue<string>() == "Succeeded");
+            await client.WaitForRunsAsync(skip, 1, r => r["status"]!.GetValue<string>() == "Succeeded");
+        }
+
+        // Down from 11:00:30 to 14:00:30: the 12:00, 13:00 and 14:00 fires were missed.
+        clock.Advance(TimeSpan.FromHours(3));
+        await using var after = new EtlWebFactory { DataDirectory = dataDirectory, ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+        using var restarted = after.CreateClient();
+        var runs = await restarted.WaitForRunsAsync(catchUp, 2);
+        await Task.Delay(500);
+
+        Assert.Equal(["CatchUp", "Schedule"], (await restarted.RunsOfAsync(catchUp)).Select(r => r!["trigger"]!.GetValue<string>()));
+        Assert.Single(await restarted.RunsOfAsync(skip));
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 15, 0, 0, TimeSpan.Zero), (await restarted.GetJsonAsync($"/api/jobs/{skip["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(2, runs.Count);
+    }
+}

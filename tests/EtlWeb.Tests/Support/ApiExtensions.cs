@@ -1,0 +1,45 @@
+using System.Text.Json.Nodes;
+
+namespace EtlWeb.Tests.Support;
+
+/// <summary>Run and schedule helpers shared by the scheduling tests.</summary>
+public static class ApiExtensions
+{
+    public static async Task<long> TriggerAsync(this HttpClient client, JsonNode job, bool downstream = true)
+    {
+        using var response = await client.PostAsync(new Uri($"/api/jobs/{job["id"]}/run?downstream={(downstream ? "true" : "false")}", UriKind.Relative), null);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, body.ToJsonString());
+        return body["run_id"]!.GetValue<long>();
+    }
+
+    public static async Task<JsonArray> RunsOfAsync(this HttpClient client, JsonNode job) =>
+        (await client.GetJsonAsync($"/api/runs?job_id={job["id"]}&limit=1000"))!.AsArray();
+
+    /// <summary>Polls until the job has at least <paramref name="count"/> runs matching <paramref name="filter"/>.</summary>
+    public static async Task<List<JsonNode>> WaitForRunsAsync(this HttpClient client, JsonNode job, int count, Func<JsonNode, bool>? filter = null)
+    {
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
+        List<JsonNode> runs;
+        do
+        {
+            runs = [.. (await client.RunsOfAsync(job)).Select(r => r!).Where(filter ?? (_ => true))];
+            if (runs.Count >= count)
+            {
+                return runs;
+            }
+
+            await Task.Delay(50);
+        }
+        while (TimeProvider.System.GetUtcNow() < deadline);
+
+        Assert.Fail($"Job {job["name"]} has {runs.Count} matching run(s), expected {count}: {(await client.RunsOfAsync(job)).ToJsonString()}");
+        return runs;
+    }
+
+    public static JsonObject With(this JsonObject job, string field, JsonNode? value)
+    {
+        job[field] = value;
+        return job;
+    }
+}
