@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using EtlWeb.Bench.Baselines;
 using EtlWeb.Bench.Infrastructure;
 
 namespace EtlWeb.Bench.Scenarios;
 
 /// <summary>
-/// A hundred enabled jobs that will not fire for months: what EtlWeb costs while nothing happens. SQL statements
-/// are counted from EF Core's command log on the app's console; Hangfire's own SQLite queries are not logged,
-/// so their rate is given as computed from the settings.
+/// A hundred enabled jobs that will not fire for months: what EtlWeb costs while nothing happens, against an
+/// idle plain Hangfire server with the same settings. SQL statements are counted from EF Core's command log on
+/// the app's console; Hangfire's own SQLite queries are not logged, so their rate is computed from the settings.
 /// </summary>
 public static class IdleScenario
 {
@@ -20,38 +21,54 @@ public static class IdleScenario
     {
         var settings = BenchSettings.App();
         settings["Serilog__MinimumLevel__Override__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
-        await using var app = await AppUnderTest.StartAsync(BenchSettings.AppDirectory(dataDirectory), settings);
-        var statements = 0;
-        app.OutputLine += line =>
+        await using (var app = await AppUnderTest.StartAsync(BenchSettings.AppDirectory(dataDirectory), settings))
         {
-            if (line.Contains(CommandLogged, StringComparison.Ordinal))
+            var statements = 0;
+            app.OutputLine += line =>
             {
-                Interlocked.Increment(ref statements);
-            }
-        };
+                if (line.Contains(CommandLogged, StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref statements);
+                }
+            };
 
-        using var api = new ApiClient(app.Address);
-        var far = new Dictionary<string, object> { ["schedule_type"] = "cron", ["cron_expression"] = "0 0 1 1 *", ["enabled"] = true };
-        for (var i = 0; i < Jobs; i++)
-        {
-            await api.CreateShellJobAsync($"idle-{i:D3}", "true", far);
+            using var api = new ApiClient(app.Address);
+            var far = new Dictionary<string, object> { ["schedule_type"] = "cron", ["cron_expression"] = "0 0 1 1 *", ["enabled"] = true };
+            for (var i = 0; i < Jobs; i++)
+            {
+                await api.CreateShellJobAsync($"idle-{i:D3}", "true", far);
+            }
+
+            await Task.Delay(Settle);
+            var statementsBefore = Volatile.Read(ref statements);
+            var (cpu, seconds) = await CpuPercentAsync(app.Pid);
+            var executed = Volatile.Read(ref statements) - statementsBefore;
+
+            result["jobs"] = Jobs;
+            result["window_s"] = Stats.Round(seconds, 1);
+            result["cpu_percent_of_core"] = Stats.Round(cpu, 2);
+            result["db_statements_per_s"] = Stats.Round(executed / seconds, 2);
+            result["hangfire_poll_per_s_computed"] = BenchSettings.WorkerCount / BenchSettings.QueuePollSeconds;
+            result["rss_mb"] = Stats.Round(ProcFs.ResidentBytes(app.Pid) / (1024.0 * 1024.0));
+            app.ReportLogHealth(result);
         }
 
+        // The bench process itself does nothing meanwhile, so its CPU time is the idle server's.
+        using var hangfire = new HangfireBaseline(BenchSettings.BaselineDirectory(dataDirectory), BenchSettings.WorkerCount);
+        await hangfire.WarmUpAsync();
         await Task.Delay(Settle);
-        var statementsBefore = Volatile.Read(ref statements);
-        var cpuBefore = ProcFs.CpuTicks(app.Pid);
+        var (baseline, _) = await CpuPercentAsync(Environment.ProcessId);
+        result["baseline_hangfire_cpu_percent_of_core"] = Stats.Round(baseline, 2);
+    }
+
+    /// <summary>CPU time the process used over the window, as a percentage of one core.</summary>
+    private static async Task<(double Percent, double Seconds)> CpuPercentAsync(int pid)
+    {
+        var ticks = ProcFs.CpuTicks(pid);
         var before = Stopwatch.GetTimestamp();
         await Task.Delay(Window);
-        var cpu = ProcFs.CpuTicks(app.Pid) - cpuBefore;
-        var elapsed = Stopwatch.GetElapsedTime(before).TotalSeconds;
-        var executed = Volatile.Read(ref statements) - statementsBefore;
-
-        result["jobs"] = Jobs;
-        result["window_s"] = Stats.Round(elapsed, 1);
-        result["cpu_percent_of_core"] = Stats.Round(cpu * 100.0 / (elapsed * Native.ClockTicksPerSecond), 2);
-        result["db_statements_per_s"] = Stats.Round(executed / elapsed, 2);
-        result["hangfire_poll_per_s_computed"] = BenchSettings.WorkerCount / BenchSettings.QueuePollSeconds;
-        result["rss_mb"] = Stats.Round(ProcFs.ResidentBytes(app.Pid) / (1024.0 * 1024.0));
-        app.ReportLogHealth(result);
+        var used = ProcFs.CpuTicks(pid) - ticks;
+        var seconds = Stopwatch.GetElapsedTime(before).TotalSeconds;
+        return (used * 100.0 / (seconds * Native.ClockTicksPerSecond), seconds);
     }
 }

@@ -98,7 +98,7 @@ public sealed record JobDocument
     [JsonPropertyName("designer_y")]
     public double? DesignerY { get; init; }
 
-    /// <summary>Read-only: the status of the job's latest run ("idle" when it never ran).</summary>
+    /// <summary>Read-only: the status of the job's latest run ("Idle" when it never ran).</summary>
     [JsonPropertyName("status")]
     public string? Status { get; init; }
 

@@ -70,7 +70,8 @@ public static class JobValidator
     {
         if (!string.IsNullOrWhiteSpace(job.TimeZone) && !CronSchedule.TryResolveZone(job.TimeZone, out _))
         {
-            errors.Add(JobFields.TimeZone, $"'{job.TimeZone}' is not a known IANA time zone (for example Europe/London).");
+            var hint = TimeZoneInfo.TryConvertWindowsIdToIanaId(job.TimeZone.Trim(), out var iana) ? $" Use its IANA id, {iana}." : " For example Europe/London.";
+            errors.Add(JobFields.TimeZone, $"'{job.TimeZone}' is not a known IANA time zone.{hint}");
         }
 
         switch (job.ScheduleKind)

@@ -57,6 +57,14 @@ public static class CronSchedule
             return true;
         }
 
-        return TimeZoneInfo.TryFindSystemTimeZoneById(timeZone.Trim(), out zone!);
+        // Windows names ("Eastern Standard Time") resolve on Linux too, but a job document speaks IANA.
+        var id = timeZone.Trim();
+        if (TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out _))
+        {
+            zone = TimeZoneInfo.Utc;
+            return false;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
     }
 }

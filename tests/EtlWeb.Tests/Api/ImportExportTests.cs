@@ -179,7 +179,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         Assert.True(extract["enabled"]!.GetValue<bool>());
         Assert.False(extract["notify_on_success"]!.GetValue<bool>());
         Assert.True(extract["notify_on_failure"]!.GetValue<bool>());
-        Assert.Equal("idle", extract["status"]!.GetValue<string>());
+        Assert.Equal("Idle", extract["status"]!.GetValue<string>());
         var backup = Assert.Single(jobs, j => j!["name"]!.GetValue<string>() == "Backup")!;
         Assert.False(backup["enabled"]!.GetValue<bool>());
         Assert.Equal(1440, backup["interval_minutes"]!.GetValue<int>());

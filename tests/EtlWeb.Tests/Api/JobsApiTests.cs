@@ -50,7 +50,7 @@ public sealed class JobsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal($"/api/jobs/{IdOf(created)}", response.Headers.Location?.OriginalString);
         Assert.Equal("extract", created["name"]!.GetValue<string>());
-        Assert.Equal("idle", created["status"]!.GetValue<string>());
+        Assert.Equal("Idle", created["status"]!.GetValue<string>());
         var fetched = await _client.GetJsonAsync(response.Headers.Location!.OriginalString);
         Assert.Equal("0 2 * * *", fetched!["cron_expression"]!.GetValue<string>());
         Assert.Equal("Europe/London", fetched["time_zone"]!.GetValue<string>());
@@ -211,7 +211,7 @@ public sealed class JobsApiTests : IAsyncLifetime
 
         Assert.Equal(["extract", "load", "transform"], jobs.Select(j => j!["name"]!.GetValue<string>()));
         Assert.Equal(["extract", "transform"], jobs[1]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
-        Assert.All(jobs, j => Assert.Equal("idle", j!["status"]!.GetValue<string>()));
+        Assert.All(jobs, j => Assert.Equal("Idle", j!["status"]!.GetValue<string>()));
     }
 
     [Fact]

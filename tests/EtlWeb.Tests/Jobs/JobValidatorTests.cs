@@ -135,6 +135,17 @@ public sealed class JobValidatorTests
         Assert.Contains("'Mars/Olympus_Mons' is not a known IANA time zone", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_windows_time_zone_name_is_refused_with_its_IANA_id()
+    {
+        var job = ValidJob();
+        job.ScheduleKind = ScheduleKind.Cron;
+        job.CronExpression = "0 2 * * *";
+        job.TimeZone = "Eastern Standard Time";
+        var message = Only(JobValidator.Validate(job), JobFields.TimeZone);
+        Assert.Contains("Use its IANA id, America/New_York.", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]

@@ -139,7 +139,18 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
             throw new JobValidationException(errors);
         }
 
-        var savedId = await JobWriter.WriteAsync(db, id, draft, names, time.GetUtcNow(), cancellationToken);
+        int savedId;
+        try
+        {
+            savedId = await JobWriter.WriteAsync(db, id, draft, names, time.GetUtcNow(), cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        {
+            // Another writer took the name between the check above and this insert.
+            errors.Add(JobFields.Name, $"A job named '{draft.Job.Name}' already exists.");
+            throw new JobValidationException(errors);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         changes.Publish(savedId);
         return savedId;
@@ -170,7 +181,7 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
         state ??= new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt };
         return document with
         {
-            Status = run is null ? "idle" : run.Status.ToString(),
+            Status = run is null ? "Idle" : run.Status.ToString(),
             LastRunAt = run?.QueuedAt,
             NextRunAt = ScheduleCalculator.NextFire(job, state, now),
             PausedUntil = state.PausedUntil > now ? state.PausedUntil : null,

@@ -50,19 +50,20 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
 
         var now = time.GetUtcNow();
         var ids = existing.ToDictionary(j => j.Name, j => j.Id, StringComparer.Ordinal);
-        foreach (var item in plan)
+        var changed = plan.Where(p => p.Report.Action != ImportText.Of(ImportAction.Unchanged)).ToList();
+        foreach (var item in changed)
         {
             var job = await JobWriter.WriteJobAsync(db, item.ExistingId, item.Draft, now, cancellationToken);
             ids[job.Name] = job.Id;
         }
 
-        foreach (var item in plan)
+        foreach (var item in changed)
         {
             await JobWriter.ReplaceUpstreamsAsync(db, ids[item.Draft.Job.Name], item.Draft.Dependencies, ids, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        foreach (var item in plan.Where(p => p.Report.Action != ImportText.Of(ImportAction.Unchanged)))
+        foreach (var item in changed)
         {
             changes.Publish(ids[item.Draft.Job.Name]);
         }
