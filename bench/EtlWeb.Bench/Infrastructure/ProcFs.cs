@@ -22,8 +22,11 @@ public static class ProcFs
         return line is null ? 0 : 1024 * long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>CPU time used so far (utime + stime of all its threads), in milliseconds.</summary>
+    public static double CpuMilliseconds(int pid) => CpuTicks(pid) * 1000.0 / Native.ClockTicksPerSecond;
+
     /// <summary>utime + stime from /proc/&lt;pid&gt;/stat, in clock ticks.</summary>
-    public static long CpuTicks(int pid)
+    private static long CpuTicks(int pid)
     {
         var text = File.ReadAllText($"/proc/{pid}/stat");
 

@@ -64,11 +64,11 @@ public static class IdleScenario
     /// <summary>CPU time the process used over the window, as a percentage of one core.</summary>
     private static async Task<(double Percent, double Seconds)> CpuPercentAsync(int pid)
     {
-        var ticks = ProcFs.CpuTicks(pid);
+        var cpu = ProcFs.CpuMilliseconds(pid);
         var before = Stopwatch.GetTimestamp();
         await Task.Delay(Window);
-        var used = ProcFs.CpuTicks(pid) - ticks;
+        var used = ProcFs.CpuMilliseconds(pid) - cpu;
         var seconds = Stopwatch.GetElapsedTime(before).TotalSeconds;
-        return (used * 100.0 / (seconds * Native.ClockTicksPerSecond), seconds);
+        return (used / (seconds * 1000) * 100, seconds);
     }
 }

@@ -70,7 +70,8 @@ public static class JobValidator
     {
         if (!string.IsNullOrWhiteSpace(job.TimeZone) && !CronSchedule.TryResolveZone(job.TimeZone, out _))
         {
-            var hint = TimeZoneInfo.TryConvertWindowsIdToIanaId(job.TimeZone.Trim(), out var iana) ? $" Use its IANA id, {iana}." : " For example Europe/London.";
+            var id = job.TimeZone.Trim();
+            var hint = CronSchedule.IsWindowsOnly(id) && TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana) ? $" Use its IANA id, {iana}." : " For example Europe/London.";
             errors.Add(JobFields.TimeZone, $"'{job.TimeZone}' is not a known IANA time zone.{hint}");
         }
 

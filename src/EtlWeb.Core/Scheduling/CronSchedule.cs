@@ -59,7 +59,7 @@ public static class CronSchedule
 
         // Windows names ("Eastern Standard Time") resolve on Linux too, but a job document speaks IANA.
         var id = timeZone.Trim();
-        if (TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out _))
+        if (IsWindowsOnly(id))
         {
             zone = TimeZoneInfo.Utc;
             return false;
@@ -67,4 +67,8 @@ public static class CronSchedule
 
         return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
     }
+
+    /// <summary>A Windows zone name that is not also an IANA id ("UTC" is both).</summary>
+    public static bool IsWindowsOnly(string id) =>
+        TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out _) && !TimeZoneInfo.TryConvertIanaIdToWindowsId(id, out _);
 }

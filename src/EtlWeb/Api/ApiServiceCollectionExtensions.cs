@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Hangfire;
 
 namespace EtlWeb.Api;
 
@@ -13,7 +14,10 @@ public static class ApiServiceCollectionExtensions
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             o.SerializerOptions.AllowTrailingCommas = true;
         });
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<HangfireHealthCheck>("hangfire")
+            .AddCheck<SchedulerHealthCheck>("scheduler");
         return services;
     }
 
@@ -26,6 +30,7 @@ public static class ApiServiceCollectionExtensions
         api.MapRunsApi();
         api.MapScheduleApi();
         app.MapEtlWebHealth();
+        app.MapHangfireDashboard("/hangfire");
         return app;
     }
 }

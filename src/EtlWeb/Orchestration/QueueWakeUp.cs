@@ -22,9 +22,10 @@ public sealed class QueueWakeUp : IDisposable
 
     public void Wake()
     {
+        // The old source is not disposed: a fetcher may be reading its Token right now, and a source without
+        // a timer holds nothing that needs releasing.
         var previous = Interlocked.Exchange(ref _current, new CancellationTokenSource());
         previous.Cancel();
-        previous.Dispose();
     }
 
     /// <summary>
