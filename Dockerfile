@@ -2,12 +2,15 @@
 # Build: docker build -t etlweb .   Run: docker compose up (see docker-compose.yml)
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# npm restores the browser libraries (xterm.js, cronstrue) during the build.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Restore first, from the project files alone, so that the layer is reused until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig ./
 COPY src/EtlWeb.Core/EtlWeb.Core.csproj src/EtlWeb.Core/
 COPY src/EtlWeb/EtlWeb.csproj src/EtlWeb/
 RUN dotnet restore src/EtlWeb/EtlWeb.csproj
+COPY wwwroot-assets/package.json wwwroot-assets/package-lock.json wwwroot-assets/copy-assets.mjs wwwroot-assets/
 COPY src/ src/
 RUN dotnet publish src/EtlWeb/EtlWeb.csproj -c Release --no-restore -o /app
 

@@ -1,0 +1,19 @@
+// Copies the browser files EtlWeb serves from node_modules into src/EtlWeb/wwwroot/lib.
+import { cpSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const target = join(here, "..", "src", "EtlWeb", "wwwroot", "lib");
+const files = [
+  ["@xterm/xterm/lib/xterm.js", "xterm/xterm.js"],
+  ["@xterm/xterm/css/xterm.css", "xterm/xterm.css"],
+  ["@xterm/addon-fit/lib/addon-fit.js", "xterm/addon-fit.js"],
+  ["@xterm/addon-search/lib/addon-search.js", "xterm/addon-search.js"],
+  ["cronstrue/dist/cronstrue.min.js", "cronstrue/cronstrue.min.js"],
+];
+for (const [from, to] of files) {
+  mkdirSync(dirname(join(target, to)), { recursive: true });
+  cpSync(join(here, "node_modules", from), join(target, to));
+}
+console.log(`copied ${files.length} files to ${target}`);
