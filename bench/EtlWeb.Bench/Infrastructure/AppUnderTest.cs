@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace EtlWeb.Bench.Infrastructure;
@@ -36,10 +37,10 @@ public sealed class AppUnderTest : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>Serilog lines at WRN level so far.</summary>
+    /// <summary>Serilog lines at WRN level since the app became healthy.</summary>
     public int Warnings => Volatile.Read(ref _warnings);
 
-    /// <summary>Serilog lines at ERR or FTL level so far, plus anything written to stderr.</summary>
+    /// <summary>Serilog lines at ERR or FTL level since the app became healthy, plus anything written to stderr.</summary>
     public int Errors => Volatile.Read(ref _errors);
 
     public static async Task<AppUnderTest> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
@@ -171,9 +172,11 @@ public sealed class AppUnderTest : IAsyncDisposable
 
             try
             {
+                // /health answers 200 while Degraded too (no Hangfire server registered yet): wait for Healthy.
                 using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode && await IsHealthyAsync(response))
                 {
+                    ForgetStartupProblems();
                     return;
                 }
             }
@@ -186,5 +189,22 @@ public sealed class AppUnderTest : IAsyncDisposable
         }
 
         throw new TimeoutException($"EtlWeb did not become healthy within {StartTimeout.TotalSeconds} s.");
+    }
+
+    /// <summary>The health probes above log Degraded warnings while the app starts; only what follows counts.</summary>
+    private void ForgetStartupProblems()
+    {
+        lock (_consoleGate)
+        {
+            Volatile.Write(ref _warnings, 0);
+            Volatile.Write(ref _errors, 0);
+            _problems.Clear();
+        }
+    }
+
+    private static async Task<bool> IsHealthyAsync(HttpResponseMessage response)
+    {
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.TryGetProperty("status", out var status) && status.GetString() == "Healthy";
     }
 }
