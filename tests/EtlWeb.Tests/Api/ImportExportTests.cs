@@ -7,23 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Api;
 
-public sealed class ImportExportTests : IAsyncLifetime
+public sealed class ImportExportTests : HostTest
 {
-    private readonly EtlWebFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    // The factory disposes the clients it created, and runs even when the host failed to start.
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     private static JsonArray Jobs(params JsonObject[] jobs) => [.. jobs];
 
-    private async Task<JsonArray> ListAsync() => (await _client.GetJsonAsync("/api/jobs"))!.AsArray();
+    private async Task<JsonArray> ListAsync() => (await Client.GetJsonAsync("/api/jobs"))!.AsArray();
 
     private static JsonNode ReportFor(JsonNode? report, string name)
     {
@@ -37,7 +25,7 @@ public sealed class ImportExportTests : IAsyncLifetime
 
     private async Task<Dictionary<string, string>> StoredEnvironmentAsync(string name)
     {
-        var dbFactory = _factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
+        var dbFactory = Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
         return (await db.Jobs.AsNoTracking().SingleAsync(j => j.Name == name)).Environment;
     }
@@ -84,10 +72,10 @@ public sealed class ImportExportTests : IAsyncLifetime
         load["notify_slack"] = true;
         foreach (var job in new[] { extract, transform, audit, load })
         {
-            await _client.CreateJobAsync(job);
+            await Client.CreateJobAsync(job);
         }
 
-        var first = await _client.ExportAsync();
+        var first = await Client.ExportAsync();
 
         await using var other = new EtlWebFactory();
         using var otherClient = other.CreateClient();
@@ -163,7 +151,7 @@ public sealed class ImportExportTests : IAsyncLifetime
             ]
             """;
 
-        var (status, report) = await _client.ImportAsync(desktop);
+        var (status, report) = await Client.ImportAsync(desktop);
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.Equal(new Dictionary<string, string> { ["Daily Extract"] = "created", ["Backup"] = "created" }, Actions(report));
@@ -194,7 +182,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         bad["max_retries"] = 11;
         var file = Jobs(Pipeline("extract"), Pipeline("transform", "extract"), Pipeline("load", "transform"), bad);
 
-        var (status, report) = await _client.ImportAsync(file.ToJsonString());
+        var (status, report) = await Client.ImportAsync(file.ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.False(report!["applied"]!.GetValue<bool>());
@@ -209,29 +197,29 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Refused_file_leaves_existing_jobs_as_they_were()
     {
-        await _client.CreateJobAsync(Pipeline("extract"));
-        var before = await _client.ExportAsync();
+        await Client.CreateJobAsync(Pipeline("extract"));
+        var before = await Client.ExportAsync();
         var changed = Pipeline("extract");
         changed["description"] = "changed";
         var bad = Pipeline("load", "extract");
         bad["job_type"] = "perl";
 
-        var (status, _) = await _client.ImportAsync(Jobs(changed, Pipeline("transform"), bad).ToJsonString());
+        var (status, _) = await Client.ImportAsync(Jobs(changed, Pipeline("transform"), bad).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.Equal(before, await _client.ExportAsync());
+        Assert.Equal(before, await Client.ExportAsync());
     }
 
     [Fact]
     public async Task Dry_run_lists_created_updated_and_unchanged_and_changes_nothing()
     {
-        await _client.CreateJobAsync(Pipeline("extract"));
-        await _client.CreateJobAsync(Pipeline("transform", "extract"));
-        var before = await _client.ExportAsync();
+        await Client.CreateJobAsync(Pipeline("extract"));
+        await Client.CreateJobAsync(Pipeline("transform", "extract"));
+        var before = await Client.ExportAsync();
         var transform = Pipeline("transform", "extract");
         transform["max_retries"] = 2;
 
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("extract"), transform, Pipeline("load", "transform")).ToJsonString(), dryRun: true);
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("extract"), transform, Pipeline("load", "transform")).ToJsonString(), dryRun: true);
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.True(report!["dry_run"]!.GetValue<bool>());
@@ -240,18 +228,18 @@ public sealed class ImportExportTests : IAsyncLifetime
             new Dictionary<string, string> { ["extract"] = "unchanged", ["transform"] = "updated", ["load"] = "created" },
             Actions(report));
         Assert.Equal((1, 1, 1), (report["created"]!.GetValue<int>(), report["updated"]!.GetValue<int>(), report["unchanged"]!.GetValue<int>()));
-        Assert.Equal(before, await _client.ExportAsync());
+        Assert.Equal(before, await Client.ExportAsync());
     }
 
     [Fact]
     public async Task Import_applies_creates_and_updates_and_leaves_jobs_missing_from_the_file_alone()
     {
-        await _client.CreateJobAsync(Pipeline("extract"));
-        await _client.CreateJobAsync(Pipeline("archive"));
+        await Client.CreateJobAsync(Pipeline("extract"));
+        await Client.CreateJobAsync(Pipeline("archive"));
         var extract = Pipeline("extract");
         extract["description"] = "new description";
 
-        var (status, report) = await _client.ImportAsync(Jobs(extract, Pipeline("load", "extract")).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(extract, Pipeline("load", "extract")).ToJsonString());
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.True(report!["applied"]!.GetValue<bool>());
@@ -266,15 +254,15 @@ public sealed class ImportExportTests : IAsyncLifetime
     public async Task Reimport_of_the_same_file_reports_everything_unchanged()
     {
         var file = Jobs(Pipeline("extract"), Pipeline("transform", "extract"), Pipeline("load", "transform", "extract")).ToJsonString();
-        var (firstStatus, first) = await _client.ImportAsync(file);
+        var (firstStatus, first) = await Client.ImportAsync(file);
         Assert.True(firstStatus == HttpStatusCode.OK, first?.ToJsonString());
-        var exported = await _client.ExportAsync();
+        var exported = await Client.ExportAsync();
 
-        var (status, report) = await _client.ImportAsync(file);
+        var (status, report) = await Client.ImportAsync(file);
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.Equal((0, 0, 3), (report!["created"]!.GetValue<int>(), report["updated"]!.GetValue<int>(), report["unchanged"]!.GetValue<int>()));
-        Assert.Equal(exported, await _client.ExportAsync());
+        Assert.Equal(exported, await Client.ExportAsync());
     }
 
     [Fact]
@@ -287,10 +275,10 @@ public sealed class ImportExportTests : IAsyncLifetime
         extract["environment"] = new JsonObject { ["API_KEY"] = "s3cr3t", ["ENV"] = "prod" };
         extract["secret_environment"] = new JsonArray("API_KEY");
         extract["designer_x"] = 10;
-        await _client.CreateJobAsync(extract);
-        await _client.CreateJobAsync(Pipeline("load", "extract"));
+        await Client.CreateJobAsync(extract);
+        await Client.CreateJobAsync(Pipeline("load", "extract"));
 
-        var (status, report) = await _client.ImportAsync(await _client.ExportAsync());
+        var (status, report) = await Client.ImportAsync(await Client.ExportAsync());
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.Equal(new Dictionary<string, string> { ["extract"] = "unchanged", ["load"] = "unchanged" }, Actions(report));
@@ -302,7 +290,7 @@ public sealed class ImportExportTests : IAsyncLifetime
     {
         const string file = "[\n  {\"name\": \"extract\", \"job_type\": \"shell\", \"command\": \"true\"},\n  {\"name\": \"load\" \"job_type\": \"shell\"}\n]";
 
-        var (status, report) = await _client.ImportAsync(file);
+        var (status, report) = await Client.ImportAsync(file);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         var error = Assert.Single(report!["errors"]!.AsArray())!.GetValue<string>();
@@ -313,7 +301,7 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task File_that_is_not_an_array_is_refused()
     {
-        var (status, report) = await _client.ImportAsync(Pipeline("extract").ToJsonString());
+        var (status, report) = await Client.ImportAsync(Pipeline("extract").ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("Expected a JSON array of jobs", Assert.Single(report!["errors"]!.AsArray())!.GetValue<string>(), StringComparison.Ordinal);
@@ -325,7 +313,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         var load = Pipeline("load");
         load["timeout_seconds"] = "ten";
 
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("extract"), load).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("extract"), load).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         var error = Assert.Single(report!["errors"]!.AsArray())!.GetValue<string>();
@@ -339,7 +327,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         var load = Pipeline("load");
         load["job_type"] = "perl";
 
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("extract"), load).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("extract"), load).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("'perl' is not a known job_type", Assert.Single(JobsClient.ErrorsOf(ReportFor(report, "load"), "job_type")), StringComparison.Ordinal);
@@ -352,7 +340,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         var load = Pipeline("load");
         load["schedule_type"] = "hourly";
 
-        var (status, report) = await _client.ImportAsync(Jobs(load).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(load).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("'hourly' is not a known schedule_type", Assert.Single(JobsClient.ErrorsOf(ReportFor(report, "load"), "schedule_type")), StringComparison.Ordinal);
@@ -361,7 +349,7 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Duplicate_names_in_the_file_are_refused_naming_the_job_and_field()
     {
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("extract"), Pipeline("load"), Pipeline("extract")).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("extract"), Pipeline("load"), Pipeline("extract")).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         var second = report!["jobs"]!.AsArray()[2]!;
@@ -373,7 +361,7 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Dependency_on_a_name_that_exists_nowhere_is_refused_naming_the_job_and_field()
     {
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("extract"), Pipeline("load", "extract", "ghost")).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("extract"), Pipeline("load", "extract", "ghost")).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("no job named 'ghost'", Assert.Single(JobsClient.ErrorsOf(ReportFor(report, "load"), "dependencies")), StringComparison.Ordinal);
@@ -386,7 +374,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         var load = Pipeline("load");
         load["dependencies"] = new JsonArray(null, "extract");
 
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("extract"), load).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("extract"), load).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("null is not a name", Assert.Single(JobsClient.ErrorsOf(ReportFor(report, "load"), "dependencies")), StringComparison.Ordinal);
@@ -396,9 +384,9 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Dependency_on_an_existing_job_outside_the_file_is_accepted()
     {
-        await _client.CreateJobAsync(Pipeline("extract"));
+        await Client.CreateJobAsync(Pipeline("extract"));
 
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("load", "extract")).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("load", "extract")).ToJsonString());
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         var load = Assert.Single(await ListAsync(), j => j!["name"]!.GetValue<string>() == "load")!;
@@ -408,7 +396,7 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Dependency_on_a_job_later_in_the_file_is_accepted()
     {
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("load", "transform"), Pipeline("transform", "extract"), Pipeline("extract")).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("load", "transform"), Pipeline("transform", "extract"), Pipeline("extract")).ToJsonString());
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.Equal(3, (await ListAsync()).Count);
@@ -417,7 +405,7 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Cycle_inside_the_file_is_refused_naming_every_job_of_it()
     {
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("a", "c"), Pipeline("b", "a"), Pipeline("c", "b")).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("a", "c"), Pipeline("b", "a"), Pipeline("c", "b")).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         var messages = report!["jobs"]!.AsArray()
@@ -431,10 +419,10 @@ public sealed class ImportExportTests : IAsyncLifetime
     [Fact]
     public async Task Cycle_through_an_existing_job_is_refused()
     {
-        await _client.CreateJobAsync(Pipeline("extract"));
-        await _client.CreateJobAsync(Pipeline("load", "extract"));
+        await Client.CreateJobAsync(Pipeline("extract"));
+        await Client.CreateJobAsync(Pipeline("load", "extract"));
 
-        var (status, report) = await _client.ImportAsync(Jobs(Pipeline("extract", "load")).ToJsonString());
+        var (status, report) = await Client.ImportAsync(Jobs(Pipeline("extract", "load")).ToJsonString());
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Equal(
@@ -449,15 +437,15 @@ public sealed class ImportExportTests : IAsyncLifetime
         document["environment"] = new JsonObject { ["API_KEY"] = "s3cr3t", ["ENV"] = "prod" };
         document["secret_environment"] = new JsonArray("API_KEY");
 
-        using var created = await _client.PostAsync(new Uri("/api/jobs", UriKind.Relative), JobsClient.Json(document));
+        using var created = await Client.PostAsync(new Uri("/api/jobs", UriKind.Relative), JobsClient.Json(document));
         var createdBody = await created.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.DoesNotContain("s3cr3t", createdBody, StringComparison.Ordinal);
         var id = JsonNode.Parse(createdBody)!["id"]!.GetValue<int>();
 
-        var single = await _client.GetStringAsync(new Uri($"/api/jobs/{id}", UriKind.Relative));
-        var list = await _client.GetStringAsync(new Uri("/api/jobs", UriKind.Relative));
-        var export = await _client.ExportAsync();
+        var single = await Client.GetStringAsync(new Uri($"/api/jobs/{id}", UriKind.Relative));
+        var list = await Client.GetStringAsync(new Uri("/api/jobs", UriKind.Relative));
+        var export = await Client.ExportAsync();
         Assert.DoesNotContain("s3cr3t", single, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", list, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", export, StringComparison.Ordinal);
@@ -466,7 +454,7 @@ public sealed class ImportExportTests : IAsyncLifetime
         Assert.Equal("prod", returned["environment"]!["ENV"]!.GetValue<string>());
 
         returned["description"] = "edited in the browser";
-        var (status, _) = await _client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{id}", returned.ToJsonString());
+        var (status, _) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{id}", returned.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, status);
         var stored = await StoredEnvironmentAsync("api-pull");
@@ -480,10 +468,10 @@ public sealed class ImportExportTests : IAsyncLifetime
         var document = Pipeline("api-pull");
         document["environment"] = new JsonObject { ["API_KEY"] = "s3cr3t" };
         document["secret_environment"] = new JsonArray("API_KEY");
-        var created = await _client.CreateJobAsync(document);
+        var created = await Client.CreateJobAsync(document);
         document["environment"] = new JsonObject { ["API_KEY"] = "rotated" };
 
-        var (status, body) = await _client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{created["id"]}", document.ToJsonString());
+        var (status, body) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{created["id"]}", document.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.DoesNotContain("rotated", body!.ToJsonString(), StringComparison.Ordinal);

@@ -7,25 +7,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Api;
 
-public sealed class JobsApiTests : IAsyncLifetime
+public sealed class JobsApiTests : HostTest
 {
-    private readonly EtlWebFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    // The factory disposes the clients it created, and runs even when the host failed to start.
-    public async Task DisposeAsync() => await _factory.DisposeAsync();
-
     private Task<(HttpStatusCode Status, JsonNode? Body)> PostJobAsync(JsonNode document) =>
-        _client.SendJsonAsync(HttpMethod.Post, "/api/jobs", document.ToJsonString());
+        Client.SendJsonAsync(HttpMethod.Post, "/api/jobs", document.ToJsonString());
 
     private Task<(HttpStatusCode Status, JsonNode? Body)> PutJobAsync(int id, JsonNode document) =>
-        _client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{id}", document.ToJsonString());
+        Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{id}", document.ToJsonString());
 
     private static int IdOf(JsonNode job) => job["id"]!.GetValue<int>();
 
@@ -44,14 +32,14 @@ public sealed class JobsApiTests : IAsyncLifetime
         document["cron_expression"] = "0 2 * * *";
         document["time_zone"] = "Europe/London";
 
-        using var response = await _client.PostAsync(new Uri("/api/jobs", UriKind.Relative), JobsClient.Json(document));
+        using var response = await Client.PostAsync(new Uri("/api/jobs", UriKind.Relative), JobsClient.Json(document));
         var created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal($"/api/jobs/{IdOf(created)}", response.Headers.Location?.OriginalString);
         Assert.Equal("extract", created["name"]!.GetValue<string>());
         Assert.Equal("Idle", created["status"]!.GetValue<string>());
-        var fetched = await _client.GetJsonAsync(response.Headers.Location!.OriginalString);
+        var fetched = await Client.GetJsonAsync(response.Headers.Location!.OriginalString);
         Assert.Equal("0 2 * * *", fetched!["cron_expression"]!.GetValue<string>());
         Assert.Equal("Europe/London", fetched["time_zone"]!.GetValue<string>());
     }
@@ -121,7 +109,7 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_with_a_duplicate_name_answers_400_naming_name()
     {
-        await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
 
         var (status, body) = await PostJobAsync(JobsClient.ShellJob("extract"));
 
@@ -136,7 +124,7 @@ public sealed class JobsApiTests : IAsyncLifetime
 
         AssertValidationProblem(status, body);
         Assert.Contains("no job named 'ghost'", Assert.Single(JobsClient.ErrorsOf(body, "dependencies")), StringComparison.Ordinal);
-        Assert.Empty((await _client.GetJsonAsync("/api/jobs"))!.AsArray());
+        Assert.Empty((await Client.GetJsonAsync("/api/jobs"))!.AsArray());
     }
 
     [Fact]
@@ -153,7 +141,7 @@ public sealed class JobsApiTests : IAsyncLifetime
     {
         const string body = """{"name": "load", "job_type": "shell", "command": "true", "dependencies": [null]}""";
 
-        var (status, problem) = await _client.SendJsonAsync(HttpMethod.Post, "/api/jobs", body);
+        var (status, problem) = await Client.SendJsonAsync(HttpMethod.Post, "/api/jobs", body);
 
         AssertValidationProblem(status, problem);
         Assert.Contains("null is not a name", Assert.Single(JobsClient.ErrorsOf(problem, "dependencies")), StringComparison.Ordinal);
@@ -162,9 +150,9 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Put_that_closes_a_cycle_answers_400_naming_every_job_of_the_cycle_and_changes_nothing()
     {
-        var extract = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        await _client.CreateJobAsync(JobsClient.ShellJob("transform", "extract"));
-        await _client.CreateJobAsync(JobsClient.ShellJob("load", "transform"));
+        var extract = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("transform", "extract"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("load", "transform"));
 
         var (status, body) = await PutJobAsync(IdOf(extract), JobsClient.ShellJob("extract", "load"));
 
@@ -172,7 +160,7 @@ public sealed class JobsApiTests : IAsyncLifetime
         Assert.Equal(
             "These dependencies form a cycle: extract -> transform -> load -> extract.",
             Assert.Single(JobsClient.ErrorsOf(body, "dependencies")));
-        var stored = await _client.GetJsonAsync($"/api/jobs/{IdOf(extract)}");
+        var stored = await Client.GetJsonAsync($"/api/jobs/{IdOf(extract)}");
         Assert.Empty(stored!["dependencies"]!.AsArray());
     }
 
@@ -181,7 +169,7 @@ public sealed class JobsApiTests : IAsyncLifetime
     {
         const string body = "{\n  \"name\": \"extract\",\n  \"job_type\": \"shell\",\n  \"command\": \n}";
 
-        var (status, problem) = await _client.SendJsonAsync(HttpMethod.Post, "/api/jobs", body);
+        var (status, problem) = await Client.SendJsonAsync(HttpMethod.Post, "/api/jobs", body);
 
         AssertValidationProblem(status, problem);
         var (field, messages) = Assert.Single(problem!["errors"]!.AsObject());
@@ -194,7 +182,7 @@ public sealed class JobsApiTests : IAsyncLifetime
     {
         const string body = """{"name": "extract", "job_type": "shell", "command": "true", "max_retries": [3]}""";
 
-        var (status, problem) = await _client.SendJsonAsync(HttpMethod.Post, "/api/jobs", body);
+        var (status, problem) = await Client.SendJsonAsync(HttpMethod.Post, "/api/jobs", body);
 
         AssertValidationProblem(status, problem);
         Assert.StartsWith("Line 1, position", Assert.Single(JobsClient.ErrorsOf(problem, "max_retries")), StringComparison.Ordinal);
@@ -203,11 +191,11 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task List_returns_every_job_by_name_with_dependencies_by_name()
     {
-        await _client.CreateJobAsync(JobsClient.ShellJob("transform"));
-        await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        await _client.CreateJobAsync(JobsClient.ShellJob("load", "transform", "extract"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("transform"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("load", "transform", "extract"));
 
-        var jobs = (await _client.GetJsonAsync("/api/jobs"))!.AsArray();
+        var jobs = (await Client.GetJsonAsync("/api/jobs"))!.AsArray();
 
         Assert.Equal(["extract", "load", "transform"], jobs.Select(j => j!["name"]!.GetValue<string>()));
         Assert.Equal(["extract", "transform"], jobs[1]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
@@ -221,9 +209,9 @@ public sealed class JobsApiTests : IAsyncLifetime
         document["environment"] = new JsonObject { ["ENV"] = "prod" };
         document["max_retries"] = 3;
         document["retry_delay_seconds"] = 30;
-        var created = await _client.CreateJobAsync(document);
+        var created = await Client.CreateJobAsync(document);
 
-        var job = (await _client.GetJsonAsync($"/api/jobs/{IdOf(created)}"))!;
+        var job = (await Client.GetJsonAsync($"/api/jobs/{IdOf(created)}"))!;
 
         Assert.Equal(IdOf(created), IdOf(job));
         Assert.Equal("shell", job["job_type"]!.GetValue<string>());
@@ -237,11 +225,11 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Put_replaces_the_whole_job()
     {
-        await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
         var document = JobsClient.ShellJob("load", "extract");
         document["environment"] = new JsonObject { ["A"] = "1" };
         document["max_retries"] = 4;
-        var created = await _client.CreateJobAsync(document);
+        var created = await Client.CreateJobAsync(document);
 
         var replacement = new JsonObject
         {
@@ -254,7 +242,7 @@ public sealed class JobsApiTests : IAsyncLifetime
         var (status, body) = await PutJobAsync(IdOf(created), replacement);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var job = (await _client.GetJsonAsync($"/api/jobs/{IdOf(created)}"))!;
+        var job = (await Client.GetJsonAsync($"/api/jobs/{IdOf(created)}"))!;
         Assert.Equal(body!.ToJsonString(), job.ToJsonString());
         Assert.Equal("load-v2", job["name"]!.GetValue<string>());
         Assert.Equal("python", job["job_type"]!.GetValue<string>());
@@ -267,7 +255,7 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Put_may_keep_the_job_s_own_name()
     {
-        var created = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        var created = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
         var document = JobsClient.ShellJob("extract");
         document["description"] = "nightly";
 
@@ -280,13 +268,13 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Renaming_an_upstream_keeps_its_edges()
     {
-        var extract = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        var load = await _client.CreateJobAsync(JobsClient.ShellJob("load", "extract"));
+        var extract = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        var load = await Client.CreateJobAsync(JobsClient.ShellJob("load", "extract"));
 
         var (status, _) = await PutJobAsync(IdOf(extract), JobsClient.ShellJob("extract-v2"));
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var downstream = await _client.GetJsonAsync($"/api/jobs/{IdOf(load)}");
+        var downstream = await Client.GetJsonAsync($"/api/jobs/{IdOf(load)}");
         Assert.Equal(["extract-v2"], downstream!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
     }
 
@@ -298,7 +286,7 @@ public sealed class JobsApiTests : IAsyncLifetime
     [InlineData("POST", "/api/jobs/999/disable")]
     public async Task Unknown_job_answers_404_problem_details(string method, string path)
     {
-        var (status, body) = await _client.SendJsonAsync(new HttpMethod(method), path, JobsClient.ShellJob("ghost").ToJsonString());
+        var (status, body) = await Client.SendJsonAsync(new HttpMethod(method), path, JobsClient.ShellJob("ghost").ToJsonString());
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(404, body?["status"]?.GetValue<int>());
@@ -308,19 +296,19 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Delete_removes_the_job_and_its_edges()
     {
-        var extract = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        await _client.CreateJobAsync(JobsClient.ShellJob("transform"));
-        var load = await _client.CreateJobAsync(JobsClient.ShellJob("load", "extract", "transform"));
+        var extract = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        await Client.CreateJobAsync(JobsClient.ShellJob("transform"));
+        var load = await Client.CreateJobAsync(JobsClient.ShellJob("load", "extract", "transform"));
 
-        using var response = await _client.DeleteAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
+        using var response = await Client.DeleteAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        using var gone = await _client.GetAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
+        using var gone = await Client.GetAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        var downstream = await _client.GetJsonAsync($"/api/jobs/{IdOf(load)}");
+        var downstream = await Client.GetJsonAsync($"/api/jobs/{IdOf(load)}");
         Assert.Equal(["transform"], downstream!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
 
-        var dbFactory = _factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
+        var dbFactory = Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
         Assert.False(await db.Dependencies.AnyAsync(d => d.UpstreamJobId == IdOf(extract) || d.DownstreamJobId == IdOf(extract)));
     }
@@ -328,35 +316,35 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Deleted_name_can_be_used_again()
     {
-        var extract = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        using var response = await _client.DeleteAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
+        var extract = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        using var response = await Client.DeleteAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
 
-        var again = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        var again = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
 
-        var listed = Assert.Single((await _client.GetJsonAsync("/api/jobs"))!.AsArray());
+        var listed = Assert.Single((await Client.GetJsonAsync("/api/jobs"))!.AsArray());
         Assert.Equal(IdOf(again), IdOf(listed!));
     }
 
     [Fact]
     public async Task Disable_and_enable_switch_the_enabled_flag()
     {
-        var job = await _client.CreateJobAsync(JobsClient.ShellJob("extract"));
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
         var id = IdOf(job);
 
-        using (var disabled = await _client.PostAsync(new Uri($"/api/jobs/{id}/disable", UriKind.Relative), null))
+        using (var disabled = await Client.PostAsync(new Uri($"/api/jobs/{id}/disable", UriKind.Relative), null))
         {
             Assert.Equal(HttpStatusCode.NoContent, disabled.StatusCode);
         }
 
-        Assert.False((await _client.GetJsonAsync($"/api/jobs/{id}"))!["enabled"]!.GetValue<bool>());
+        Assert.False((await Client.GetJsonAsync($"/api/jobs/{id}"))!["enabled"]!.GetValue<bool>());
 
-        using (var enabled = await _client.PostAsync(new Uri($"/api/jobs/{id}/enable", UriKind.Relative), null))
+        using (var enabled = await Client.PostAsync(new Uri($"/api/jobs/{id}/enable", UriKind.Relative), null))
         {
             Assert.Equal(HttpStatusCode.NoContent, enabled.StatusCode);
         }
 
-        Assert.True((await _client.GetJsonAsync($"/api/jobs/{id}"))!["enabled"]!.GetValue<bool>());
+        Assert.True((await Client.GetJsonAsync($"/api/jobs/{id}"))!["enabled"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -366,7 +354,7 @@ public sealed class JobsApiTests : IAsyncLifetime
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
         do
         {
-            using var response = await _client.GetAsync(new Uri("/health", UriKind.Relative));
+            using var response = await Client.GetAsync(new Uri("/health", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
             body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -381,7 +369,7 @@ public sealed class JobsApiTests : IAsyncLifetime
     [Fact]
     public async Task Openapi_document_lists_the_jobs_routes()
     {
-        var document = (await _client.GetJsonAsync("/openapi/v1.json"))!;
+        var document = (await Client.GetJsonAsync("/openapi/v1.json"))!;
 
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/api/jobs", paths);

@@ -3,45 +3,26 @@ using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Engine;
 
-public sealed class ExecutionEngineTests : IAsyncLifetime
+public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settings = { ["EtlWeb:KillGraceSeconds"] = "1", ["EtlWeb:MaxLogBytesPerAttempt"] = "65536" } })
 {
-    private readonly EtlWebFactory _factory = new()
-    {
-        Settings = { ["EtlWeb:KillGraceSeconds"] = "1", ["EtlWeb:MaxLogBytesPerAttempt"] = "65536" },
-    };
-
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     private Task<JsonObject> ShellAsync(string name, string command, Action<JsonObject>? configure = null)
     {
         var job = JobsClient.ShellJob(name);
         job["command"] = command;
         configure?.Invoke(job);
-        return _client.CreateJobAsync(job);
+        return Client.CreateJobAsync(job);
     }
 
     [Fact]
     public async Task A_successful_run_stores_every_line_in_order_with_exit_code_zero()
     {
         var job = await ShellAsync("seq", "seq 1 3000");
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
         Assert.Equal("Succeeded", run.Status());
         var attempt = Assert.Single(run.Attempts());
         Assert.Equal(0, attempt!["exit_code"]!.GetValue<int>());
-        var lines = (await _client.LogAsync(run["id"]!.GetValue<long>(), "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = (await Client.LogAsync(run["id"]!.GetValue<long>(), "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Enumerable.Range(1, 3000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), lines);
     }
 
@@ -49,7 +30,7 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
     public async Task A_failing_run_is_retried_as_new_attempts_until_max_retries_each_with_its_exit_code()
     {
         var job = await ShellAsync("fails", "echo trying; exit 3", j => j["max_retries"] = 2);
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
         Assert.Equal("Failed", run.Status());
         Assert.Equal([1, 2, 3], run.Attempts().Select(a => a!["number"]!.GetValue<int>()));
@@ -58,7 +39,7 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
             Assert.Equal("Failed", a!["status"]!.GetValue<string>());
             Assert.Equal(3, a["exit_code"]!.GetValue<int>());
         });
-        var log = await _client.LogAsync(run["id"]!.GetValue<long>());
+        var log = await Client.LogAsync(run["id"]!.GetValue<long>());
         Assert.Equal(3, log.Split('\n').Count(l => l == "trying"));
         Assert.Contains("===== attempt 3 =====", log, StringComparison.Ordinal);
     }
@@ -70,9 +51,9 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
         {
             j["max_retries"] = 1;
             j["retry_delay_seconds"] = 1;
-            j["working_directory"] = _factory.DataDirectory;
+            j["working_directory"] = Factory.DataDirectory;
         });
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
         Assert.Equal("Succeeded", run.Status());
         var first = run.Attempts()[0]!;
@@ -87,29 +68,29 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
     [Fact]
     public async Task A_timeout_stops_the_whole_tree_including_a_setsid_grandchild()
     {
-        var pidFile = Path.Combine(_factory.DataDirectory, "pids");
+        var pidFile = Path.Combine(Factory.DataDirectory, "pids");
         var job = await ShellAsync("hangs", $"setsid sleep 300 & echo $! > {pidFile}; (sleep 300 & echo $! >> {pidFile}); echo $$ >> {pidFile}; sleep 300",
             j => j["timeout_seconds"] = 2);
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
         Assert.Equal("TimedOut", run.Status());
         Assert.Equal("TimedOut", run.Attempts()[0]!["status"]!.GetValue<string>());
         var pids = File.ReadAllLines(pidFile).Select(int.Parse).ToList();
         Assert.Equal(3, pids.Count);
         Assert.All(pids, pid => Assert.False(RunsClient.IsAlive(pid), $"process {pid} survived the timeout"));
-        Assert.Contains("Timed out after 2 s", await _client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Contains("Timed out after 2 s", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Cancelling_a_running_run_kills_its_process_and_records_Cancelled()
     {
-        var pidFile = Path.Combine(_factory.DataDirectory, "running.pid");
+        var pidFile = Path.Combine(Factory.DataDirectory, "running.pid");
         var job = await ShellAsync("long", $"echo $$ > {pidFile}; sleep 300", j => j["max_retries"] = 3);
-        var runId = await _client.RunJobAsync(job);
-        await _client.WaitForRunAsync(runId, _ => File.Exists(pidFile) && new FileInfo(pidFile).Length > 0);
+        var runId = await Client.RunJobAsync(job);
+        await Client.WaitForRunAsync(runId, _ => File.Exists(pidFile) && new FileInfo(pidFile).Length > 0);
 
-        var (status, _) = await _client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{runId}/cancel", "{}");
-        var run = await _client.WaitForEndAsync(runId);
+        var (status, _) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{runId}/cancel", "{}");
+        var run = await Client.WaitForEndAsync(runId);
 
         Assert.Equal(System.Net.HttpStatusCode.Accepted, status);
         Assert.Equal("Cancelled", run.Status());
@@ -121,11 +102,11 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
     public async Task The_log_is_capped_per_attempt_with_a_visible_truncation_marker()
     {
         var job = await ShellAsync("chatty", "seq 1 100000");
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
         Assert.Equal("Succeeded", run.Status());
         Assert.True(run.Attempts()[0]!["log_truncated"]!.GetValue<bool>());
-        var log = await _client.LogAsync(run["id"]!.GetValue<long>());
+        var log = await Client.LogAsync(run["id"]!.GetValue<long>());
         Assert.Contains("Log truncated", log.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
         Assert.True(log.Length < 70_000, $"stored log is {log.Length} chars");
     }
@@ -134,10 +115,10 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
     public async Task Binary_output_is_stored_and_readable_without_failing_the_run()
     {
         var job = await ShellAsync("binary", "head -c 3000 /dev/urandom; echo; echo after");
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
         Assert.Equal("Succeeded", run.Status());
-        Assert.Contains("after", await _client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Contains("after", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,18 +128,18 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
         job["job_type"] = "python";
         job["command"] = "etl.py";
         job["interpreter"] = "python-does-not-exist";
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(await _client.CreateJobAsync(job)));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(await Client.CreateJobAsync(job)));
 
         Assert.Equal("Failed", run.Status());
         Assert.Contains("python-does-not-exist", run.Attempts()[0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("python-does-not-exist", await _client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Contains("python-does-not-exist", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_vanished_working_directory_fails_the_attempt_naming_it()
     {
         var job = await ShellAsync("nowhere", "pwd", j => j["working_directory"] = "/nonexistent/etlweb-dir");
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
         Assert.Equal("Failed", run.Status());
         Assert.Contains("/nonexistent/etlweb-dir", run["reason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -168,12 +149,12 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
     public async Task Follow_streams_the_live_log_until_the_run_ends()
     {
         var job = await ShellAsync("ticker", "for i in 1 2 3 4 5; do echo tick $i; sleep 0.2; done");
-        var runId = await _client.RunJobAsync(job);
+        var runId = await Client.RunJobAsync(job);
 
-        var log = await _client.LogAsync(runId, "?follow=true");
+        var log = await Client.LogAsync(runId, "?follow=true");
 
         Assert.Equal(["tick 1", "tick 2", "tick 3", "tick 4", "tick 5"], log.Split('\n').Where(l => l.StartsWith("tick", StringComparison.Ordinal)));
-        Assert.Equal("Succeeded", (await _client.GetJsonAsync($"/api/runs/{runId}"))!.Status());
+        Assert.Equal("Succeeded", (await Client.GetJsonAsync($"/api/runs/{runId}"))!.Status());
     }
 
     [Fact]
@@ -184,17 +165,17 @@ public sealed class ExecutionEngineTests : IAsyncLifetime
             j["environment"] = new JsonObject { ["GREETING"] = "hello" };
             j["working_directory"] = "/tmp";
         });
-        var run = await _client.WaitForEndAsync(await _client.RunJobAsync(job));
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Contains("hello from /tmp", await _client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Contains("hello from /tmp", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Unknown_runs_and_jobs_answer_404()
     {
-        using var run = await _client.PostAsync(new Uri("/api/jobs/999/run", UriKind.Relative), null);
-        using var get = await _client.GetAsync(new Uri("/api/runs/999", UriKind.Relative));
-        using var cancel = await _client.PostAsync(new Uri("/api/runs/999/cancel", UriKind.Relative), null);
+        using var run = await Client.PostAsync(new Uri("/api/jobs/999/run", UriKind.Relative), null);
+        using var get = await Client.GetAsync(new Uri("/api/runs/999", UriKind.Relative));
+        using var cancel = await Client.PostAsync(new Uri("/api/runs/999/cancel", UriKind.Relative), null);
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, run.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, get.StatusCode);

@@ -9,31 +9,16 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace EtlWeb.Tests.Engine;
 
-public sealed class RetentionTests : IAsyncLifetime
+public sealed class RetentionTests : HostTest
 {
-    private readonly EtlWebFactory _factory = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     private async Task<List<long>> RunFiveAsync()
     {
-        var job = await _client.CreateJobAsync(JobsClient.ShellJob("often"));
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("often"));
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
         {
-            var runId = await _client.RunJobAsync(job);
-            await _client.WaitForEndAsync(runId);
+            var runId = await Client.RunJobAsync(job);
+            await Client.WaitForEndAsync(runId);
             ids.Add(runId);
         }
 
@@ -41,7 +26,7 @@ public sealed class RetentionTests : IAsyncLifetime
     }
 
     private RetentionService Retention(TimeProvider time, int runsPerJob, int days) => new(
-        _factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>(),
+        Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>(),
         time,
         Microsoft.Extensions.Options.Options.Create(new RetentionOptions { RunsPerJob = runsPerJob, Days = days }),
         NullLogger<RetentionService>.Instance);
@@ -54,7 +39,7 @@ public sealed class RetentionTests : IAsyncLifetime
         var purged = await Retention(TimeProvider.System, runsPerJob: 2, days: 0).PurgeAsync(CancellationToken.None);
 
         Assert.Equal(3, purged);
-        await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
+        await using var db = await Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
         Assert.Equal(ids[^2..], await db.Runs.OrderBy(r => r.Id).Select(r => r.Id).ToListAsync());
         var keptAttempts = await db.Attempts.Select(a => a.Id).ToListAsync();
         Assert.Equal(2, keptAttempts.Count);

@@ -7,42 +7,27 @@ namespace EtlWeb.Tests.Scheduling;
 /// The example of DESIGN.md section 4: A -> B -> C and D -> C, B and C manual. Triggering A starts the
 /// pipeline run A, B, C; C also needs D, which is outside that pipeline run.
 /// </summary>
-public sealed class PipelineTests : IAsyncLifetime
+public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { ["EtlWeb:KillGraceSeconds"] = "1" } })
 {
-    private readonly EtlWebFactory _factory = new() { Settings = { ["EtlWeb:KillGraceSeconds"] = "1" } };
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     private async Task<(JsonObject A, JsonObject B, JsonObject C, JsonObject D)> ExampleAsync(string bCommand = "echo B")
     {
-        var a = await _client.CreateJobAsync(JobsClient.ShellJob("A"));
-        var b = await _client.CreateJobAsync(JobsClient.ShellJob("B", "A").With("command", bCommand));
-        var d = await _client.CreateJobAsync(JobsClient.ShellJob("D"));
-        var c = await _client.CreateJobAsync(JobsClient.ShellJob("C", "B", "D"));
+        var a = await Client.CreateJobAsync(JobsClient.ShellJob("A"));
+        var b = await Client.CreateJobAsync(JobsClient.ShellJob("B", "A").With("command", bCommand));
+        var d = await Client.CreateJobAsync(JobsClient.ShellJob("D"));
+        var c = await Client.CreateJobAsync(JobsClient.ShellJob("C", "B", "D"));
         return (a, b, c, d);
     }
 
-    private async Task<JsonNode> OnlyRunAsync(JsonNode job) => Assert.Single(await _client.RunsOfAsync(job))!;
+    private async Task<JsonNode> OnlyRunAsync(JsonNode job) => Assert.Single(await Client.RunsOfAsync(job))!;
 
     [Fact]
     public async Task When_D_last_succeeded_triggering_A_runs_A_then_B_then_C_in_one_pipeline_run()
     {
         var (a, b, c, d) = await ExampleAsync();
-        await _client.WaitForEndAsync(await _client.TriggerAsync(d, downstream: false));
+        await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
 
-        var aRun = await _client.WaitForEndAsync(await _client.TriggerAsync(a));
-        var cRun = (await _client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
+        var aRun = await Client.WaitForEndAsync(await Client.TriggerAsync(a));
+        var cRun = (await Client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
         var bRun = await OnlyRunAsync(b);
 
         Assert.Equal("Succeeded", cRun["status"]!.GetValue<string>());
@@ -51,7 +36,7 @@ public sealed class PipelineTests : IAsyncLifetime
         Assert.Equal("Upstream", cRun["trigger"]!.GetValue<string>());
         Assert.True(bRun["started_at"]!.GetValue<DateTimeOffset>() >= aRun["finished_at"]!.GetValue<DateTimeOffset>());
         Assert.True(cRun["started_at"]!.GetValue<DateTimeOffset>() >= bRun["finished_at"]!.GetValue<DateTimeOffset>());
-        Assert.Single(await _client.RunsOfAsync(d));
+        Assert.Single(await Client.RunsOfAsync(d));
     }
 
     [Fact]
@@ -59,13 +44,13 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         var (a, b, c, d) = await ExampleAsync();
 
-        await _client.WaitForEndAsync(await _client.TriggerAsync(a));
-        await _client.WaitForRunsAsync(b, 1, r => r["status"]!.GetValue<string>() == "Succeeded");
-        var waiting = (await _client.WaitForRunsAsync(c, 1, r => r["reason"]?.GetValue<string>() == "waiting for: D (never ran)"))[0];
+        await Client.WaitForEndAsync(await Client.TriggerAsync(a));
+        await Client.WaitForRunsAsync(b, 1, r => r["status"]!.GetValue<string>() == "Succeeded");
+        var waiting = (await Client.WaitForRunsAsync(c, 1, r => r["reason"]?.GetValue<string>() == "waiting for: D (never ran)"))[0];
         Assert.Equal("Waiting", waiting["status"]!.GetValue<string>());
 
-        await _client.WaitForEndAsync(await _client.TriggerAsync(d, downstream: false));
-        var ended = await _client.WaitForEndAsync(waiting["id"]!.GetValue<long>());
+        await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
+        var ended = await Client.WaitForEndAsync(waiting["id"]!.GetValue<long>());
 
         Assert.Equal("Succeeded", ended.Status());
     }
@@ -74,10 +59,10 @@ public sealed class PipelineTests : IAsyncLifetime
     public async Task When_B_fails_C_becomes_UpstreamFailed_and_does_not_run()
     {
         var (a, _, c, d) = await ExampleAsync(bCommand: "exit 4");
-        await _client.WaitForEndAsync(await _client.TriggerAsync(d, downstream: false));
+        await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
 
-        await _client.WaitForEndAsync(await _client.TriggerAsync(a));
-        var cRun = (await _client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
+        await Client.WaitForEndAsync(await Client.TriggerAsync(a));
+        var cRun = (await Client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
 
         Assert.Equal("UpstreamFailed", cRun["status"]!.GetValue<string>());
         Assert.Contains("Upstream B ended Failed", cRun["reason"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -87,35 +72,35 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task Re_running_a_failed_pipeline_runs_only_the_failed_part()
     {
-        var marker = Path.Combine(_factory.DataDirectory, "b-failed-once");
+        var marker = Path.Combine(Factory.DataDirectory, "b-failed-once");
         var (a, b, c, d) = await ExampleAsync(bCommand: $"test -f {marker} || {{ touch {marker}; exit 1; }}");
-        await _client.WaitForEndAsync(await _client.TriggerAsync(d, downstream: false));
-        await _client.WaitForEndAsync(await _client.TriggerAsync(a));
-        var failed = (await _client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
+        await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
+        await Client.WaitForEndAsync(await Client.TriggerAsync(a));
+        var failed = (await Client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
         var bRun = await OnlyRunAsync(b);
 
-        using var rerun = await _client.PostAsync(new Uri($"/api/runs/{bRun["id"]}/rerun", UriKind.Relative), null);
+        using var rerun = await Client.PostAsync(new Uri($"/api/runs/{bRun["id"]}/rerun", UriKind.Relative), null);
         var created = JsonNode.Parse(await rerun.Content.ReadAsStringAsync())!["run_ids"]!.AsArray().Select(n => n!.GetValue<long>()).ToList();
         foreach (var id in created)
         {
-            Assert.Equal("Succeeded", (await _client.WaitForEndAsync(id)).Status());
+            Assert.Equal("Succeeded", (await Client.WaitForEndAsync(id)).Status());
         }
 
         Assert.Equal("UpstreamFailed", failed["status"]!.GetValue<string>());
         Assert.Equal(2, created.Count);
-        Assert.Single(await _client.RunsOfAsync(a));
-        Assert.Equal(2, (await _client.RunsOfAsync(b)).Count);
-        Assert.Equal(2, (await _client.RunsOfAsync(c)).Count);
+        Assert.Single(await Client.RunsOfAsync(a));
+        Assert.Equal(2, (await Client.RunsOfAsync(b)).Count);
+        Assert.Equal(2, (await Client.RunsOfAsync(c)).Count);
     }
 
     [Fact]
     public async Task A_disabled_upstream_outside_the_pipeline_keeps_its_downstream_waiting()
     {
         var (a, b, c, d) = await ExampleAsync();
-        await _client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{d["id"]}/disable", "{}");
+        await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{d["id"]}/disable", "{}");
 
-        await _client.WaitForEndAsync(await _client.TriggerAsync(a));
-        var waiting = (await _client.WaitForRunsAsync(c, 1, r => r["reason"]?.GetValue<string>() == "waiting for: D (disabled)"))[0];
+        await Client.WaitForEndAsync(await Client.TriggerAsync(a));
+        var waiting = (await Client.WaitForRunsAsync(c, 1, r => r["reason"]?.GetValue<string>() == "waiting for: D (disabled)"))[0];
 
         Assert.Equal("Waiting", waiting["status"]!.GetValue<string>());
         Assert.Equal("Succeeded", (await OnlyRunAsync(b))["status"]!.GetValue<string>());
@@ -124,28 +109,28 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task Running_a_job_alone_does_not_start_its_downstream_and_a_scheduled_downstream_is_never_pulled_in()
     {
-        var up = await _client.CreateJobAsync(JobsClient.ShellJob("up"));
-        var manual = await _client.CreateJobAsync(JobsClient.ShellJob("manual-down", "up"));
-        var scheduled = await _client.CreateJobAsync(JobsClient.ShellJob("cron-down", "up").With("schedule_type", "cron").With("cron_expression", "0 0 1 1 *"));
+        var up = await Client.CreateJobAsync(JobsClient.ShellJob("up"));
+        var manual = await Client.CreateJobAsync(JobsClient.ShellJob("manual-down", "up"));
+        var scheduled = await Client.CreateJobAsync(JobsClient.ShellJob("cron-down", "up").With("schedule_type", "cron").With("cron_expression", "0 0 1 1 *"));
 
-        await _client.WaitForEndAsync(await _client.TriggerAsync(up, downstream: false));
+        await Client.WaitForEndAsync(await Client.TriggerAsync(up, downstream: false));
         await Task.Delay(300);
-        Assert.Empty(await _client.RunsOfAsync(manual));
+        Assert.Empty(await Client.RunsOfAsync(manual));
 
-        await _client.WaitForEndAsync(await _client.TriggerAsync(up));
-        await _client.WaitForRunsAsync(manual, 1, r => r["finished_at"] is not null);
-        Assert.Empty(await _client.RunsOfAsync(scheduled));
+        await Client.WaitForEndAsync(await Client.TriggerAsync(up));
+        await Client.WaitForRunsAsync(manual, 1, r => r["finished_at"] is not null);
+        Assert.Empty(await Client.RunsOfAsync(scheduled));
     }
 
     [Fact]
     public async Task Overlap_Skip_records_a_trigger_during_a_running_run_as_Skipped()
     {
-        var job = await _client.CreateJobAsync(JobsClient.ShellJob("slow").With("command", "sleep 30"));
-        var first = await _client.TriggerAsync(job);
-        await _client.WaitForStatusAsync(first, "Running");
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("slow").With("command", "sleep 30"));
+        var first = await Client.TriggerAsync(job);
+        await Client.WaitForStatusAsync(first, "Running");
 
-        var second = await _client.WaitForEndAsync(await _client.TriggerAsync(job));
-        await _client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
+        var second = await Client.WaitForEndAsync(await Client.TriggerAsync(job));
+        await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
 
         Assert.Equal("Skipped", second.Status());
         Assert.Equal($"Skipped: run #{first} of this job was still running.", second["reason"]!.GetValue<string>());
@@ -154,34 +139,34 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task Overlap_Queue_waits_for_the_running_run_and_later_triggers_join_the_pending_run()
     {
-        var job = await _client.CreateJobAsync(JobsClient.ShellJob("queued").With("command", "sleep 30").With("overlap_policy", "queue"));
-        var first = await _client.TriggerAsync(job);
-        await _client.WaitForStatusAsync(first, "Running");
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("queued").With("command", "sleep 30").With("overlap_policy", "queue"));
+        var first = await Client.TriggerAsync(job);
+        await Client.WaitForStatusAsync(first, "Running");
 
-        var second = await _client.TriggerAsync(job);
-        var third = await _client.TriggerAsync(job);
-        var waiting = await _client.WaitForRunAsync(second, r => r["reason"]?.GetValue<string>() is not null);
-        await _client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
-        var started = await _client.WaitForStatusAsync(second, "Running");
-        await _client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{second}/cancel", "{}");
+        var second = await Client.TriggerAsync(job);
+        var third = await Client.TriggerAsync(job);
+        var waiting = await Client.WaitForRunAsync(second, r => r["reason"]?.GetValue<string>() is not null);
+        await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
+        var started = await Client.WaitForStatusAsync(second, "Running");
+        await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{second}/cancel", "{}");
 
         Assert.Equal(second, third);
         Assert.Equal($"waiting for run #{first} of this job to finish", waiting["reason"]!.GetValue<string>());
         Assert.Equal(2, started["requests"]!.AsArray().Count);
-        Assert.Equal(2, (await _client.RunsOfAsync(job)).Count);
+        Assert.Equal(2, (await Client.RunsOfAsync(job)).Count);
     }
 
     [Fact]
     public async Task Overlap_Allow_runs_alongside()
     {
-        var job = await _client.CreateJobAsync(JobsClient.ShellJob("parallel").With("command", "sleep 30").With("overlap_policy", "allow"));
-        var first = await _client.TriggerAsync(job);
-        var second = await _client.TriggerAsync(job);
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("parallel").With("command", "sleep 30").With("overlap_policy", "allow"));
+        var first = await Client.TriggerAsync(job);
+        var second = await Client.TriggerAsync(job);
 
-        await _client.WaitForStatusAsync(first, "Running");
-        await _client.WaitForStatusAsync(second, "Running");
-        await _client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
-        await _client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{second}/cancel", "{}");
+        await Client.WaitForStatusAsync(first, "Running");
+        await Client.WaitForStatusAsync(second, "Running");
+        await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
+        await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{second}/cancel", "{}");
 
         Assert.NotEqual(first, second);
     }
@@ -189,9 +174,9 @@ public sealed class PipelineTests : IAsyncLifetime
     [Fact]
     public async Task A_disabled_job_cannot_be_triggered()
     {
-        var job = await _client.CreateJobAsync(JobsClient.ShellJob("off").With("enabled", false));
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("off").With("enabled", false));
 
-        using var response = await _client.PostAsync(new Uri($"/api/jobs/{job["id"]}/run", UriKind.Relative), null);
+        using var response = await Client.PostAsync(new Uri($"/api/jobs/{job["id"]}/run", UriKind.Relative), null);
 
         Assert.Equal(System.Net.HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("disabled", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
