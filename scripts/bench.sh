@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # leader of a new group without forking, and $! is that group's id.
 set +m
 
-all=(dispatch throughput log idle)
+all=(dispatch throughput log idle punctuality dag)
 if [ $# -gt 0 ]; then scenarios=("$@"); else scenarios=("${all[@]}"); fi
 for scenario in "${scenarios[@]}"; do
   case " ${all[*]} " in
@@ -26,9 +26,20 @@ if [ -n "${BENCH_ARTIFACTS:-}" ]; then properties+=("-p:ArtifactsPath=$BENCH_ART
 work=$(mktemp -d "${TMPDIR:-/tmp}/etlweb-bench.XXXXXX")
 group=""
 
-# Stops the running scenario's whole process group (the bench and the EtlWeb it started): SIGTERM, then SIGKILL.
+# Runs a command as the leader of a new process group and waits for it; the wait (unlike a foreground command)
+# lets a signal's trap run at once. Returns the command's exit status.
+run_group() {
+  setsid "$@" </dev/null &
+  group=$!
+  local status=0
+  wait "$group" || status=$?
+  stop_group
+  return "$status"
+}
+
+# Stops the current process group (the command and everything it started): SIGTERM, then SIGKILL.
 stop_group() {
-  if [ -z "$group" ]; then return; fi
+  if [ -z "$group" ]; then return 0; fi
   kill -TERM -- "-$group" 2>/dev/null || true
   for _ in $(seq 1 100); do
     kill -0 -- "-$group" 2>/dev/null || break
@@ -39,24 +50,22 @@ stop_group() {
 }
 
 cleanup() {
+  set +e
   stop_group
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-dotnet build "$project" -c Release --nologo -v q "${properties[@]}" </dev/null >&2
+# No build servers: nothing this script starts outlives it.
+run_group dotnet build "$project" -c Release --nologo -v q --disable-build-servers "${properties[@]}" >&2
 dll=$(dotnet msbuild "$project" -getProperty:TargetPath "${properties[@]}" </dev/null)
 
 status=0
 for scenario in "${scenarios[@]}"; do
   data="$work/$scenario"
   mkdir -p "$data"
-  setsid dotnet "$dll" "$scenario" "$data" </dev/null &
-  group=$!
-  wait "$group" || status=1
-  # The scenario stopped EtlWeb itself; this only catches what a failure left behind.
-  stop_group
+  run_group dotnet "$dll" "$scenario" "$data" || status=1
   rm -rf "$data"
 done
 exit "$status"

@@ -7,7 +7,7 @@ public static class BenchSettings
     public const int WorkerCount = 5;
 
     /// <summary>Hangfire's QueuePollInterval in EtlWeb (OrchestrationExtensions) and in the baseline.</summary>
-    public const double QueuePollSeconds = 1;
+    public const double QueuePollSeconds = 5;
 
     public static Dictionary<string, string> App() => new() { ["EtlWeb__MaxConcurrentJobs"] = WorkerCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 

@@ -7,6 +7,8 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["throughput"] = ThroughputScenario.RunAsync,
     ["log"] = LogScenario.RunAsync,
     ["idle"] = IdleScenario.RunAsync,
+    ["punctuality"] = PunctualityScenario.RunAsync,
+    ["dag"] = DagScenario.RunAsync,
 };
 
 if (args.Length != 2 || !scenarios.TryGetValue(args[0], out var run))

@@ -6,7 +6,7 @@ namespace EtlWeb.Bench.Baselines;
 
 /// <summary>
 /// Plain Hangfire in this process with the storage settings EtlWeb uses (OrchestrationExtensions): SQLite in
-/// WAL mode, 1 s queue poll, 10 min invisibility timeout, 1 s schedule polling, the same worker count. It has
+/// WAL mode, 5 s queue poll, 10 min invisibility timeout, 2 s schedule polling, the same worker count. It has
 /// no wake-up on enqueue: that is what the comparison is about.
 /// </summary>
 public sealed class HangfireBaseline : IDisposable
@@ -25,13 +25,13 @@ public sealed class HangfireBaseline : IDisposable
             .UseRecommendedSerializerSettings();
         var storage = new SQLiteStorage(Path.Combine(directory, "hangfire.db"), new SQLiteStorageOptions
         {
-            QueuePollInterval = TimeSpan.FromSeconds(1),
+            QueuePollInterval = TimeSpan.FromSeconds(BenchSettings.QueuePollSeconds),
             InvisibilityTimeout = TimeSpan.FromMinutes(10),
             JournalMode = SQLiteStorageOptions.JournalModes.WAL,
         });
         _client = new BackgroundJobClient(storage);
         _server = new BackgroundJobServer(
-            new BackgroundJobServerOptions { WorkerCount = workerCount, SchedulePollingInterval = TimeSpan.FromSeconds(1) },
+            new BackgroundJobServerOptions { WorkerCount = workerCount, SchedulePollingInterval = TimeSpan.FromSeconds(2) },
             storage);
     }
 

@@ -28,6 +28,12 @@ public sealed class ApiClient(Uri address) : IDisposable
         return (await response.Content.ReadFromJsonAsync<TriggeredRun>())!.RunId;
     }
 
+    public async Task PostAsync(string path)
+    {
+        using var response = await _http.PostAsync(new Uri(path, UriKind.Relative), null);
+        await EnsureAsync(response);
+    }
+
     public async Task<RunView> GetRunAsync(long runId) =>
         (await _http.GetFromJsonAsync<RunView>(new Uri($"/api/runs/{runId}", UriKind.Relative)))!;
 

@@ -9,7 +9,9 @@ public sealed record RunView(
     [property: JsonPropertyName("queued_at")] DateTimeOffset QueuedAt,
     [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
-    [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptView> Attempts)
+    [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptView> Attempts,
+    [property: JsonPropertyName("requests")] IReadOnlyList<RequestView>? Requests = null,
+    [property: JsonPropertyName("job_id")] int JobId = 0)
 {
     private static readonly string[] Terminal = ["Succeeded", "Failed", "TimedOut", "Cancelled", "Skipped", "UpstreamFailed", "Interrupted"];
 
@@ -23,6 +25,10 @@ public sealed record AttemptView(
     [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
     [property: JsonPropertyName("exit_code")] int? ExitCode,
     [property: JsonPropertyName("log_lines")] long LogLines);
+
+public sealed record RequestView(
+    [property: JsonPropertyName("trigger")] string Trigger,
+    [property: JsonPropertyName("requested_at")] DateTimeOffset RequestedAt);
 
 internal sealed record CreatedJob([property: JsonPropertyName("id")] int Id);
 

@@ -25,8 +25,18 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<EtlDbContext> dbFact
 
 internal static class HealthApi
 {
+    // Degraded (still starting: no Hangfire server yet, no scheduler tick yet) is not ready, so it answers 503.
     public static void MapEtlWebHealth(this WebApplication app) =>
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteAsync });
+        app.MapHealthChecks("/health", new HealthCheckOptions
+        {
+            ResponseWriter = WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
 
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {

@@ -50,7 +50,7 @@ internal static class RunsApi
             .Produces<RunDocument>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/{id:long}/log", async (long id, string? stream, bool? follow, RunReader reader, LogStreamer streamer, HttpContext context, CancellationToken ct) =>
+        group.MapGet("/{id:long}/log", async (long id, string? stream, bool? follow, int? attempt, RunReader reader, LogStreamer streamer, HttpContext context, CancellationToken ct) =>
             {
                 LogStream? only = stream?.ToLowerInvariant() switch
                 {
@@ -64,17 +64,40 @@ internal static class RunsApi
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["stream"] = ["stream must be stdout or stderr."] });
                 }
 
-                if (await reader.GetAsync(id, ct) is null)
+                if (await reader.GetAsync(id, ct) is not { } run)
                 {
                     return NotFound(id);
                 }
 
+                var one = attempt is { } number ? run.Attempts.FirstOrDefault(a => a.Number == number) : null;
+                if (attempt is not null && (one is null || follow == true))
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["attempt"] = [one is null ? $"Run {id} has no attempt {attempt}." : "follow streams the whole run; leave out attempt to follow."],
+                    });
+                }
+
                 context.Response.ContentType = "text/plain; charset=utf-8";
                 await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), 64 * 1024);
-                await streamer.WriteAsync(id, only, follow ?? false, writer, ct);
+                if (one is null)
+                {
+                    await streamer.WriteAsync(id, only, follow ?? false, writer, ct);
+                    return Results.Empty;
+                }
+
+                // One attempt's stored lines, as the log viewer's download offers them.
+                await foreach (var line in reader.ReadLogAsync(one.Id, 0, ct))
+                {
+                    if (only is null || line.Stream == only)
+                    {
+                        await writer.WriteLineAsync(line.Text);
+                    }
+                }
+
                 return Results.Empty;
             })
-            .WithSummary("The run's log as text; follow=true streams until the run ends.")
+            .WithSummary("The run's log as text; attempt=N gives one attempt's lines; follow=true streams until the run ends.")
             .Produces<string>(contentType: "text/plain")
             .ProducesProblem(StatusCodes.Status404NotFound);
 

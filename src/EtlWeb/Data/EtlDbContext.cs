@@ -22,6 +22,8 @@ public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : DbCon
 
     public DbSet<ScheduleState> ScheduleStates => Set<ScheduleState>();
 
+    public DbSet<StoredSetting> Settings => Set<StoredSetting>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date type that sorts and compares; UTC ticks in an integer do both.

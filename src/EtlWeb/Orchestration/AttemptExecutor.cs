@@ -2,6 +2,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +22,7 @@ public sealed class AttemptExecutor(
     PipelineCoordinator coordinator,
     IDbContextFactory<EtlDbContext> dbFactory,
     TimeProvider time,
-    IOptions<ExecutionOptions> options,
+    SettingsStore settings,
     IOptions<EtlWebOptions> etl,
     ILogger<AttemptExecutor> logger)
 {
@@ -29,14 +30,14 @@ public sealed class AttemptExecutor(
     [JobDisplayName("Attempt {0}")]
     public async Task ExecuteAsync(long attemptId, CancellationToken cancellationToken)
     {
-        var notBefore = await ledger.NotBeforeAsync(attemptId, CancellationToken.None);
-        for (var early = notBefore - time.GetUtcNow(); early > TimeSpan.Zero; early = notBefore - time.GetUtcNow())
+        var claimed = await ledger.ClaimAsync(attemptId, CancellationToken.None);
+        while (claimed is null && await ledger.NotBeforeAsync(attemptId, CancellationToken.None) - time.GetUtcNow() is { } early && early > TimeSpan.Zero)
         {
-            // A timer can wake a hair before the wall clock reaches the due time: wait again until it has.
-            await Task.Delay(early.Value + TimeSpan.FromMilliseconds(1), time, CancellationToken.None);
+            // Delivered before its retry delay is over (Hangfire keeps due times in whole seconds): wait it out.
+            await Task.Delay(early + TimeSpan.FromMilliseconds(1), time, CancellationToken.None);
+            claimed = await ledger.ClaimAsync(attemptId, CancellationToken.None);
         }
 
-        var claimed = await ledger.ClaimAsync(attemptId, CancellationToken.None);
         if (claimed is null)
         {
             logger.LogInformation("Attempt {AttemptId} was already claimed, cancelled or removed; nothing to do", attemptId);
@@ -49,11 +50,20 @@ public sealed class AttemptExecutor(
         var cancelRequested = running.Register(run.Id);
         AttemptOutcome outcome;
         LogTotals? totals;
+        // Read once per attempt, so a setting saved meanwhile applies from the next attempt on.
+        var limits = settings.Current.Execution;
         try
         {
-            await using var log = new AttemptLog(attemptId, options.Value.MaxLogBytesPerAttempt, broadcaster, time, dbFactory);
-            outcome = await RunProcessAsync(job, attempt, log, cancelRequested);
+            await using var log = new AttemptLog(attemptId, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory);
+            outcome = await RunProcessAsync(job, attempt, log, cancelRequested, limits);
             totals = await log.CompleteAsync();
+        }
+        catch (Exception ex)
+        {
+            // A claimed attempt must always be settled: otherwise it would stay Running until the next restart.
+            logger.LogError(ex, "Attempt {AttemptId} failed inside EtlWeb", attemptId);
+            outcome = new AttemptOutcome(RunStatus.Failed, null, "EtlWeb could not run the attempt: " + ex.Message);
+            totals = null;
         }
         finally
         {
@@ -73,7 +83,7 @@ public sealed class AttemptExecutor(
         await coordinator.EvaluateAsync(CancellationToken.None);
     }
 
-    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task cancelRequested)
+    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task cancelRequested, ExecutionOptions limits)
     {
         var tempDirectory = Path.Combine(etl.Value.FullDataDirectory, "tmp");
         Directory.CreateDirectory(tempDirectory);
@@ -110,8 +120,8 @@ public sealed class AttemptExecutor(
             if (stoppedAs is { } status)
             {
                 var why = status == RunStatus.Cancelled ? "Cancelled" : $"Timed out after {job.TimeoutSeconds} s";
-                log.System($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {options.Value.KillGraceSeconds} s).");
-                var survivors = await process.KillTreeAsync(TimeSpan.FromSeconds(options.Value.KillGraceSeconds));
+                log.System($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {limits.KillGraceSeconds} s).");
+                var survivors = await process.KillTreeAsync(TimeSpan.FromSeconds(limits.KillGraceSeconds));
                 var exit = await process.Completion;
                 var message = survivors.Count == 0 ? why : $"{why}; still alive after SIGKILL: {string.Join(", ", survivors)}";
                 log.System(message);

@@ -11,7 +11,7 @@ public sealed record OverlapDecision(bool Start, bool Skip, string Reason);
 /// <summary>Everything one evaluation of the waiting runs reads, loaded in a few queries.</summary>
 internal sealed class EvaluationContext
 {
-    private sealed record RunRow(long Id, int JobId, RunStatus Status);
+    private sealed record ActiveRow(int JobId, bool Any, long? FirstRunning);
 
     private sealed record Membership(Guid PipelineId, int JobId, long RunId, RunStatus Status);
 
@@ -19,15 +19,17 @@ internal sealed class EvaluationContext
     private ILookup<int, int> _upstreamOf = Enumerable.Empty<int>().ToLookup(i => i);
     private ILookup<long, Guid> _pipelinesOf = Enumerable.Empty<long>().ToLookup(i => i, _ => Guid.Empty);
     private List<Membership> _members = [];
-    private List<RunRow> _active = [];
+    private Dictionary<int, ActiveRow> _active = [];
     private Dictionary<int, RunStatus> _latestFinished = [];
 
     public static async Task<EvaluationContext> LoadAsync(EtlDbContext db, IReadOnlyList<Run> waiting, CancellationToken cancellationToken)
     {
+        var upstreamOf = (await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(d => d.DownstreamJobId, d => d.UpstreamJobId);
+        var relevant = waiting.SelectMany(r => upstreamOf[r.JobId].Append(r.JobId)).Distinct().ToList();
         var context = new EvaluationContext
         {
-            _jobs = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, cancellationToken),
-            _upstreamOf = (await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(d => d.DownstreamJobId, d => d.UpstreamJobId),
+            _jobs = await db.Jobs.AsNoTracking().Where(j => relevant.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken),
+            _upstreamOf = upstreamOf,
         };
         var waitingIds = waiting.Select(r => r.Id).ToList();
         var requests = await db.RunRequests.AsNoTracking().Where(q => waitingIds.Contains(q.RunId)).ToListAsync(cancellationToken);
@@ -36,12 +38,21 @@ internal sealed class EvaluationContext
         context._members = await db.RunRequests.AsNoTracking().Where(q => pipelineIds.Contains(q.PipelineId))
             .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new Membership(q.PipelineId, r.JobId, r.Id, r.Status))
             .ToListAsync(cancellationToken);
-        var relevant = waiting.SelectMany(r => context._upstreamOf[r.JobId].Append(r.JobId)).Distinct().ToList();
-        context._active = await db.Runs.AsNoTracking()
+
+        // Aggregated per job in SQL: a long queue of one job must not be read run by run.
+        context._active = await db.Runs
             .Where(r => relevant.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting || r.Status == RunStatus.Running))
-            .Select(r => new RunRow(r.Id, r.JobId, r.Status)).ToListAsync(cancellationToken);
-        var latestIds = db.Runs.Where(r => relevant.Contains(r.JobId) && r.FinishedAt != null).GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
-        context._latestFinished = await db.Runs.AsNoTracking().Where(r => latestIds.Contains(r.Id)).ToDictionaryAsync(r => r.JobId, r => r.Status, cancellationToken);
+            .GroupBy(r => r.JobId)
+            .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running).Min(r => (long?)r.Id)))
+            .ToDictionaryAsync(a => a.JobId, cancellationToken);
+        context._latestFinished = (await db.Jobs.Where(j => relevant.Contains(j.Id))
+            .Select(j => new
+            {
+                j.Id,
+                Status = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null).OrderByDescending(r => r.Id).Select(r => (RunStatus?)r.Status).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken))
+            .Where(l => l.Status is not null).ToDictionary(l => l.Id, l => l.Status!.Value);
         return context;
     }
 
@@ -55,7 +66,7 @@ internal sealed class EvaluationContext
                 _jobs[upstream].Name,
                 _jobs[upstream].Enabled,
                 inPipeline?.Status,
-                _active.Any(a => a.JobId == upstream),
+                _active.ContainsKey(upstream),
                 _latestFinished.TryGetValue(upstream, out var last) ? last : null);
         })];
     }
@@ -63,12 +74,13 @@ internal sealed class EvaluationContext
     /// <summary>Skip: a run of the same job is running, so this one is recorded as Skipped; Queue: wait for it; Allow: start.</summary>
     public OverlapDecision Overlap(Run run)
     {
-        var other = _active.Where(a => a.JobId == run.JobId && a.Id != run.Id && a.Status == RunStatus.Running).MinBy(a => a.Id);
+        // A waiting run is never Running itself, so the first running run of its job is always another run.
+        var other = _active.TryGetValue(run.JobId, out var active) ? active.FirstRunning : null;
         var policy = _jobs.TryGetValue(run.JobId, out var job) ? job.OverlapPolicy : OverlapPolicy.Skip;
         return other is null || policy == OverlapPolicy.Allow
             ? new OverlapDecision(true, false, "")
             : policy == OverlapPolicy.Skip
-                ? new OverlapDecision(false, true, $"Skipped: run #{other.Id} of this job was still running.")
-                : new OverlapDecision(false, false, $"waiting for run #{other.Id} of this job to finish");
+                ? new OverlapDecision(false, true, $"Skipped: run #{other} of this job was still running.")
+                : new OverlapDecision(false, false, $"waiting for run #{other} of this job to finish");
     }
 }

@@ -1,7 +1,10 @@
 using EtlWeb.Configuration;
+using EtlWeb.Features.Dashboard;
 using EtlWeb.Features.Runs;
+using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +25,8 @@ public static class OrchestrationExtensions
         services.AddSingleton<RunService>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LogStreamer>();
+        services.AddSingleton<SettingsStore>();
+        services.AddSingleton<DashboardQueries>();
         // Infrastructure timing, not schedule logic: it stays on the real clock even when tests fake the time.
         services.AddSingleton(_ => new QueueWakeUp(TimeProvider.System));
         services.AddTransient<AttemptExecutor>();
@@ -31,7 +36,11 @@ public static class OrchestrationExtensions
         // Registered before the Hangfire server so that it runs first at start.
         services.AddHostedService<NodeRecovery>();
         services.AddHostedService(provider => provider.GetRequiredService<Scheduler>());
-        services.AddHostedService<RetentionService>();
+        // Each purge reads the retention in force, saved on the Settings page or configured.
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<RetentionService>(
+            provider, new LiveOptions<RetentionOptions>(() => provider.GetRequiredService<SettingsStore>().Current.Retention)));
+        services.AddSingleton<QueueWatchdog>();
+        services.AddHostedService(provider => provider.GetRequiredService<QueueWatchdog>());
 
         services.AddSingleton<JobStorage>(provider =>
         {
@@ -39,8 +48,9 @@ public static class OrchestrationExtensions
             Directory.CreateDirectory(etl.FullDataDirectory);
             var storageOptions = new SQLiteStorageOptions
             {
-                // Local enqueues wake the workers at once (QueueWakeUp); polling only catches what it missed.
-                QueuePollInterval = TimeSpan.FromSeconds(1),
+                // Every enqueue in this process, delayed retries included, wakes the workers at once (QueueWakeUp);
+                // the poll only catches work enqueued by another process, so it can be slow and cheap when idle.
+                QueuePollInterval = TimeSpan.FromSeconds(5),
                 // The claim in the app DB guards against a second delivery, so a re-delivery after this is harmless.
                 InvisibilityTimeout = TimeSpan.FromMinutes(10),
                 JournalMode = SQLiteStorageOptions.JournalModes.WAL,
@@ -55,10 +65,16 @@ public static class OrchestrationExtensions
             .UseRecommendedSerializerSettings());
         services.AddHangfireServer((provider, server) =>
         {
-            server.WorkerCount = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.MaxConcurrentJobs;
+            // Saved on the Settings page or configured; read only here, so a change applies at the next start (ADR 0003).
+            server.WorkerCount = provider.GetRequiredService<SettingsStore>().WorkerCountForServerStart();
             server.Queues = [RunQueue.QueueName];
-            server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            // How late a delayed retry may start; each poll takes a lock with a write, so not every second.
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(2);
             server.ServerName = provider.GetRequiredService<IOptions<NodeOptions>>().Value.Name;
+
+            // Hangfire's default is the static JobActivator.Current, which the last host configured in the process
+            // owns: with several hosts (the tests) a server would build executors from another, maybe disposed, host.
+            server.Activator = new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
         });
         return services;
     }

@@ -1,10 +1,9 @@
-using EtlWeb.Configuration;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Orchestration;
 
@@ -23,40 +22,50 @@ public sealed class PipelineCoordinator : IDisposable
     private readonly RunQueue _queue;
     private readonly RunBroadcaster _broadcaster;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _maxWait;
+    private readonly SettingsStore _settings;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ITimer _maxWaitTimer;
+    private readonly IDisposable _settingsChanged;
 
-    public PipelineCoordinator(IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, RunBroadcaster broadcaster, TimeProvider time, IOptions<SchedulerOptions> options)
+    public PipelineCoordinator(IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, RunBroadcaster broadcaster, TimeProvider time, SettingsStore settings)
     {
         _dbFactory = dbFactory;
         _queue = queue;
         _broadcaster = broadcaster;
         _time = time;
-        _maxWait = TimeSpan.FromMinutes(options.Value.MaxUpstreamWaitMinutes);
+        _settings = settings;
         _maxWaitTimer = time.CreateTimer(_ => _ = EvaluateAsync(CancellationToken.None), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        // A changed maximum wait moves the deadlines of the runs already waiting.
+        _settingsChanged = settings.Subscribe(changed => _ = EvaluateAsync(CancellationToken.None));
     }
 
     /// <summary>Creates (or joins) the runs of each request's pipeline and starts what is ready; returns each request's own run.</summary>
     public async Task<IReadOnlyList<Run?>> TriggerAsync(IReadOnlyList<TriggerRequest> requests, CancellationToken cancellationToken)
     {
-        var results = new List<Run?>();
+        var rootRunIds = new List<long?>();
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var now = _time.GetUtcNow();
             await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var jobs = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, cancellationToken);
             var downstreamOf = (await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(d => d.UpstreamJobId, d => d.DownstreamJobId);
-            var pending = (await db.Runs.Where(r => r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting).ToListAsync(cancellationToken))
-                .GroupBy(r => r.JobId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
-            var joined = new List<(Run Run, TriggerKind Trigger, Guid Pipeline)>();
+            var reachable = Reachable(requests.Select(r => r.JobId), downstreamOf);
+            var jobs = await db.Jobs.AsNoTracking().Where(j => reachable.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+
+            // Only the newest pending run of each job can be joined; nothing else of the queue is read.
+            var pending = await db.Runs.Where(r => reachable.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting))
+                .GroupBy(r => r.JobId).Select(g => new { JobId = g.Key, RunId = g.Max(r => r.Id) })
+                .ToDictionaryAsync(p => p.JobId, p => (long?)p.RunId, cancellationToken);
+            var created = new Dictionary<int, Run>();
+            var joined = new List<(Func<long> RunId, TriggerKind Trigger, Guid Pipeline)>();
+            var roots = new List<Func<long>?>();
             foreach (var request in requests)
             {
                 if (!jobs.ContainsKey(request.JobId))
                 {
-                    results.Add(null);
+                    roots.Add(null);
                     continue;
                 }
 
@@ -65,9 +74,18 @@ public sealed class PipelineCoordinator : IDisposable
                 {
                     var job = jobs[member];
                     var trigger = member == request.JobId ? request.Trigger : TriggerKind.Upstream;
-                    if (job.OverlapPolicy == OverlapPolicy.Allow || !pending.TryGetValue(member, out var run))
+                    Func<long> runId;
+                    if (job.OverlapPolicy != OverlapPolicy.Allow && pending.TryGetValue(member, out var existing) && existing is { } id)
                     {
-                        run = new Run
+                        runId = () => id;
+                    }
+                    else if (job.OverlapPolicy != OverlapPolicy.Allow && created.TryGetValue(member, out var fresh))
+                    {
+                        runId = () => fresh.Id;
+                    }
+                    else
+                    {
+                        var run = new Run
                         {
                             JobId = member,
                             Trigger = trigger,
@@ -77,24 +95,23 @@ public sealed class PipelineCoordinator : IDisposable
                             QueuedAt = now,
                         };
                         db.Runs.Add(run);
-                        if (job.OverlapPolicy != OverlapPolicy.Allow)
-                        {
-                            pending[member] = run;
-                        }
+                        created[member] = run;
+                        runId = () => run.Id;
                     }
 
-                    joined.Add((run, trigger, pipeline));
+                    joined.Add((runId, trigger, pipeline));
                     if (member == request.JobId)
                     {
-                        results.Add(run);
+                        roots.Add(runId);
                     }
                 }
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            db.RunRequests.AddRange(joined.Select(j => new RunRequest { RunId = j.Run.Id, Trigger = j.Trigger, PipelineId = j.Pipeline, RequestedAt = now }));
+            db.RunRequests.AddRange(joined.Select(j => new RunRequest { RunId = j.RunId(), Trigger = j.Trigger, PipelineId = j.Pipeline, RequestedAt = now }));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            rootRunIds.AddRange(roots.Select(r => r?.Invoke()));
         }
         finally
         {
@@ -102,7 +119,29 @@ public sealed class PipelineCoordinator : IDisposable
         }
 
         await EvaluateAsync(cancellationToken);
-        return results;
+        var ids = rootRunIds.OfType<long>().ToList();
+        await using var read = await _dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await read.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        return [.. rootRunIds.Select(id => id is { } value ? runs.GetValueOrDefault(value) : null)];
+    }
+
+    /// <summary>The jobs a pipeline expansion may touch: the roots and everything downstream of them.</summary>
+    private static HashSet<int> Reachable(IEnumerable<int> roots, ILookup<int, int> downstreamOf)
+    {
+        var seen = new HashSet<int>(roots);
+        var queue = new Queue<int>(seen);
+        while (queue.Count > 0)
+        {
+            foreach (var next in downstreamOf[queue.Dequeue()])
+            {
+                if (seen.Add(next))
+                {
+                    queue.Enqueue(next);
+                }
+            }
+        }
+
+        return seen;
     }
 
     /// <summary>Records a due time that was not run (skipped by an operator) as a Skipped run with its reason.</summary>
@@ -180,28 +219,54 @@ public sealed class PipelineCoordinator : IDisposable
     /// <summary>Decides every waiting run: start it, keep it waiting (with the reason), or end it.</summary>
     public async Task EvaluateAsync(CancellationToken cancellationToken)
     {
+        await using (var db = await _dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            // Most calls (a run ended) find nothing waiting: answer from one indexed lookup, without the lock.
+            if (!await db.Runs.AnyAsync(r => r.Status == RunStatus.Waiting, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        var started = new List<Attempt>();
+        var changed = new List<Run>();
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            bool cascade;
-            do
+            while (await EvaluateOnceAsync(started, changed, cancellationToken))
             {
-                cascade = await EvaluateOnceAsync(cancellationToken);
+                // An ended run can end the runs below it: evaluate again until nothing cascades.
             }
-            while (cascade);
         }
         finally
         {
             _gate.Release();
         }
+
+        // Hangfire's enqueue is a slow synchronous write: never under the lock (a duplicate delivery is refused by the claim).
+        foreach (var attempt in started)
+        {
+            _queue.Enqueue(attempt.Id);
+        }
+
+        foreach (var run in changed)
+        {
+            _broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, run.Attempts.FirstOrDefault()?.Id, run.Attempts.Count));
+        }
     }
 
-    private async Task<bool> EvaluateOnceAsync(CancellationToken cancellationToken)
+    private async Task<bool> EvaluateOnceAsync(List<Attempt> startedAttempts, List<Run> changedRuns, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var maxWait = TimeSpan.FromMinutes(_settings.Current.Scheduler.MaxUpstreamWaitMinutes);
         await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var waiting = await db.Runs.Where(r => r.Status == RunStatus.Waiting).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        // Only the columns a decision reads; the runs are attached so that just what changes is written back.
+        var waiting = (await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Waiting).OrderBy(r => r.Id)
+                .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason }).ToListAsync(cancellationToken))
+            .Select(r => new Run { Id = r.Id, JobId = r.JobId, Trigger = r.Trigger, PipelineId = r.PipelineId, QueuedAt = r.QueuedAt, Reason = r.Reason, Status = RunStatus.Waiting })
+            .ToList();
+        db.Runs.AttachRange(waiting);
         if (waiting.Count == 0)
         {
             _maxWaitTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -223,16 +288,16 @@ public sealed class PipelineCoordinator : IDisposable
                     changed.Add(run);
                     cascade = true;
                     break;
-                case ReadinessKind.Wait when readiness.OutsideUnsatisfied && now - run.QueuedAt >= _maxWait:
-                    End(run, RunStatus.Skipped, $"Skipped after waiting {_maxWait.TotalHours:0.##} h, still {readiness.Reason}", now);
+                case ReadinessKind.Wait when readiness.OutsideUnsatisfied && now - run.QueuedAt >= maxWait:
+                    End(run, RunStatus.Skipped, $"Skipped after waiting {maxWait.TotalHours:0.##} h, still {readiness.Reason}", now);
                     changed.Add(run);
                     cascade = true;
                     break;
                 case ReadinessKind.Wait:
                     run.Reason = readiness.Reason;
-                    if (readiness.OutsideUnsatisfied && (nextDeadline is null || run.QueuedAt + _maxWait < nextDeadline))
+                    if (readiness.OutsideUnsatisfied && (nextDeadline is null || run.QueuedAt + maxWait < nextDeadline))
                     {
-                        nextDeadline = run.QueuedAt + _maxWait;
+                        nextDeadline = run.QueuedAt + maxWait;
                     }
 
                     break;
@@ -264,15 +329,8 @@ public sealed class PipelineCoordinator : IDisposable
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        foreach (var (_, attempt) in started)
-        {
-            _queue.Enqueue(attempt.Id);
-        }
-
-        foreach (var run in changed)
-        {
-            _broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, run.Attempts.FirstOrDefault()?.Id, run.Attempts.Count));
-        }
+        startedAttempts.AddRange(started.Select(s => s.Attempt));
+        changedRuns.AddRange(changed);
 
         _maxWaitTimer.Change(nextDeadline is { } deadline ? Max(deadline - now, TimeSpan.Zero) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         return cascade;
@@ -289,6 +347,7 @@ public sealed class PipelineCoordinator : IDisposable
 
     public void Dispose()
     {
+        _settingsChanged.Dispose();
         _maxWaitTimer.Dispose();
         _gate.Dispose();
     }

@@ -29,14 +29,14 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
 
     public static Job FromSnapshot(string snapshot) => JsonSerializer.Deserialize<Job>(snapshot)!;
 
-    /// <summary>Claims a queued attempt for this node, or null when it was claimed, cancelled or removed already.</summary>
+    /// <summary>Claims a queued attempt for this node, or null when it was claimed, cancelled or removed already, or is not due yet.</summary>
     public async Task<ClaimedAttempt?> ClaimAsync(long attemptId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.Attempts
-            .Where(a => a.Id == attemptId && a.Status == RunStatus.Queued)
+            .Where(a => a.Id == attemptId && a.Status == RunStatus.Queued && (a.NotBefore == null || a.NotBefore <= now))
             .Where(a => db.Runs.Any(r => r.Id == a.RunId && !r.CancelRequested && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, RunStatus.Running).SetProperty(a => a.StartedAt, now).SetProperty(a => a.Node, NodeName), cancellationToken);
         if (claimed == 0)

@@ -342,6 +342,24 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("schedule_states", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Data.StoredSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("settings", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Jobs.JobDependency", b =>
                 {
                     b.HasOne("EtlWeb.Core.Jobs.Job", null)

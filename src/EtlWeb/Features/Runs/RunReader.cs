@@ -80,4 +80,87 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
             }
         }
     }
+
+    /// <summary>The last <paramref name="count"/> stored lines of an attempt, decoded from the chunks that hold them only.</summary>
+    public async Task<LogPage> ReadTailAsync(long attemptId, int count, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stored = await StoredLinesAsync(db, attemptId, cancellationToken);
+        return new LogPage(await ReadLinesAsync(db, attemptId, Math.Max(0, stored - count), stored, cancellationToken), stored);
+    }
+
+    /// <summary>The stored lines numbered from <paramref name="fromLine"/> up to (not including) <paramref name="fromLine"/> + <paramref name="count"/>.</summary>
+    public async Task<LogPage> ReadRangeAsync(long attemptId, long fromLine, int count, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var stored = await StoredLinesAsync(db, attemptId, cancellationToken);
+        var from = Math.Max(0, fromLine);
+        return new LogPage(await ReadLinesAsync(db, attemptId, from, Math.Min(stored, fromLine + count), cancellationToken), stored);
+    }
+
+    /// <summary>
+    /// The number of the nearest stored line after (<paramref name="forward"/>) or before <paramref name="line"/> whose
+    /// visible text (colour codes left out) contains <paramref name="text"/>, ignoring case; null when there is none.
+    /// </summary>
+    public async Task<long?> FindLineAsync(long attemptId, string text, long line, bool forward, CancellationToken cancellationToken = default)
+    {
+        var cursor = forward ? line + 1 : line - 1;
+        while (cursor >= 0)
+        {
+            List<LogChunk> chunks;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                var from = cursor;
+                var start = await ChunkHoldingAsync(db, attemptId, from, cancellationToken);
+                var query = db.LogChunks.AsNoTracking().Where(c => c.AttemptId == attemptId);
+                chunks = forward
+                    ? await query.Where(c => c.FirstLine >= start && c.FirstLine + c.LineCount > from).OrderBy(c => c.FirstLine).Take(ChunksPerQuery).ToListAsync(cancellationToken)
+                    : await query.Where(c => c.FirstLine <= from).OrderByDescending(c => c.FirstLine).Take(ChunksPerQuery).ToListAsync(cancellationToken);
+            }
+
+            if (chunks.Count == 0)
+            {
+                return null;
+            }
+
+            foreach (var chunk in chunks)
+            {
+                var lines = LogChunkCodec.Decode(chunk.Data, chunk.FirstLine).Where(l => forward ? l.Number >= cursor : l.Number <= cursor);
+                foreach (var candidate in forward ? lines : lines.Reverse())
+                {
+                    if (LogTerminalText.Visible(candidate.Text).Contains(text, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return candidate.Number;
+                    }
+                }
+
+                cursor = forward ? chunk.FirstLine + chunk.LineCount : chunk.FirstLine - 1;
+            }
+        }
+
+        return null;
+    }
+
+    private static Task<long> StoredLinesAsync(EtlDbContext db, long attemptId, CancellationToken cancellationToken) =>
+        db.LogChunks.Where(c => c.AttemptId == attemptId).OrderByDescending(c => c.FirstLine)
+            .Select(c => c.FirstLine + c.LineCount).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The first line of the chunk that holds <paramref name="line"/>: one seek down the (AttemptId, FirstLine) index.</summary>
+    private static Task<long> ChunkHoldingAsync(EtlDbContext db, long attemptId, long line, CancellationToken cancellationToken) =>
+        db.LogChunks.Where(c => c.AttemptId == attemptId && c.FirstLine <= line).OrderByDescending(c => c.FirstLine)
+            .Select(c => c.FirstLine).FirstOrDefaultAsync(cancellationToken);
+
+    private static async Task<IReadOnlyList<LogLine>> ReadLinesAsync(EtlDbContext db, long attemptId, long from, long to, CancellationToken cancellationToken)
+    {
+        if (from >= to)
+        {
+            return [];
+        }
+
+        var start = await ChunkHoldingAsync(db, attemptId, from, cancellationToken);
+        var chunks = await db.LogChunks.AsNoTracking()
+            .Where(c => c.AttemptId == attemptId && c.FirstLine >= start && c.FirstLine < to)
+            .OrderBy(c => c.FirstLine).ToListAsync(cancellationToken);
+        return [.. chunks.SelectMany(c => LogChunkCodec.Decode(c.Data, c.FirstLine)).Where(l => l.Number >= from && l.Number < to)];
+    }
 }

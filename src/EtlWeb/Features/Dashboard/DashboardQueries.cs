@@ -1,0 +1,117 @@
+using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Dashboard;
+
+/// <summary>What the dashboard shows, read from the app DB; "today" and the hours are the viewer's.</summary>
+public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time)
+{
+    /// <summary>How many successful runs make a job's typical duration.</summary>
+    public const int TypicalSample = 20;
+
+    public const int AttentionLimit = 50;
+
+    public static readonly TimeSpan UpcomingWindow = TimeSpan.FromHours(24);
+
+    public async Task<DashboardSnapshot> LoadAsync(TimeZoneInfo zone, CancellationToken cancellationToken = default) => new(
+        await RunningAsync(cancellationToken),
+        await TodayAsync(zone, cancellationToken),
+        await AttentionAsync(cancellationToken),
+        await UpcomingAsync(cancellationToken),
+        await PerHourAsync(zone, cancellationToken));
+
+    /// <summary>Running runs, oldest first, each with its job's typical duration (median of its last successful runs).</summary>
+    public async Task<IReadOnlyList<RunningRun>> RunningAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var running = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Running)
+            .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, j.Name, r.StartedAt, r.QueuedAt, Attempt = r.Attempts.Max(a => (int?)a.Number) })
+            .OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        var typical = new Dictionary<int, TimeSpan?>();
+        foreach (var jobId in running.Select(r => r.JobId).Distinct())
+        {
+            var durations = await db.Runs.AsNoTracking()
+                .Where(r => r.JobId == jobId && r.Status == RunStatus.Succeeded && r.StartedAt != null && r.FinishedAt != null)
+                .OrderByDescending(r => r.Id).Take(TypicalSample)
+                .Select(r => new { r.StartedAt, r.FinishedAt }).ToListAsync(cancellationToken);
+            typical[jobId] = Median([.. durations.Select(d => d.FinishedAt!.Value - d.StartedAt!.Value)]);
+        }
+
+        return [.. running.Select(r => new RunningRun(r.Id, r.JobId, r.Name, r.StartedAt ?? r.QueuedAt, r.Attempt ?? 1, typical[r.JobId]))];
+    }
+
+    public async Task<TodaySummary> TodayAsync(TimeZoneInfo zone, CancellationToken cancellationToken = default)
+    {
+        var midnight = StartOfDay(time.GetUtcNow(), zone);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = await db.Runs.AsNoTracking().Where(r => r.QueuedAt >= midnight)
+            .GroupBy(r => r.Status).Select(g => new { Status = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return new TodaySummary(
+            counts.Sum(c => c.Count),
+            counts.Where(c => c.Status == RunStatus.Succeeded).Sum(c => c.Count),
+            counts.Where(c => DashboardStatuses.IsFailure(c.Status)).Sum(c => c.Count),
+            counts.Where(c => !c.Status.IsTerminal()).Sum(c => c.Count));
+    }
+
+    /// <summary>Jobs whose latest run failed, timed out, was interrupted or had an upstream fail; newest first.</summary>
+    public async Task<IReadOnlyList<AttentionItem>> AttentionAsync(CancellationToken cancellationToken = default)
+    {
+        RunStatus[] failures = [RunStatus.Failed, RunStatus.TimedOut, RunStatus.Interrupted, RunStatus.UpstreamFailed];
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var latest = db.Runs.GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
+        var items = await db.Runs.AsNoTracking().Where(r => latest.Contains(r.Id) && failures.Contains(r.Status))
+            .OrderByDescending(r => r.Id).Take(AttentionLimit)
+            .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, j.Name, r.Status, r.FinishedAt, r.Reason })
+            .ToListAsync(cancellationToken);
+        return [.. items.OrderByDescending(a => a.Id).Select(a => new AttentionItem(a.Id, a.JobId, a.Name, a.Status, a.FinishedAt, a.Reason))];
+    }
+
+    public async Task<IReadOnlyList<UpcomingFire>> UpcomingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking().Where(j => j.Enabled && j.ScheduleKind != ScheduleKind.Manual).ToListAsync(cancellationToken);
+        var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
+        return UpcomingFires.Within(jobs, states, time.GetUtcNow(), UpcomingWindow);
+    }
+
+    /// <summary>The last 24 hours of the viewer's clock, the current hour last, with the runs queued in each.</summary>
+    public async Task<IReadOnlyList<HourlyRuns>> PerHourAsync(TimeZoneInfo zone, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().ToUniversalTime();
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var currentHour = now - TimeSpan.FromTicks(local.TimeOfDay.Ticks % TimeSpan.TicksPerHour);
+        var first = currentHour.AddHours(-23);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var runs = await db.Runs.AsNoTracking().Where(r => r.QueuedAt >= first)
+            .Select(r => new { r.QueuedAt, r.Status }).ToListAsync(cancellationToken);
+        var byHour = runs.ToLookup(r => (int)((r.QueuedAt - first).Ticks / TimeSpan.TicksPerHour));
+        return [.. Enumerable.Range(0, 24).Select(h => new HourlyRuns(
+            first.AddHours(h),
+            byHour[h].Count(r => r.Status == RunStatus.Succeeded),
+            byHour[h].Count(r => DashboardStatuses.IsFailure(r.Status)),
+            byHour[h].Count(r => r.Status != RunStatus.Succeeded && !DashboardStatuses.IsFailure(r.Status))))];
+    }
+
+    /// <summary>Midnight of <paramref name="now"/>'s day in <paramref name="zone"/>, in UTC.</summary>
+    /// <remarks>In UTC because the stored form (DateTimeOffsetToBinaryConverter) orders by clock ticks, not by instant.</remarks>
+    public static DateTimeOffset StartOfDay(DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var localMidnight = TimeZoneInfo.ConvertTime(now, zone).Date;
+        return new DateTimeOffset(localMidnight, zone.GetUtcOffset(localMidnight)).ToUniversalTime();
+    }
+
+    public static TimeSpan? Median(IReadOnlyList<TimeSpan> durations)
+    {
+        if (durations.Count == 0)
+        {
+            return null;
+        }
+
+        var sorted = durations.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

@@ -1,0 +1,134 @@
+using EtlWeb.Core.Jobs;
+
+namespace EtlWeb.Features.Jobs.Editor;
+
+/// <summary>
+/// The editor's working copy of a job: every field of the job document, in the shapes the inputs bind to.
+/// It becomes a <see cref="JobDocument"/> for validation and saving, so the catalogue's rules judge it.
+/// </summary>
+public sealed class JobEditorModel
+{
+    public string Name { get; set; } = "";
+
+    public string Description { get; set; } = "";
+
+    public string JobType { get; set; } = "shell";
+
+    /// <summary>True when the job runs the inline script, false when it runs the command line.</summary>
+    public bool UseScript { get; set; }
+
+    public string Command { get; set; } = "";
+
+    public string Script { get; set; } = "";
+
+    public string Interpreter { get; set; } = "";
+
+    public string WorkingDirectory { get; set; } = "";
+
+    public EnvironmentState Environment { get; private set; } = new();
+
+    public int TimeoutSeconds { get; set; }
+
+    public int MaxRetries { get; set; }
+
+    public int RetryDelaySeconds { get; set; }
+
+    public double RetryBackoff { get; set; } = 1;
+
+    public string ScheduleType { get; set; } = "manual";
+
+    public string CronExpression { get; set; } = "";
+
+    public string TimeZone { get; set; } = "";
+
+    /// <summary>An hour until the user says otherwise, so switching to Interval starts from a sensible value.</summary>
+    public int IntervalMinutes { get; set; } = 60;
+
+    public List<string> Dependencies { get; private set; } = [];
+
+    public string NotifyEmail { get; set; } = "";
+
+    public bool NotifyOnSuccess { get; set; }
+
+    public bool NotifyOnFailure { get; set; } = true;
+
+    public bool NotifySlack { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    public string OverlapPolicy { get; set; } = "skip";
+
+    public string MisfirePolicy { get; set; } = "run_once";
+
+    /// <summary>Kept as loaded: the designer owns the position.</summary>
+    public double? DesignerX { get; private set; }
+
+    public double? DesignerY { get; private set; }
+
+    public static JobEditorModel From(JobDocument job) => new()
+    {
+        Name = job.Name ?? "",
+        Description = job.Description ?? "",
+        JobType = job.JobType ?? "shell",
+        UseScript = string.IsNullOrWhiteSpace(job.Command) && !string.IsNullOrEmpty(job.Script),
+        Command = job.Command ?? "",
+        Script = job.Script ?? "",
+        Interpreter = job.Interpreter ?? "",
+        WorkingDirectory = job.WorkingDirectory ?? "",
+        Environment = EnvironmentState.FromDocument(job.Environment, job.SecretEnvironment),
+        TimeoutSeconds = job.TimeoutSeconds ?? 0,
+        MaxRetries = job.MaxRetries ?? 0,
+        RetryDelaySeconds = job.RetryDelaySeconds ?? 0,
+        RetryBackoff = job.RetryBackoff ?? 1,
+        ScheduleType = job.ScheduleType ?? "manual",
+        CronExpression = job.CronExpression ?? "",
+        TimeZone = job.TimeZone ?? "",
+        IntervalMinutes = job.IntervalMinutes is > 0 and var minutes ? minutes : 60,
+        Dependencies = [.. job.Dependencies ?? []],
+        NotifyEmail = job.NotifyEmail ?? "",
+        NotifyOnSuccess = job.NotifyOnSuccess ?? false,
+        NotifyOnFailure = job.NotifyOnFailure ?? true,
+        NotifySlack = job.NotifySlack ?? false,
+        Enabled = job.Enabled ?? true,
+        OverlapPolicy = job.OverlapPolicy ?? "skip",
+        MisfirePolicy = job.MisfirePolicy ?? "run_once",
+        DesignerX = job.DesignerX,
+        DesignerY = job.DesignerY,
+    };
+
+    /// <summary>The document to validate or save; <paramref name="dependencies"/> replaces the model's list to try a change first.</summary>
+    public JobDocument ToDocument(IReadOnlyList<string>? dependencies = null)
+    {
+        var (environment, secrets) = Environment.ToDocument();
+        return new JobDocument
+        {
+            Name = Name,
+            Description = Description,
+            JobType = JobType,
+            Command = UseScript ? "" : Command,
+            Script = UseScript ? Script : "",
+            Interpreter = Interpreter,
+            WorkingDirectory = WorkingDirectory,
+            Environment = environment,
+            SecretEnvironment = secrets,
+            TimeoutSeconds = TimeoutSeconds,
+            MaxRetries = MaxRetries,
+            RetryDelaySeconds = RetryDelaySeconds,
+            RetryBackoff = RetryBackoff,
+            ScheduleType = ScheduleType,
+            CronExpression = CronExpression,
+            TimeZone = TimeZone,
+            IntervalMinutes = IntervalMinutes,
+            Dependencies = [.. dependencies ?? Dependencies],
+            NotifyEmail = NotifyEmail,
+            NotifyOnSuccess = NotifyOnSuccess,
+            NotifyOnFailure = NotifyOnFailure,
+            NotifySlack = NotifySlack,
+            Enabled = Enabled,
+            OverlapPolicy = OverlapPolicy,
+            MisfirePolicy = MisfirePolicy,
+            DesignerX = DesignerX,
+            DesignerY = DesignerY,
+        };
+    }
+}

@@ -1,0 +1,155 @@
+using EtlWeb.Core.Runs;
+using EtlWeb.Features.Layout;
+using EtlWeb.Realtime;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace EtlWeb.Features.Runs;
+
+/// <summary>One run: its header and attempts, kept live, and its Output log below.</summary>
+public sealed partial class RunPage : IDisposable
+{
+    private RunDocument? _run;
+    private bool _loaded;
+    private bool _busy;
+    private int? _attemptNumber;
+    private long _shownRunId;
+    private DateTimeOffset _now;
+    private IDisposable? _subscription;
+    private ITimer? _clock;
+
+    [Inject]
+    private RunReader Reader { get; set; } = null!;
+
+    [Inject]
+    private RunService Runs { get; set; } = null!;
+
+    [Inject]
+    private RunBroadcaster Broadcaster { get; set; } = null!;
+
+    [Inject]
+    private TimeProvider Clock { get; set; } = null!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = null!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = null!;
+
+    [Parameter]
+    public long RunId { get; set; }
+
+    /// <summary>The browser's time zone, from the layout; UTC where there is no layout.</summary>
+    [CascadingParameter]
+    public TimeDisplay? Time { get; set; }
+
+    private TimeDisplay Times => Time ??= new TimeDisplay(TimeZoneInfo.Utc, Clock);
+
+    private bool IsFinished => _run is not null && Enum.TryParse<RunStatus>(_run.Status, out var status) && status.IsTerminal();
+
+    private string Triggers => _run is null ? ""
+        : string.Join(", ", _run.Requests.Select(r => r.Trigger).DefaultIfEmpty(_run.Trigger).Distinct());
+
+    protected override void OnInitialized()
+    {
+        _now = Clock.GetUtcNow();
+        if (RendererInfo.IsInteractive)
+        {
+            _subscription = Broadcaster.SubscribeRuns(change =>
+            {
+                if (change.RunId == RunId)
+                {
+                    _ = InvokeAsync(ReloadAsync);
+                }
+            });
+
+            // Durations of a run in progress count up.
+            _clock = Clock.CreateTimer(_ => _ = InvokeAsync(Tick), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        }
+    }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_shownRunId != RunId)
+        {
+            _shownRunId = RunId;
+            _attemptNumber = null;
+            _run = null;
+            _loaded = false;
+            await ReloadAsync();
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        _run = await Reader.GetAsync(RunId);
+        _loaded = true;
+        _now = Clock.GetUtcNow();
+        StateHasChanged();
+    }
+
+    private static string Dash(string text) => text.Length == 0 ? "—" : text;
+
+    /// <summary>A run in progress counts up to now; one that never started has none.</summary>
+    private string Duration(DateTimeOffset? started, DateTimeOffset? finished) =>
+        started is { } start ? TimeDisplay.Duration((finished ?? _now) - start) : "—";
+
+    private void Tick()
+    {
+        if (_run is not null && !IsFinished)
+        {
+            _now = Clock.GetUtcNow();
+            StateHasChanged();
+        }
+    }
+
+    private async Task CancelAsync()
+    {
+        _busy = true;
+        try
+        {
+            var result = await Runs.CancelAsync(RunId);
+            Snackbar.Add(result switch
+            {
+                CancelResult.Stopping => "Stopping the run's processes…",
+                CancelResult.Cancelled => "Run cancelled.",
+                CancelResult.AlreadyFinished => "The run had already finished.",
+                _ => $"There is no run {RunId}.",
+            }, result == CancelResult.NotFound ? Severity.Warning : Severity.Info);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task RerunAsync()
+    {
+        _busy = true;
+        try
+        {
+            var created = await Runs.RerunFailedAsync(RunId) ?? [];
+            foreach (var id in created)
+            {
+                if ((await Reader.GetAsync(id))?.JobId == _run?.JobId)
+                {
+                    Navigation.NavigateTo($"/runs/{id}");
+                    return;
+                }
+            }
+
+            Snackbar.Add(created.Count == 0 ? "Nothing to re-run: every run of this pipeline succeeded or is still going."
+                : $"Re-running {created.Count} run(s) of this pipeline.", Severity.Info);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _clock?.Dispose();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EtlWeb.E2E;
+
+/// <summary>The live dashboard with runs going, a failure and a cron schedule, seen from a browser in America/St_Johns (a half-hour offset).</summary>
+public sealed class DashboardTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    private static readonly TimeZoneInfo StJohns = TimeZoneInfo.FindSystemTimeZoneById("America/St_Johns");
+
+    [Fact]
+    public async Task The_dashboard_shows_running_runs_failures_and_the_next_fires_and_follows_the_runs_live()
+    {
+        using var client = app.CreateClient();
+        var extract = await app.CreateJobAsync(new { name = "Extract orders", job_type = "shell", command = "sleep 2" });
+        var sleeper = await app.CreateJobAsync(new { name = "Long sleep", job_type = "shell", command = "sleep 120" });
+        var broken = await app.CreateJobAsync(new { name = "Broken export", job_type = "shell", command = "echo 'disk full' >&2; exit 3" });
+        await app.CreateJobAsync(new { name = "Hourly report", job_type = "shell", command = "echo report", schedule_type = "cron", cron_expression = "0 * * * *", time_zone = "UTC" });
+        await WaitForStatusAsync(client, await StartAsync(client, extract), "Succeeded");
+        await WaitForStatusAsync(client, await StartAsync(client, broken), "Failed");
+        // Now much slower than its one successful run of about 2 s: its bar runs over.
+        await PutAsync(client, extract, new { name = "Extract orders", job_type = "shell", command = "sleep 120" });
+        var extractRun = await StartAsync(client, extract);
+        var sleeperRun = await StartAsync(client, sleeper);
+        try
+        {
+            await WaitForStatusAsync(client, extractRun, "Running");
+            await WaitForStatusAsync(client, sleeperRun, "Running");
+            var page = await NewPageAsync(1440, 900);
+            await AppFixture.GotoAsync(page, "/dashboard");
+
+            var running = page.GetByTestId("running-run");
+            await Expect(page.GetByText("Times in America/St_Johns")).ToBeVisibleAsync();
+            await Expect(running.Filter(new() { HasText = "Long sleep" })).ToContainTextAsync("no history");
+            await Expect(running.Filter(new() { HasText = "Extract orders" })).ToContainTextAsync("over its typical");
+            var attention = page.GetByTestId("attention-item").Filter(new() { HasText = "Broken export" });
+            await Expect(attention).ToContainTextAsync("Failed");
+            await Expect(attention).ToContainTextAsync("exit code 3");
+            await Expect(attention.GetByRole(AriaRole.Link, new() { Name = "Broken export" })).ToHaveAttributeAsync("href", $"/?job={broken}");
+            var fire = page.GetByTestId("upcoming-fire").Filter(new() { HasText = "Hourly report" });
+            await Expect(fire).ToContainTextAsync(new System.Text.RegularExpressions.Regex(NextHourInStJohns()));
+            await Expect(fire).ToContainTextAsync("then 23 more in 24 h");
+            await Expect(page.GetByTestId("stat-running-value")).ToHaveTextAsync("2");
+            await Expect(page.GetByTestId("stat-today-value")).ToHaveTextAsync("4");
+            await Expect(page.GetByTestId("stat-success-value")).ToHaveTextAsync("50%");
+            await Expect(page.GetByTestId("runs-per-hour").Locator("svg").First).ToBeVisibleAsync();
+            var elapsed = await running.Filter(new() { HasText = "Long sleep" }).GetByTestId("running-elapsed").InnerTextAsync();
+            await Expect(running.Filter(new() { HasText = "Long sleep" }).GetByTestId("running-elapsed")).Not.ToHaveTextAsync(elapsed);
+            await AppFixture.ScreenshotAsync(page, "dashboard-1440x900");
+            var small = await NewPageAsync(1280, 720);
+            await AppFixture.GotoAsync(small, "/dashboard");
+            await Expect(small.GetByTestId("running-run")).ToHaveCountAsync(2);
+            await AppFixture.ScreenshotAsync(small, "dashboard-1280x720");
+            await small.Context.DisposeAsync();
+
+            await CancelAsync(client, sleeperRun);
+
+            // Live: the cancelled run leaves the card without a reload.
+            await Expect(running.Filter(new() { HasText = "Long sleep" })).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+            await Expect(page.GetByTestId("stat-running-value")).ToHaveTextAsync("1");
+            await page.Context.DisposeAsync();
+        }
+        finally
+        {
+            await CancelAsync(client, sleeperRun);
+            await CancelAsync(client, extractRun);
+        }
+    }
+
+    /// <summary>The cron job fires at the top of each UTC hour: in St. John's that reads HH:30, today or tomorrow.</summary>
+    private static string NextHourInStJohns()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        var next = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
+        // The hour may turn while the test runs: either of the next two fires is right.
+        return string.Join('|', new[] { next, next.AddHours(1) }.Select(at => TimeZoneInfo.ConvertTime(at, StJohns).ToString("HH:mm", CultureInfo.InvariantCulture)));
+    }
+
+    private async Task<IPage> NewPageAsync(int width, int height)
+    {
+        var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            TimezoneId = "America/St_Johns",
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    private static async Task<long> StartAsync(HttpClient client, int jobId)
+    {
+        using var response = await client.PostAsync(new Uri($"/api/jobs/{jobId}/run", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetInt64();
+    }
+
+    private static async Task PutAsync(HttpClient client, int jobId, object document)
+    {
+        using var response = await client.PutAsJsonAsync(new Uri($"/api/jobs/{jobId}", UriKind.Relative), document);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task CancelAsync(HttpClient client, long runId)
+    {
+        using var response = await client.PostAsync(new Uri($"/api/runs/{runId}/cancel", UriKind.Relative), null);
+    }
+
+    private static async Task WaitForStatusAsync(HttpClient client, long runId, string status)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/runs/{runId}", UriKind.Relative));
+            if (run.GetProperty("status").GetString() == status)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"Run {runId} did not reach {status}.");
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EtlWeb.E2E;
+
+/// <summary>Import (choose a file, read the dry-run report, confirm) and export from the File menu.</summary>
+public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    // Assertions wait as long as actions do (the fixture's 15 s): a busy build machine can take seconds to render.
+    static ImportExportTests() => SetDefaultExpectTimeout(15_000);
+
+    [Fact]
+    public async Task Import_of_a_file_with_a_cycle_shows_the_error_and_creates_nothing()
+    {
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/");
+        await OpenImportAsync(page);
+
+        await ChooseFileAsync(page, "cycle.json", """
+            [
+              { "name": "Cycle A", "job_type": "shell", "command": "echo a", "dependencies": ["Cycle B"] },
+              { "name": "Cycle B", "job_type": "shell", "command": "echo b", "dependencies": ["Cycle A"] },
+              { "name": "Cycle fine", "job_type": "shell", "command": "echo fine" }
+            ]
+            """);
+
+        var report = page.GetByTestId("import-report");
+        await Expect(page.GetByTestId("import-has-errors")).ToContainTextAsync("nothing will be imported");
+        await Expect(report).ToContainTextAsync("cycle");
+        await Expect(report).ToContainTextAsync("Cycle A");
+        await Expect(page.GetByTestId("import-confirm")).ToBeDisabledAsync();
+        await AppFixture.ScreenshotAsync(page, "import-report-cycle");
+
+        await page.GetByTestId("import-cancel").ClickAsync();
+        await Expect(page.GetByTestId("import-report")).ToBeHiddenAsync();
+        foreach (var name in new[] { "Cycle A", "Cycle B", "Cycle fine" })
+        {
+            await Expect(page.GetByTestId($"job-row-{name}")).ToHaveCountAsync(0);
+        }
+
+        Assert.DoesNotContain(await JobNamesAsync(), n => n.StartsWith("Cycle", StringComparison.Ordinal));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Import_shows_the_dry_run_report_then_creates_and_updates_on_confirm()
+    {
+        await app.CreateJobAsync(new { name = "Import existing", job_type = "shell", command = "echo old" });
+        await app.CreateJobAsync(new { name = "Import same", job_type = "shell", command = "echo same" });
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/");
+        await OpenImportAsync(page);
+
+        await ChooseFileAsync(page, "jobs.json", """
+            [
+              { "name": "Import existing", "job_type": "shell", "command": "echo new" },
+              { "name": "Import same", "job_type": "shell", "command": "echo same" },
+              { "name": "Import fresh", "job_type": "python", "command": "fresh.py", "dependencies": ["Import existing"] }
+            ]
+            """);
+
+        await Expect(page.GetByTestId("import-ready")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 to create");
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 to update");
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 unchanged");
+        await Expect(page.GetByTestId("import-confirm")).ToHaveTextAsync("Import 2 jobs");
+        Assert.DoesNotContain("Import fresh", await JobNamesAsync());
+        await AppFixture.ScreenshotAsync(page, "import-report-ready");
+
+        await page.GetByTestId("import-confirm").ClickAsync();
+        await Expect(page.GetByTestId("import-report")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("job-row-Import fresh")).ToBeVisibleAsync();
+        Assert.Contains("Import fresh", await JobNamesAsync());
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_json_is_explained()
+    {
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/");
+        await OpenImportAsync(page);
+
+        await ChooseFileAsync(page, "notes.json", "this is not json");
+
+        await Expect(page.GetByTestId("import-file-error")).ToContainTextAsync("not valid JSON");
+        await Expect(page.GetByTestId("import-confirm")).ToBeDisabledAsync();
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Export_downloads_the_jobs()
+    {
+        await app.CreateJobAsync(new { name = "Export me", job_type = "python", command = "export.py", environment = new Dictionary<string, string> { ["KEY"] = "v", ["SECRET"] = "hidden" }, secret_environment = new[] { "SECRET" } });
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/");
+
+        await page.GetByTestId("menu-file").ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("menu-export").ClickAsync());
+
+        Assert.Equal("etlweb-jobs.json", download.SuggestedFilename);
+        var path = await download.PathAsync();
+        using var file = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        var job = file.RootElement.EnumerateArray().Single(j => j.GetProperty("name").GetString() == "Export me");
+        Assert.Equal("export.py", job.GetProperty("command").GetString());
+        Assert.DoesNotContain("hidden", file.RootElement.GetRawText(), StringComparison.Ordinal);
+        await Expect(page.GetByTestId("job-row-Export me")).ToBeVisibleAsync();
+        await page.Context.DisposeAsync();
+    }
+
+    private static async Task OpenImportAsync(IPage page)
+    {
+        await page.GetByTestId("menu-file").ClickAsync();
+        await page.GetByTestId("menu-import").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Import jobs");
+    }
+
+    private static async Task ChooseFileAsync(IPage page, string name, string content)
+    {
+        var input = page.GetByRole(AriaRole.Dialog).Locator("input[type=file]");
+        // Blazor reads a chosen file only once its script has taken over the input (it sets this field then).
+        await Expect(input).ToHaveJSPropertyAsync("_blazorInputFileNextFileId", 0);
+        await input.SetInputFilesAsync(new FilePayload { Name = name, MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes(content) });
+        await Expect(page.GetByTestId("import-file-name")).ToHaveTextAsync(name);
+    }
+
+    private async Task<List<string>> JobNamesAsync()
+    {
+        using var client = app.CreateClient();
+        var jobs = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/jobs", UriKind.Relative));
+        Assert.Equal(JsonValueKind.Array, jobs.ValueKind);
+        return [.. jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!)];
+    }
+}
