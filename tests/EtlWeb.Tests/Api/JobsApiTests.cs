@@ -377,4 +377,18 @@ public sealed class JobsApiTests : HostTest
         Assert.Contains("/api/import", paths);
         Assert.Contains("/api/export", paths);
     }
+
+    [Fact]
+    public async Task Replacing_a_job_that_has_upstream_jobs_keeps_them()
+    {
+        await Client.CreateJobAsync(JobsClient.ShellJob("up"));
+        var down = await Client.CreateJobAsync(JobsClient.ShellJob("down", "up"));
+        down["description"] = "edited";
+
+        var (status, body) = await PutJobAsync(IdOf(down), down);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("edited", body!["description"]!.GetValue<string>());
+        Assert.Equal(["up"], body["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
+    }
 }

@@ -132,7 +132,7 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
-        var edges = await db.Dependencies.ToListAsync(cancellationToken);
+        var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         CheckAgainstCatalog(id, draft, names, edges, errors);
         if (!errors.IsEmpty)
         {
