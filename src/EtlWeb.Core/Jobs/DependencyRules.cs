@@ -35,6 +35,9 @@ public static class DependencyRules
         if (cycle is not null)
         {
             errors.Add(JobFields.Dependencies, DependencyGraph.DescribeCycle(cycle));
+
+            // Refused edges leave the graph, so jobs checked after this one are not blamed for its cycle.
+            graph.SetUpstreams(jobName, []);
         }
     }
 }
