@@ -10,6 +10,10 @@ public static class BaselineJobs
     private static readonly ConcurrentDictionary<int, TaskCompletionSource<long>> Waiting = new();
     private static TaskCompletionSource<long> _allDone = new();
     private static int _remaining;
+    private static long _firstCounted;
+
+    /// <summary>The Stopwatch timestamp at which the first counted job of the current count ran.</summary>
+    public static long FirstCountedAt => Volatile.Read(ref _firstCounted);
 
     /// <summary>Completes with the Stopwatch timestamp at which the job for <paramref name="token"/> starts.</summary>
     public static Task<long> Expect(int token) =>
@@ -20,6 +24,7 @@ public static class BaselineJobs
     {
         _allDone = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _remaining, count);
+        Volatile.Write(ref _firstCounted, 0);
         return _allDone.Task;
     }
 
@@ -36,6 +41,7 @@ public static class BaselineJobs
     [AutomaticRetry(Attempts = 0)]
     public static void Counted()
     {
+        Interlocked.CompareExchange(ref _firstCounted, Stopwatch.GetTimestamp(), 0);
         if (Interlocked.Decrement(ref _remaining) == 0)
         {
             _allDone.TrySetResult(Stopwatch.GetTimestamp());

@@ -18,7 +18,6 @@ public static class ThroughputScenario
 
     public static async Task RunAsync(string dataDirectory, JsonObject result)
     {
-        var clock = TimeProvider.System;
         double perSecond;
         await using (var app = await AppUnderTest.StartAsync(BenchSettings.AppDirectory(dataDirectory), BenchSettings.App()))
         {
@@ -26,45 +25,69 @@ public static class ThroughputScenario
 
             // Allow: with Skip or Queue the design folds triggers of a job that has not started yet into one run.
             var job = await api.CreateShellJobAsync("throughput", "true", new Dictionary<string, object> { ["overlap_policy"] = "allow" });
-            var runIds = new ConcurrentBag<long>();
-            var cpuBefore = ProcFs.CpuMilliseconds(app.Pid);
-            var before = clock.GetUtcNow();
-            await Parallel.ForAsync(0, Runs, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (_, _) =>
-                runIds.Add(await api.TriggerAsync(job)));
-            result["post_s"] = Stats.Round((clock.GetUtcNow() - before).TotalSeconds, 2);
 
-            // The newest run is among the last to be dequeued; then one full listing confirms every run ended.
-            await api.WaitFinishedAsync(runIds.Max(), TimeSpan.FromMilliseconds(250), RunTimeout);
-            var runs = await AllEndedAsync(api, job, runIds.Count);
-            var cpu = ProcFs.CpuMilliseconds(app.Pid) - cpuBefore;
-            var last = runs.Max(r => r.FinishedAt!.Value);
-            perSecond = runs.Count / (last - before).TotalSeconds;
-            result["runs"] = runs.Count;
-            result["succeeded"] = runs.Count(r => r.Status == "Succeeded");
-            result["wall_s"] = Stats.Round((last - before).TotalSeconds, 2);
+            // The first burst of a fresh process is paid largely to the JIT (tiered compilation of EF Core, Hangfire
+            // and ASP.NET Core); it is reported apart, and the figure that counts is the same burst once warm.
+            var cold = await BurstAsync(app, api, job);
+            result["cold_runs_per_s"] = Stats.Round(cold.PerSecond);
+            result["cold_cpu_ms_per_run"] = Stats.Round(cold.CpuMilliseconds / Runs, 2);
+
+            var warm = await BurstAsync(app, api, job);
+            perSecond = warm.PerSecond;
+            result["post_s"] = Stats.Round(warm.PostSeconds, 2);
+            result["runs"] = warm.Runs.Count;
+            result["succeeded"] = warm.Runs.Count(r => r.Status == "Succeeded");
+            result["wall_s"] = Stats.Round(warm.WallSeconds, 2);
             result["runs_per_s"] = Stats.Round(perSecond);
 
             // CPU the app spent per run (user + system, all threads): tells a CPU-bound burst from one that waits.
-            result["app_cpu_ms_per_run"] = Stats.Round(cpu / runs.Count, 2);
+            result["app_cpu_ms_per_run"] = Stats.Round(warm.CpuMilliseconds / Runs, 2);
             app.ReportLogHealth(result);
         }
 
         using var hangfire = new HangfireBaseline(BenchSettings.BaselineDirectory(dataDirectory), BenchSettings.WorkerCount);
         await hangfire.WarmUpAsync();
+        await hangfire.ThroughputPerSecondAsync(Runs, InFlight);
         var benchCpuBefore = ProcFs.CpuMilliseconds(Environment.ProcessId);
         var baseline = await hangfire.ThroughputPerSecondAsync(Runs, InFlight);
         var benchCpu = ProcFs.CpuMilliseconds(Environment.ProcessId) - benchCpuBefore;
-        result["baseline_hangfire_per_s"] = Stats.Round(baseline);
+        // The ratio is taken against the faster baseline figure, which leaves Hangfire's poll delay out.
+        result["baseline_hangfire_per_s"] = Stats.Round(baseline.FromFirstJob);
+        result["baseline_hangfire_from_enqueue_per_s"] = Stats.Round(baseline.FromEnqueue);
         result["baseline_cpu_ms_per_job"] = Stats.Round(benchCpu / Runs, 2);
-        result["ratio"] = Stats.Round(perSecond / baseline, 2);
+        result["ratio"] = Stats.Round(perSecond / baseline.FromFirstJob, 2);
     }
 
-    private static async Task<IReadOnlyList<RunView>> AllEndedAsync(ApiClient api, int job, int expected)
+    private sealed record Burst(IReadOnlyList<RunView> Runs, double PostSeconds, double WallSeconds, double PerSecond, double CpuMilliseconds);
+
+    /// <summary>Triggers <see cref="Runs"/> runs with <see cref="InFlight"/> callers at once and waits until all have ended.</summary>
+    private static async Task<Burst> BurstAsync(AppUnderTest app, ApiClient api, int job)
+    {
+        var clock = TimeProvider.System;
+        var runIds = new ConcurrentBag<long>();
+        var cpuBefore = ProcFs.CpuMilliseconds(app.Pid);
+        var before = clock.GetUtcNow();
+        await Parallel.ForAsync(0, Runs, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (_, _) =>
+            runIds.Add(await api.TriggerAsync(job)));
+        var posted = clock.GetUtcNow();
+
+        // The newest run is among the last to be dequeued; then one listing of this burst's runs confirms every run ended.
+        await api.WaitFinishedAsync(runIds.Max(), TimeSpan.FromMilliseconds(250), RunTimeout);
+        var ids = runIds.ToHashSet();
+        var runs = (await AllEndedAsync(api, job, ids)).ToList();
+        var cpu = ProcFs.CpuMilliseconds(app.Pid) - cpuBefore;
+        var wall = (runs.Max(r => r.FinishedAt!.Value) - before).TotalSeconds;
+        return new Burst(runs, (posted - before).TotalSeconds, wall, runs.Count / wall, cpu);
+    }
+
+    private static async Task<IEnumerable<RunView>> AllEndedAsync(ApiClient api, int job, HashSet<long> ids)
     {
         var clock = Stopwatch.StartNew();
+        var expected = ids.Count;
         while (true)
         {
-            var runs = await api.ListRunsAsync(job, expected);
+            // Newest first: the burst's runs are the newest ones of the job.
+            var runs = (await api.ListRunsAsync(job, expected)).Where(r => ids.Contains(r.Id)).ToList();
             var ended = runs.Count(r => r.IsTerminal);
             if (ended >= expected)
             {

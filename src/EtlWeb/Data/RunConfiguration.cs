@@ -13,6 +13,10 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(16);
         builder.HasOne<EtlWeb.Core.Jobs.Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => new { r.JobId, r.Id });
+
+        // A job's active runs, and its latest finished run, found without reading its whole history.
+        builder.HasIndex(r => new { r.JobId, r.Status, r.Id });
+        builder.HasIndex(r => new { r.JobId, r.Id }, "IX_runs_JobId_Id_Finished").HasFilter("\"FinishedAt\" IS NOT NULL");
         builder.HasIndex(r => r.Status);
         builder.HasIndex(r => r.PipelineId);
         builder.HasMany(r => r.Attempts).WithOne().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);

@@ -80,7 +80,7 @@ public sealed class AttemptExecutor(
         }
 
         broadcaster.Publish(new RunChanged(run.Id, run.JobId, settled.Run.Status, attemptId, attempt.Number));
-        await coordinator.EvaluateAsync(CancellationToken.None);
+        await coordinator.EvaluateAfterRunAsync(run.JobId, CancellationToken.None);
     }
 
     private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task cancelRequested, ExecutionOptions limits)

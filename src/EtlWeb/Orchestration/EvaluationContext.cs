@@ -22,15 +22,25 @@ internal sealed class EvaluationContext
     private Dictionary<int, ActiveRow> _active = [];
     private Dictionary<int, RunStatus> _latestFinished = [];
 
-    public static async Task<EvaluationContext> LoadAsync(EtlDbContext db, IReadOnlyList<Run> waiting, CancellationToken cancellationToken)
+    /// <summary>Loads what deciding <paramref name="waiting"/> needs; <paramref name="dependencies"/> when the caller has read them already.</summary>
+    public static async Task<EvaluationContext> LoadAsync(EtlDbContext db, IReadOnlyList<Run> waiting, IReadOnlyList<JobDependency>? dependencies, CancellationToken cancellationToken)
     {
-        var upstreamOf = (await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(d => d.DownstreamJobId, d => d.UpstreamJobId);
+        dependencies ??= await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
+        var upstreamOf = dependencies.ToLookup(d => d.DownstreamJobId, d => d.UpstreamJobId);
         var relevant = waiting.SelectMany(r => upstreamOf[r.JobId].Append(r.JobId)).Distinct().ToList();
         var context = new EvaluationContext
         {
             _jobs = await db.Jobs.AsNoTracking().Where(j => relevant.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken),
             _upstreamOf = upstreamOf,
         };
+        context._active = await LoadActiveAsync(db, relevant, cancellationToken);
+
+        // Pipelines and upstream history matter only to a run that has upstream jobs.
+        if (!waiting.Any(r => upstreamOf[r.JobId].Any()))
+        {
+            return context;
+        }
+
         var waitingIds = waiting.Select(r => r.Id).ToList();
         var requests = await db.RunRequests.AsNoTracking().Where(q => waitingIds.Contains(q.RunId)).ToListAsync(cancellationToken);
         context._pipelinesOf = requests.ToLookup(q => q.RunId, q => q.PipelineId);
@@ -39,12 +49,6 @@ internal sealed class EvaluationContext
             .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new Membership(q.PipelineId, r.JobId, r.Id, r.Status))
             .ToListAsync(cancellationToken);
 
-        // Aggregated per job in SQL: a long queue of one job must not be read run by run.
-        context._active = await db.Runs
-            .Where(r => relevant.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting || r.Status == RunStatus.Running))
-            .GroupBy(r => r.JobId)
-            .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running).Min(r => (long?)r.Id)))
-            .ToDictionaryAsync(a => a.JobId, cancellationToken);
         context._latestFinished = (await db.Jobs.Where(j => relevant.Contains(j.Id))
             .Select(j => new
             {
@@ -55,6 +59,14 @@ internal sealed class EvaluationContext
             .Where(l => l.Status is not null).ToDictionary(l => l.Id, l => l.Status!.Value);
         return context;
     }
+
+    /// <summary>Aggregated per job in SQL: a long queue of one job must not be read run by run.</summary>
+    private static Task<Dictionary<int, ActiveRow>> LoadActiveAsync(EtlDbContext db, List<int> relevant, CancellationToken cancellationToken) =>
+        db.Runs
+            .Where(r => relevant.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting || r.Status == RunStatus.Running))
+            .GroupBy(r => r.JobId)
+            .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running).Min(r => (long?)r.Id)))
+            .ToDictionaryAsync(a => a.JobId, cancellationToken);
 
     public IReadOnlyList<UpstreamView> UpstreamsOf(Run run)
     {

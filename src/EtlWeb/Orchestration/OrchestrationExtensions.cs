@@ -55,7 +55,7 @@ public static class OrchestrationExtensions
                 InvisibilityTimeout = TimeSpan.FromMinutes(10),
                 JournalMode = SQLiteStorageOptions.JournalModes.WAL,
             };
-            var storage = new SQLiteStorage(etl.HangfireDatabasePath, storageOptions);
+            var storage = HangfireSqlite.Create(etl.HangfireDatabasePath, storageOptions);
             provider.GetRequiredService<QueueWakeUp>().Attach(storage, storageOptions, RunQueue.QueueName);
             return storage;
         });

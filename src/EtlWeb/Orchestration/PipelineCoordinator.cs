@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
@@ -26,6 +27,7 @@ public sealed class PipelineCoordinator : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ITimer _maxWaitTimer;
     private readonly IDisposable _settingsChanged;
+    private DateTimeOffset? _maxWaitDeadline;
 
     public PipelineCoordinator(IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, RunBroadcaster broadcaster, TimeProvider time, SettingsStore settings)
     {
@@ -44,13 +46,17 @@ public sealed class PipelineCoordinator : IDisposable
     public async Task<IReadOnlyList<Run?>> TriggerAsync(IReadOnlyList<TriggerRequest> requests, CancellationToken cancellationToken)
     {
         var rootRunIds = new List<long?>();
+        var started = new List<Attempt>();
+        var changed = new List<Run>();
+        Dictionary<long, Run> runs;
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var now = _time.GetUtcNow();
             await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var downstreamOf = (await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(d => d.UpstreamJobId, d => d.DownstreamJobId);
+            var dependencies = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
+            var downstreamOf = dependencies.ToLookup(d => d.UpstreamJobId, d => d.DownstreamJobId);
             var reachable = Reachable(requests.Select(r => r.JobId), downstreamOf);
             var jobs = await db.Jobs.AsNoTracking().Where(j => reachable.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
 
@@ -59,6 +65,7 @@ public sealed class PipelineCoordinator : IDisposable
                 .GroupBy(r => r.JobId).Select(g => new { JobId = g.Key, RunId = g.Max(r => r.Id) })
                 .ToDictionaryAsync(p => p.JobId, p => (long?)p.RunId, cancellationToken);
             var created = new Dictionary<int, Run>();
+            var fresh = new List<Run>();
             var joined = new List<(Func<long> RunId, TriggerKind Trigger, Guid Pipeline)>();
             var roots = new List<Func<long>?>();
             foreach (var request in requests)
@@ -79,9 +86,9 @@ public sealed class PipelineCoordinator : IDisposable
                     {
                         runId = () => id;
                     }
-                    else if (job.OverlapPolicy != OverlapPolicy.Allow && created.TryGetValue(member, out var fresh))
+                    else if (job.OverlapPolicy != OverlapPolicy.Allow && created.TryGetValue(member, out var same))
                     {
-                        runId = () => fresh.Id;
+                        runId = () => same.Id;
                     }
                     else
                     {
@@ -96,6 +103,7 @@ public sealed class PipelineCoordinator : IDisposable
                         };
                         db.Runs.Add(run);
                         created[member] = run;
+                        fresh.Add(run);
                         runId = () => run.Id;
                     }
 
@@ -110,18 +118,27 @@ public sealed class PipelineCoordinator : IDisposable
             await db.SaveChangesAsync(cancellationToken);
             db.RunRequests.AddRange(joined.Select(j => new RunRequest { RunId = j.RunId(), Trigger = j.Trigger, PipelineId = j.Pipeline, RequestedAt = now }));
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             rootRunIds.AddRange(roots.Select(r => r?.Invoke()));
+
+            // The new runs are decided in the same transaction: a run that is ready is Queued when the trigger returns.
+            // Starting them changes nothing for the runs already waiting; ending one (overlap Skip) may, so then all are decided.
+            db.ChangeTracker.Clear();
+            var freshIds = fresh.Select(r => r.Id).ToList();
+            if (await EvaluateOnceAsync(db, r => freshIds.Contains(r.Id), dependencies, started, changed, cancellationToken))
+            {
+                await EvaluateAllAsync(db, started, changed, cancellationToken);
+            }
+
+            var ids = rootRunIds.OfType<long>().ToList();
+            runs = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
 
-        await EvaluateAsync(cancellationToken);
-        var ids = rootRunIds.OfType<long>().ToList();
-        await using var read = await _dbFactory.CreateDbContextAsync(cancellationToken);
-        var runs = await read.Runs.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        Dispatch(started, changed);
         return [.. rootRunIds.Select(id => id is { } value ? runs.GetValueOrDefault(value) : null)];
     }
 
@@ -217,12 +234,39 @@ public sealed class PipelineCoordinator : IDisposable
     }
 
     /// <summary>Decides every waiting run: start it, keep it waiting (with the reason), or end it.</summary>
-    public async Task EvaluateAsync(CancellationToken cancellationToken)
+    public Task EvaluateAsync(CancellationToken cancellationToken) => EvaluateAsync(null, cancellationToken);
+
+    /// <summary>
+    /// Decides what a run of <paramref name="jobId"/> ending can decide: the waiting runs of the job itself (overlap)
+    /// and of its direct downstream jobs; if one of them ends, every waiting run is decided.
+    /// </summary>
+    public async Task EvaluateAfterRunAsync(int jobId, CancellationToken cancellationToken)
+    {
+        List<int> jobs;
+        await using (var db = await _dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            // Most runs end with nothing of theirs waiting: one indexed lookup, without the lock.
+            var affected = db.Runs.Where(r => r.Status == RunStatus.Waiting
+                && (r.JobId == jobId || db.Dependencies.Any(d => d.UpstreamJobId == jobId && d.DownstreamJobId == r.JobId)));
+            if (!await affected.AnyAsync(cancellationToken))
+            {
+                return;
+            }
+
+            jobs = await db.Dependencies.Where(d => d.UpstreamJobId == jobId).Select(d => d.DownstreamJobId).ToListAsync(cancellationToken);
+        }
+
+        jobs.Add(jobId);
+        await EvaluateAsync(r => jobs.Contains(r.JobId), cancellationToken);
+    }
+
+    private async Task EvaluateAsync(Expression<Func<Run, bool>>? scope, CancellationToken cancellationToken)
     {
         await using (var db = await _dbFactory.CreateDbContextAsync(cancellationToken))
         {
             // Most calls (a run ended) find nothing waiting: answer from one indexed lookup, without the lock.
-            if (!await db.Runs.AnyAsync(r => r.Status == RunStatus.Waiting, cancellationToken))
+            var waiting = db.Runs.Where(r => r.Status == RunStatus.Waiting);
+            if (!await (scope is null ? waiting : waiting.Where(scope)).AnyAsync(cancellationToken))
             {
                 return;
             }
@@ -233,17 +277,38 @@ public sealed class PipelineCoordinator : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            while (await EvaluateOnceAsync(started, changed, cancellationToken))
+            await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            if (scope is null || await EvaluateOnceAsync(db, scope, null, started, changed, cancellationToken))
             {
-                // An ended run can end the runs below it: evaluate again until nothing cascades.
+                await EvaluateAllAsync(db, started, changed, cancellationToken);
             }
+
+            await transaction.CommitAsync(cancellationToken);
         }
         finally
         {
             _gate.Release();
         }
 
-        // Hangfire's enqueue is a slow synchronous write: never under the lock (a duplicate delivery is refused by the claim).
+        Dispatch(started, changed);
+    }
+
+    /// <summary>Evaluates until nothing cascades: an ended run can end the runs below it. Runs under the lock, in the caller's transaction.</summary>
+    private async Task EvaluateAllAsync(EtlDbContext db, List<Attempt> started, List<Run> changed, CancellationToken cancellationToken)
+    {
+        do
+        {
+            db.ChangeTracker.Clear();
+        }
+        while (await EvaluateOnceAsync(db, null, null, started, changed, cancellationToken));
+    }
+
+    /// <summary>Hands the started attempts to Hangfire and tells the UI; never under the lock, as Hangfire's enqueue is a slow write.</summary>
+    private void Dispatch(List<Attempt> started, List<Run> changed)
+    {
+        // A duplicate delivery is refused by the claim.
         foreach (var attempt in started)
         {
             _queue.Enqueue(attempt.Id);
@@ -255,25 +320,39 @@ public sealed class PipelineCoordinator : IDisposable
         }
     }
 
-    private async Task<bool> EvaluateOnceAsync(List<Attempt> startedAttempts, List<Run> changedRuns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides the waiting runs once: all of them, or those in <paramref name="scope"/> (the runs a trigger
+    /// created, the runs a finished run can unblock). Returns whether a run ended, which can decide other runs in turn.
+    /// </summary>
+    private async Task<bool> EvaluateOnceAsync(
+        EtlDbContext db,
+        Expression<Func<Run, bool>>? scope,
+        IReadOnlyList<JobDependency>? dependencies,
+        List<Attempt> startedAttempts,
+        List<Run> changedRuns,
+        CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var maxWait = TimeSpan.FromMinutes(_settings.Current.Scheduler.MaxUpstreamWaitMinutes);
-        await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var query = db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Waiting);
+        if (scope is not null)
+        {
+            query = query.Where(scope);
+        }
+
         // Only the columns a decision reads; the runs are attached so that just what changes is written back.
-        var waiting = (await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Waiting).OrderBy(r => r.Id)
+        var waiting = (await query.OrderBy(r => r.Id)
                 .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason }).ToListAsync(cancellationToken))
             .Select(r => new Run { Id = r.Id, JobId = r.JobId, Trigger = r.Trigger, PipelineId = r.PipelineId, QueuedAt = r.QueuedAt, Reason = r.Reason, Status = RunStatus.Waiting })
             .ToList();
         db.Runs.AttachRange(waiting);
         if (waiting.Count == 0)
         {
-            _maxWaitTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            ArmMaxWait(null, scope is null, now);
             return false;
         }
 
-        var context = await EvaluationContext.LoadAsync(db, waiting, cancellationToken);
+        var context = await EvaluationContext.LoadAsync(db, waiting, dependencies, cancellationToken);
         var started = new List<(Run Run, Attempt Attempt)>();
         var changed = new List<Run>();
         var cascade = false;
@@ -328,12 +407,26 @@ public sealed class PipelineCoordinator : IDisposable
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         startedAttempts.AddRange(started.Select(s => s.Attempt));
         changedRuns.AddRange(changed);
 
-        _maxWaitTimer.Change(nextDeadline is { } deadline ? Max(deadline - now, TimeSpan.Zero) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        ArmMaxWait(nextDeadline, scope is null, now);
         return cascade;
+    }
+
+    /// <summary>
+    /// Arms the timer for the earliest max-wait deadline. A full evaluation knows every deadline and sets it;
+    /// one that saw only some runs may only bring it forward.
+    /// </summary>
+    private void ArmMaxWait(DateTimeOffset? deadline, bool full, DateTimeOffset now)
+    {
+        if (!full && (deadline is null || (_maxWaitDeadline is { } armed && armed <= deadline)))
+        {
+            return;
+        }
+
+        _maxWaitDeadline = deadline;
+        _maxWaitTimer.Change(deadline is { } due ? Max(due - now, TimeSpan.Zero) : Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -44,8 +44,7 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
             return null;
         }
 
-        var attempt = await db.Attempts.SingleAsync(a => a.Id == attemptId, cancellationToken);
-        var run = await db.Runs.SingleAsync(r => r.Id == attempt.RunId, cancellationToken);
+        var (attempt, run) = await LoadAsync(db, attemptId, cancellationToken);
         if (run.Status == RunStatus.Queued)
         {
             run.Status = RunStatus.Running;
@@ -78,8 +77,7 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var attempt = await db.Attempts.SingleAsync(a => a.Id == attemptId, cancellationToken);
-        var run = await db.Runs.SingleAsync(r => r.Id == attempt.RunId, cancellationToken);
+        var (attempt, run) = await LoadAsync(db, attemptId, cancellationToken);
         attempt.Status = outcome.Status;
         attempt.ExitCode = outcome.ExitCode;
         attempt.Message = outcome.Message;
@@ -113,6 +111,16 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new AttemptSettled(run, retry, delay);
+    }
+
+    /// <summary>An attempt and its run, both tracked, in one query.</summary>
+    private static async Task<(Attempt Attempt, Run Run)> LoadAsync(EtlDbContext db, long attemptId, CancellationToken cancellationToken)
+    {
+        // Joined from the attempt's primary key: a filter on the run side would scan the runs table.
+        var pair = await db.Attempts.Where(a => a.Id == attemptId)
+            .Join(db.Runs, a => a.RunId, r => r.Id, (a, r) => new { Attempt = a, Run = r })
+            .SingleAsync(cancellationToken);
+        return (pair.Attempt, pair.Run);
     }
 
     /// <summary>The delay before retry number <paramref name="failedAttempt"/>: the job's delay times backoff^(n-1).</summary>

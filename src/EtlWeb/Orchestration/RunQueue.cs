@@ -1,4 +1,7 @@
+using System.Reflection;
 using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
 
 namespace EtlWeb.Orchestration;
 
@@ -7,9 +10,13 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp)
 {
     public const string QueueName = "etlweb";
 
+    // The job is built from the method itself, not from a lambda: Hangfire evaluates a lambda's captured
+    // arguments by compiling an expression, which costs a JIT compilation on every enqueue.
+    private static readonly MethodInfo Execute = typeof(AttemptExecutor).GetMethod(nameof(AttemptExecutor.ExecuteAsync))!;
+
     public void Enqueue(long attemptId)
     {
-        client.Create<AttemptExecutor>(e => e.ExecuteAsync(attemptId, CancellationToken.None), new Hangfire.States.EnqueuedState(QueueName));
+        client.Create(JobFor(attemptId), new EnqueuedState(QueueName));
         wakeUp.WakeSoon();
     }
 
@@ -21,6 +28,8 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp)
             return;
         }
 
-        client.Schedule<AttemptExecutor>(QueueName, e => e.ExecuteAsync(attemptId, CancellationToken.None), delay);
+        client.Create(JobFor(attemptId), new ScheduledState(delay));
     }
+
+    private static Job JobFor(long attemptId) => new(typeof(AttemptExecutor), Execute, [attemptId, CancellationToken.None], QueueName);
 }

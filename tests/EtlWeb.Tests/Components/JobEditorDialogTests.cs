@@ -200,6 +200,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
         Find("field-command").Input("env");
         Find("env-add").Click();
         Find("env-add").Click();
+        Dialogs.WaitForAssertion(() => Assert.Equal(2, Dialogs.FindAll("[data-testid=env-name]").Count));
         var names = Dialogs.FindAll("[data-testid=env-name]");
         names[0].Input("PGHOST");
         names[1].Input("PGHOST");

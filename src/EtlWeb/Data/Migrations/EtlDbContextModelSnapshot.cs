@@ -288,6 +288,11 @@ namespace EtlWeb.Data.Migrations
 
                     b.HasIndex("JobId", "Id");
 
+                    b.HasIndex("JobId", "Status", "Id");
+
+                    b.HasIndex(new[] { "JobId", "Id" }, "IX_runs_JobId_Id_Finished")
+                        .HasFilter("\"FinishedAt\" IS NOT NULL");
+
                     b.ToTable("runs", (string)null);
                 });
 

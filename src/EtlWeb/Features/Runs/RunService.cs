@@ -34,7 +34,7 @@ public sealed class RunService(
     {
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+            var job = await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
             if (job is null)
             {
                 return new TriggerOutcome(null, $"There is no job with id {jobId}.");
@@ -103,7 +103,7 @@ public sealed class RunService(
         }
 
         broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Cancelled, null, 0));
-        await coordinator.EvaluateAsync(cancellationToken);
+        await coordinator.EvaluateAfterRunAsync(run.JobId, cancellationToken);
         return CancelResult.Cancelled;
     }
 }
