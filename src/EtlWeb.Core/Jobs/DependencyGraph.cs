@@ -7,6 +7,7 @@ namespace EtlWeb.Core.Jobs;
 public sealed class DependencyGraph
 {
     private readonly Dictionary<string, List<string>> _downstream = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _upstream = new(StringComparer.Ordinal);
 
     public DependencyGraph(IEnumerable<(string Upstream, string Downstream)> edges)
     {
@@ -18,24 +19,35 @@ public sealed class DependencyGraph
 
     public void AddEdge(string upstream, string downstream)
     {
+        if (!_upstream.TryGetValue(downstream, out var upstreams))
+        {
+            upstreams = new HashSet<string>(StringComparer.Ordinal);
+            _upstream[downstream] = upstreams;
+        }
+
+        if (!upstreams.Add(upstream))
+        {
+            return;
+        }
+
         if (!_downstream.TryGetValue(upstream, out var list))
         {
             list = [];
             _downstream[upstream] = list;
         }
 
-        if (!list.Contains(downstream, StringComparer.Ordinal))
-        {
-            list.Add(downstream);
-        }
+        list.Add(downstream);
     }
 
     /// <summary>Replaces every upstream edge of <paramref name="job"/>.</summary>
     public void SetUpstreams(string job, IEnumerable<string> upstreams)
     {
-        foreach (var list in _downstream.Values)
+        if (_upstream.Remove(job, out var previous))
         {
-            list.Remove(job);
+            foreach (var upstream in previous)
+            {
+                _downstream[upstream].Remove(job);
+            }
         }
 
         foreach (var upstream in upstreams)
@@ -45,52 +57,38 @@ public sealed class DependencyGraph
     }
 
     /// <summary>
-    /// Finds one cycle, returned as job names in edge order with the first name repeated at the end
-    /// (A -> B -> A), or null when the graph is acyclic. Iterative, so long chains cannot overflow the stack.
+    /// Finds a cycle through <paramref name="job"/>, returned as job names in edge order starting and ending with
+    /// it (A -> B -> A), or null. When the graph had no cycle before the job's edges changed, any cycle now passes
+    /// through the job, so this checks a change in the time of the job's downstream part, not of the whole graph.
+    /// Iterative, so long chains cannot overflow the stack.
     /// </summary>
-    public IReadOnlyList<string>? FindCycle()
+    public IReadOnlyList<string>? FindCycleThrough(string job)
     {
-        var state = new Dictionary<string, byte>(StringComparer.Ordinal); // 1 = on the path, 2 = done
-        foreach (var start in _downstream.Keys.Order(StringComparer.Ordinal))
+        var visited = new HashSet<string>(StringComparer.Ordinal) { job };
+        var path = new List<string> { job };
+        var stack = new Stack<int>();
+        stack.Push(0);
+        while (stack.Count > 0)
         {
-            if (state.ContainsKey(start))
+            var next = stack.Pop();
+            var children = _downstream.TryGetValue(path[^1], out var list) ? list : [];
+            if (next >= children.Count)
             {
+                path.RemoveAt(path.Count - 1);
                 continue;
             }
 
-            var path = new List<string>();
-            var stack = new Stack<(string Node, int Next)>();
-            stack.Push((start, 0));
-            path.Add(start);
-            state[start] = 1;
-            while (stack.Count > 0)
+            stack.Push(next + 1);
+            var child = children[next];
+            if (string.Equals(child, job, StringComparison.Ordinal))
             {
-                var (node, next) = stack.Pop();
-                var children = _downstream.TryGetValue(node, out var list) ? list : [];
-                if (next < children.Count)
-                {
-                    stack.Push((node, next + 1));
-                    var child = children[next];
-                    if (state.TryGetValue(child, out var childState))
-                    {
-                        if (childState == 1)
-                        {
-                            var from = path.IndexOf(child);
-                            return [.. path.Skip(from), child];
-                        }
+                return [.. path, job];
+            }
 
-                        continue;
-                    }
-
-                    state[child] = 1;
-                    path.Add(child);
-                    stack.Push((child, 0));
-                }
-                else
-                {
-                    state[node] = 2;
-                    path.RemoveAt(path.Count - 1);
-                }
+            if (visited.Add(child))
+            {
+                path.Add(child);
+                stack.Push(0);
             }
         }
 

@@ -3,8 +3,8 @@ namespace EtlWeb.Core.Jobs;
 public static class DependencyRules
 {
     /// <summary>
-    /// Checks a job's upstream names against the known jobs and the graph of every other edge; on success
-    /// the graph holds the job's new edges.
+    /// Checks a job's upstream names against the known jobs (which may include the job itself) and the graph of
+    /// every other edge, which must be free of cycles; on success the graph holds the job's new edges.
     /// </summary>
     public static void Check(string jobName, IReadOnlyList<string> upstreams, IReadOnlySet<string> known, DependencyGraph graph, ValidationErrors errors)
     {
@@ -31,13 +31,21 @@ public static class DependencyRules
         }
 
         graph.SetUpstreams(jobName, valid);
-        var cycle = graph.FindCycle();
+        var cycle = graph.FindCycleThrough(jobName);
         if (cycle is not null)
         {
-            errors.Add(JobFields.Dependencies, DependencyGraph.DescribeCycle(cycle));
+            errors.Add(JobFields.Dependencies, DependencyGraph.DescribeCycle(FromFirstName(cycle)));
 
             // Refused edges leave the graph, so jobs checked after this one are not blamed for its cycle.
             graph.SetUpstreams(jobName, []);
         }
+    }
+
+    /// <summary>The same cycle started at its alphabetically first job, so its message does not depend on which job closed it.</summary>
+    private static List<string> FromFirstName(IReadOnlyList<string> cycle)
+    {
+        var jobs = cycle.Take(cycle.Count - 1).ToList();
+        var first = jobs.IndexOf(jobs.Min(StringComparer.Ordinal)!);
+        return [.. jobs.Skip(first), .. jobs.Take(first), jobs[first]];
     }
 }

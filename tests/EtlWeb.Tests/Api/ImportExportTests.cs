@@ -38,6 +38,30 @@ public sealed class ImportExportTests : HostTest
     }
 
     [Fact]
+    public async Task Ten_thousand_chained_jobs_import_in_one_go_and_a_cycle_among_them_is_named()
+    {
+        // Each job depends on the one before: checking each job against all the others must not be quadratic.
+        const int count = 10_000;
+        var names = Enumerable.Range(0, count).Select(i => $"step-{i:D5}").ToList();
+        var chain = Jobs([.. names.Select((name, i) => i == 0 ? JobsClient.ShellJob(name) : JobsClient.ShellJob(name, names[i - 1]))]);
+
+        var closed = chain.DeepClone().AsArray();
+        closed[0]!["dependencies"] = new JsonArray(names[^1]);
+        var (refused, refusal) = await Client.ImportAsync(closed.ToJsonString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused);
+        var message = Assert.Single(JobsClient.ErrorsOf(ReportFor(refusal, names[^1]), "dependencies"));
+        Assert.StartsWith($"These dependencies form a cycle: {names[0]} -> {names[1]} -> ", message, StringComparison.Ordinal);
+        Assert.Empty(await ListAsync());
+
+        var (status, report) = await Client.ImportAsync(chain.ToJsonString());
+        Assert.True(status == HttpStatusCode.OK, report?["jobs"]?.AsArray().FirstOrDefault(j => j!["errors"] is not null)?.ToJsonString());
+        Assert.Equal(count, Actions(report).Values.Count(a => a == "created"));
+        var stored = await ListAsync();
+        Assert.Equal(count, stored.Count);
+        Assert.Equal(names[^2], Assert.Single(stored, j => j!["name"]!.GetValue<string>() == names[^1])!["dependencies"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Export_imported_into_an_empty_instance_exports_byte_identical()
     {
         var extract = JobsClient.ShellJob("extract");

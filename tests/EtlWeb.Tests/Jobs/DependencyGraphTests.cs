@@ -7,18 +7,21 @@ public sealed class DependencyGraphTests
     private static DependencyGraph Graph(params (string Upstream, string Downstream)[] edges) => new(edges);
 
     [Fact]
-    public void Empty_graph_has_no_cycle() =>
-        Assert.Null(Graph().FindCycle());
+    public void Job_without_edges_is_on_no_cycle() =>
+        Assert.Null(Graph().FindCycleThrough("A"));
 
-    [Fact]
-    public void Chain_has_no_cycle() =>
-        Assert.Null(Graph(("A", "B"), ("B", "C"), ("C", "D")).FindCycle());
+    [Theory]
+    [InlineData("A")]
+    [InlineData("C")]
+    [InlineData("D")]
+    public void Chain_has_no_cycle(string job) =>
+        Assert.Null(Graph(("A", "B"), ("B", "C"), ("C", "D")).FindCycleThrough(job));
 
     [Fact]
     public void Diamond_is_acyclic()
     {
         // A -> B -> D and A -> C -> D: D is reached twice, which is fan-in, not a cycle.
-        Assert.Null(Graph(("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")).FindCycle());
+        Assert.Null(Graph(("A", "B"), ("A", "C"), ("B", "D"), ("C", "D")).FindCycleThrough("A"));
     }
 
     [Fact]
@@ -36,37 +39,32 @@ public sealed class DependencyGraphTests
             }
         }
 
-        Assert.Null(new DependencyGraph(edges).FindCycle());
+        Assert.Null(new DependencyGraph(edges).FindCycleThrough("a00"));
     }
 
     [Fact]
     public void Self_loop_is_a_cycle_of_one_job() =>
-        Assert.Equal(["A", "A"], Graph(("A", "A")).FindCycle());
+        Assert.Equal(["A", "A"], Graph(("A", "A")).FindCycleThrough("A"));
 
     [Fact]
     public void Two_jobs_depending_on_each_other_form_a_cycle() =>
-        Assert.Equal(["A", "B", "A"], Graph(("A", "B"), ("B", "A")).FindCycle());
+        Assert.Equal(["A", "B", "A"], Graph(("A", "B"), ("B", "A")).FindCycleThrough("A"));
 
     [Fact]
-    public void Cycle_below_the_first_job_lists_only_the_jobs_in_the_cycle()
+    public void Cycle_is_listed_from_the_job_asked_about()
     {
-        // A is visited first but is not part of the cycle B -> C -> D -> B.
-        var cycle = Graph(("A", "B"), ("B", "C"), ("C", "D"), ("D", "B")).FindCycle();
-        Assert.Equal(["B", "C", "D", "B"], cycle);
-    }
+        var graph = Graph(("A", "B"), ("B", "C"), ("C", "D"), ("D", "B"));
+        Assert.Equal(["C", "D", "B", "C"], graph.FindCycleThrough("C"));
 
-    [Fact]
-    public void Cycle_in_a_part_of_the_graph_the_first_job_does_not_reach_is_found()
-    {
-        var cycle = Graph(("A", "B"), ("A", "C"), ("X", "Y"), ("Y", "Z"), ("Z", "X")).FindCycle();
-        Assert.Equal(["X", "Y", "Z", "X"], cycle);
+        // A leads into the cycle but is not on it.
+        Assert.Null(graph.FindCycleThrough("A"));
     }
 
     [Fact]
     public void Cycle_is_found_after_a_finished_branch_that_shares_a_job()
     {
-        // A -> B -> D is walked and finished first; reaching D again from C is fan-in, C -> E -> C is the cycle.
-        var cycle = Graph(("A", "B"), ("A", "C"), ("B", "D"), ("C", "D"), ("C", "E"), ("E", "C")).FindCycle();
+        // C -> D is walked and finished first; C -> E -> C is the cycle.
+        var cycle = Graph(("A", "B"), ("A", "C"), ("B", "D"), ("C", "D"), ("C", "E"), ("E", "C")).FindCycleThrough("C");
         Assert.Equal(["C", "E", "C"], cycle);
     }
 
@@ -79,7 +77,7 @@ public sealed class DependencyGraphTests
         IReadOnlyList<string>? cycle = null;
 
         // 256 KiB is far less than a recursive walk of 5,000 nested calls needs; the walk must be iterative.
-        var thread = new Thread(() => cycle = new DependencyGraph(edges).FindCycle(), maxStackSize: 256 * 1024);
+        var thread = new Thread(() => cycle = new DependencyGraph(edges).FindCycleThrough(names[0]), maxStackSize: 256 * 1024);
         thread.Start();
         thread.Join();
 
@@ -94,7 +92,7 @@ public sealed class DependencyGraphTests
     {
         var names = Enumerable.Range(0, 5_000).Select(i => $"job-{i:D4}").ToList();
         var graph = new DependencyGraph(names.Zip(names.Skip(1)));
-        Assert.Null(graph.FindCycle());
+        Assert.Null(graph.FindCycleThrough(names[0]));
     }
 
     [Fact]
@@ -102,10 +100,11 @@ public sealed class DependencyGraphTests
     {
         var graph = Graph(("A", "B"), ("B", "C"));
         graph.SetUpstreams("A", ["C"]);
-        Assert.Equal(["A", "B", "C", "A"], graph.FindCycle());
+        Assert.Equal(["A", "B", "C", "A"], graph.FindCycleThrough("A"));
 
         graph.SetUpstreams("A", []);
-        Assert.Null(graph.FindCycle());
+        Assert.Null(graph.FindCycleThrough("A"));
+        Assert.Null(graph.FindCycleThrough("C"));
     }
 
     [Fact]

@@ -33,8 +33,11 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
             return null;
         }
 
-        var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
-        var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
+        // Only this job's upstream names: reading every job's name would cost a catalogue scan per job shown.
+        var upstreams = (await db.Dependencies.Where(d => d.DownstreamJobId == id)
+                .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => j.Name)
+                .ToListAsync(cancellationToken))
+            .ToLookup(_ => id);
         var latest = await LatestRunsAsync(db, id, cancellationToken);
         var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == id, cancellationToken);
         return Describe(job, upstreams, latest, state, time.GetUtcNow());
@@ -115,7 +118,7 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
             job.UpdatedAt = now;
             if (enabled)
             {
-                await JobWriter.RestartScheduleAsync(db, id, now, cancellationToken);
+                await JobWriter.RestartSchedulesAsync(db, [id], now, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -142,7 +145,9 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
         int savedId;
         try
         {
-            savedId = await JobWriter.WriteAsync(db, id, draft, names, time.GetUtcNow(), cancellationToken);
+            var others = names.Where(n => n.Key != id).ToDictionary(n => n.Value, n => n.Key, StringComparer.Ordinal);
+            var written = await JobWriter.WriteAsync(db, [new JobWrite(id, draft)], others, time.GetUtcNow(), cancellationToken);
+            savedId = written[0].Id;
         }
         catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
         {

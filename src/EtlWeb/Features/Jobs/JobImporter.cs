@@ -50,22 +50,12 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
 
         var now = time.GetUtcNow();
         var ids = existing.ToDictionary(j => j.Name, j => j.Id, StringComparer.Ordinal);
-        var changed = plan.Where(p => p.Report.Action != ImportText.Of(ImportAction.Unchanged)).ToList();
-        foreach (var item in changed)
-        {
-            var job = await JobWriter.WriteJobAsync(db, item.ExistingId, item.Draft, now, cancellationToken);
-            ids[job.Name] = job.Id;
-        }
-
-        foreach (var item in changed)
-        {
-            await JobWriter.ReplaceUpstreamsAsync(db, ids[item.Draft.Job.Name], item.Draft.Dependencies, ids, cancellationToken);
-        }
-
+        var writes = plan.Where(p => p.Report.Action != ImportText.Of(ImportAction.Unchanged)).Select(p => new JobWrite(p.ExistingId, p.Draft)).ToList();
+        var written = await JobWriter.WriteAsync(db, writes, ids, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        foreach (var item in changed)
+        foreach (var job in written)
         {
-            changes.Publish(ids[item.Draft.Job.Name]);
+            changes.Publish(job.Id);
         }
 
         return report with { Applied = true };
@@ -98,8 +88,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
                 errors.Add(JobFields.Name, $"'{name}' appears more than once in the file.");
             }
 
-            var others = known.Where(n => !string.Equals(n, name, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-            DependencyRules.Check(name, draft.Dependencies, others, graph, errors);
+            DependencyRules.Check(name, draft.Dependencies, known, graph, errors);
             byName.TryGetValue(name, out var current);
             var action = errors.IsEmpty ? Classify(draft, current, current is null ? [] : existingUpstreams[current.Id]) : ImportAction.Invalid;
             var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary());

@@ -5,76 +5,110 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;
 
-/// <summary>Writes checked drafts inside the caller's transaction; shared by the catalogue and import.</summary>
+/// <summary>A checked draft to write: a new job, or the replacement of the job with <see cref="ExistingId"/>.</summary>
+internal sealed record JobWrite(int? ExistingId, JobDraft Draft);
+
+/// <summary>
+/// Writes checked drafts inside the caller's transaction; shared by the catalogue (one job) and import (thousands).
+/// Set-based: a fixed number of saves whatever the count, so an import of 10,000 jobs is not quadratic in change tracking.
+/// </summary>
 internal static class JobWriter
 {
-    public static async Task<int> WriteAsync(EtlDbContext db, int? id, JobDraft draft, Dictionary<int, string> names, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Writes the jobs and then their upstream edges (by name: a file may name jobs it creates); returns the job of each write.</summary>
+    public static async Task<IReadOnlyList<Job>> WriteAsync(EtlDbContext db, IReadOnlyList<JobWrite> writes, IReadOnlyDictionary<string, int> otherIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var job = await WriteJobAsync(db, id, draft, now, cancellationToken);
-        var ids = names.Where(n => n.Key != job.Id).ToDictionary(n => n.Value, n => n.Key, StringComparer.Ordinal);
-        await ReplaceUpstreamsAsync(db, job.Id, draft.Dependencies, ids, cancellationToken);
-        return job.Id;
-    }
-
-    /// <summary>Creates or replaces the job row (not its edges) and saves it so it has an id.</summary>
-    public static async Task<Job> WriteJobAsync(EtlDbContext db, int? id, JobDraft draft, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var incoming = draft.Job;
-        var existing = id is null ? null : await db.Jobs.FirstAsync(j => j.Id == id, cancellationToken);
-        if (existing is not null)
+        var existingIds = writes.Select(w => w.ExistingId).OfType<int>().ToList();
+        var existing = await db.Jobs.Where(j => existingIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+        var jobs = new List<Job>();
+        var restart = new List<Job>();
+        foreach (var write in writes)
         {
-            var rescheduled = ScheduleChanged(existing, incoming);
-            foreach (var name in draft.SecretsWithoutValue)
-            {
-                if (existing.Environment.TryGetValue(name, out var stored))
-                {
-                    incoming.Environment[name] = stored;
-                }
-            }
-
-            incoming.Id = existing.Id;
-            incoming.CreatedAt = existing.CreatedAt;
-            incoming.DesignerX ??= existing.DesignerX;
-            incoming.DesignerY ??= existing.DesignerY;
-            incoming.UpdatedAt = now;
-            db.Entry(existing).CurrentValues.SetValues(incoming);
-            existing.Environment = incoming.Environment;
-            existing.SecretEnvironment = incoming.SecretEnvironment;
+            var job = Stage(db, write.ExistingId is { } id ? existing[id] : null, write.Draft, now, out var rescheduled);
+            jobs.Add(job);
             if (rescheduled)
             {
-                await RestartScheduleAsync(db, existing.Id, now, cancellationToken);
+                restart.Add(job);
             }
-
-            await db.SaveChangesAsync(cancellationToken);
-            return existing;
         }
 
-        incoming.Id = 0;
-        incoming.CreatedAt = now;
-        incoming.UpdatedAt = now;
-        db.Jobs.Add(incoming);
         await db.SaveChangesAsync(cancellationToken);
-        await RestartScheduleAsync(db, incoming.Id, now, cancellationToken);
+        await RestartSchedulesAsync(db, [.. restart.Select(j => j.Id)], now, cancellationToken);
+
+        var ids = new Dictionary<string, int>(otherIds, StringComparer.Ordinal);
+        foreach (var job in jobs)
+        {
+            ids[job.Name] = job.Id;
+        }
+
+        var written = jobs.Select(j => j.Id).ToList();
+        await db.Dependencies.Where(d => written.Contains(d.DownstreamJobId)).ExecuteDeleteAsync(cancellationToken);
+        db.Dependencies.AddRange(writes.Zip(jobs).SelectMany(pair =>
+            pair.First.Draft.Dependencies.Select(upstream => new JobDependency { UpstreamJobId = ids[upstream], DownstreamJobId = pair.Second.Id })));
         await db.SaveChangesAsync(cancellationToken);
-        return incoming;
+        return jobs;
     }
 
     /// <summary>
-    /// The schedule starts afresh from <paramref name="now"/>: intervals count from here and nothing before it
-    /// is a misfire (a job disabled for a week does not catch up when enabled). A pause stays.
+    /// The schedules start afresh from <paramref name="now"/>: intervals count from here and nothing before it
+    /// is a misfire (a job disabled for a week does not catch up when enabled). A pause stays. Saves.
     /// </summary>
-    public static async Task RestartScheduleAsync(EtlDbContext db, int jobId, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task RestartSchedulesAsync(EtlDbContext db, IReadOnlyCollection<int> jobIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var state = await db.ScheduleStates.FirstOrDefaultAsync(s => s.JobId == jobId, cancellationToken);
-        if (state is null)
+        if (jobIds.Count == 0)
         {
-            db.ScheduleStates.Add(new ScheduleState { JobId = jobId, Anchor = now });
             return;
         }
 
-        state.Anchor = now;
-        state.LastFireAt = null;
-        state.SkipFireAt = null;
+        var states = await db.ScheduleStates.Where(s => jobIds.Contains(s.JobId)).ToDictionaryAsync(s => s.JobId, cancellationToken);
+        foreach (var jobId in jobIds)
+        {
+            if (states.TryGetValue(jobId, out var state))
+            {
+                state.Anchor = now;
+                state.LastFireAt = null;
+                state.SkipFireAt = null;
+            }
+            else
+            {
+                db.ScheduleStates.Add(new ScheduleState { JobId = jobId, Anchor = now });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Adds the new job, or copies the draft onto the tracked <paramref name="existing"/> one; does not save.</summary>
+    private static Job Stage(EtlDbContext db, Job? existing, JobDraft draft, DateTimeOffset now, out bool rescheduled)
+    {
+        var incoming = draft.Job;
+        if (existing is null)
+        {
+            incoming.Id = 0;
+            incoming.CreatedAt = now;
+            incoming.UpdatedAt = now;
+            db.Jobs.Add(incoming);
+            rescheduled = true;
+            return incoming;
+        }
+
+        rescheduled = ScheduleChanged(existing, incoming);
+        foreach (var name in draft.SecretsWithoutValue)
+        {
+            if (existing.Environment.TryGetValue(name, out var stored))
+            {
+                incoming.Environment[name] = stored;
+            }
+        }
+
+        incoming.Id = existing.Id;
+        incoming.CreatedAt = existing.CreatedAt;
+        incoming.DesignerX ??= existing.DesignerX;
+        incoming.DesignerY ??= existing.DesignerY;
+        incoming.UpdatedAt = now;
+        db.Entry(existing).CurrentValues.SetValues(incoming);
+        existing.Environment = incoming.Environment;
+        existing.SecretEnvironment = incoming.SecretEnvironment;
+        return existing;
     }
 
     private static bool ScheduleChanged(Job before, Job after) =>
@@ -83,11 +117,4 @@ internal static class JobWriter
         || before.TimeZone != after.TimeZone
         || before.IntervalMinutes != after.IntervalMinutes
         || (!before.Enabled && after.Enabled);
-
-    public static async Task ReplaceUpstreamsAsync(EtlDbContext db, int jobId, IReadOnlyList<string> upstreams, IReadOnlyDictionary<string, int> ids, CancellationToken cancellationToken)
-    {
-        await db.Dependencies.Where(d => d.DownstreamJobId == jobId).ExecuteDeleteAsync(cancellationToken);
-        db.Dependencies.AddRange(upstreams.Select(u => new JobDependency { UpstreamJobId = ids[u], DownstreamJobId = jobId }));
-        await db.SaveChangesAsync(cancellationToken);
-    }
 }
