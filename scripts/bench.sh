@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmark in Release and runs each scenario on a fresh data directory; prints one JSON object per
 # line per scenario on stdout (build output and diagnostics go to stderr).
-#   scripts/bench.sh [dispatch|throughput|log|idle ...]      default: all, in that order
+#   scripts/bench.sh [dispatch|throughput|log|idle|designer ...]      default: all, in that order
 #   BENCH_ARTIFACTS=/tmp/art-bench scripts/bench.sh          build into that artifacts path instead of bin/obj
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # leader of a new group without forking, and $! is that group's id.
 set +m
 
-all=(dispatch throughput log idle punctuality dag)
+all=(dispatch throughput log idle punctuality dag designer)
 if [ $# -gt 0 ]; then scenarios=("$@"); else scenarios=("${all[@]}"); fi
 for scenario in "${scenarios[@]}"; do
   case " ${all[*]} " in

@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["idle"] = IdleScenario.RunAsync,
     ["punctuality"] = PunctualityScenario.RunAsync,
     ["dag"] = DagScenario.RunAsync,
+    ["designer"] = DesignerScenario.RunAsync,
 };
 
 if (args.Length != 2 || !scenarios.TryGetValue(args[0], out var run))

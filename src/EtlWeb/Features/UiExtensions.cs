@@ -1,4 +1,5 @@
 using EtlWeb.Components;
+using EtlWeb.Features.Designer;
 using MudBlazor.Services;
 
 namespace EtlWeb.Features;
@@ -11,6 +12,8 @@ public static class UiExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddSingleton<DependencyEditor>();
+        builder.Services.AddSingleton<NodePositionStore>();
         return builder;
     }
 

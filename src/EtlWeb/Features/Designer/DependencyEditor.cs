@@ -1,0 +1,73 @@
+using EtlWeb.Core.Jobs;
+using EtlWeb.Features.Jobs;
+
+namespace EtlWeb.Features.Designer;
+
+/// <summary>What became of a link drawn or deleted in the designer, in words for the person.</summary>
+public sealed record DependencyChange(bool Done, string Message);
+
+/// <summary>
+/// Adds and removes one dependency by replacing the downstream job through <see cref="JobCatalog.UpdateAsync"/>,
+/// so the designer is held to the rules the API and the job editor apply (known jobs, no self-dependency, no
+/// cycle), in the same transaction: a refused change writes nothing.
+/// </summary>
+public sealed class DependencyEditor(JobCatalog catalog)
+{
+    public async Task<DependencyChange> AddAsync(int upstreamId, int downstreamId, CancellationToken cancellationToken = default)
+    {
+        if (await LoadAsync(upstreamId, downstreamId, cancellationToken) is not var (upstream, downstream))
+        {
+            return Gone();
+        }
+
+        var current = downstream.Dependencies ?? [];
+        if (current.Contains(upstream, StringComparer.Ordinal))
+        {
+            return new DependencyChange(false, $"'{downstream.Name}' already depends on '{upstream}'.");
+        }
+
+        return await SaveAsync(downstream, [.. current, upstream], $"'{downstream.Name}' now depends on '{upstream}'.", cancellationToken);
+    }
+
+    public async Task<DependencyChange> RemoveAsync(int upstreamId, int downstreamId, CancellationToken cancellationToken = default)
+    {
+        if (await LoadAsync(upstreamId, downstreamId, cancellationToken) is not var (upstream, downstream))
+        {
+            return Gone();
+        }
+
+        var current = downstream.Dependencies ?? [];
+        if (!current.Contains(upstream, StringComparer.Ordinal))
+        {
+            return new DependencyChange(false, $"'{downstream.Name}' does not depend on '{upstream}'.");
+        }
+
+        var remaining = current.Where(n => !string.Equals(n, upstream, StringComparison.Ordinal)).ToList();
+        return await SaveAsync(downstream, remaining, $"'{downstream.Name}' no longer depends on '{upstream}'.", cancellationToken);
+    }
+
+    private async Task<(string Upstream, JobDocument Downstream)?> LoadAsync(int upstreamId, int downstreamId, CancellationToken cancellationToken)
+    {
+        var upstream = await catalog.GetAsync(upstreamId, cancellationToken);
+        var downstream = upstreamId == downstreamId ? upstream : await catalog.GetAsync(downstreamId, cancellationToken);
+        return upstream?.Name is { } name && downstream is not null ? (name, downstream) : null;
+    }
+
+    private async Task<DependencyChange> SaveAsync(JobDocument downstream, IReadOnlyList<string> dependencies, string done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var saved = await catalog.UpdateAsync(downstream.Id!.Value, downstream with { Dependencies = dependencies }, cancellationToken);
+            return saved is null ? Gone() : new DependencyChange(true, done);
+        }
+        catch (JobValidationException ex)
+        {
+            // A dependency problem is the answer to this change; any other field was already wrong before it.
+            var problems = ex.Errors.For(JobFields.Dependencies);
+            var message = problems.Count > 0 ? string.Join(" ", problems) : $"'{downstream.Name}' cannot be saved: {ex.Message}";
+            return new DependencyChange(false, message);
+        }
+    }
+
+    private static DependencyChange Gone() => new(false, "One of these jobs was deleted meanwhile.");
+}

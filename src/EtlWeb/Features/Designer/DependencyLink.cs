@@ -1,0 +1,25 @@
+using Blazor.Diagrams.Core.Models;
+
+namespace EtlWeb.Features.Designer;
+
+/// <summary>A stored dependency, drawn from the upstream job's output to the downstream job's input.</summary>
+public sealed class DependencyLink : LinkModel
+{
+    public DependencyLink(JobNode upstream, JobNode downstream)
+        : base(IdOf(upstream.JobId, downstream.JobId), upstream.Output, downstream.Input)
+    {
+        Upstream = upstream;
+        Downstream = downstream;
+        TargetMarker = LinkMarker.Arrow;
+    }
+
+    public JobNode Upstream { get; }
+
+    public JobNode Downstream { get; }
+
+    public (int Upstream, int Downstream) Key => (Upstream.JobId, Downstream.JobId);
+
+    /// <summary>The link's element carries it as <c>data-link-id</c>.</summary>
+    public static string IdOf(int upstreamId, int downstreamId) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"dependency-{upstreamId}-{downstreamId}");
+}

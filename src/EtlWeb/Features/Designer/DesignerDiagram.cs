@@ -1,0 +1,246 @@
+using Blazor.Diagrams;
+using Blazor.Diagrams.Core.Anchors;
+using Blazor.Diagrams.Core.Geometry;
+using Blazor.Diagrams.Core.Models;
+using Blazor.Diagrams.Core.Models.Base;
+using Blazor.Diagrams.Options;
+using EtlWeb.Core.Jobs;
+
+namespace EtlWeb.Features.Designer;
+
+/// <summary>
+/// The diagram behind the designer page: one <see cref="JobNode"/> per job and one <see cref="DependencyLink"/> per
+/// dependency, brought in line with the job documents on every live update (only what changed is touched), and the
+/// view commands (layout, zoom, centre). Links the person draws are handed to <see cref="LinkDrawn"/> and never kept:
+/// a dependency appears only once the catalogue has stored it.
+/// </summary>
+public sealed class DesignerDiagram
+{
+    public const double ColumnWidth = JobNode.Width + 120;
+    public const double RowHeight = JobNode.Height + 32;
+    private const double Margin = 40;
+
+    private readonly Dictionary<int, JobNode> _nodes = [];
+    private readonly Dictionary<(int Upstream, int Downstream), DependencyLink> _links = [];
+
+    public DesignerDiagram()
+    {
+        var options = new BlazorDiagramOptions
+        {
+            AllowMultiSelection = true,
+            Zoom = { Minimum = 0.05, Maximum = 2.5 },
+            Links =
+            {
+                DefaultColor = "#78909c",
+                DefaultSelectedColor = "#1e88e5",
+                RequireTarget = true,
+                EnableSnapping = true,
+                SnappingRadius = 24,
+                Factory = (_, source, target) => source is JobPort port ? new LinkModel(new SinglePortAnchor(port), target) { TargetMarker = LinkMarker.Arrow } : null,
+            },
+            Constraints =
+            {
+                // A job is deleted from the main screen, with its own confirmation; the Delete key only removes links.
+                ShouldDeleteNode = _ => ValueTask.FromResult(false),
+            },
+        };
+        Diagram = new BlazorDiagram(options);
+        Diagram.RegisterComponent<JobNode, JobNodeWidget>();
+        Diagram.Links.Added += OnLinkAdded;
+    }
+
+    public BlazorDiagram Diagram { get; }
+
+    /// <summary>A drag moved the node (raised once, at the drop).</summary>
+    public event Action<JobNode>? NodeMoved;
+
+    /// <summary>The person drew a link, read as upstream -> downstream whichever end they started from.</summary>
+    public event Action<JobNode, JobNode>? LinkDrawn;
+
+    public int NodeCount => _nodes.Count;
+
+    public int LinkCount => _links.Count;
+
+    public DependencyLink? SelectedLink => Diagram.GetSelectedModels().OfType<DependencyLink>().FirstOrDefault();
+
+    public JobNode? Find(int jobId) => _nodes.GetValueOrDefault(jobId);
+
+    public static NodePosition PositionOf(JobNode node) => new(Math.Round(node.Position.X), Math.Round(node.Position.Y));
+
+    /// <summary>
+    /// Brings the diagram in line with the jobs. New jobs with a saved position go there; the others are laid out
+    /// by <see cref="LayeredLayout"/> below what is already placed. Returns the positions it chose, to be saved.
+    /// </summary>
+    public IReadOnlyDictionary<int, NodePosition> Show(IReadOnlyCollection<JobDocument> jobs)
+    {
+        var ids = jobs.ToDictionary(j => j.Name ?? "", j => j.Id!.Value, StringComparer.Ordinal);
+        var edges = jobs
+            .SelectMany(j => (j.Dependencies ?? []).Where(ids.ContainsKey).Select(u => (Upstream: ids[u], Downstream: j.Id!.Value)))
+            .ToHashSet();
+        var chosen = new Dictionary<int, NodePosition>();
+        Diagram.Batch(() =>
+        {
+            RemoveGone(jobs, edges);
+            var fresh = new List<JobDocument>();
+            foreach (var job in jobs)
+            {
+                if (!_nodes.TryGetValue(job.Id!.Value, out var node))
+                {
+                    fresh.Add(job);
+                }
+                else if (node.Show(job))
+                {
+                    node.Refresh();
+                }
+            }
+
+            AddNodes(fresh, jobs, edges, chosen);
+            foreach (var key in edges.Where(e => !_links.ContainsKey(e)))
+            {
+                var link = new DependencyLink(_nodes[key.Upstream], _nodes[key.Downstream]);
+                _links[key] = link;
+                Diagram.Links.Add(link);
+            }
+        });
+        return chosen;
+    }
+
+    /// <summary>Lays every node out afresh; returns the new positions, to be saved.</summary>
+    public IReadOnlyDictionary<int, NodePosition> ArrangeAll()
+    {
+        var cells = Arrange(_nodes.Values.OrderBy(n => n.Face.Name, StringComparer.OrdinalIgnoreCase).Select(n => n.JobId), _links.Keys);
+        var positions = new Dictionary<int, NodePosition>();
+        Diagram.Batch(() =>
+        {
+            foreach (var (id, cell) in cells)
+            {
+                var position = Place(cell, top: Margin, firstRow: 0);
+                _nodes[id].SetPosition(position.X, position.Y);
+                positions[id] = position;
+            }
+        });
+        return positions;
+    }
+
+    /// <summary>Shows every node, never larger than 100 % (one job would otherwise fill the screen).</summary>
+    public void FitToScreen()
+    {
+        Diagram.ZoomToFit(Margin);
+        if (Diagram.Zoom > 1)
+        {
+            ZoomBy(1 / Diagram.Zoom);
+        }
+    }
+
+    /// <summary>Zooms around the middle of the visible area.</summary>
+    public void ZoomBy(double factor)
+    {
+        if (Diagram.Container is not { } container)
+        {
+            return;
+        }
+
+        var zoom = Math.Clamp(Diagram.Zoom * factor, Diagram.Options.Zoom.Minimum, Diagram.Options.Zoom.Maximum);
+        var middle = new Point(container.Width / 2, container.Height / 2);
+        var focus = new Point((middle.X - Diagram.Pan.X) / Diagram.Zoom, (middle.Y - Diagram.Pan.Y) / Diagram.Zoom);
+        Diagram.SetZoom(zoom);
+        Diagram.SetPan(middle.X - (focus.X * zoom), middle.Y - (focus.Y * zoom));
+    }
+
+    /// <summary>Brings the node to the middle of the visible area at a readable zoom and selects it.</summary>
+    public void CentreOn(JobNode node)
+    {
+        if (Diagram.Container is not { } container)
+        {
+            return;
+        }
+
+        var zoom = Math.Max(Diagram.Zoom, 1);
+        Diagram.SetZoom(zoom);
+        Diagram.SetPan(
+            (container.Width / 2) - ((node.Position.X + (JobNode.Width / 2)) * zoom),
+            (container.Height / 2) - ((node.Position.Y + (JobNode.Height / 2)) * zoom));
+        Diagram.SelectModel(node, unselectOthers: true);
+    }
+
+    private void RemoveGone(IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges)
+    {
+        foreach (var (key, link) in _links.Where(l => !edges.Contains(l.Key)).ToList())
+        {
+            _links.Remove(key);
+            Diagram.Links.Remove(link);
+        }
+
+        var present = jobs.Select(j => j.Id!.Value).ToHashSet();
+        foreach (var (id, node) in _nodes.Where(n => !present.Contains(n.Key)).ToList())
+        {
+            _nodes.Remove(id);
+            Diagram.Nodes.Remove(node);
+        }
+    }
+
+    private void AddNodes(List<JobDocument> fresh, IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges, Dictionary<int, NodePosition> chosen)
+    {
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        var unplaced = fresh.Where(j => j.DesignerX is null || j.DesignerY is null).Select(j => j.Id!.Value).ToHashSet();
+        var placedBottom = _nodes.Values.Select(n => n.Position.Y)
+            .Concat(fresh.Where(j => !unplaced.Contains(j.Id!.Value)).Select(j => j.DesignerY!.Value))
+            .DefaultIfEmpty(double.NaN).Max();
+        var top = double.IsNaN(placedBottom) ? Margin : placedBottom + (2 * RowHeight);
+        var cells = unplaced.Count == 0
+            ? new Dictionary<int, LayoutCell>()
+            : Arrange(jobs.OrderBy(j => j.Name, StringComparer.OrdinalIgnoreCase).Select(j => j.Id!.Value), edges)
+                .Where(c => unplaced.Contains(c.Key)).ToDictionary();
+        var firstRow = cells.Count == 0 ? 0 : cells.Values.Min(c => c.Row);
+        foreach (var job in fresh)
+        {
+            var id = job.Id!.Value;
+            var position = cells.TryGetValue(id, out var cell) ? Place(cell, top, firstRow) : new NodePosition(job.DesignerX!.Value, job.DesignerY!.Value);
+            if (cells.ContainsKey(id))
+            {
+                chosen[id] = position;
+            }
+
+            var node = new JobNode(job, new Point(position.X, position.Y));
+            node.Moved += _ => NodeMoved?.Invoke(node);
+            _nodes[id] = node;
+            Diagram.Nodes.Add(node);
+        }
+    }
+
+    private static IReadOnlyDictionary<int, LayoutCell> Arrange(IEnumerable<int> nodes, IEnumerable<(int Upstream, int Downstream)> edges) =>
+        LayeredLayout.Arrange([.. nodes], edges);
+
+    private static NodePosition Place(LayoutCell cell, double top, double firstRow) =>
+        new(Margin + (cell.Column * ColumnWidth), Math.Round(top + ((cell.Row - firstRow) * RowHeight)));
+
+    private void OnLinkAdded(BaseLinkModel link)
+    {
+        if (link is not DependencyLink)
+        {
+            link.TargetAttached += OnTargetAttached;
+        }
+    }
+
+    private void OnTargetAttached(BaseLinkModel link)
+    {
+        link.TargetAttached -= OnTargetAttached;
+        Diagram.Links.Remove(link);
+        var source = (link.Source as SinglePortAnchor)?.Port as JobPort;
+        var target = link.Target.Model switch
+        {
+            JobPort port => port.Node,
+            JobNode node => node,
+            _ => null,
+        };
+        if (source is not null && target is not null)
+        {
+            var (upstream, downstream) = source.IsOutput ? (source.Node, target) : (target, source.Node);
+            LinkDrawn?.Invoke(upstream, downstream);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Jobs.MainScreen;
+using EtlWeb.Features.Layout;
+using EtlWeb.Features.Runs;
+using EtlWeb.Realtime;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
+
+namespace EtlWeb.Features.Designer;
+
+/// <summary>
+/// The workflow designer: every job a node, every dependency a link, statuses live (the same batched feed as the
+/// main screen, no polling). Moves are saved in batches at the drop; drawn and deleted links go through
+/// <see cref="DependencyEditor"/>, so the catalogue's rules decide and its messages are shown.
+/// </summary>
+public sealed partial class DesignerPage : INodeCommands, IDisposable
+{
+    private readonly DesignerDiagram _diagram = new();
+    private readonly JobListModel _jobs = new();
+    private LiveJobList? _live;
+    private PositionSaver? _saver;
+    private JobActions _actions = null!;
+    private MudMenu? _menu;
+    private JobNode? _menuNode;
+    private DependencyLink? _selectedLink;
+    private string? _found;
+    private string? _loadError;
+    private bool _loaded;
+    private bool _ready;
+    private long _started;
+    private long? _renderMs;
+
+    [CascadingParameter]
+    public ShellState Shell { get; set; } = null!;
+
+    [Inject]
+    private JobCatalog Catalog { get; set; } = null!;
+
+    [Inject]
+    private JobChangeFeed Changes { get; set; } = null!;
+
+    [Inject]
+    private RunBroadcaster Broadcaster { get; set; } = null!;
+
+    [Inject]
+    private RunService Runs { get; set; } = null!;
+
+    [Inject]
+    private DependencyEditor Dependencies { get; set; } = null!;
+
+    [Inject]
+    private NodePositionStore Positions { get; set; } = null!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = null!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = null!;
+
+    [Inject]
+    private TimeProvider Time { get; set; } = null!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        // Rendered twice, on the server first: the jobs are read once, for the live page.
+        if (!RendererInfo.IsInteractive)
+        {
+            return;
+        }
+
+        _started = Time.GetTimestamp();
+        _actions = new JobActions(Catalog, Runs, Dialogs, Snackbar, Shell);
+        _saver = new PositionSaver(Positions, Time, message => _ = InvokeAsync(() => Shell.Report(message)));
+        _diagram.NodeMoved += node => _saver.Add(node.JobId, DesignerDiagram.PositionOf(node));
+        _diagram.LinkDrawn += (upstream, downstream) => _ = InvokeAsync(() => AddDependencyAsync(upstream, downstream));
+        _diagram.Diagram.SelectionChanged += _ => ShowSelectedLink();
+        _diagram.Diagram.ContainerChanged += FinishFirstRender;
+        _diagram.Diagram.Options.Constraints.ShouldDeleteLink = link => ConfirmDeleteAsync(link);
+        _live = new LiveJobList(_jobs, Catalog, Changes, Broadcaster, Time, ApplyLive, Shell.Report);
+        try
+        {
+            _jobs.Load(await Catalog.ListAsync());
+            ShowJobs();
+            Shell.Report($"{Wording.Count(_diagram.NodeCount, "job")}, {Wording.Count(_diagram.LinkCount, "link")}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _loadError = ex.Message;
+        }
+
+        _loaded = true;
+        FinishFirstRender();
+    }
+
+    /// <summary>Fits the diagram once both the jobs and the canvas size (a browser round trip) are known.</summary>
+    private void FinishFirstRender()
+    {
+        if (_ready || !_loaded || _diagram.Diagram.Container is null)
+        {
+            return;
+        }
+
+        if (_diagram.NodeCount > 0)
+        {
+            _diagram.FitToScreen();
+        }
+
+        _ready = true;
+        _renderMs = (long)Time.GetElapsedTime(_started).TotalMilliseconds;
+        StateHasChanged();
+    }
+
+    private Task ApplyLive(Action change) => InvokeAsync(() =>
+    {
+        change();
+        ShowJobs();
+        StateHasChanged();
+    });
+
+    private void ShowJobs()
+    {
+        foreach (var (id, position) in _diagram.Show(_jobs.View))
+        {
+            _saver!.Add(id, position);
+        }
+
+        ShowSelectedLink();
+    }
+
+    private void ShowSelectedLink()
+    {
+        var selected = _diagram.SelectedLink;
+        if (selected != _selectedLink)
+        {
+            _selectedLink = selected;
+            StateHasChanged();
+        }
+    }
+
+    private Task<IEnumerable<string>> SearchAsync(string? text, CancellationToken cancellationToken) =>
+        Task.FromResult<IEnumerable<string>>([.. _jobs.View.Select(j => j.Name ?? "")
+            .Where(n => string.IsNullOrWhiteSpace(text) || n.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase))]);
+
+    private Task FindAsync(string? name)
+    {
+        _found = name;
+        if (name is not null && _jobs.FindByName(name)?.Id is { } id && _diagram.Find(id) is { } node)
+        {
+            _diagram.CentreOn(node);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void AutoLayout()
+    {
+        foreach (var (id, position) in _diagram.ArrangeAll())
+        {
+            _saver!.Add(id, position);
+        }
+
+        _diagram.FitToScreen();
+    }
+
+    private async Task AddDependencyAsync(JobNode upstream, JobNode downstream)
+    {
+        await _actions.TryAsync("add the dependency", async () =>
+        {
+            var change = await Dependencies.AddAsync(upstream.JobId, downstream.JobId);
+            Tell(change);
+        });
+    }
+
+    private Task DeleteSelectedLinkAsync() => Blazor.Diagrams.Core.Behaviors.KeyboardShortcutsDefaults.DeleteSelection(_diagram.Diagram).AsTask();
+
+    /// <summary>The Delete key and the Delete link button come here: asked first, then removed from the catalogue.</summary>
+    private async ValueTask<bool> ConfirmDeleteAsync(Blazor.Diagrams.Core.Models.Base.BaseLinkModel link)
+    {
+        if (link is not DependencyLink dependency)
+        {
+            return true;
+        }
+
+        var upstream = dependency.Upstream.Face.Name;
+        var downstream = dependency.Downstream.Face.Name;
+        var confirmed = await Dialogs.ShowMessageBoxAsync(new MessageBoxOptions
+        {
+            Title = "Delete this dependency?",
+            Message = $"'{downstream}' will no longer wait for '{upstream}', and a run of '{upstream}' will no longer start it.",
+            YesText = "Delete",
+            CancelText = "Cancel",
+        });
+        if (confirmed != true)
+        {
+            return false;
+        }
+
+        var change = await Dependencies.RemoveAsync(dependency.Upstream.JobId, dependency.Downstream.JobId);
+        Tell(change);
+        return change.Done;
+    }
+
+    private void Tell(DependencyChange change)
+    {
+        Shell.Report(change.Message);
+        Snackbar.Add(change.Message, change.Done ? Severity.Success : Severity.Error);
+    }
+
+    public async Task OpenAsync(JobNode node)
+    {
+        await _actions.TryAsync($"edit '{node.Face.Name}'", async () =>
+        {
+            if (await JobEditorDialog.OpenAsync(Dialogs, node.JobId) is { } saved)
+            {
+                Shell.Report($"Saved '{saved.Name}'.");
+            }
+        });
+    }
+
+    public async Task ShowMenuAsync(JobNode node, MouseEventArgs args)
+    {
+        _menuNode = node;
+        StateHasChanged();
+        await _menu!.OpenMenuAsync(args);
+    }
+
+    private Task RunAsync(JobNode node, bool withDownstream) => WithJobAsync(node, $"run '{node.Face.Name}'", job => _actions.RunAsync(job, withDownstream));
+
+    private Task ToggleEnabledAsync(JobNode node) => WithJobAsync(node, $"change '{node.Face.Name}'", _actions.ToggleEnabledAsync);
+
+    private Task WithJobAsync(JobNode node, string what, Func<Core.Jobs.JobDocument, Task> action) =>
+        _actions.TryAsync(what, () => _jobs.Find(node.JobId) is { } job ? action(job) : Task.CompletedTask);
+
+    public void Dispose()
+    {
+        _live?.Dispose();
+        _saver?.Dispose();
+    }
+}

@@ -1,0 +1,27 @@
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Designer;
+
+/// <summary>A job's place in the diagram, in diagram units (pixels at zoom 1).</summary>
+public readonly record struct NodePosition(double X, double Y);
+
+/// <summary>
+/// Saves where nodes were put. A position is not part of the job's definition: it changes neither the job's
+/// UpdatedAt nor its schedule, and raises no job change (the scheduler and the main screen have nothing to redo).
+/// </summary>
+public sealed class NodePositionStore(IDbContextFactory<EtlDbContext> dbFactory)
+{
+    public async Task SaveAsync(IReadOnlyDictionary<int, NodePosition> positions, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var (id, position) in positions)
+        {
+            await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(
+                set => set.SetProperty(j => j.DesignerX, position.X).SetProperty(j => j.DesignerY, position.Y), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EtlWeb.E2E;
+
+/// <summary>
+/// The workflow designer in a real browser: moving nodes, drawing and deleting links, opening and running jobs.
+/// Each test places its jobs in its own band of the diagram and brings them into view with the search box.
+/// </summary>
+public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    static DesignerTests() => SetDefaultExpectTimeout(15_000);
+
+    [Fact]
+    public async Task A_dragged_node_is_found_at_its_new_position_after_a_reload()
+    {
+        var id = await CreateAsync("Drag me", x: 40, y: 0);
+        var page = await OpenAsync("Drag me");
+        var before = await DiagramPositionAsync(page, id);
+
+        var box = (await Node(page, "Drag me").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(box.X + 60, box.Y + 20);
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(box.X + 160, box.Y + 100, new() { Steps = 8 });
+        await page.Mouse.UpAsync();
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the node's position.");
+        var moved = await DiagramPositionAsync(page, id);
+        Assert.True(moved.X > before.X + 50 && moved.Y > before.Y + 50, $"{before} -> {moved}");
+
+        await page.ReloadAsync();
+        await WaitReadyAsync(page);
+        Assert.Equal(moved, await DiagramPositionAsync(page, id));
+        var job = await GetJobAsync(id);
+        Assert.Equal(moved.X, job.GetProperty("designer_x").GetDouble());
+        Assert.Equal(moved.Y, job.GetProperty("designer_y").GetDouble());
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Drawing_a_link_adds_the_dependency_seen_in_the_dependencies_tab_and_the_api()
+    {
+        var upstream = await CreateAsync("Draw upstream", x: 40, y: 400);
+        var downstream = await CreateAsync("Draw downstream", x: 400, y: 400);
+        var page = await OpenAsync("Draw upstream");
+
+        await DrawLinkAsync(page, "Draw upstream", "Draw downstream");
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("'Draw downstream' now depends on 'Draw upstream'.");
+        await Expect(Link(page, upstream, downstream)).ToHaveCountAsync(1);
+        Assert.Equal(["Draw upstream"], Dependencies(await GetJobAsync(downstream)));
+
+        await AppFixture.GotoAsync(page, $"/?job={downstream}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Dependencies" }).ClickAsync();
+        await Expect(page.GetByTestId("upstream-jobs")).ToContainTextAsync("Draw upstream");
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_link_that_would_close_a_cycle_is_refused_naming_the_cycle_and_disappears()
+    {
+        var first = await CreateAsync("Cycle first", x: 40, y: 800);
+        var second = await CreateAsync("Cycle second", x: 400, y: 800, dependencies: ["Cycle first"]);
+        var page = await OpenAsync("Cycle first");
+        await Expect(page.Locator("g[data-link-id]")).Not.ToHaveCountAsync(0);
+        var links = await page.Locator("g[data-link-id]").CountAsync();
+
+        await DrawLinkAsync(page, "Cycle second", "Cycle first");
+        var message = page.Locator(".mud-snackbar").Filter(new() { HasText = "cycle" });
+        await Expect(message).ToContainTextAsync("These dependencies form a cycle: Cycle first -> Cycle second -> Cycle first.");
+        await AppFixture.ScreenshotAsync(page, "designer-cycle-refused");
+        await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links);
+        Assert.Empty(Dependencies(await GetJobAsync(first)));
+        Assert.Equal(["Cycle first"], Dependencies(await GetJobAsync(second)));
+
+        await DrawLinkAsync(page, "Cycle first", "Cycle first");
+        await Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "itself" })).ToContainTextAsync("'Cycle first' cannot depend on itself.");
+        Assert.Empty(Dependencies(await GetJobAsync(first)));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Deleting_a_link_asks_first_then_removes_the_dependency()
+    {
+        var upstream = await CreateAsync("Unlink upstream", x: 40, y: 1200);
+        var downstream = await CreateAsync("Unlink downstream", x: 400, y: 1200, dependencies: ["Unlink upstream"]);
+        var page = await OpenAsync("Unlink upstream");
+        var link = Link(page, upstream, downstream);
+        await Expect(page.GetByTestId("designer-delete-link")).ToBeDisabledAsync();
+
+        await ClickLinkAsync(page, link);
+        await Expect(page.GetByTestId("designer-delete-link")).ToBeEnabledAsync();
+        await page.GetByTestId("designer-delete-link").ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("'Unlink downstream' will no longer wait for 'Unlink upstream'");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(link).ToHaveCountAsync(1);
+        Assert.Equal(["Unlink upstream"], Dependencies(await GetJobAsync(downstream)));
+
+        await ClickLinkAsync(page, link);
+        await page.Keyboard.PressAsync("Delete");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("'Unlink downstream' no longer depends on 'Unlink upstream'.");
+        await Expect(link).ToHaveCountAsync(0);
+        Assert.Empty(Dependencies(await GetJobAsync(downstream)));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Running_a_job_from_its_menu_turns_its_node_orange_then_green()
+    {
+        await CreateAsync("Run from node", x: 40, y: 1600, command: "echo start; sleep 2; echo done");
+        var page = await OpenAsync("Run from node");
+        await page.EvaluateAsync("window.__sameDocument = true");
+        var node = Node(page, "Run from node");
+        await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-node-idle"));
+
+        await node.ClickAsync(new() { Button = MouseButton.Right });
+        await page.GetByTestId("node-run").ClickAsync();
+        await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-node-running"));
+        await AppFixture.ScreenshotAsync(page, "designer-running");
+        await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-node-succeeded"), new() { Timeout = 30_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"));
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Double_clicking_a_node_opens_the_job_editor()
+    {
+        await CreateAsync("Edit from node", x: 40, y: 2000);
+        var page = await OpenAsync("Edit from node");
+
+        await Node(page, "Edit from node").DblClickAsync();
+        await Expect(page.GetByTestId("job-editor-title")).ToHaveTextAsync("Edit job: Edit from node");
+        await page.Context.DisposeAsync();
+    }
+
+    private Task<int> CreateAsync(string name, double x, double y, string command = "echo designer", string[]? dependencies = null) =>
+        app.CreateJobAsync(new { name, job_type = "shell", command, designer_x = x, designer_y = y, dependencies = dependencies ?? [] });
+
+    /// <summary>Opens the designer and centres on a job with the search box (which also zooms to 100 %).</summary>
+    private async Task<IPage> OpenAsync(string centreOn)
+    {
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/designer");
+        await WaitReadyAsync(page);
+        await page.GetByTestId("designer-search").Locator("input").FillAsync(centreOn);
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = centreOn }).First.ClickAsync();
+        await Expect(Node(page, centreOn)).ToBeInViewportAsync();
+        return page;
+    }
+
+    private static Task WaitReadyAsync(IPage page) => page.Locator("[data-diagram-ready=true]").WaitForAsync();
+
+    private static ILocator Node(IPage page, string name) => page.GetByTestId($"node-{name}");
+
+    private static ILocator Link(IPage page, int upstream, int downstream) => page.Locator($"g[data-link-id=dependency-{upstream}-{downstream}]");
+
+    /// <summary>Presses on the upstream job's output dot and lets go on the downstream job's input dot.</summary>
+    private static async Task DrawLinkAsync(IPage page, string upstream, string downstream)
+    {
+        var from = (await Node(page, upstream).Locator(".etl-port.right").BoundingBoxAsync())!;
+        var to = (await Node(page, downstream).Locator(".etl-port.left").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(from.X + (from.Width / 2), from.Y + (from.Height / 2));
+        await page.Mouse.DownAsync();
+        await page.Mouse.MoveAsync(to.X + (to.Width / 2), to.Y + (to.Height / 2) + 30, new() { Steps = 10 });
+        await page.Mouse.MoveAsync(to.X + (to.Width / 2), to.Y + (to.Height / 2), new() { Steps = 4 });
+        await page.Mouse.UpAsync();
+    }
+
+    /// <summary>Clicks the middle of a link's curve (its bounding box's middle may be off the line).</summary>
+    private static async Task ClickLinkAsync(IPage page, ILocator link)
+    {
+        var point = await link.Locator("path").First.EvaluateAsync<JsonElement>(
+            """
+            path => {
+                const p = path.getPointAtLength(path.getTotalLength() / 2);
+                const m = path.getScreenCTM();
+                return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+            }
+            """);
+        await page.Mouse.ClickAsync(point.GetProperty("x").GetSingle(), point.GetProperty("y").GetSingle());
+    }
+
+    /// <summary>The node's place in diagram units, as its element is positioned.</summary>
+    private static async Task<(double X, double Y)> DiagramPositionAsync(IPage page, int id)
+    {
+        var style = await page.Locator($".diagram-node[data-node-id='{id}']").EvaluateAsync<JsonElement>(
+            "e => ({ x: parseFloat(e.style.left), y: parseFloat(e.style.top) })");
+        return (style.GetProperty("x").GetDouble(), style.GetProperty("y").GetDouble());
+    }
+
+    private async Task<JsonElement> GetJobAsync(int id)
+    {
+        using var client = app.CreateClient();
+        return await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/jobs/{id}", UriKind.Relative));
+    }
+
+    private static string[] Dependencies(JsonElement job) => [.. job.GetProperty("dependencies").EnumerateArray().Select(d => d.GetString()!)];
+}
