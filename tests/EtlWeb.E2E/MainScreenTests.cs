@@ -171,6 +171,38 @@ public sealed class MainScreenTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
+    public async Task Arrow_keys_move_the_selection_through_the_list()
+    {
+        foreach (var name in new[] { "Keys 1", "Keys 2", "Keys 3" })
+        {
+            await app.CreateJobAsync(new { name, job_type = "shell", command = "echo k" });
+        }
+
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/");
+        await Search(page).FillAsync("Keys ");
+        await Row(page, "Keys 1").ClickAsync();
+        await Expect(page.GetByTestId("job-panel-title")).ToContainTextAsync("Keys 1");
+
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(Row(page, "Keys 2")).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(Row(page, "Keys 2")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(page.GetByTestId("job-panel-title")).ToContainTextAsync("Keys 3");
+
+        // The last row stays selected; up goes back.
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Expect(Row(page, "Keys 3")).ToHaveAttributeAsync("aria-selected", "true");
+        await page.Keyboard.PressAsync("ArrowUp");
+        await Expect(Row(page, "Keys 2")).ToHaveAttributeAsync("aria-selected", "true");
+        await Expect(Row(page, "Keys 3")).ToHaveAttributeAsync("aria-selected", "false");
+
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("job-editor-title")).ToHaveTextAsync("Edit job: Keys 2");
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Double_click_opens_the_job_in_the_editor_and_New_opens_an_empty_one()
     {
         await app.CreateJobAsync(new { name = "Open me", job_type = "shell", command = "echo o" });
