@@ -3,8 +3,11 @@ namespace EtlWeb.Bench;
 /// <summary>What EtlWeb and its baselines share in every scenario.</summary>
 public static class BenchSettings
 {
-    /// <summary>EtlWeb's default MaxConcurrentJobs, set explicitly so that the baseline's worker count matches it.</summary>
-    public const int WorkerCount = 5;
+    /// <summary>
+    /// EtlWeb's default MaxConcurrentJobs, set explicitly so that the baseline's worker count matches it;
+    /// BENCH_WORKERS measures another count (for example what a burst of simultaneous fires would need).
+    /// </summary>
+    public static readonly int WorkerCount = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WORKERS"), out var workers) && workers > 0 ? workers : 5;
 
     /// <summary>Hangfire's QueuePollInterval in EtlWeb (OrchestrationExtensions) and in the baseline.</summary>
     public const double QueuePollSeconds = 5;
