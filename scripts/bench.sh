@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmark in Release and runs each scenario on a fresh data directory; prints one JSON object per
 # line per scenario on stdout (build output and diagnostics go to stderr).
-#   scripts/bench.sh [dispatch|throughput|log|idle|designer ...]      default: all, in that order
+#   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer ...]   default: all, in that order
 #   BENCH_ARTIFACTS=/tmp/art-bench scripts/bench.sh          build into that artifacts path instead of bin/obj
 #   BENCH_WORKERS=50 scripts/bench.sh punctuality           EtlWeb and its baselines with 50 workers instead of 5
 set -euo pipefail
