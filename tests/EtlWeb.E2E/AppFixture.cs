@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using EtlWeb.Testing;
 using Microsoft.Playwright;
 
 namespace EtlWeb.E2E;
@@ -36,25 +36,9 @@ public sealed class AppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "EtlWeb.dll") },
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["EtlWeb__DataDirectory"] = DataDirectory;
-        start.Environment["Urls"] = BaseAddress.ToString().TrimEnd('/');
-        start.Environment["EtlWeb__KillGraceSeconds"] = "1";
-        _app = Process.Start(start)!;
-        _app.OutputDataReceived += (_, _) => { };
-        _app.ErrorDataReceived += (_, _) => { };
-        _app.BeginOutputReadLine();
-        _app.BeginErrorReadLine();
-        await WaitHealthyAsync();
+        BaseAddress = EtlWebChild.FreeAddress();
+        _app = EtlWebChild.Start(DataDirectory, BaseAddress, new Dictionary<string, string> { ["EtlWeb__KillGraceSeconds"] = "1" }, (_, _) => { });
+        await EtlWebChild.WaitHealthyAsync(_app, BaseAddress, TimeSpan.FromSeconds(60));
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -122,41 +106,5 @@ public sealed class AppFixture : IAsyncLifetime
         {
             Directory.Delete(DataDirectory, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task WaitHealthyAsync()
-    {
-        using var client = CreateClient();
-        for (var i = 0; i < 600; i++)
-        {
-            if (_app!.HasExited)
-            {
-                throw new InvalidOperationException($"EtlWeb exited with code {_app.ExitCode} while starting.");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("EtlWeb did not become healthy within 60 s.");
     }
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Testing;
 
 namespace EtlWeb.Bench.Infrastructure;
 
@@ -45,35 +43,19 @@ public sealed class AppUnderTest : IAsyncDisposable
 
     public static async Task<AppUnderTest> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "EtlWeb.dll") },
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["EtlWeb__DataDirectory"] = dataDirectory;
-        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
+        var address = EtlWebChild.FreeAddress();
         Directory.CreateDirectory(dataDirectory);
         var console = new StreamWriter(Path.Combine(dataDirectory, "etlweb-console.log"));
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        process.StandardInput.Close();
-        var app = new AppUnderTest(process, new Uri($"http://127.0.0.1:{port}"), console);
-        process.OutputDataReceived += (_, e) => app.Record(e.Data, fromStderr: false);
-        process.ErrorDataReceived += (_, e) => app.Record(e.Data, fromStderr: true);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // The app writes nothing before it has loaded, long after the constructor below ran.
+        AppUnderTest? app = null;
+        var process = EtlWebChild.Start(dataDirectory, address, settings, (line, fromStderr) => app?.Record(line, fromStderr));
+        app = new AppUnderTest(process, address, console);
         try
         {
-            await app.WaitHealthyAsync();
+            await EtlWebChild.WaitHealthyAsync(process, address, StartTimeout);
+
+            // The health probes log Degraded warnings while the app starts; only what follows counts.
+            app.ForgetStartupProblems();
         }
         catch
         {
@@ -122,20 +104,8 @@ public sealed class AppUnderTest : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    private void Record(string line, bool fromStderr)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void Record(string? line, bool fromStderr)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
         var error = fromStderr || line.Contains(" ERR] ", StringComparison.Ordinal) || line.Contains(" FTL] ", StringComparison.Ordinal);
         var warning = !error && line.Contains(" WRN] ", StringComparison.Ordinal);
         if (error)
@@ -159,39 +129,6 @@ public sealed class AppUnderTest : IAsyncDisposable
         OutputLine?.Invoke(line);
     }
 
-    private async Task WaitHealthyAsync()
-    {
-        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeout)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"EtlWeb exited with code {_process.ExitCode} while starting.");
-            }
-
-            try
-            {
-                // /health answers 200 while Degraded too (no Hangfire server registered yet): wait for Healthy.
-                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (response.IsSuccessStatusCode && await IsHealthyAsync(response))
-                {
-                    ForgetStartupProblems();
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"EtlWeb did not become healthy within {StartTimeout.TotalSeconds} s.");
-    }
-
-    /// <summary>The health probes above log Degraded warnings while the app starts; only what follows counts.</summary>
     private void ForgetStartupProblems()
     {
         lock (_consoleGate)
@@ -200,11 +137,5 @@ public sealed class AppUnderTest : IAsyncDisposable
             Volatile.Write(ref _errors, 0);
             _problems.Clear();
         }
-    }
-
-    private static async Task<bool> IsHealthyAsync(HttpResponseMessage response)
-    {
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.TryGetProperty("status", out var status) && status.GetString() == "Healthy";
     }
 }

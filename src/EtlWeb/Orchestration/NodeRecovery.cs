@@ -1,17 +1,17 @@
-using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using EtlWeb.Features.Settings;
 
 namespace EtlWeb.Orchestration;
 
 /// <summary>
 /// On start, before Hangfire's workers take work: attempts this node left running are marked Interrupted,
 /// their process trees killed if they survived, and their runs continue per the retry policy. Queued
-/// attempts are handed to Hangfire again (a duplicate delivery is harmless: the claim refuses it).
+/// attempts are handed to Hangfire again (a duplicate delivery is harmless: the claim refuses it). The kill
+/// grace is the one in force: saved on the Settings page, or configured.
 /// </summary>
 public sealed class NodeRecovery(
     IDbContextFactory<EtlDbContext> dbFactory,
@@ -20,7 +20,7 @@ public sealed class NodeRecovery(
     RunBroadcaster broadcaster,
     PipelineCoordinator coordinator,
     TimeProvider time,
-    IOptions<ExecutionOptions> options,
+    SettingsStore settings,
     ILogger<NodeRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -31,7 +31,7 @@ public sealed class NodeRecovery(
         var orphans = await db.Attempts.AsNoTracking().Where(a => a.Status == RunStatus.Running).ToListAsync(cancellationToken);
         foreach (var attempt in orphans)
         {
-            var survivors = await ProcessTree.KillAllAsync(attempt.ProcessGroupId, attempt.Marker, TimeSpan.FromSeconds(options.Value.KillGraceSeconds), cancellationToken);
+            var survivors = await ProcessTree.KillAllAsync(attempt.ProcessGroupId, attempt.Marker, TimeSpan.FromSeconds(settings.Current.Execution.KillGraceSeconds), cancellationToken);
             var message = $"Interrupted: EtlWeb stopped while this attempt ran on {attempt.Node}."
                 + (survivors.Count > 0 ? $" Processes still alive: {string.Join(", ", survivors)}." : "");
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was left running; marked Interrupted", attempt.Id, attempt.RunId);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EtlWeb.Testing;
 using EtlWeb.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -21,11 +22,11 @@ public sealed class CrashRecoveryTests : IDisposable
     public async Task After_a_kill_9_each_running_run_shows_an_Interrupted_attempt_then_a_retry_that_succeeds_and_no_orphan_survives()
     {
         Directory.CreateDirectory(_dataDirectory);
-        var port = AppProcess.FreePort();
+        var address = EtlWebChild.FreeAddress();
         var settings = new Dictionary<string, string> { ["EtlWeb__KillGraceSeconds"] = "1" };
         var runIds = new List<long>();
         var names = new[] { "one", "two", "three" };
-        await using (var app = await AppProcess.StartAsync(_dataDirectory, port, settings))
+        await using (var app = await AppProcess.StartAsync(_dataDirectory, address, settings))
         {
             using var client = app.CreateClient();
             foreach (var name in names)
@@ -48,7 +49,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var firstPids = names.Select(n => int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "pids-" + n)).First(), CultureInfo.InvariantCulture)).ToList();
         Assert.All(firstPids, pid => Assert.True(RunsClient.IsAlive(pid), $"the attempt process {pid} should outlive the app it was started by"));
 
-        await using (var restarted = await AppProcess.StartAsync(_dataDirectory, port, settings))
+        await using (var restarted = await AppProcess.StartAsync(_dataDirectory, address, settings))
         {
             using var client = restarted.CreateClient();
             foreach (var runId in runIds)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using EtlWeb.Testing;
 
 namespace EtlWeb.Tests.Support;
 
@@ -22,37 +21,20 @@ public sealed class AppProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static int FreePort()
+    public static async Task<AppProcess> StartAsync(string dataDirectory, Uri address, IDictionary<string, string>? settings = null)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public static async Task<AppProcess> StartAsync(string dataDirectory, int port, IDictionary<string, string>? settings = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
+        var process = EtlWebChild.Start(dataDirectory, address, settings, (_, _) => { });
+        var app = new AppProcess(process, address);
+        try
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "EtlWeb.dll") },
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["EtlWeb__DataDirectory"] = dataDirectory;
-        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            await EtlWebChild.WaitHealthyAsync(process, address, TimeSpan.FromSeconds(60));
+        }
+        catch
         {
-            start.Environment[key] = value;
+            await app.DisposeAsync();
+            throw;
         }
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var app = new AppProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        await app.WaitHealthyAsync();
         return app;
     }
 
@@ -74,34 +56,5 @@ public sealed class AppProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private async Task WaitHealthyAsync()
-    {
-        using var client = CreateClient();
-        for (var i = 0; i < 600; i++)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"EtlWeb exited with code {_process.ExitCode} while starting.");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("EtlWeb did not become healthy within 60 s.");
     }
 }
