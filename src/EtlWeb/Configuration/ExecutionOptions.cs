@@ -13,6 +13,13 @@ public sealed record ExecutionOptions
     [Range(0, 600)]
     public int KillGraceSeconds { get; init; } = 5;
 
+    /// <summary>
+    /// On a graceful stop (SIGTERM, Ctrl+C), how long running attempts may go on before their process trees are
+    /// stopped and the attempts recorded Interrupted; no new attempt starts meanwhile.
+    /// </summary>
+    [Range(0, 86400)]
+    public int ShutdownGraceSeconds { get; init; } = 30;
+
     /// <summary>Log bytes stored per attempt; past it a truncation marker is written and the rest is dropped.</summary>
     [Range(1024, long.MaxValue)]
     public long MaxLogBytesPerAttempt { get; init; } = 256L * 1024 * 1024;

@@ -55,7 +55,7 @@ public sealed class AttemptExecutor(
         try
         {
             await using var log = new AttemptLog(attemptId, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory);
-            outcome = await RunProcessAsync(job, attempt, log, cancelRequested, limits);
+            outcome = await RunProcessAsync(job, attempt, log, cancelRequested, limits, cancellationToken);
             totals = await log.CompleteAsync();
         }
         catch (Exception ex)
@@ -83,7 +83,8 @@ public sealed class AttemptExecutor(
         await coordinator.EvaluateAfterRunAsync(run.JobId, CancellationToken.None);
     }
 
-    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task cancelRequested, ExecutionOptions limits)
+    /// <param name="stopping">Hangfire's: fires when this node stops and the shutdown grace is over.</param>
+    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task cancelRequested, ExecutionOptions limits, CancellationToken stopping)
     {
         var tempDirectory = Path.Combine(etl.Value.FullDataDirectory, "tmp");
         Directory.CreateDirectory(tempDirectory);
@@ -114,14 +115,23 @@ public sealed class AttemptExecutor(
             var timeoutTask = job.TimeoutSeconds > 0
                 ? Task.Delay(TimeSpan.FromSeconds(job.TimeoutSeconds), time, timeout.Token)
                 : Task.Delay(Timeout.Infinite, timeout.Token);
-            var first = await Task.WhenAny(process.Completion, timeoutTask, cancelRequested);
+            var shutdown = Task.Delay(Timeout.Infinite, stopping);
+            var first = await Task.WhenAny(process.Completion, timeoutTask, cancelRequested, shutdown);
             await timeout.CancelAsync();
-            var stoppedAs = first == process.Completion ? (RunStatus?)null : first == cancelRequested ? RunStatus.Cancelled : RunStatus.TimedOut;
+            var stoppedAs = first == process.Completion ? (RunStatus?)null
+                : first == cancelRequested ? RunStatus.Cancelled
+                : first == shutdown ? RunStatus.Interrupted
+                : RunStatus.TimedOut;
             if (stoppedAs is { } status)
             {
-                var why = status == RunStatus.Cancelled ? "Cancelled" : $"Timed out after {job.TimeoutSeconds} s";
+                var why = status switch
+                {
+                    RunStatus.Cancelled => "Cancelled",
+                    RunStatus.Interrupted => $"Interrupted: EtlWeb is shutting down and the attempt did not finish within the {limits.ShutdownGraceSeconds} s grace",
+                    _ => $"Timed out after {job.TimeoutSeconds} s",
+                };
                 log.System($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {limits.KillGraceSeconds} s).");
-                var survivors = await process.KillTreeAsync(TimeSpan.FromSeconds(limits.KillGraceSeconds));
+                var survivors = await process.KillTreeAsync(TimeSpan.FromSeconds(limits.KillGraceSeconds), CancellationToken.None);
                 var exit = await process.Completion;
                 var message = survivors.Count == 0 ? why : $"{why}; still alive after SIGKILL: {string.Join(", ", survivors)}";
                 log.System(message);

@@ -63,6 +63,8 @@ public static class OrchestrationExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        services.AddOptions<HostOptions>().Configure<IOptions<ExecutionOptions>>((host, execution) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(execution.Value.ShutdownGraceSeconds + execution.Value.KillGraceSeconds + 30));
         services.AddHangfireServer((provider, server) =>
         {
             // Saved on the Settings page or configured; read only here, so a change applies at the next start (ADR 0003).
@@ -71,6 +73,12 @@ public static class OrchestrationExtensions
             // How late a delayed retry may start; each poll takes a lock with a write, so not every second.
             server.SchedulePollingInterval = TimeSpan.FromSeconds(2);
             server.ServerName = provider.GetRequiredService<IOptions<NodeOptions>>().Value.Name;
+
+            // A stop takes no new work at once; running attempts get the grace, then their token stops them, and
+            // Hangfire waits while their trees are killed and they are settled.
+            var execution = provider.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+            server.StopTimeout = TimeSpan.FromSeconds(execution.ShutdownGraceSeconds);
+            server.ShutdownTimeout = TimeSpan.FromSeconds(execution.KillGraceSeconds + 15);
 
             // Hangfire's default is the static JobActivator.Current, which the last host configured in the process
             // owns: with several hosts (the tests) a server would build executors from another, maybe disposed, host.

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using EtlWeb.Testing;
 
 namespace EtlWeb.Tests.Support;
@@ -45,6 +46,18 @@ public sealed class AppProcess : IAsyncDisposable
     {
         _process.Kill();
         await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, as a service manager or <c>docker stop</c> sends, and waits until EtlWeb has exited.</summary>
+    public async Task StopGracefullyAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await _process.WaitForExitAsync(deadline.Token);
     }
 
     public async ValueTask DisposeAsync()
