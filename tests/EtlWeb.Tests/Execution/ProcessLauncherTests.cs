@@ -39,8 +39,15 @@ public sealed class ProcessLauncherTests
 
         await using var process = Attempts.Start(plan, new ListOutput());
 
-        Assert.True(ProcStat.TryRead(process.Pid, out var stat));
-        Assert.Equal(process.Pid, stat.ProcessGroup);
+        // The child calls setsid() just after it starts: give it that moment.
+        var group = 0;
+        for (var i = 0; i < 250 && group != process.Pid; i++)
+        {
+            group = ProcStat.TryRead(process.Pid, out var stat) ? stat.ProcessGroup : 0;
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(process.Pid, group);
     }
 
     [Fact]
