@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Hangfire;
+using Scalar.AspNetCore;
 
 namespace EtlWeb.Api;
 
@@ -24,6 +25,9 @@ public static class ApiServiceCollectionExtensions
     public static WebApplication MapEtlWebApi(this WebApplication app)
     {
         app.MapOpenApi();
+
+        // A reference UI over /openapi/v1.json, served by EtlWeb itself: no CDN, no web fonts from the internet.
+        app.MapScalarApiReference("/api/docs", options => options.WithTitle("EtlWeb API").DisableDefaultFonts());
         var api = app.MapGroup("/api");
         api.MapJobsApi();
         api.MapImportExportApi();

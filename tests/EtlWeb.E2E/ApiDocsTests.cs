@@ -1,0 +1,24 @@
+using static Microsoft.Playwright.Assertions;
+
+namespace EtlWeb.E2E;
+
+/// <summary>The API reference at /api/docs, rendered from the OpenAPI document with assets EtlWeb serves itself.</summary>
+public sealed class ApiDocsTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    static ApiDocsTests() => SetDefaultExpectTimeout(15_000);
+
+    [Fact]
+    public async Task The_reference_lists_the_routes_from_the_openapi_document()
+    {
+        var page = await app.NewPageAsync();
+        var failed = new List<string>();
+        page.RequestFailed += (_, request) => failed.Add(request.Url);
+        await page.GotoAsync(new Uri(app.BaseAddress, "/api/docs").ToString());
+
+        await Expect(page.GetByText("List every job with its status, last run and next run.").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("Import and export").First).ToBeVisibleAsync();
+        await AppFixture.ScreenshotAsync(page, "api-docs");
+        Assert.Empty(failed);
+        await page.Context.DisposeAsync();
+    }
+}
