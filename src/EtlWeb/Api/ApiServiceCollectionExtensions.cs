@@ -9,6 +9,7 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddEtlWebApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddSingleton<Features.Backup.BackupService>();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -33,6 +34,7 @@ public static class ApiServiceCollectionExtensions
         api.MapImportExportApi();
         api.MapRunsApi();
         api.MapScheduleApi();
+        api.MapBackupApi();
         app.MapEtlWebHealth();
         app.MapHangfireDashboard("/hangfire");
         return app;

@@ -1,0 +1,68 @@
+using System.Globalization;
+using EtlWeb.Configuration;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Features.Backup;
+
+/// <summary>One backup: the directory it went to and each file with its size.</summary>
+public sealed record BackupResult(string Directory, IReadOnlyList<BackupFile> Files);
+
+public sealed record BackupFile(string Name, long Bytes);
+
+/// <summary>
+/// Copies both SQLite files (the app DB and Hangfire's) with SQLite's online backup while EtlWeb runs: each copy
+/// is one consistent snapshot, taken without stopping writers. The app DB is copied first; a Hangfire job missing
+/// from the older copy of the queue is harmless, as the queue watchdog hands queued attempts to Hangfire again.
+/// </summary>
+public sealed class BackupService(IOptions<EtlWebOptions> options, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Backs up into <c>backups/yyyyMMdd-HHmmss</c> under the data directory.</summary>
+    public async Task<BackupResult> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        var etl = options.Value;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+            var directory = Path.Combine(etl.FullDataDirectory, "backups", stamp);
+            for (var n = 2; Directory.Exists(directory); n++)
+            {
+                directory = Path.Combine(etl.FullDataDirectory, "backups", $"{stamp}-{n}");
+            }
+
+            Directory.CreateDirectory(directory);
+            var files = new List<BackupFile>();
+            foreach (var source in new[] { etl.AppDatabasePath, etl.HangfireDatabasePath })
+            {
+                var target = Path.Combine(directory, Path.GetFileName(source));
+                await Task.Run(() => Copy(source, target), cancellationToken);
+                files.Add(new BackupFile(Path.GetFileName(target), new FileInfo(target).Length));
+            }
+
+            return new BackupResult(directory, files);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static void Copy(string source, string target)
+    {
+        using var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString());
+        from.Open();
+        to.Open();
+        from.BackupDatabase(to);
+
+        // A copy that stands alone: one file, no WAL beside it.
+        using var command = to.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=DELETE;";
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _gate.Dispose();
+}
