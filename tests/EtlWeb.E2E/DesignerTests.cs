@@ -161,8 +161,14 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var from = (await Node(page, upstream).Locator(".etl-port.right").BoundingBoxAsync())!;
         var to = (await Node(page, downstream).Locator(".etl-port.left").BoundingBoxAsync())!;
+        var links = await page.Locator("g[data-link-id]").CountAsync();
         await page.Mouse.MoveAsync(from.X + (from.Width / 2), from.Y + (from.Height / 2));
         await page.Mouse.DownAsync();
+
+        // Every pointer event is a round trip on Blazor Server: let the server start the drawn link before moving on,
+        // as a person's hand would.
+        await page.Mouse.MoveAsync(from.X + (from.Width / 2) + 20, from.Y + (from.Height / 2) + 10, new() { Steps = 2 });
+        await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links + 1);
         await page.Mouse.MoveAsync(to.X + (to.Width / 2), to.Y + (to.Height / 2) + 30, new() { Steps = 10 });
         await page.Mouse.MoveAsync(to.X + (to.Width / 2), to.Y + (to.Height / 2), new() { Steps = 4 });
         await page.Mouse.UpAsync();
