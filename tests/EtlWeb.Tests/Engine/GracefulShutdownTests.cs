@@ -5,37 +5,26 @@ using Microsoft.Data.Sqlite;
 
 namespace EtlWeb.Tests.Engine;
 
-public sealed class GracefulShutdownTests : IDisposable
+public sealed class GracefulShutdownTests : ChildAppTest
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "etlweb-tests", "shutdown-" + Guid.NewGuid().ToString("N"));
-
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory))
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task A_stop_lets_an_attempt_finish_within_the_grace_and_interrupts_one_that_does_not_leaving_no_process()
     {
-        Directory.CreateDirectory(_dataDirectory);
+        Directory.CreateDirectory(DataDirectory);
         var settings = new Dictionary<string, string> { ["EtlWeb__ShutdownGraceSeconds"] = "4", ["EtlWeb__KillGraceSeconds"] = "1" };
-        var pidFile = Path.Combine(_dataDirectory, "long.pid");
+        var pidFile = Path.Combine(DataDirectory, "long.pid");
         long quick, slow;
-        await using (var app = await AppProcess.StartAsync(_dataDirectory, EtlWebChild.FreeAddress(), settings))
+        await using (var app = await AppProcess.StartAsync(DataDirectory, EtlWebChild.FreeAddress(), settings))
         {
             using var client = app.CreateClient();
             var quickJob = JobsClient.ShellJob("quick");
-            quickJob["command"] = $"touch {_dataDirectory}/quick-started; sleep 2; echo finished";
+            quickJob["command"] = $"touch {DataDirectory}/quick-started; sleep 2; echo finished";
             var slowJob = JobsClient.ShellJob("slow");
             slowJob["command"] = $"echo $$ > {pidFile}; exec sleep 300";
             quick = await client.RunJobAsync(await client.CreateJobAsync(quickJob));
             slow = await client.RunJobAsync(await client.CreateJobAsync(slowJob));
             await client.WaitForRunAsync(slow, _ => File.Exists(pidFile) && new FileInfo(pidFile).Length > 0);
-            await client.WaitForRunAsync(quick, _ => File.Exists(Path.Combine(_dataDirectory, "quick-started")));
+            await client.WaitForRunAsync(quick, _ => File.Exists(Path.Combine(DataDirectory, "quick-started")));
 
             await app.StopGracefullyAsync();
         }
@@ -72,7 +61,7 @@ public sealed class GracefulShutdownTests : IDisposable
     // Read from the file, not through a restarted app: recovery at start would mark a left-over attempt Interrupted too.
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "etlweb.db")};Mode=ReadOnly");
+        var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "etlweb.db")};Mode=ReadOnly");
         connection.Open();
         return connection;
     }

@@ -12,11 +12,7 @@ public sealed class MaxWaitTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
         await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
         using var client = factory.CreateClient();
-        await client.CreateJobAsync(JobsClient.ShellJob("never"));
-        var down = await client.CreateJobAsync(JobsClient.ShellJob("down", "never"));
-
-        var runId = await client.TriggerAsync(down);
-        await client.WaitForRunAsync(runId, r => r["reason"]?.GetValue<string>() is not null);
+        var runId = await client.RunWaitingOnAJobThatNeverRanAsync();
         clock.Advance(TimeSpan.FromHours(23));
         await Task.Delay(300);
         var stillWaiting = (await client.GetJsonAsync($"/api/runs/{runId}"))!;

@@ -38,10 +38,7 @@ public sealed class SettingsConsumersTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
         await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
         using var client = factory.CreateClient();
-        await client.CreateJobAsync(JobsClient.ShellJob("never"));
-        var down = await client.CreateJobAsync(JobsClient.ShellJob("down", "never"));
-        var runId = await client.TriggerAsync(down);
-        await client.WaitForRunAsync(runId, r => r["reason"]?.GetValue<string>() is not null);
+        var runId = await client.RunWaitingOnAJobThatNeverRanAsync();
 
         await SaveAsync(factory, SettingCatalog.MaxUpstreamWaitMinutes, 60);
         clock.Advance(TimeSpan.FromMinutes(61));

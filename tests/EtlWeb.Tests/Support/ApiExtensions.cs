@@ -42,4 +42,17 @@ public static class ApiExtensions
         job[field] = value;
         return job;
     }
+
+    /// <summary>
+    /// Creates job "never" and job "down" that depends on it, runs "down" and returns its run once it says what it
+    /// waits for: a run held by an upstream outside its pipeline that never ran (the maximum wait applies to it).
+    /// </summary>
+    public static async Task<long> RunWaitingOnAJobThatNeverRanAsync(this HttpClient client)
+    {
+        await client.CreateJobAsync(JobsClient.ShellJob("never"));
+        var down = await client.CreateJobAsync(JobsClient.ShellJob("down", "never"));
+        var runId = await client.TriggerAsync(down);
+        await client.WaitForRunAsync(runId, r => r["reason"]?.GetValue<string>() is not null);
+        return runId;
+    }
 }
