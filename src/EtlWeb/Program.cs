@@ -3,12 +3,14 @@ using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddEtlWebLogging();
 builder.Services.AddEtlWebOptions();
 builder.Services.AddEtlWebData();
+builder.Services.AddEtlWebSecurity();
 builder.Services.AddJobCatalog();
 builder.Services.AddEtlWebOrchestration();
 builder.Services.AddEtlWebApi();

@@ -27,6 +27,11 @@ public sealed class AppFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The Admin every page of <see cref="NewPageAsync(int, int)"/> is signed in as.</summary>
+    public const string AdminName = "admin";
+
+    private readonly Dictionary<string, string> _sessions = [];
+
     /// <summary>Where screenshots go: tests/EtlWeb.E2E/screenshots (generated, not committed).</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(SourceDirectory(), "screenshots");
 
@@ -47,13 +52,35 @@ public sealed class AppFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumFlags,
         });
+        await BrowserSignIn.CreateUserAsync(BaseAddress, AdminName, "Admin");
+        _sessions[AdminName] = await BrowserSignIn.SignInAsync(Browser, BaseAddress, AdminName);
     }
 
-    /// <summary>A fresh page (own context) at a 1440x900 viewport; the test disposes the context.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1440, int height = 900)
+    /// <summary>A fresh page signed in as a new user of <paramref name="role"/> (named after it in lower case).</summary>
+    public async Task<IPage> NewPageAsAsync(string role, int width = 1440, int height = 900)
+    {
+        var name = role.ToLowerInvariant();
+        if (!_sessions.TryGetValue(name, out var session))
+        {
+            await BrowserSignIn.CreateUserAsync(BaseAddress, name, role);
+            session = await BrowserSignIn.SignInAsync(Browser, BaseAddress, name);
+            _sessions[name] = session;
+        }
+
+        return await NewPageAsync(width, height, session);
+    }
+
+    /// <summary>A fresh page (own context) that nobody has signed in on.</summary>
+    public Task<IPage> NewAnonymousPageAsync() => NewPageAsync(1440, 900, null);
+
+    /// <summary>A fresh page (own context) at a 1440x900 viewport, signed in as the Admin; the test disposes the context.</summary>
+    public Task<IPage> NewPageAsync(int width = 1440, int height = 900) => NewPageAsync(width, height, _sessions[AdminName]);
+
+    private async Task<IPage> NewPageAsync(int width, int height, string? storageState)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            StorageState = storageState,
             BaseURL = BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
@@ -69,7 +96,7 @@ public sealed class AppFixture : IAsyncLifetime
         await page.Locator("[data-etl-ready=true]").WaitForAsync();
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+    public HttpClient CreateClient() => EtlWebChild.CreateClient(BaseAddress);
 
     /// <summary>Creates a job through the API; returns its id.</summary>
     public async Task<int> CreateJobAsync(object document)

@@ -11,6 +11,17 @@ namespace EtlWeb.Testing;
 /// </summary>
 internal static class EtlWebChild
 {
+    /// <summary>The bootstrap API token every child starts with (an Admin), unless the settings give another.</summary>
+    public const string BootstrapToken = "etlweb-tests-bootstrap-token-0123456789abcdef";
+
+    /// <summary>A client for the child's API, signed in with <see cref="BootstrapToken"/>.</summary>
+    public static HttpClient CreateClient(Uri address, TimeSpan? timeout = null)
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", BootstrapToken);
+        return client;
+    }
+
     /// <summary>An address on a loopback port that is free now.</summary>
     public static Uri FreeAddress()
     {
@@ -33,6 +44,7 @@ internal static class EtlWebChild
         };
         start.Environment["EtlWeb__DataDirectory"] = dataDirectory;
         start.Environment["Urls"] = address.ToString().TrimEnd('/');
+        start.Environment["EtlWeb__Auth__BootstrapToken"] = BootstrapToken;
         foreach (var (key, value) in settings ?? [])
         {
             start.Environment[key] = value;

@@ -1,11 +1,12 @@
 using System.Net.Http.Json;
+using EtlWeb.Testing;
 
 namespace EtlWeb.Bench.Infrastructure;
 
 /// <summary>The REST calls the scenarios make.</summary>
 public sealed class ApiClient(Uri address) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
+    private readonly HttpClient _http = EtlWebChild.CreateClient(address, TimeSpan.FromMinutes(5));
 
     /// <summary>Creates a shell job; <paramref name="extra"/> adds fields of the job document.</summary>
     public async Task<int> CreateShellJobAsync(string name, string command, IReadOnlyDictionary<string, object>? extra = null)

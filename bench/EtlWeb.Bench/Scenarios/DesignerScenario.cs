@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EtlWeb.Bench.Infrastructure;
+using EtlWeb.Testing;
 using Microsoft.Playwright;
 
 namespace EtlWeb.Bench.Scenarios;
@@ -38,7 +39,14 @@ public static class DesignerScenario
             Headless = true,
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = app.Address.ToString(), ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        await BrowserSignIn.CreateUserAsync(app.Address, "bench", "Viewer");
+        var signedIn = await BrowserSignIn.SignInAsync(browser, app.Address, "bench");
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions
+        {
+            BaseURL = app.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+            StorageState = signedIn,
+        });
         page.SetDefaultTimeout(120_000);
 
         var server = new List<double>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EtlWeb.Features.Security;
 using Hangfire;
 using Scalar.AspNetCore;
 
@@ -25,18 +26,21 @@ public static class ApiServiceCollectionExtensions
 
     public static WebApplication MapEtlWebApi(this WebApplication app)
     {
-        app.MapOpenApi();
+        app.MapOpenApi().RequireAuthorization(EtlPolicies.View);
 
         // A reference UI over /openapi/v1.json, served by EtlWeb itself: no CDN, no web fonts from the internet.
-        app.MapScalarApiReference("/api/docs", options => options.WithTitle("EtlWeb API").DisableDefaultFonts());
-        var api = app.MapGroup("/api");
+        app.MapScalarApiReference("/api/docs", options => options.WithTitle("EtlWeb API").DisableDefaultFonts())
+            .RequireAuthorization(EtlPolicies.View);
+        var api = app.MapGroup("/api").RequireAuthorization(EtlPolicies.View);
         api.MapJobsApi();
         api.MapImportExportApi();
         api.MapRunsApi();
         api.MapScheduleApi();
         api.MapBackupApi();
+        api.MapUsersApi();
         app.MapEtlWebHealth();
-        app.MapHangfireDashboard("/hangfire");
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()] })
+            .RequireAuthorization(EtlPolicies.Administer);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using EtlWeb.Features.Backup;
+using EtlWeb.Features.Security;
 
 namespace EtlWeb.Api;
 
@@ -10,6 +11,7 @@ internal static class BackupApi
                 return Results.Ok(await backups.CreateAsync(ct));
             })
             .WithTags("Operations")
+            .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Back up both SQLite files while EtlWeb runs, into backups/<time> under the data directory.")
             .Produces<BackupResult>();
 }

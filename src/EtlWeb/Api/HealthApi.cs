@@ -26,6 +26,7 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<EtlDbContext> dbFact
 internal static class HealthApi
 {
     // Degraded (still starting: no Hangfire server yet, no scheduler tick yet) is not ready, so it answers 503.
+    // Open without sign-in, like any liveness probe (Docker's health check has no account); it tells states, no data.
     public static void MapEtlWebHealth(this WebApplication app) =>
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
@@ -36,7 +37,7 @@ internal static class HealthApi
                 [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        }).AllowAnonymous();
 
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {

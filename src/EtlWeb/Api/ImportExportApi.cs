@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Security;
 
 namespace EtlWeb.Api;
 
@@ -28,6 +29,7 @@ internal static class ImportExportApi
                     : Results.Ok(report);
             })
             .WithTags("Import and export")
+            .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Import a JSON array of jobs, all or nothing; dry_run=true reports without changing anything.")
             .Accepts<IReadOnlyList<EtlWeb.Core.Jobs.JobDocument>>("application/json")
             .Produces<ImportReport>()

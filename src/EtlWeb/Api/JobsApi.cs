@@ -1,5 +1,6 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Security;
 
 namespace EtlWeb.Api;
 
@@ -36,6 +37,7 @@ internal static class JobsApi
                     return Results.ValidationProblem(ex.Errors.ToDictionary());
                 }
             })
+            .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Create a job.")
             .Accepts<JobDocument>("application/json")
             .Produces<JobDocument>(StatusCodes.Status201Created)
@@ -58,6 +60,7 @@ internal static class JobsApi
                     return Results.ValidationProblem(ex.Errors.ToDictionary());
                 }
             })
+            .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Replace a job.")
             .Accepts<JobDocument>("application/json")
             .Produces<JobDocument>()
@@ -66,16 +69,19 @@ internal static class JobsApi
 
         jobs.MapDelete("/{id:int}", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id))
+            .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Delete a job and every dependency edge that touches it.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         jobs.MapPost("/{id:int}/enable", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.SetEnabledAsync(id, true, ct) ? Results.NoContent() : NotFound(id))
+            .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Enable a job.");
 
         jobs.MapPost("/{id:int}/disable", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.SetEnabledAsync(id, false, ct) ? Results.NoContent() : NotFound(id))
+            .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Disable a job: it neither fires nor is started by its upstream jobs.");
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Runs;
+using EtlWeb.Features.Security;
 
 namespace EtlWeb.Api;
 
@@ -16,6 +17,7 @@ internal static class RunsApi
                     : Results.Problem(outcome.Refusal, statusCode: outcome.Refusal!.StartsWith("There is no", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
             })
             .WithTags("Runs")
+            .RequireAuthorization(EtlPolicies.Operate)
             .WithSummary("Trigger a pipeline run of the job now (downstream=false runs the job alone).")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -105,6 +107,7 @@ internal static class RunsApi
                 await runs.RerunFailedAsync(id, ct) is { } created
                     ? Results.Accepted($"/api/runs/{id}", new { run_ids = created })
                     : NotFound(id))
+            .RequireAuthorization(EtlPolicies.Operate)
             .WithSummary("Re-run the part of this run's pipeline run that did not succeed.")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -117,6 +120,7 @@ internal static class RunsApi
                     CancelResult.Stopping => Results.Accepted($"/api/runs/{id}", new { status = "stopping" }),
                     _ => Results.Ok(new { status = nameof(RunStatus.Cancelled) }),
                 })
+            .RequireAuthorization(EtlPolicies.Operate)
             .WithSummary("Cancel a queued, waiting or running run.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Security;
 
 namespace EtlWeb.Api;
 
@@ -10,7 +11,7 @@ internal static class ScheduleApi
 {
     public static void MapScheduleApi(this RouteGroupBuilder api)
     {
-        var jobs = api.MapGroup("/jobs/{id:int}").WithTags("Schedules");
+        var jobs = api.MapGroup("/jobs/{id:int}").WithTags("Schedules").RequireAuthorization(EtlPolicies.Operate);
 
         jobs.MapPost("/pause", async (int id, HttpRequest request, ScheduleControl control, TimeProvider time, CancellationToken ct) =>
             {

@@ -20,7 +20,7 @@ public static class DataServiceCollectionExtensions
                 Pooling = true,
             };
             options.UseSqlite(connection.ToString())
-                .AddInterceptors(provider.GetRequiredService<SqlitePragmaInterceptor>());
+                .AddInterceptors(provider.GetRequiredService<SqlitePragmaInterceptor>(), JobSecretsInterceptor.Instance);
         });
         return services;
     }
@@ -34,5 +34,22 @@ public static class DataServiceCollectionExtensions
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        await SealClearSecretsAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Jobs saved before secret values were encrypted keep them in the clear Environment column; loading and
+    /// saving them once moves the values into the encrypted column (see <see cref="JobSecretsInterceptor"/>).
+    /// </summary>
+    private static async Task SealClearSecretsAsync(EtlDbContext db, CancellationToken cancellationToken)
+    {
+        var ids = await db.Database
+            .SqlQueryRaw<int>("SELECT Id AS Value FROM jobs WHERE SecretValues IS NULL AND SecretEnvironment <> '[]'")
+            .ToListAsync(cancellationToken);
+        if (ids.Count > 0)
+        {
+            await db.Jobs.Where(j => ids.Contains(j.Id)).LoadAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 }

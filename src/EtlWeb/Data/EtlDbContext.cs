@@ -1,12 +1,17 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace EtlWeb.Data;
 
-public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : DbContext(options)
+/// <summary>The app DB: jobs, runs and their logs, settings, and the users, roles, API tokens and audit log of sign-in.</summary>
+public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<Job> Jobs => Set<Job>();
 
@@ -24,6 +29,10 @@ public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : DbCon
 
     public DbSet<StoredSetting> Settings => Set<StoredSetting>();
 
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date type that sorts and compares; UTC ticks in an integer do both.
@@ -33,6 +42,10 @@ public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : DbCon
         }
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(EtlDbContext).Assembly);
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        IdentityTables.Rename(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(EtlDbContext).Assembly);
+    }
 }

@@ -17,13 +17,10 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.ScheduleKind).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.OverlapPolicy).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.MisfirePolicy).HasConversion<string>().HasMaxLength(16);
-        builder.Property(j => j.Environment).HasConversion(
-            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
-            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, JsonSerializerOptions.Default) ?? new(),
-            new ValueComparer<Dictionary<string, string>>(
-                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
-                v => v.Aggregate(0, (h, e) => HashCode.Combine(h, e.Key.GetHashCode(StringComparison.Ordinal), e.Value.GetHashCode(StringComparison.Ordinal))),
-                v => new Dictionary<string, string>(v, StringComparer.Ordinal)));
+        // Environment is split into clear and encrypted columns by JobSecretsInterceptor.
+        builder.Ignore(j => j.Environment);
+        builder.Property<string>(JobSecretsInterceptor.EnvironmentColumn).HasColumnName("Environment").IsRequired();
+        builder.Property<string?>(JobSecretsInterceptor.SecretsColumn);
         builder.Property(j => j.SecretEnvironment).HasConversion(
             v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
             v => JsonSerializer.Deserialize<List<string>>(v, JsonSerializerOptions.Default) ?? new(),

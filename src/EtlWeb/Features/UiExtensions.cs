@@ -1,5 +1,7 @@
 using EtlWeb.Components;
+using EtlWeb.Features.Account;
 using EtlWeb.Features.Designer;
+using EtlWeb.Features.Security;
 using MudBlazor.Services;
 
 namespace EtlWeb.Features;
@@ -24,9 +26,13 @@ public static class UiExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseEtlWebSecurity();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+
+        // Styles, scripts and icons: the sign-in page needs them before anyone is signed in.
+        app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
         return app;
     }
 }

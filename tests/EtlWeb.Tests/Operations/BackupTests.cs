@@ -21,7 +21,14 @@ public sealed class BackupTests : HostTest
         var backup = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         var directory = backup["directory"]!.GetValue<string>();
         Assert.StartsWith(Path.Combine(Factory.DataDirectory, "backups"), directory, StringComparison.Ordinal);
-        Assert.Equal(["etlweb.db", "hangfire.db"], backup["files"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()));
+        // Both databases, then the key ring that decrypts secret variables.
+        var names = backup["files"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["etlweb.db", "hangfire.db"], names.Take(2));
+        Assert.NotEmpty(names.Skip(2));
+        Assert.All(names.Skip(2), n => Assert.Matches(@"^keys/key-[0-9a-f-]+\.xml$", n));
+        Assert.Equal(
+            Directory.GetFiles(Path.Combine(Factory.DataDirectory, "keys")).Select(Path.GetFileName).Order(),
+            Directory.GetFiles(Path.Combine(directory, "keys")).Select(Path.GetFileName).Order());
         Assert.All(backup["files"]!.AsArray(), f => Assert.True(f!["bytes"]!.GetValue<long>() > 0));
         await Client.WaitForEndAsync(runId);
 

@@ -39,7 +39,7 @@ public sealed class AppProcess : IAsyncDisposable
         return app;
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = Address };
+    public HttpClient CreateClient() => EtlWebChild.CreateClient(Address);
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
     public async Task KillHardAsync()

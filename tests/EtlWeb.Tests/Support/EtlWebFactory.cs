@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+using EtlWeb.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -32,6 +34,7 @@ public sealed class EtlWebFactory : WebApplicationFactory<Program>
         Directory.CreateDirectory(DataDirectory);
         builder.UseEnvironment("Development");
         builder.UseSetting("EtlWeb:DataDirectory", DataDirectory);
+        builder.UseSetting("EtlWeb:Auth:BootstrapToken", EtlWebChild.BootstrapToken);
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -41,6 +44,13 @@ public sealed class EtlWebFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(configure);
         }
+    }
+
+    /// <summary>Clients act as the bootstrap token's Admin; a test about sign-in removes or replaces the header.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", EtlWebChild.BootstrapToken);
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,5 +1,7 @@
 using System.Globalization;
 using EtlWeb.Configuration;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -15,13 +17,14 @@ public sealed record BackupFile(string Name, long Bytes);
 /// is one consistent snapshot, taken without stopping writers. The app DB is copied first; a Hangfire job missing
 /// from the older copy of the queue is harmless, as the queue watchdog hands queued attempts to Hangfire again.
 /// </summary>
-public sealed class BackupService(IOptions<EtlWebOptions> options, TimeProvider time) : IDisposable
+public sealed class BackupService(IOptions<EtlWebOptions> options, TimeProvider time, CurrentActor actors, AuditLog audit) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Backs up into <c>backups/yyyyMMdd-HHmmss</c> under the data directory.</summary>
     public async Task<BackupResult> CreateAsync(CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "make backups");
         var etl = options.Value;
         await _gate.WaitAsync(cancellationToken);
         try
@@ -42,6 +45,8 @@ public sealed class BackupService(IOptions<EtlWebOptions> options, TimeProvider 
                 files.Add(new BackupFile(Path.GetFileName(target), new FileInfo(target).Length));
             }
 
+            files.AddRange(CopyKeyRing(etl.FullDataDirectory, directory));
+            await audit.RecordAsync(AuditActions.BackupMade, directory, string.Join(", ", files.Select(f => f.Name)), cancellationToken);
             return new BackupResult(directory, files);
         }
         finally
@@ -62,6 +67,36 @@ public sealed class BackupService(IOptions<EtlWebOptions> options, TimeProvider 
         using var command = to.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=DELETE;";
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The Data Protection keys that decrypt secret variables (and sign-in cookies): a backup without them could
+    /// restore jobs whose secrets no one can read any more.
+    /// </summary>
+    private static IEnumerable<BackupFile> CopyKeyRing(string dataDirectory, string backupDirectory)
+    {
+        var keys = Path.Combine(dataDirectory, "keys");
+        if (!Directory.Exists(keys))
+        {
+            yield break;
+        }
+
+        var target = Path.Combine(backupDirectory, "keys");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(target);
+        }
+        else
+        {
+            Directory.CreateDirectory(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        foreach (var key in Directory.EnumerateFiles(keys, "*.xml"))
+        {
+            var copy = Path.Combine(target, Path.GetFileName(key));
+            File.Copy(key, copy);
+            yield return new BackupFile(Path.Combine("keys", Path.GetFileName(key)), new FileInfo(copy).Length);
+        }
     }
 
     public void Dispose() => _gate.Dispose();

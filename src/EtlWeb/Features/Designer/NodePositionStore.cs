@@ -1,4 +1,5 @@
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Designer;
@@ -10,10 +11,11 @@ public readonly record struct NodePosition(double X, double Y);
 /// Saves where nodes were put. A position is not part of the job's definition: it changes neither the job's
 /// UpdatedAt nor its schedule, and raises no job change (the scheduler and the main screen have nothing to redo).
 /// </summary>
-public sealed class NodePositionStore(IDbContextFactory<EtlDbContext> dbFactory)
+public sealed class NodePositionStore(IDbContextFactory<EtlDbContext> dbFactory, CurrentActor actors)
 {
     public async Task SaveAsync(IReadOnlyDictionary<int, NodePosition> positions, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "move jobs in the designer");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var (id, position) in positions)

@@ -2,6 +2,8 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;
@@ -10,7 +12,7 @@ namespace EtlWeb.Features.Jobs;
 /// Create, read, update, delete, enable and disable jobs. Every write validates the whole job against
 /// the field rules and the other jobs (unique name, known dependencies, no cycle) before anything is saved.
 /// </summary>
-public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes)
+public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit)
 {
     public async Task<IReadOnlyList<JobDocument>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -46,23 +48,32 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
     /// <summary>Creates a job; throws <see cref="JobValidationException"/> naming each bad field.</summary>
     public async Task<JobDocument> CreateAsync(JobDocument document, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "create jobs");
         var id = await SaveAsync(null, document, cancellationToken);
-        return (await GetAsync(id, cancellationToken))!;
+        var created = (await GetAsync(id, cancellationToken))!;
+        await audit.RecordAsync(AuditActions.JobCreated, created.Name ?? "", $"job {id}", cancellationToken);
+        return created;
     }
 
     /// <summary>Replaces a job; null when it does not exist.</summary>
     public async Task<JobDocument?> UpdateAsync(int id, JobDocument document, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "edit jobs");
+        string before;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            if (!await db.Jobs.AnyAsync(j => j.Id == id, cancellationToken))
+            if (await db.Jobs.Where(j => j.Id == id).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken) is not { } name)
             {
                 return null;
             }
+
+            before = name;
         }
 
         await SaveAsync(id, document, cancellationToken);
-        return await GetAsync(id, cancellationToken);
+        var updated = await GetAsync(id, cancellationToken);
+        await audit.RecordAsync(AuditActions.JobEdited, updated?.Name ?? before, updated?.Name == before ? $"job {id}" : $"job {id}, renamed from {before}", cancellationToken);
+        return updated;
     }
 
     /// <summary>Checks a document as a create or update would, without saving anything.</summary>
@@ -80,14 +91,17 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
     /// <summary>Deletes a job and every dependency edge that touches it; false when it does not exist.</summary>
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "delete jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var name = await db.Jobs.Where(j => j.Id == id).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken);
         await db.Dependencies.Where(d => d.UpstreamJobId == id || d.DownstreamJobId == id).ExecuteDeleteAsync(cancellationToken);
         var deleted = await db.Jobs.Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (deleted > 0)
         {
             changes.Publish(id);
+            await audit.RecordAsync(AuditActions.JobDeleted, name ?? "", $"job {id}", cancellationToken);
         }
 
         return deleted > 0;
@@ -104,6 +118,7 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
 
     public async Task<bool> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, enabled ? "enable jobs" : "disable jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null)
@@ -123,6 +138,7 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
 
             await db.SaveChangesAsync(cancellationToken);
             changes.Publish(id);
+            await audit.RecordAsync(enabled ? AuditActions.JobEnabled : AuditActions.JobDisabled, job.Name, $"job {id}", cancellationToken);
         }
 
         return true;

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;
@@ -9,7 +11,7 @@ namespace EtlWeb.Features.Jobs;
 /// Export of every job and all-or-nothing import of a JSON array of job documents (the desktop tool's
 /// shape and names are accepted). Jobs are matched by name; jobs missing from the file are left alone.
 /// </summary>
-public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes)
+public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit)
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -32,6 +34,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
 
     public async Task<ImportReport> ImportAsync(string json, bool dryRun, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "import jobs");
         if (!TryParse(json, out var documents, out var parseError))
         {
             return new ImportReport(dryRun, false, [parseError], []);
@@ -58,6 +61,8 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
             changes.Publish(job.Id);
         }
 
+        var counts = report.Jobs.GroupBy(j => j.Action).Select(g => $"{g.Count()} {g.Key}");
+        await audit.RecordAsync(AuditActions.Imported, $"{report.Jobs.Count} job(s)", string.Join(", ", counts), cancellationToken);
         return report with { Applied = true };
     }
 

@@ -1,15 +1,18 @@
+using System.Globalization;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;
 
 /// <summary>Operator actions on a job's schedule: pause until a time, resume, skip the next fire.</summary>
-public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes)
+public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit)
 {
     /// <summary>No scheduled fire before <paramref name="until"/>; false when the job does not exist.</summary>
     public Task<bool> PauseAsync(int jobId, DateTimeOffset? until, CancellationToken cancellationToken = default) =>
-        UpdateAsync(jobId, state => state.PausedUntil = until, cancellationToken);
+        UpdateAsync(jobId, state => state.PausedUntil = until, until is { } end ? "paused until " + end.ToString("u", CultureInfo.InvariantCulture) : "resumed", cancellationToken);
 
     /// <summary>
     /// Marks the job's next due time to be recorded as Skipped instead of running; returns that time, or null
@@ -25,12 +28,13 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
             return null;
         }
 
-        await UpdateAsync(jobId, state => skipped = state.SkipFireAt = ScheduleCalculator.NextFire(job, state, time.GetUtcNow()), cancellationToken);
+        await UpdateAsync(jobId, state => skipped = state.SkipFireAt = ScheduleCalculator.NextFire(job, state, time.GetUtcNow()), "next fire skipped", cancellationToken);
         return skipped;
     }
 
-    private async Task<bool> UpdateAsync(int jobId, Action<ScheduleState> change, CancellationToken cancellationToken)
+    private async Task<bool> UpdateAsync(int jobId, Action<ScheduleState> change, string what, CancellationToken cancellationToken)
     {
+        actors.Demand(EtlRoles.Operator, "pause, resume or skip schedules");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is null)
@@ -48,6 +52,7 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
         change(state);
         await db.SaveChangesAsync(cancellationToken);
         changes.Publish(jobId);
+        await audit.RecordAsync(AuditActions.ScheduleChanged, job.Name, what, cancellationToken);
         return true;
     }
 }

@@ -1,5 +1,7 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +26,9 @@ public sealed class RunService(
     PipelineCoordinator coordinator,
     RunningAttempts running,
     RunBroadcaster broadcaster,
-    TimeProvider time)
+    TimeProvider time,
+    CurrentActor actors,
+    AuditLog audit)
 {
     /// <summary>
     /// Starts a pipeline run of the job (with its Manual downstream jobs unless <paramref name="withDownstream"/> is
@@ -32,6 +36,8 @@ public sealed class RunService(
     /// </summary>
     public async Task<TriggerOutcome> TriggerAsync(int jobId, TriggerKind trigger, bool withDownstream = true, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Operator, "run jobs");
+        string name;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             var job = await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
@@ -44,18 +50,29 @@ public sealed class RunService(
             {
                 return new TriggerOutcome(null, $"Job '{job.Name}' is disabled; enable it to run it.");
             }
+
+            name = job.Name;
         }
 
         var runs = await coordinator.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream)], cancellationToken);
+        await audit.RecordAsync(AuditActions.RunTriggered, name, $"run {runs[0]?.Id}{(withDownstream ? "" : ", without downstream jobs")}", cancellationToken);
         return new TriggerOutcome(runs[0], null);
     }
 
     /// <summary>Re-runs what did not succeed in the pipeline run that <paramref name="runId"/> belongs to; null when the run does not exist.</summary>
     public async Task<IReadOnlyList<long>?> RerunFailedAsync(long runId, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Operator, "re-run jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var pipeline = await db.Runs.Where(r => r.Id == runId).Select(r => r.PipelineId).FirstOrDefaultAsync(cancellationToken);
-        return pipeline is { } id ? await coordinator.RerunFailedAsync(id, cancellationToken) : null;
+        if (pipeline is not { } id)
+        {
+            return null;
+        }
+
+        var created = await coordinator.RerunFailedAsync(id, cancellationToken);
+        await audit.RecordAsync(AuditActions.RunTriggered, $"run {runId}", $"re-run of what did not succeed: runs {string.Join(", ", created)}", cancellationToken);
+        return created;
     }
 
     /// <summary>
@@ -64,6 +81,7 @@ public sealed class RunService(
     /// </summary>
     public async Task<CancelResult> CancelAsync(long runId, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Operator, "cancel runs");
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -96,6 +114,8 @@ public sealed class RunService(
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        var jobName = await db.Jobs.Where(j => j.Id == run.JobId).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken);
+        await audit.RecordAsync(AuditActions.RunCancelled, jobName ?? $"job {run.JobId}", $"run {runId}", cancellationToken);
         if (processRunning)
         {
             running.RequestCancel(runId);

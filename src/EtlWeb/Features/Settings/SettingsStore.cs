@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using EtlWeb.Configuration;
 using EtlWeb.Data;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +22,8 @@ public sealed class SettingsStore(
     IOptions<ExecutionOptions> execution,
     IOptions<RetentionOptions> retention,
     IOptions<SchedulerOptions> scheduler,
+    CurrentActor actors,
+    AuditLog audit,
     ILogger<SettingsStore> logger) : IDisposable
 {
     private readonly Lock _gate = new();
@@ -68,6 +72,7 @@ public sealed class SettingsStore(
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> SaveAsync(IReadOnlyDictionary<string, long?> values, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "change settings");
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in values)
         {
@@ -130,6 +135,11 @@ public sealed class SettingsStore(
         }
 
         logger.LogInformation("Settings saved: {Keys}", string.Join(", ", values.Keys));
+        await audit.RecordAsync(
+            AuditActions.SettingsChanged,
+            string.Join(", ", values.Keys),
+            string.Join(", ", values.Select(v => $"{v.Key} = {(v.Value is { } n ? n.ToString(CultureInfo.InvariantCulture) : "default")}")),
+            cancellationToken);
         foreach (var subscriber in _subscribers)
         {
             subscriber(saved.Current);

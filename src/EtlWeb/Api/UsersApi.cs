@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using EtlWeb.Features.Security;
+
+namespace EtlWeb.Api;
+
+/// <summary>Body of a new user: a name, one of Viewer, Operator, Admin, and a first password.</summary>
+public sealed record NewUser(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("password")] string Password);
+
+internal static class UsersApi
+{
+    /// <summary>Accounts for automation: with the bootstrap token, a script can create the first users without a browser.</summary>
+    public static void MapUsersApi(this RouteGroupBuilder api)
+    {
+        var users = api.MapGroup("/users").WithTags("Users").RequireAuthorization(EtlPolicies.Administer);
+
+        users.MapGet("/", async (UserAdmin admin, CancellationToken ct) =>
+                TypedResults.Ok((await admin.ListAsync(ct)).Select(u => new
+                {
+                    id = u.Id,
+                    name = u.Name,
+                    role = u.Role,
+                    locked_until = u.LockedUntil,
+                })))
+            .WithSummary("List the users with their role and lockout.");
+
+        users.MapPost("/", async (NewUser user, UserAdmin admin) =>
+                await admin.CreateAsync(user.Name ?? "", user.Role ?? "", user.Password ?? "") is { Count: > 0 } errors
+                    ? Results.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [.. errors] })
+                    : Results.Created($"/api/users", new { name = user.Name!.Trim(), role = user.Role }))
+            .WithSummary("Create a user with a role and a first password.")
+            .ProducesValidationProblem();
+    }
+}

@@ -1,0 +1,33 @@
+namespace EtlWeb.Features.Audit;
+
+/// <summary>The actions the audit log records; the audit page filters on them.</summary>
+public static class AuditActions
+{
+    public const string SignIn = "sign-in";
+    public const string SignInFailed = "sign-in failed";
+    public const string SignOut = "sign-out";
+    public const string PasswordChanged = "password changed";
+    public const string JobCreated = "job created";
+    public const string JobEdited = "job edited";
+    public const string JobDeleted = "job deleted";
+    public const string JobEnabled = "job enabled";
+    public const string JobDisabled = "job disabled";
+    public const string ScheduleChanged = "schedule changed";
+    public const string RunTriggered = "run triggered";
+    public const string RunCancelled = "run cancelled";
+    public const string Imported = "jobs imported";
+    public const string SettingsChanged = "settings changed";
+    public const string BackupMade = "backup made";
+    public const string UserCreated = "user created";
+    public const string UserChanged = "user changed";
+    public const string UserDeleted = "user deleted";
+    public const string TokenCreated = "token created";
+    public const string TokenRevoked = "token revoked";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled,
+        ScheduleChanged, RunTriggered, RunCancelled, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
+        UserDeleted, TokenCreated, TokenRevoked,
+    ];
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EtlWeb.Features.Security;
+
+/// <summary>A named API token of one user. Only its SHA-256 hash is kept; the token itself is shown once.</summary>
+public sealed class ApiToken
+{
+    public int Id { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Lower-case hex SHA-256 of the whole token.</summary>
+    public string Hash { get; set; } = "";
+
+    /// <summary>The token's first characters, so a user can tell their tokens apart without the secret.</summary>
+    public string Prefix { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LastUsedAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> builder)
+    {
+        builder.ToTable("api_tokens");
+        builder.HasIndex(t => t.Hash).IsUnique();
+        builder.HasIndex(t => t.UserId);
+        builder.Property(t => t.Name).HasMaxLength(ApiTokens.MaxNameLength);
+        builder.Property(t => t.Hash).HasMaxLength(64);
+        builder.Property(t => t.Prefix).HasMaxLength(16);
+        builder.HasOne<IdentityUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Features.Security;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;token&gt;</c>: a user's API token acts as that user with the user's current role;
+/// the bootstrap token from configuration acts as an Admin named "bootstrap token".
+/// </summary>
+internal sealed class BearerTokenHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiTokens tokens,
+    IOptions<AuthOptions> auth,
+    UserManager<IdentityUser> users)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    public const string BootstrapName = "bootstrap token";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var secret = header["Bearer ".Length..].Trim();
+        if (auth.Value.BootstrapToken is { Length: > 0 } bootstrap && FixedTimeEquals(secret, bootstrap))
+        {
+            return Success(BootstrapName, BootstrapName, EtlRoles.Admin);
+        }
+
+        var token = await tokens.FindActiveAsync(secret, Context.RequestAborted);
+        if (token is null || await users.FindByIdAsync(token.UserId) is not { } user || await users.IsLockedOutAsync(user))
+        {
+            return AuthenticateResult.Fail("The bearer token is unknown, revoked, or its user is locked out.");
+        }
+
+        var role = EtlRoles.All.LastOrDefault((await users.GetRolesAsync(user)).Contains);
+        return role is null
+            ? AuthenticateResult.Fail("The token's user has no role.")
+            : Success(user.Id, user.UserName ?? user.Id, role);
+    }
+
+    private AuthenticateResult Success(string id, string name, string role)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)],
+            SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
+}

@@ -1,0 +1,142 @@
+using EtlWeb.Configuration;
+using EtlWeb.Data;
+using EtlWeb.Features.Audit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Server.Circuits;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Features.Security;
+
+public static class SecurityExtensions
+{
+    private const string CookieOrBearer = "CookieOrBearer";
+
+    public static IServiceCollection AddEtlWebSecurity(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<CurrentActor>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ApiTokens>();
+        services.AddSingleton<UserAdmin>();
+        services.AddSingleton<SetupLink>();
+        services.AddHostedService(provider => provider.GetRequiredService<SetupLink>());
+        services.AddKeyRing();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieOrBearer;
+                o.DefaultChallengeScheme = CookieOrBearer;
+            })
+            .AddPolicyScheme(CookieOrBearer, "Sign-in cookie or API token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? BearerTokenHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AuthOptions>>((o, auth) =>
+        {
+            o.Password.RequiredLength = 10;
+            o.Password.RequiredUniqueChars = 4;
+            o.Password.RequireDigit = false;
+            o.Password.RequireLowercase = false;
+            o.Password.RequireUppercase = false;
+            o.Password.RequireNonAlphanumeric = false;
+            o.Lockout.MaxFailedAccessAttempts = auth.Value.MaxFailedSignIns;
+            o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(auth.Value.LockoutMinutes);
+            o.Lockout.AllowedForNewUsers = true;
+        });
+        services.AddIdentityCore<IdentityUser>()
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<EtlDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "EtlWeb.Auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = context => Refuse(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => Refuse(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<AuthOptions>>((o, auth) => o.ExpireTimeSpan = TimeSpan.FromMinutes(auth.Value.SessionMinutes));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "EtlWeb.Antiforgery";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+
+        services.AddAuthorizationBuilder()
+            // Secure by default: a route added later without a policy still needs a signed-in user.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(EtlPolicies.View, p => p.RequireRole(EtlRoles.AtLeast(EtlRoles.Viewer)))
+            .AddPolicy(EtlPolicies.Operate, p => p.RequireRole(EtlRoles.AtLeast(EtlRoles.Operator)))
+            .AddPolicy(EtlPolicies.Administer, p => p.RequireRole(EtlRoles.AtLeast(EtlRoles.Admin)));
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingUserStateProvider>();
+        services.AddScoped<CircuitHandler, ActorCircuitHandler>();
+        return services;
+    }
+
+    public static WebApplication UseEtlWebSecurity(this WebApplication app)
+    {
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<ActorMiddleware>();
+        return app;
+    }
+
+    /// <summary>
+    /// The Data Protection key ring (it encrypts cookies, secret variables, SMTP password and webhook URL) lives in
+    /// <c>keys/</c> in the data directory, readable by EtlWeb's user only. Back it up with the databases.
+    /// </summary>
+    private static void AddKeyRing(this IServiceCollection services)
+    {
+        services.AddDataProtection().SetApplicationName("EtlWeb");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<EtlWebOptions>, ILoggerFactory>((o, etl, loggers) =>
+        {
+            var directory = Path.Combine(etl.Value.FullDataDirectory, "keys");
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(directory), loggers);
+        });
+    }
+
+    /// <summary>API and dashboard callers get a status code, not a redirect to a sign-in page they cannot use.</summary>
+    private static Task Refuse(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi")
+            || path.StartsWithSegments("/_blazor"))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
+    }
+}
