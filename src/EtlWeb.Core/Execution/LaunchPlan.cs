@@ -24,7 +24,8 @@ public sealed class LaunchPlan : IDisposable
 
     internal static LaunchPlan Ready(ProcessSpec spec, string? scriptPath) => new(spec, null, scriptPath);
 
-    internal static LaunchPlan Failed(string error) => new(null, error, null);
+    /// <summary>The error is masked: it may quote a field the user typed a secret value into.</summary>
+    internal static LaunchPlan Failed(string error, SecretMasker secrets) => new(null, secrets.Mask(error), null);
 
     public void Dispose()
     {

@@ -15,15 +15,16 @@ public static class LaunchPlanner
     /// <param name="tempDirectory">Where an inline script is written (created if missing).</param>
     public static LaunchPlan Plan(Job job, string marker, string tempDirectory)
     {
+        var secrets = SecretsOf(job);
         if (!OperatingSystem.IsLinux())
         {
-            return LaunchPlan.Failed("EtlWeb runs jobs on Linux only: it needs setsid and /proc to stop a job's whole process tree.");
+            return LaunchPlan.Failed("EtlWeb runs jobs on Linux only: it needs setsid and /proc to stop a job's whole process tree.", secrets);
         }
 
         var workingDirectory = string.IsNullOrWhiteSpace(job.WorkingDirectory) ? null : job.WorkingDirectory.Trim();
         if (workingDirectory is not null && !Directory.Exists(workingDirectory))
         {
-            return LaunchPlan.Failed($"Working directory '{workingDirectory}' does not exist.");
+            return LaunchPlan.Failed($"Working directory '{workingDirectory}' does not exist.", secrets);
         }
 
         // setsid makes the child the leader of a new process group, so the whole tree can be signalled at once.
@@ -33,19 +34,19 @@ public static class LaunchPlanner
             : null;
         if (setsid is null)
         {
-            return LaunchPlan.Failed("'setsid' (util-linux) was not found; EtlWeb needs it to run each attempt in its own process group.");
+            return LaunchPlan.Failed("'setsid' (util-linux) was not found; EtlWeb needs it to run each attempt in its own process group.", secrets);
         }
 
         var command = job.Command.Trim();
         if (command.Length == 0 && string.IsNullOrWhiteSpace(job.Script))
         {
-            return LaunchPlan.Failed("The job has neither a command nor an inline script.");
+            return LaunchPlan.Failed("The job has neither a command nor an inline script.", secrets);
         }
 
         var environment = ChildEnvironment(job, marker);
         if (ProgramError(job, command, workingDirectory ?? Environment.CurrentDirectory, environment) is string error)
         {
-            return LaunchPlan.Failed(error);
+            return LaunchPlan.Failed(error, secrets);
         }
 
         if (command.Length > 0)
@@ -60,13 +61,13 @@ public static class LaunchPlanner
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return LaunchPlan.Failed($"The inline script could not be written to '{tempDirectory}': {ex.Message}");
+            return LaunchPlan.Failed($"The inline script could not be written to '{tempDirectory}': {ex.Message}", secrets);
         }
 
         return LaunchPlan.Ready(Spec(setsid, ScriptArguments(job, scriptPath)), scriptPath);
 
         ProcessSpec Spec(string fileName, string[] arguments) =>
-            new(fileName, arguments, workingDirectory, environment, marker);
+            new(fileName, arguments, workingDirectory, environment, marker, secrets);
     }
 
     /// <summary>Why the interpreter or client would not start, or null when it is there.</summary>
@@ -99,6 +100,10 @@ public static class LaunchPlanner
             ? $"{label} '{program}' does not exist or is not executable."
             : $"{label} '{program}' was not found on PATH.";
     }
+
+    /// <summary>A name marked secret without a value has nothing to mask.</summary>
+    private static SecretMasker SecretsOf(Job job) =>
+        new(job.SecretEnvironment.Select(name => job.Environment.GetValueOrDefault(name)).OfType<string>());
 
     private static Dictionary<string, string> ChildEnvironment(Job job, string marker)
     {

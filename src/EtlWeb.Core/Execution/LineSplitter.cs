@@ -4,7 +4,8 @@ namespace EtlWeb.Core.Execution;
 /// Cuts a byte stream into lines on '\n'. A line longer than <see cref="MaxLineBytes"/> goes out in pieces of
 /// that size, so one endless line can neither exhaust memory nor be lost.
 /// </summary>
-internal sealed class LineSplitter(Action<ReadOnlySpan<byte>> emit)
+/// <param name="secrets">Keeps each cut clear of a secret, which is masked a piece at a time.</param>
+internal sealed class LineSplitter(SecretMasker secrets, Action<ReadOnlySpan<byte>> emit)
 {
     public const int MaxLineBytes = 64 * 1024;
 
@@ -60,10 +61,10 @@ internal sealed class LineSplitter(Action<ReadOnlySpan<byte>> emit)
             data[..take].CopyTo(pending.AsSpan(length));
             data = data[take..];
 
-            var cut = CharacterBoundary();
+            var cut = secrets.SafeCut(pending.AsSpan(0, CharacterBoundary()));
             emit(pending.AsSpan(0, cut));
 
-            // The bytes of a character the cut would have split start the next piece.
+            // The bytes of a character or a secret the cut would have split start the next piece.
             pending.AsSpan(cut, MaxLineBytes - cut).CopyTo(pending);
             length = MaxLineBytes - cut;
         }

@@ -20,7 +20,7 @@ internal static class OutputPump
 
     private static void Pump(Stream pipe, LogStream stream, SerializedOutput output)
     {
-        var splitter = new LineSplitter(line => output.Write(stream, line));
+        var splitter = new LineSplitter(output.Secrets, line => output.Write(stream, line));
         var buffer = new byte[ReadSize];
         using (pipe)
         {

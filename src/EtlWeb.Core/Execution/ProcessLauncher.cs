@@ -41,7 +41,7 @@ public static class ProcessLauncher
         // A job that reads stdin gets end-of-file at once instead of waiting forever for input.
         process.StandardInput.Close();
 
-        var serialized = new SerializedOutput(output, time);
+        var serialized = new SerializedOutput(output, spec.Secrets, time);
         var pumps = Task.WhenAll(
             OutputPump.Start(process.StandardOutput.BaseStream, LogStream.Stdout, serialized),
             OutputPump.Start(process.StandardError.BaseStream, LogStream.Stderr, serialized));

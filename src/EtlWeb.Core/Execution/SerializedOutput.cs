@@ -4,16 +4,18 @@ namespace EtlWeb.Core.Execution;
 
 /// <summary>
 /// Shared by an attempt's stdout and stderr pumps: one lock, so the sink never sees concurrent calls and
-/// timestamps rise in the order the sink receives lines.
+/// timestamps rise in the order the sink receives lines. Secrets are masked here, before any sink sees a line.
 /// </summary>
-internal sealed class SerializedOutput(IAttemptOutput output, TimeProvider time)
+internal sealed class SerializedOutput(IAttemptOutput output, SecretMasker secrets, TimeProvider time)
 {
     private readonly Lock gate = new();
     private bool closed;
 
+    public SecretMasker Secrets => secrets;
+
     public void Write(LogStream stream, ReadOnlySpan<byte> line)
     {
-        var text = LineText.Decode(line);
+        var text = secrets.Mask(LineText.Decode(line));
         lock (gate)
         {
             if (!closed)

@@ -96,7 +96,9 @@ public sealed class AttemptExecutor(
             return new AttemptOutcome(RunStatus.Failed, null, error);
         }
 
-        log.System($"Attempt {attempt.Number} started on {ledger.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}");
+        // The plan's error is masked already; from here on every line this method writes goes through the job's secrets.
+        var secrets = plan.Spec.Secrets;
+        log.System(secrets.Mask($"Attempt {attempt.Number} started on {ledger.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}"));
         RunningProcess process;
         try
         {
@@ -104,8 +106,9 @@ public sealed class AttemptExecutor(
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
-            log.System("The process could not be started: " + ex.Message);
-            return new AttemptOutcome(RunStatus.Failed, null, "The process could not be started: " + ex.Message);
+            var failure = secrets.Mask("The process could not be started: " + ex.Message);
+            log.System(failure);
+            return new AttemptOutcome(RunStatus.Failed, null, failure);
         }
 
         await using (process)
@@ -130,10 +133,10 @@ public sealed class AttemptExecutor(
                     RunStatus.Interrupted => $"Interrupted: EtlWeb is shutting down and the attempt did not finish within the {limits.ShutdownGraceSeconds} s grace",
                     _ => $"Timed out after {job.TimeoutSeconds} s",
                 };
-                log.System($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {limits.KillGraceSeconds} s).");
+                log.System(secrets.Mask($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {limits.KillGraceSeconds} s)."));
                 var survivors = await process.KillTreeAsync(TimeSpan.FromSeconds(limits.KillGraceSeconds), CancellationToken.None);
                 var exit = await process.Completion;
-                var message = survivors.Count == 0 ? why : $"{why}; still alive after SIGKILL: {string.Join(", ", survivors)}";
+                var message = secrets.Mask(survivors.Count == 0 ? why : $"{why}; still alive after SIGKILL: {string.Join(", ", survivors)}");
                 log.System(message);
                 return new AttemptOutcome(status, exit, message);
             }

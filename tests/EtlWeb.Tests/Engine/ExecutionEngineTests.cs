@@ -171,6 +171,22 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
     }
 
     [Fact]
+    public async Task A_secret_value_is_masked_in_the_stored_log_including_the_start_line()
+    {
+        var job = await ShellAsync("secret", "echo \"key=$API_KEY\"; echo hunter2-etl >&2", j =>
+        {
+            j["environment"] = new JsonObject { ["API_KEY"] = "hunter2-etl" };
+            j["secret_environment"] = new JsonArray("API_KEY");
+        });
+        var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
+
+        var log = await Client.LogAsync(run["id"]!.GetValue<long>());
+        Assert.DoesNotContain("hunter2", log, StringComparison.Ordinal);
+        Assert.Contains("key=***", log, StringComparison.Ordinal);
+        Assert.Contains("echo *** >&2", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_runs_and_jobs_answer_404()
     {
         using var run = await Client.PostAsync(new Uri("/api/jobs/999/run", UriKind.Relative), null);

@@ -93,6 +93,32 @@ public sealed class LaunchPlannerTests
     }
 
     [Fact]
+    public void The_values_of_variables_marked_secret_are_masked_and_the_others_are_not()
+    {
+        var job = Attempts.Shell("echo hi");
+        job.Environment["API_KEY"] = "s3cr3t-value";
+        job.Environment["STAGE"] = "load";
+        job.SecretEnvironment.AddRange(["API_KEY", "NOT_SET"]);
+
+        using var plan = Attempts.Plan(job, "m-8");
+
+        Assert.Equal("*** load", plan.Spec!.Secrets.Mask("s3cr3t-value load"));
+    }
+
+    [Fact]
+    public void A_plan_error_never_quotes_a_secret_value()
+    {
+        var job = Attempts.Shell("echo hi");
+        job.Environment["API_KEY"] = "s3cr3t-value";
+        job.SecretEnvironment.Add("API_KEY");
+        job.WorkingDirectory = "/nope/s3cr3t-value";
+
+        using var plan = Attempts.Plan(job, "m-9");
+
+        Assert.Equal("Working directory '/nope/***' does not exist.", plan.Error);
+    }
+
+    [Fact]
     public void Inline_sql_without_a_client_says_where_to_name_it()
     {
         using var plan = Attempts.Plan(new Job { Kind = JobKind.Sql, Script = "select 1;" }, "m-7");
