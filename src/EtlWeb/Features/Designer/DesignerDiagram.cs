@@ -59,6 +59,9 @@ public sealed class DesignerDiagram
 
     public int NodeCount => _nodes.Count;
 
+    /// <summary>Nodes cannot be moved nor links drawn: for the roles that cannot edit jobs.</summary>
+    public bool ReadOnly { get; set; }
+
     public int LinkCount => _links.Count;
 
     public DependencyLink? SelectedLink => Diagram.GetSelectedModels().OfType<DependencyLink>().FirstOrDefault();
@@ -205,7 +208,9 @@ public sealed class DesignerDiagram
                 chosen[id] = position;
             }
 
-            var node = new JobNode(job, new Point(position.X, position.Y));
+            var node = new JobNode(job, new Point(position.X, position.Y)) { Locked = ReadOnly };
+            node.Input.Locked = ReadOnly;
+            node.Output.Locked = ReadOnly;
             node.Moved += _ => NodeMoved?.Invoke(node);
             _nodes[id] = node;
             Diagram.Nodes.Add(node);

@@ -2,6 +2,7 @@ using EtlWeb.Features.Jobs;
 using EtlWeb.Features.Jobs.MainScreen;
 using EtlWeb.Features.Layout;
 using EtlWeb.Features.Runs;
+using EtlWeb.Features.Security;
 using EtlWeb.Realtime;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -34,8 +35,14 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
     [CascadingParameter]
     public ShellState Shell { get; set; } = null!;
 
+    [CascadingParameter]
+    public UserAccess Access { get; set; } = UserAccess.Nobody;
+
     [Inject]
     private JobCatalog Catalog { get; set; } = null!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = null!;
 
     [Inject]
     private JobChangeFeed Changes { get; set; } = null!;
@@ -70,6 +77,7 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
         }
 
         _started = Time.GetTimestamp();
+        _diagram.ReadOnly = !Access.CanAdminister;
         _actions = new JobActions(Catalog, Runs, Dialogs, Snackbar, Shell);
         _saver = new PositionSaver(Positions, Time, message => _ = InvokeAsync(() => Shell.Report(message)));
         _diagram.NodeMoved += node => _saver.Add(node.JobId, DesignerDiagram.PositionOf(node));
@@ -182,6 +190,11 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
             return true;
         }
 
+        if (!Access.CanAdminister)
+        {
+            return false;
+        }
+
         var upstream = dependency.Upstream.Face.Name;
         var downstream = dependency.Downstream.Face.Name;
         var confirmed = await Dialogs.ShowMessageBoxAsync(new MessageBoxOptions
@@ -209,6 +222,13 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
 
     public async Task OpenAsync(JobNode node)
     {
+        if (!Access.CanAdminister)
+        {
+            // The other roles read the job where it is shown in full: the job list.
+            Navigation.NavigateTo($"/?job={node.JobId}");
+            return;
+        }
+
         await _actions.TryAsync($"edit '{node.Face.Name}'", async () =>
         {
             if (await JobEditorDialog.OpenAsync(Dialogs, node.JobId) is { } saved)

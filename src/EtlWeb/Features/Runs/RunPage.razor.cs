@@ -1,3 +1,4 @@
+using EtlWeb.Features.Security;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Layout;
 using EtlWeb.Realtime;
@@ -40,6 +41,9 @@ public sealed partial class RunPage : IDisposable
     public long RunId { get; set; }
 
     /// <summary>The browser's time zone, from the layout; UTC where there is no layout.</summary>
+    [CascadingParameter]
+    public UserAccess Access { get; set; } = UserAccess.Nobody;
+
     [CascadingParameter]
     public TimeDisplay? Time { get; set; }
 

@@ -63,6 +63,8 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, 
         var errors = await CreateAsync(scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>(), name, role, password);
         if (errors.Count == 0)
         {
+            // An account made another way (the API with the bootstrap token) ends the setup link's purpose too.
+            setup.Close();
             await audit.RecordAsync(AuditActions.UserCreated, name.Trim(), "role " + role);
         }
 
