@@ -32,6 +32,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     private readonly Dictionary<string, string> _sessions = [];
 
+    /// <summary>The Admin's signed-in browser state (cookies), for a test that makes a context of its own.</summary>
+    public string AdminSession => _sessions[AdminName];
+
     /// <summary>Where screenshots go: tests/EtlWeb.E2E/screenshots (generated, not committed).</summary>
     public static string ScreenshotDirectory { get; } = Path.Combine(SourceDirectory(), "screenshots");
 

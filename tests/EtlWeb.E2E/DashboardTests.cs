@@ -83,6 +83,7 @@ public sealed class DashboardTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            StorageState = app.AdminSession,
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             TimezoneId = "America/St_Johns",

@@ -263,6 +263,7 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
     {
         var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            StorageState = app.AdminSession,
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 720 },
             TimezoneId = "America/New_York",

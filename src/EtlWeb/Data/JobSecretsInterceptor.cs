@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using EtlWeb.Core.Jobs;
 using Microsoft.AspNetCore.DataProtection;
@@ -33,9 +34,9 @@ internal sealed class JobSecretsInterceptor : SaveChangesInterceptor, IMateriali
         if (entity is Job job)
         {
             job.Environment = Read(materializationData.GetPropertyValue<string?>(EnvironmentColumn));
-            if (materializationData.GetPropertyValue<string?>(SecretsColumn) is { Length: > 0 } sealedValues)
+            if (materializationData.GetPropertyValue<string?>(SecretsColumn) is { Length: > 0 } sealedValues
+                && Open(materializationData.Context, sealedValues) is { } secrets)
             {
-                var secrets = Protector(materializationData.Context).Unprotect(sealedValues);
                 foreach (var (name, value) in Read(secrets))
                 {
                     job.Environment[name] = value;
@@ -95,6 +96,22 @@ internal sealed class JobSecretsInterceptor : SaveChangesInterceptor, IMateriali
                     _loaded.AddOrUpdate(job, clear);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The secret values, or null when the key that encrypted them is gone (a data directory restored without its
+    /// <c>keys/</c>): the job still loads, its secret variables without values, rather than every job list failing.
+    /// </summary>
+    private string? Open(DbContext context, string sealedValues)
+    {
+        try
+        {
+            return Protector(context).Unprotect(sealedValues);
+        }
+        catch (CryptographicException)
+        {
+            return null;
         }
     }
 
