@@ -3,6 +3,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Notifications;
 using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 
@@ -13,6 +14,7 @@ builder.Services.AddEtlWebData();
 builder.Services.AddEtlWebSecurity();
 builder.Services.AddJobCatalog();
 builder.Services.AddEtlWebOrchestration();
+builder.Services.AddEtlWebNotifications();
 builder.Services.AddEtlWebApi();
 builder.AddEtlWebUi();
 

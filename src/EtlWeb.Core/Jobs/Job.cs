@@ -56,6 +56,18 @@ public sealed class Job
 
     public bool NotifySlack { get; set; }
 
+    /// <summary>Notify on the first success after one or more failed runs.</summary>
+    public bool NotifyOnRecovery { get; set; }
+
+    /// <summary>Notify once when this many runs in a row have failed; 0 = off.</summary>
+    public int NotifyFailureStreak { get; set; }
+
+    /// <summary>Notify once per run when an attempt runs longer than this multiple of the job's p95 duration; 0 = off.</summary>
+    public double NotifyLongRunning { get; set; }
+
+    /// <summary>Notify when a scheduled fire produced no run within the grace period.</summary>
+    public bool NotifyMissed { get; set; }
+
     public bool Enabled { get; set; } = true;
 
     public OverlapPolicy OverlapPolicy { get; set; } = OverlapPolicy.Skip;

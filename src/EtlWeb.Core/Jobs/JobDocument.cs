@@ -82,6 +82,22 @@ public sealed record JobDocument
     [JsonConverter(typeof(LenientBooleanConverter))]
     public bool? NotifySlack { get; init; }
 
+    [JsonPropertyName(JobFields.NotifyOnRecovery)]
+    [JsonConverter(typeof(LenientBooleanConverter))]
+    public bool? NotifyOnRecovery { get; init; }
+
+    /// <summary>Failed runs in a row that send one alert; 0 = off.</summary>
+    [JsonPropertyName(JobFields.NotifyFailureStreak)]
+    public int? NotifyFailureStreak { get; init; }
+
+    /// <summary>Multiple of the job's p95 duration past which a running attempt sends one alert; 0 = off.</summary>
+    [JsonPropertyName(JobFields.NotifyLongRunning)]
+    public double? NotifyLongRunning { get; init; }
+
+    [JsonPropertyName(JobFields.NotifyMissed)]
+    [JsonConverter(typeof(LenientBooleanConverter))]
+    public bool? NotifyMissed { get; init; }
+
     [JsonPropertyName(JobFields.Enabled)]
     [JsonConverter(typeof(LenientBooleanConverter))]
     public bool? Enabled { get; init; }

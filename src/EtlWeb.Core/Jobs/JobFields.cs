@@ -26,6 +26,10 @@ public static class JobFields
     public const string NotifyOnSuccess = "notify_on_success";
     public const string NotifyOnFailure = "notify_on_failure";
     public const string NotifySlack = "notify_slack";
+    public const string NotifyOnRecovery = "notify_on_recovery";
+    public const string NotifyFailureStreak = "notify_failure_streak";
+    public const string NotifyLongRunning = "notify_long_running";
+    public const string NotifyMissed = "notify_missed";
     public const string Enabled = "enabled";
     public const string OverlapPolicy = "overlap_policy";
     public const string MisfirePolicy = "misfire_policy";

@@ -54,6 +54,26 @@ public static class JobValidator
             errors.Add(JobFields.RetryBackoff, "Retry backoff must be a factor between 1 (constant delay) and 10.");
         }
 
+        if (job.NotifyFailureStreak is < 0 or > 100)
+        {
+            errors.Add(JobFields.NotifyFailureStreak, "Failure streak must be 0 (off) or between 2 and 100 failed runs in a row.");
+        }
+        else if (job.NotifyFailureStreak == 1)
+        {
+            errors.Add(JobFields.NotifyFailureStreak, "A streak of 1 is every failure: use notify_on_failure, or give 2 or more.");
+        }
+
+        if (double.IsNaN(job.NotifyLongRunning) || job.NotifyLongRunning < 0 || (job.NotifyLongRunning > 0 && job.NotifyLongRunning < 1) || job.NotifyLongRunning > 100)
+        {
+            errors.Add(JobFields.NotifyLongRunning, "Longer-than-usual must be 0 (off) or a multiple of the usual duration between 1 and 100.");
+        }
+
+        if (job.NotifyEmail.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .FirstOrDefault(a => !IsEmailAddress(a)) is { } bad)
+        {
+            errors.Add(JobFields.NotifyEmail, $"'{bad}' is not an email address.");
+        }
+
         foreach (var key in job.Environment.Keys)
         {
             if (key.Length == 0 || key.Contains('=', StringComparison.Ordinal) || key.Contains('\0', StringComparison.Ordinal))
@@ -94,5 +114,12 @@ public static class JobValidator
             case ScheduleKind.Manual:
                 break;
         }
+    }
+
+    /// <summary>One '@' with text on both sides and a dot in the domain: enough to catch typos, not RFC 5322.</summary>
+    private static bool IsEmailAddress(string text)
+    {
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == text.LastIndexOf('@') && text.IndexOf('.', at) > at + 1 && !text.EndsWith('.');
     }
 }

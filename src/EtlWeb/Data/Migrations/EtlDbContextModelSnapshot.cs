@@ -81,7 +81,19 @@ namespace EtlWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("NotifyFailureStreak")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("NotifyLongRunning")
+                        .HasColumnType("REAL");
+
+                    b.Property<bool>("NotifyMissed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("NotifyOnFailure")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("NotifyOnRecovery")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("NotifyOnSuccess")
@@ -410,6 +422,70 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Features.Notifications.Notification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FireTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Recipient")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Response")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("Status");
+
+                    b.HasIndex("JobId", "Kind", "FireTime");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Features.Security.ApiToken", b =>
                 {
                     b.Property<int>("Id")
@@ -704,6 +780,20 @@ namespace EtlWeb.Data.Migrations
                         .HasForeignKey("EtlWeb.Core.Scheduling.ScheduleState", "JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Features.Notifications.Notification", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("EtlWeb.Core.Runs.Run", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("EtlWeb.Features.Security.ApiToken", b =>

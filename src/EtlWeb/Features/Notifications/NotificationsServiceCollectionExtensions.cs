@@ -1,0 +1,17 @@
+namespace EtlWeb.Features.Notifications;
+
+public static class NotificationsServiceCollectionExtensions
+{
+    public static IServiceCollection AddEtlWebNotifications(this IServiceCollection services)
+    {
+        services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section);
+        services.AddOptions<PublicUrlOptions>().BindConfiguration("EtlWeb");
+        services.AddHttpClient(SlackSender.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<NotificationSettings>();
+        services.AddSingleton<MailSender>();
+        services.AddSingleton<SlackSender>();
+        services.AddSingleton<NotificationTester>();
+        return services;
+    }
+}
