@@ -439,6 +439,10 @@ namespace EtlWeb.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("FireTime")
                         .HasColumnType("INTEGER");
 

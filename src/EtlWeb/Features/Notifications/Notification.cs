@@ -59,6 +59,9 @@ public sealed class Notification
     /// <summary>For a missed fire, the due time that produced no run: with JobId it makes the alert unique.</summary>
     public DateTimeOffset? FireTime { get; set; }
 
+    /// <summary>The alert's own sentence ("3 runs in a row have failed."), fixed when the alert is raised.</summary>
+    public string Detail { get; set; } = "";
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? SentAt { get; set; }

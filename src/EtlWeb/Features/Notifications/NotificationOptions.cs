@@ -50,3 +50,29 @@ public sealed record PublicUrlOptions
 {
     public string PublicUrl { get; init; } = "";
 }
+
+/// <summary>Delivery retries and the smart alerts' timing, under <c>EtlWeb:Notifications</c>.</summary>
+public sealed record DeliveryOptions
+{
+    public const string Section = "EtlWeb:Notifications";
+
+    /// <summary>Tries per message, the first included.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>Wait before the first retry; each further retry waits <see cref="RetryBackoff"/> times longer (10 s, 60 s).</summary>
+    public double RetryDelaySeconds { get; init; } = 10;
+
+    public double RetryBackoff { get; init; } = 6;
+
+    /// <summary>How often running attempts and scheduled fires are checked for the longer-than-usual and did-not-run alerts.</summary>
+    public double CheckIntervalSeconds { get; init; } = 30;
+
+    /// <summary>How long after a due time a fire may still produce its run before "did not run" is sent.</summary>
+    public double MissedGraceMinutes { get; init; } = 10;
+
+    /// <summary>Successful attempts, newest first, whose p95 duration is the job's usual.</summary>
+    public int DurationSample { get; init; } = 20;
+
+    /// <summary>Fewer successful attempts than this and there is no "usual" duration yet.</summary>
+    public int MinimumDurationSample { get; init; } = 3;
+}

@@ -12,6 +12,11 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<MailSender>();
         services.AddSingleton<SlackSender>();
         services.AddSingleton<NotificationTester>();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
+        services.AddSingleton<PublicLinks>();
+        services.AddSingleton<NotificationOutbox>();
+        services.AddHostedService<NotificationDispatcher>();
+        services.AddHostedService<NotificationDelivery>();
         return services;
     }
 }

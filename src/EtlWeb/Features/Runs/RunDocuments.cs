@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EtlWeb.Core.Runs;
+using EtlWeb.Features.Notifications;
 
 namespace EtlWeb.Features.Runs;
 
@@ -39,6 +40,11 @@ public sealed record RunDocument(
     [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptDocument> Attempts,
     [property: JsonPropertyName("requests")] IReadOnlyList<RunRequestDocument> Requests)
 {
+    /// <summary>How the run's notifications went; only on a single run (GET /api/runs/{id}), null in lists.</summary>
+    [JsonPropertyName("notifications")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<NotificationDocument>? Notifications { get; init; }
+
     public static RunDocument From(Run run, string jobName, IEnumerable<RunRequest> requests) => new(
         run.Id, run.JobId, jobName, run.Status.ToString(), run.Trigger.ToString(), run.Reason, run.PipelineId,
         run.QueuedAt, run.StartedAt, run.FinishedAt, [.. run.Attempts.OrderBy(a => a.Number).Select(AttemptDocument.From)],

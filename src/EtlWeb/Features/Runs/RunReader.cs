@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Notifications;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Runs;
@@ -44,7 +45,8 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
         }
 
         var requests = await db.RunRequests.AsNoTracking().Where(q => q.RunId == runId).ToListAsync(cancellationToken);
-        return RunDocument.From(found.Run, found.Name, requests);
+        var notifications = await db.Notifications.AsNoTracking().Where(n => n.RunId == runId).OrderBy(n => n.Id).ToListAsync(cancellationToken);
+        return RunDocument.From(found.Run, found.Name, requests) with { Notifications = [.. notifications.Select(NotificationDocument.From)] };
     }
 
     /// <summary>The stored lines of an attempt from <paramref name="fromLine"/> on, streamed chunk by chunk.</summary>

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EtlWeb.Data.Migrations
 {
     [DbContext(typeof(EtlDbContext))]
-    [Migration("20261127145937_Notifications")]
+    [Migration("20261127150926_Notifications")]
     partial class Notifications
     {
         /// <inheritdoc />
@@ -441,6 +441,10 @@ namespace EtlWeb.Data.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<long?>("FireTime")
                         .HasColumnType("INTEGER");

@@ -54,6 +54,7 @@ namespace EtlWeb.Data.Migrations
                     LastError = table.Column<string>(type: "TEXT", nullable: true),
                     Response = table.Column<string>(type: "TEXT", nullable: true),
                     FireTime = table.Column<long>(type: "INTEGER", nullable: true),
+                    Detail = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true)
