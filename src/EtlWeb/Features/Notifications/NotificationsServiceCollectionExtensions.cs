@@ -17,6 +17,8 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<NotificationOutbox>();
         services.AddHostedService<NotificationDispatcher>();
         services.AddHostedService<NotificationDelivery>();
+        services.AddSingleton<AlertWatch>();
+        services.AddHostedService(provider => provider.GetRequiredService<AlertWatch>());
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using EtlWeb.Features.Security;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Layout;
+using EtlWeb.Features.Notifications;
 using EtlWeb.Realtime;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
@@ -17,6 +18,7 @@ public sealed partial class RunPage : IDisposable
     private long _shownRunId;
     private DateTimeOffset _now;
     private IDisposable? _subscription;
+    private IDisposable? _notifications;
     private ITimer? _clock;
 
     [Inject]
@@ -27,6 +29,9 @@ public sealed partial class RunPage : IDisposable
 
     [Inject]
     private RunBroadcaster Broadcaster { get; set; } = null!;
+
+    [Inject]
+    private NotificationOutbox Outbox { get; set; } = null!;
 
     [Inject]
     private TimeProvider Clock { get; set; } = null!;
@@ -62,6 +67,15 @@ public sealed partial class RunPage : IDisposable
             _subscription = Broadcaster.SubscribeRuns(change =>
             {
                 if (change.RunId == RunId)
+                {
+                    _ = InvokeAsync(ReloadAsync);
+                }
+            });
+
+            // Notifications are raised and delivered after the run ended, so they change without a run event.
+            _notifications = Outbox.Subscribe(runId =>
+            {
+                if (runId == RunId)
                 {
                     _ = InvokeAsync(ReloadAsync);
                 }
@@ -154,6 +168,7 @@ public sealed partial class RunPage : IDisposable
     public void Dispose()
     {
         _subscription?.Dispose();
+        _notifications?.Dispose();
         _clock?.Dispose();
     }
 }

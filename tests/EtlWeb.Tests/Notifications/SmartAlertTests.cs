@@ -1,0 +1,190 @@
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using EtlWeb.Features.Notifications;
+using EtlWeb.Tests.Support;
+using EtlWeb.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EtlWeb.Tests.Notifications;
+
+/// <summary>Each smart alert fires once, and only once, in its scenario; they go to Slack here (a loopback listener).</summary>
+public sealed class SmartAlertTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 6, 1, 10, 0, 30, TimeSpan.Zero);
+    private LoopbackSlack _slack = null!;
+
+    public async Task InitializeAsync() => _slack = await LoopbackSlack.StartAsync();
+
+    public async Task DisposeAsync() => await _slack.DisposeAsync();
+
+    private async Task<HttpClient> StartAsync(EtlWebFactory factory)
+    {
+        var client = factory.CreateClient();
+        Assert.Empty(await factory.Services.GetRequiredService<NotificationSettings>().SaveSlackAsync(new SlackOptions { Enabled = true, WebhookUrl = _slack.WebhookUrl }));
+        return client;
+    }
+
+    private static async Task<List<Notification>> NotificationsAsync(EtlWebFactory factory, int jobId)
+    {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
+        return await db.Notifications.AsNoTracking().Where(n => n.JobId == jobId).OrderBy(n => n.Id).ToListAsync();
+    }
+
+    private static async Task<List<Notification>> SettledAsync(EtlWebFactory factory, int jobId, int count)
+    {
+        var deadline = Environment.TickCount64 + 30_000;
+        while (true)
+        {
+            var rows = await NotificationsAsync(factory, jobId);
+            if ((rows.Count >= count && rows.All(n => n.Status != NotificationStatus.Pending)) || Environment.TickCount64 > deadline)
+            {
+                // A moment more, so a second alert that should not exist has had its chance to appear.
+                await Task.Delay(300);
+                return await NotificationsAsync(factory, jobId);
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task Recovered_is_sent_on_the_first_success_after_failures_only()
+    {
+        await using var factory = new EtlWebFactory();
+        var client = await StartAsync(factory);
+        var marker = Path.Combine(factory.DataDirectory, "healthy");
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("flaky")
+            .With("command", $"test -f {marker}").With("notify_slack", true).With("notify_on_failure", false).With("notify_on_recovery", true));
+        var id = job["id"]!.GetValue<int>();
+
+        await client.WaitForEndAsync(await client.RunJobAsync(job));
+        await client.WaitForEndAsync(await client.RunJobAsync(job));
+        await File.WriteAllTextAsync(marker, "");
+        var recovered = await client.RunJobAsync(job);
+        await client.WaitForEndAsync(recovered);
+        await client.WaitForEndAsync(await client.RunJobAsync(job));
+
+        var alert = Assert.Single(await SettledAsync(factory, id, 1));
+        Assert.Equal((NotificationKind.Recovered, recovered, NotificationStatus.Sent), (alert.Kind, alert.RunId, alert.Status));
+        Assert.Equal("First success after 2 runs that failed.", alert.Detail);
+        var post = Assert.Single(_slack.Posts);
+        Assert.Equal(":white_check_mark: flaky recovered", post["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_failure_streak_is_sent_once_per_streak()
+    {
+        await using var factory = new EtlWebFactory();
+        var client = await StartAsync(factory);
+        var marker = Path.Combine(factory.DataDirectory, "healthy");
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("broken")
+            .With("command", $"test -f {marker}").With("notify_slack", true).With("notify_on_failure", false).With("notify_failure_streak", 3));
+        var id = job["id"]!.GetValue<int>();
+        var runs = new List<long>();
+        async Task RunAsync()
+        {
+            var runId = await client.RunJobAsync(job);
+            await client.WaitForEndAsync(runId);
+            runs.Add(runId);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await RunAsync();
+        }
+
+        await File.WriteAllTextAsync(marker, "");
+        await RunAsync();
+        File.Delete(marker);
+        for (var i = 0; i < 3; i++)
+        {
+            await RunAsync();
+        }
+
+        var alerts = await SettledAsync(factory, id, 2);
+        Assert.Equal([runs[2], runs[8]], alerts.Select(a => a.RunId!.Value));
+        Assert.All(alerts, a => Assert.Equal((NotificationKind.Streak, "3 runs in a row have failed."), (a.Kind, a.Detail)));
+        Assert.Equal(2, _slack.Posts.Count);
+        Assert.Equal(":x: broken keeps failing", _slack.Posts.First()["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Longer_than_usual_is_sent_once_per_run_when_an_attempt_passes_the_multiple_of_the_p95()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+        var client = await StartAsync(factory);
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("export")
+            .With("command", "sleep 60").With("notify_slack", true).With("notify_long_running", 2));
+        var id = job["id"]!.GetValue<int>();
+        await SeedSuccessfulAttemptsAsync(factory, id, [50, 55, 60, 58, 52]);
+        var watch = factory.Services.GetRequiredService<AlertWatch>();
+
+        var runId = await client.RunJobAsync(job);
+        await client.WaitForStatusAsync(runId, "Running");
+        clock.Advance(TimeSpan.FromSeconds(110));
+        await watch.CheckLongRunningAsync(CancellationToken.None);
+        Assert.Empty(await NotificationsAsync(factory, id));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await watch.CheckLongRunningAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await watch.CheckLongRunningAsync(CancellationToken.None);
+
+        var alert = Assert.Single(await SettledAsync(factory, id, 1));
+        Assert.Equal((NotificationKind.LongRunning, runId, NotificationStatus.Sent), (alert.Kind, alert.RunId, alert.Status));
+        Assert.Equal("Attempt 1 has run for 2 min 10 s: more than 2 × its usual 1 min 0 s (p95 of the last 5 successful attempts).", alert.Detail);
+        Assert.Equal(":hourglass_flowing_sand: export is running longer than usual", Assert.Single(_slack.Posts)["text"]!.GetValue<string>());
+        await client.PostAsync($"/api/runs/{runId}/cancel", null);
+        await client.WaitForEndAsync(runId);
+    }
+
+    [Fact]
+    public async Task Did_not_run_is_sent_once_per_fire_that_produced_no_run_within_the_grace()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var directory = Path.Combine(Path.GetTempPath(), "etlweb-tests", Guid.NewGuid().ToString("N"));
+        int id;
+        await using (var before = new EtlWebFactory { DataDirectory = directory, DeleteDataDirectoryOnDispose = false, ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) })
+        {
+            var client = await StartAsync(before);
+            var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly")
+                .With("command", "true").With("schedule_type", "interval").With("interval_minutes", 60)
+                .With("misfire_policy", "Skip").With("notify_slack", true).With("notify_missed", true));
+            id = job["id"]!.GetValue<int>();
+        }
+
+        // EtlWeb is down across the fire due at 11:00:30 and comes back at 11:15:30; misfire Skip makes no run.
+        clock.Advance(TimeSpan.FromMinutes(75));
+        await using var after = new EtlWebFactory { DataDirectory = directory, ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+        after.CreateClient().Dispose();
+        var watch = after.Services.GetRequiredService<AlertWatch>();
+        await watch.CheckMissedAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await watch.CheckMissedAsync(CancellationToken.None);
+
+        var alert = Assert.Single(await SettledAsync(after, id, 1));
+        Assert.Equal((NotificationKind.Missed, (long?)null, Start.AddMinutes(60)), (alert.Kind, alert.RunId, alert.FireTime));
+        Assert.Equal("The scheduled fire due at 2026-06-01 11:00:30 UTC produced no run within 10 min.", alert.Detail);
+        Assert.Equal(":calendar: hourly did not run", Assert.Single(_slack.Posts)["text"]!.GetValue<string>());
+    }
+
+    private static async Task SeedSuccessfulAttemptsAsync(EtlWebFactory factory, int jobId, int[] seconds)
+    {
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
+        var start = Start.AddDays(-1);
+        foreach (var duration in seconds)
+        {
+            start = start.AddHours(1);
+            var end = start.AddSeconds(duration);
+            db.Runs.Add(new Run
+            {
+                JobId = jobId, Trigger = TriggerKind.Schedule, Status = RunStatus.Succeeded, QueuedAt = start, StartedAt = start, FinishedAt = end,
+                Attempts = [new Attempt { Number = 1, Marker = Guid.NewGuid().ToString("N"), Status = RunStatus.Succeeded, StartedAt = start, FinishedAt = end, ExitCode = 0 }],
+            });
+        }
+
+        await db.SaveChangesAsync();
+    }
+}
