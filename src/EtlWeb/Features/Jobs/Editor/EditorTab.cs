@@ -42,6 +42,10 @@ public static class EditorTabs
         [JobFields.NotifyOnSuccess] = EditorTab.Notifications,
         [JobFields.NotifyOnFailure] = EditorTab.Notifications,
         [JobFields.NotifySlack] = EditorTab.Notifications,
+        [JobFields.NotifyOnRecovery] = EditorTab.Notifications,
+        [JobFields.NotifyFailureStreak] = EditorTab.Notifications,
+        [JobFields.NotifyLongRunning] = EditorTab.Notifications,
+        [JobFields.NotifyMissed] = EditorTab.Notifications,
     };
 
     /// <summary>A field the editor does not know is reported on the first tab rather than lost.</summary>

@@ -54,6 +54,16 @@ public sealed class JobEditorModel
 
     public bool NotifySlack { get; set; }
 
+    public bool NotifyOnRecovery { get; set; }
+
+    /// <summary>Failed runs in a row that send one alert; 0 = off.</summary>
+    public int NotifyFailureStreak { get; set; }
+
+    /// <summary>Multiple of the usual (p95) duration; 0 = off.</summary>
+    public double NotifyLongRunning { get; set; }
+
+    public bool NotifyMissed { get; set; }
+
     public bool Enabled { get; set; } = true;
 
     public string OverlapPolicy { get; set; } = "skip";
@@ -89,6 +99,10 @@ public sealed class JobEditorModel
         NotifyOnSuccess = job.NotifyOnSuccess ?? false,
         NotifyOnFailure = job.NotifyOnFailure ?? true,
         NotifySlack = job.NotifySlack ?? false,
+        NotifyOnRecovery = job.NotifyOnRecovery ?? false,
+        NotifyFailureStreak = job.NotifyFailureStreak ?? 0,
+        NotifyLongRunning = job.NotifyLongRunning ?? 0,
+        NotifyMissed = job.NotifyMissed ?? false,
         Enabled = job.Enabled ?? true,
         OverlapPolicy = job.OverlapPolicy ?? "skip",
         MisfirePolicy = job.MisfirePolicy ?? "run_once",
@@ -124,6 +138,10 @@ public sealed class JobEditorModel
             NotifyOnSuccess = NotifyOnSuccess,
             NotifyOnFailure = NotifyOnFailure,
             NotifySlack = NotifySlack,
+            NotifyOnRecovery = NotifyOnRecovery,
+            NotifyFailureStreak = NotifyFailureStreak,
+            NotifyLongRunning = NotifyLongRunning,
+            NotifyMissed = NotifyMissed,
             Enabled = Enabled,
             OverlapPolicy = OverlapPolicy,
             MisfirePolicy = MisfirePolicy,
