@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EtlWeb.Features.Security;
 
 namespace EtlWeb.Features.Notifications;
 
@@ -6,11 +7,13 @@ namespace EtlWeb.Features.Notifications;
 public sealed record TestOutcome(bool Succeeded, string Text);
 
 /// <summary>The Settings page's Test buttons: send a real message with the settings as typed (not yet saved).</summary>
-public sealed class NotificationTester(NotificationSettings settings, MailSender mail, SlackSender slack, ILogger<NotificationTester> logger)
+public sealed class NotificationTester(NotificationSettings settings, MailSender mail, SlackSender slack, CurrentActor actors, ILogger<NotificationTester> logger)
 {
     /// <param name="options">As typed; an empty password means the one in force.</param>
     public async Task<TestOutcome> TestSmtpAsync(SmtpOptions options, string to, CancellationToken cancellationToken = default)
     {
+        // It uses the saved password: only those who may change the settings may try them.
+        actors.Demand(EtlRoles.Admin, "test the email settings");
         var current = await settings.SmtpAsync(cancellationToken);
         if (options.Password.Length == 0)
         {
@@ -43,6 +46,7 @@ public sealed class NotificationTester(NotificationSettings settings, MailSender
     /// <param name="options">As typed; an empty URL means the one in force.</param>
     public async Task<TestOutcome> TestSlackAsync(SlackOptions options, CancellationToken cancellationToken = default)
     {
+        actors.Demand(EtlRoles.Admin, "test the Slack settings");
         if (options.WebhookUrl.Length == 0)
         {
             options = options with { WebhookUrl = (await settings.SlackAsync(cancellationToken)).WebhookUrl };

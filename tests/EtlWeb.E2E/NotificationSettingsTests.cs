@@ -1,0 +1,41 @@
+using EtlWeb.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace EtlWeb.E2E;
+
+public sealed class NotificationSettingsTests(AppFixture app) : IClassFixture<AppFixture>
+{
+    [Fact]
+    public async Task The_smtp_test_button_shows_the_servers_answer_and_a_refused_connection()
+    {
+        using var smtp = new LoopbackSmtp();
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/settings");
+        var card = page.GetByTestId("settings-smtp");
+
+        await card.GetByLabel("Host", new() { Exact = true }).FillAsync("127.0.0.1");
+        await card.GetByLabel("Port", new() { Exact = true }).FillAsync(smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await card.GetByTestId("smtp-security").ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText("None", new() { Exact = true }).ClickAsync();
+        await card.GetByLabel("From address", new() { Exact = true }).FillAsync("etlweb@example.com");
+        await card.GetByLabel("Send the test to", new() { Exact = true }).FillAsync("ops@example.com");
+        await card.GetByTestId("smtp-test").ClickAsync();
+
+        var outcome = card.GetByTestId("smtp-test-outcome");
+        await Expect(outcome).ToContainTextAsync("Test passed. Sent to ops@example.com. The server answered:");
+        await Expect(outcome).ToContainTextAsync("queued as loopback-1");
+        var message = Assert.Single(await smtp.WaitForAsync(1));
+        Assert.Equal("ops@example.com", Assert.Single(message.To.Mailboxes).Address);
+        await card.ScrollIntoViewIfNeededAsync();
+        await AppFixture.ScreenshotAsync(page, "settings-smtp-test-passed");
+
+        var closed = LoopbackSmtp.FreePort();
+        await card.GetByLabel("Port", new() { Exact = true }).FillAsync(closed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await card.GetByTestId("smtp-test").ClickAsync();
+
+        await Expect(outcome).ToContainTextAsync($"Test failed. Connection refused by 127.0.0.1:{closed}");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppFixture.ScreenshotDirectory, "settings-smtp-test-refused.png") });
+        await page.Context.DisposeAsync();
+    }
+}
