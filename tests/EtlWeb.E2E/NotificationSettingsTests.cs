@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using EtlWeb.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -36,6 +37,24 @@ public sealed class NotificationSettingsTests(AppFixture app) : IClassFixture<Ap
 
         await Expect(outcome).ToContainTextAsync($"Test failed. Connection refused by 127.0.0.1:{closed}");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppFixture.ScreenshotDirectory, "settings-smtp-test-refused.png") });
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_run_page_lists_the_runs_notifications_with_their_outcome()
+    {
+        var jobId = await app.CreateJobAsync(new { name = "notified-export", job_type = "shell", command = "echo exporting; exit 2", notify_slack = true });
+        using var client = app.CreateClient();
+        using var response = await client.PostAsync(new Uri($"/api/jobs/{jobId}/run", UriKind.Relative), null);
+        var runId = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("run_id").GetInt64();
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, $"/runs/{runId}");
+
+        var table = page.GetByTestId("run-notifications");
+        await Expect(table).ToContainTextAsync("Failure");
+        await Expect(table).ToContainTextAsync("Slack notifications are off: turn them on under Settings › Slack.");
+        await Expect(table.GetByText("Failed", new() { Exact = true })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppFixture.ScreenshotDirectory, "run-page-notifications.png") });
         await page.Context.DisposeAsync();
     }
 }
