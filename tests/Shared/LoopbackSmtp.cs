@@ -22,9 +22,10 @@ public sealed class LoopbackSmtp : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SmtpServer.SmtpServer _server;
 
-    public LoopbackSmtp(string? user = null, string? password = null, bool startTls = false)
+    /// <param name="port">A given port, for a server that comes up where an earlier try found none; else a free one.</param>
+    public LoopbackSmtp(string? user = null, string? password = null, bool startTls = false, int? port = null)
     {
-        Port = FreePort();
+        Port = port ?? FreePort();
         if (startTls)
         {
             Certificate = SelfSignedCertificate();
