@@ -35,6 +35,27 @@ public static class DataServiceCollectionExtensions
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         await SealClearSecretsAsync(db, cancellationToken);
+        await ScrubRunSnapshotsAsync(db, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs created before snapshots left secret values out hold them in clear; they are written again without.
+    /// Only runs of jobs with secret variables match, so this costs nothing once done.
+    /// </summary>
+    private static async Task ScrubRunSnapshotsAsync(EtlDbContext db, CancellationToken cancellationToken)
+    {
+        var runs = await db.Runs
+            .Where(r => EF.Functions.Like(r.DefinitionSnapshot, "%\"SecretEnvironment\":[\"%"))
+            .Select(r => new { r.Id, r.DefinitionSnapshot })
+            .ToListAsync(cancellationToken);
+        foreach (var run in runs)
+        {
+            var scrubbed = Orchestration.RunLedger.Snapshot(Orchestration.RunLedger.FromSnapshot(run.DefinitionSnapshot));
+            if (scrubbed != run.DefinitionSnapshot)
+            {
+                await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.DefinitionSnapshot, scrubbed), cancellationToken);
+            }
+        }
     }
 
     /// <summary>

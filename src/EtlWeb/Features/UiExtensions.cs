@@ -31,7 +31,7 @@ public static class UiExtensions
 
         // Styles, scripts and icons: the sign-in page needs them before anyone is signed in.
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
         app.MapAccountEndpoints();
         return app;
     }

@@ -25,7 +25,26 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
 {
     public string NodeName => node.Value.Name;
 
-    public static string Snapshot(Job job) => JsonSerializer.Serialize(job);
+    /// <summary>
+    /// The job as the run will execute it, without the values of its secret variables: a run row is never
+    /// encrypted, so secrets stay only in the job's encrypted column and are read back when an attempt starts.
+    /// </summary>
+    public static string Snapshot(Job job)
+    {
+        if (job.SecretEnvironment.Count == 0)
+        {
+            return JsonSerializer.Serialize(job);
+        }
+
+        var snapshot = JsonSerializer.SerializeToNode(job)!.AsObject();
+        var environment = snapshot[nameof(Job.Environment)]!.AsObject();
+        foreach (var name in job.SecretEnvironment)
+        {
+            environment.Remove(name);
+        }
+
+        return snapshot.ToJsonString();
+    }
 
     public static Job FromSnapshot(string snapshot) => JsonSerializer.Deserialize<Job>(snapshot)!;
 
@@ -54,7 +73,9 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ClaimedAttempt(attempt, run, FromSnapshot(run.DefinitionSnapshot));
+        var job = FromSnapshot(run.DefinitionSnapshot);
+        await AddSecretValuesAsync(db, run.JobId, job, cancellationToken);
+        return new ClaimedAttempt(attempt, run, job);
     }
 
     /// <summary>When a retry may start. Hangfire keeps due times in whole seconds and may deliver it a little early.</summary>
@@ -114,6 +135,24 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
     }
 
     /// <summary>An attempt and its run, both tracked, in one query.</summary>
+    /// <summary>The secret values as the job holds them now (decrypted on load); a secret the job no longer has stays unset.</summary>
+    private static async Task AddSecretValuesAsync(EtlDbContext db, int jobId, Job job, CancellationToken cancellationToken)
+    {
+        if (job.SecretEnvironment.Count == 0
+            || await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken) is not { } current)
+        {
+            return;
+        }
+
+        foreach (var name in job.SecretEnvironment)
+        {
+            if (current.Environment.TryGetValue(name, out var value))
+            {
+                job.Environment[name] = value;
+            }
+        }
+    }
+
     private static async Task<(Attempt Attempt, Run Run)> LoadAsync(EtlDbContext db, long attemptId, CancellationToken cancellationToken)
     {
         // Joined from the attempt's primary key: a filter on the run side would scan the runs table.

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using EtlWeb.Testing;
@@ -11,11 +12,13 @@ namespace EtlWeb.Tests.Support;
 public sealed class AppProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output;
 
-    private AppProcess(Process process, Uri address)
+    private AppProcess(Process process, Uri address, ConcurrentQueue<string> output)
     {
         _process = process;
         Address = address;
+        _output = output;
     }
 
     public Uri Address { get; }
@@ -24,8 +27,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public static async Task<AppProcess> StartAsync(string dataDirectory, Uri address, IDictionary<string, string>? settings = null)
     {
-        var process = EtlWebChild.Start(dataDirectory, address, settings, (_, _) => { });
-        var app = new AppProcess(process, address);
+        var output = new ConcurrentQueue<string>();
+        var process = EtlWebChild.Start(dataDirectory, address, settings, (line, _) => output.Enqueue(line));
+        var app = new AppProcess(process, address, output);
         try
         {
             await EtlWebChild.WaitHealthyAsync(process, address, TimeSpan.FromSeconds(60));
@@ -40,6 +44,23 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     public HttpClient CreateClient() => EtlWebChild.CreateClient(Address);
+
+    /// <summary>Waits for a line of output that <paramref name="match"/> accepts; fails with the output so far after a minute.</summary>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> match)
+    {
+        var deadline = TimeProvider.System.GetUtcNow().AddMinutes(1);
+        while (TimeProvider.System.GetUtcNow() < deadline)
+        {
+            if (_output.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("No such line in EtlWeb's output:\n" + string.Join('\n', _output));
+    }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
     public async Task KillHardAsync()

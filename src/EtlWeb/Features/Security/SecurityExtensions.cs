@@ -96,6 +96,7 @@ public static class SecurityExtensions
         app.UseMiddleware<SecurityHeaders>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<CookieApiWrites>();
         app.UseMiddleware<ActorMiddleware>();
         return app;
     }

@@ -13,6 +13,8 @@ public sealed record UserSummary(string Id, string Name, string Role, DateTimeOf
 /// </summary>
 public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, AuditLog audit, SetupLink setup, TimeProvider time) : IDisposable
 {
+    private static readonly HashSet<string> ReservedNames = new([BearerTokenHandler.BootstrapName, "anonymous", "system"], StringComparer.OrdinalIgnoreCase);
+
     private readonly SemaphoreSlim _firstAdmin = new(1, 1);
 
     /// <summary>Creates the administrator through the one-time setup link; the errors are for the form.</summary>
@@ -158,6 +160,11 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, 
         if (!EtlRoles.All.Contains(role))
         {
             return [$"'{role}' is not a role."];
+        }
+
+        if (ReservedNames.Contains(name.Trim()))
+        {
+            return [$"'{name.Trim()}' is how the audit log names EtlWeb's own actors; choose another user name."];
         }
 
         var user = new IdentityUser(name.Trim());
