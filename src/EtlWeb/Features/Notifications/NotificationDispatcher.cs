@@ -53,8 +53,12 @@ public sealed class NotificationDispatcher(
     private async Task PlanAsync(long runId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is not { FinishedAt: { } finishedAt } || !run.Status.IsTerminal()
+
+        // Most jobs name no recipient: one light query settles them, as this runs for every finished run.
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+            .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, r.Status, r.FinishedAt, Addressed = j.NotifyEmail != "" || j.NotifySlack })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (run is not { Addressed: true, FinishedAt: { } finishedAt } || !run.Status.IsTerminal()
             || await db.Notifications.AnyAsync(n => n.RunId == runId && RunEndKinds.Contains(n.Kind), cancellationToken)
             || await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == run.JobId, cancellationToken) is not { } job)
         {
