@@ -4,6 +4,7 @@ using System.Text.Json;
 using EtlWeb.Core.Jobs;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
@@ -68,7 +69,7 @@ internal sealed class JobSecretsInterceptor : SaveChangesInterceptor, IMateriali
             return;
         }
 
-        foreach (var entry in context.ChangeTracker.Entries<Job>())
+        foreach (var entry in TrackedJobs(context.ChangeTracker))
         {
             if (entry.State is EntityState.Deleted or EntityState.Detached)
             {
@@ -96,6 +97,24 @@ internal sealed class JobSecretsInterceptor : SaveChangesInterceptor, IMateriali
                     _loaded.AddOrUpdate(job, clear);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The tracked jobs, without the change detection <c>Entries</c> would run: SaveChanges runs it anyway, and every
+    /// tracked job is sealed whatever its state.
+    /// </summary>
+    private static List<EntityEntry<Job>> TrackedJobs(ChangeTracker tracker)
+    {
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return [.. tracker.Entries<Job>()];
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
         }
     }
 

@@ -65,8 +65,11 @@ public sealed class ApiTokens(IDbContextFactory<EtlDbContext> dbFactory, AuditLo
         return true;
     }
 
-    /// <summary>The active token with this text and its user's id, noting when it was used; null when unknown or revoked.</summary>
-    public async Task<ApiToken?> FindActiveAsync(string secret, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The user an active token acts as, with the user's current role, noting when the token was used; null when the
+    /// token is unknown or revoked, or its user is locked out or has no role. One query: this runs on every API call.
+    /// </summary>
+    public async Task<TokenUser?> FindUserAsync(string secret, CancellationToken cancellationToken = default)
     {
         if (!secret.StartsWith(Scheme, StringComparison.Ordinal))
         {
@@ -75,18 +78,35 @@ public sealed class ApiTokens(IDbContextFactory<EtlDbContext> dbFactory, AuditLo
 
         var hash = Hash(secret);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Hash == hash && t.RevokedAt == null, cancellationToken);
+        var found = await db.ApiTokens.Where(t => t.Hash == hash && t.RevokedAt == null)
+            .Join(db.Users, t => t.UserId, u => u.Id, (t, u) => new
+            {
+                t.Id,
+                t.LastUsedAt,
+                u.UserName,
+                UserId = u.Id,
+                u.LockoutEnd,
+                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).ToList(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow();
-        if (token is not null && (token.LastUsedAt is not { } used || now - used >= LastUsedPrecision))
+        if (found is null || found.LockoutEnd > now || EtlRoles.All.LastOrDefault(found.Roles.Contains) is not { } role)
         {
-            token.LastUsedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
+            return null;
         }
 
-        return token;
+        if (found.LastUsedAt is not { } used || now - used >= LastUsedPrecision)
+        {
+            await db.ApiTokens.Where(t => t.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+        }
+
+        return new TokenUser(found.UserId, found.UserName ?? found.UserId, role);
     }
 
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
+
+/// <summary>Who a token acts as.</summary>
+public sealed record TokenUser(string UserId, string Name, string Role);

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Features.Security;
@@ -17,8 +16,7 @@ internal sealed class BearerTokenHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiTokens tokens,
-    IOptions<AuthOptions> auth,
-    UserManager<IdentityUser> users)
+    IOptions<AuthOptions> auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -38,16 +36,9 @@ internal sealed class BearerTokenHandler(
             return Success(BootstrapName, BootstrapName, EtlRoles.Admin);
         }
 
-        var token = await tokens.FindActiveAsync(secret, Context.RequestAborted);
-        if (token is null || await users.FindByIdAsync(token.UserId) is not { } user || await users.IsLockedOutAsync(user))
-        {
-            return AuthenticateResult.Fail("The bearer token is unknown, revoked, or its user is locked out.");
-        }
-
-        var role = EtlRoles.All.LastOrDefault((await users.GetRolesAsync(user)).Contains);
-        return role is null
-            ? AuthenticateResult.Fail("The token's user has no role.")
-            : Success(user.Id, user.UserName ?? user.Id, role);
+        return await tokens.FindUserAsync(secret, Context.RequestAborted) is { } user
+            ? Success(user.UserId, user.Name, user.Role)
+            : AuthenticateResult.Fail("The bearer token is unknown or revoked, or its user is locked out or has no role.");
     }
 
     private AuthenticateResult Success(string id, string name, string role)
