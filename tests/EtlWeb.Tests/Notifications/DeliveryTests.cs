@@ -61,6 +61,24 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_given_a_recipient_after_it_ran_is_notified_from_its_next_run_on()
+    {
+        var quiet = await RunAsync("late-subscriber", "exit 1", _ => { });
+        var job = (await _client.GetJsonAsync($"/api/runs/{quiet}"))!["job_id"]!.GetValue<int>();
+        await WaitForNotificationsAsync(quiet, 0);
+
+        var document = (await _client.GetJsonAsync($"/api/jobs/{job}"))!.AsObject();
+        document["notify_slack"] = true;
+        var (status, body) = await _client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{job}", document.ToJsonString());
+        Assert.True(status == System.Net.HttpStatusCode.OK, body?.ToJsonString());
+        var loud = await _client.RunJobAsync(body!);
+        await _client.WaitForEndAsync(loud);
+
+        var notification = Assert.Single(await WaitForNotificationsAsync(loud, 1));
+        Assert.Equal("slack", notification!["channel"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_failed_run_is_mailed_to_each_address_and_posted_to_slack_with_its_facts_log_and_link()
     {
         var runId = await RunAsync("nightly-export", "for i in $(seq 1 40); do echo line-$i; done; exit 4", j =>

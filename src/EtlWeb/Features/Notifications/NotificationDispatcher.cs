@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Jobs;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +14,7 @@ namespace EtlWeb.Features.Notifications;
 /// </summary>
 public sealed class NotificationDispatcher(
     RunBroadcaster broadcaster,
+    JobChangeFeed jobChanges,
     IDbContextFactory<EtlDbContext> dbFactory,
     NotificationOutbox outbox,
     ILogger<NotificationDispatcher> logger) : BackgroundService
@@ -19,7 +22,11 @@ public sealed class NotificationDispatcher(
     private static readonly NotificationKind[] RunEndKinds =
         [NotificationKind.Success, NotificationKind.Failure, NotificationKind.Recovered, NotificationKind.Streak];
 
-    private readonly Channel<long> _finished = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<RunChanged> _finished = Channel.CreateUnbounded<RunChanged>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Whether each job names a recipient, learnt from the first run of it that ends and forgotten when the job
+    // changes: a burst of runs of jobs that notify nobody (a fan-out of 100) then costs no query at all.
+    private readonly ConcurrentDictionary<int, bool> _addressed = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,20 +34,26 @@ public sealed class NotificationDispatcher(
         {
             if (change.Status.IsTerminal())
             {
-                _finished.Writer.TryWrite(change.RunId);
+                _finished.Writer.TryWrite(change);
             }
         });
+        using var edits = jobChanges.Subscribe(jobId => _addressed.TryRemove(jobId, out _));
         try
         {
-            await foreach (var runId in _finished.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var change in _finished.Reader.ReadAllAsync(stoppingToken))
             {
+                if (_addressed.TryGetValue(change.JobId, out var addressed) && !addressed)
+                {
+                    continue;
+                }
+
                 try
                 {
-                    await PlanAsync(runId, stoppingToken);
+                    await PlanAsync(change.RunId, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogError(ex, "Notifications for run {RunId} could not be planned", runId);
+                    logger.LogError(ex, "Notifications for run {RunId} could not be planned", change.RunId);
                 }
             }
         }
@@ -58,6 +71,11 @@ public sealed class NotificationDispatcher(
         var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
             .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, r.Status, r.FinishedAt, Addressed = j.NotifyEmail != "" || j.NotifySlack })
             .FirstOrDefaultAsync(cancellationToken);
+        if (run is not null)
+        {
+            _addressed[run.JobId] = run.Addressed;
+        }
+
         if (run is not { Addressed: true, FinishedAt: { } finishedAt } || !run.Status.IsTerminal()
             || await db.Notifications.AnyAsync(n => n.RunId == runId && RunEndKinds.Contains(n.Kind), cancellationToken)
             || await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == run.JobId, cancellationToken) is not { } job)
