@@ -15,7 +15,7 @@ internal sealed class EvaluationContext
 
     private sealed record Membership(Guid PipelineId, int JobId, long RunId, RunStatus Status);
 
-    private Dictionary<int, Job> _jobs = [];
+    private Dictionary<int, JobFacts> _jobs = [];
     private ILookup<int, int> _upstreamOf = Enumerable.Empty<int>().ToLookup(i => i);
     private ILookup<long, Guid> _pipelinesOf = Enumerable.Empty<long>().ToLookup(i => i, _ => Guid.Empty);
     private List<Membership> _members = [];
@@ -30,7 +30,10 @@ internal sealed class EvaluationContext
         var relevant = waiting.SelectMany(r => upstreamOf[r.JobId].Append(r.JobId)).Distinct().ToList();
         var context = new EvaluationContext
         {
-            _jobs = await db.Jobs.AsNoTracking().Where(j => relevant.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken),
+            // Only what a decision reads: loading whole jobs (their environments, a fan-in's hundred of them) costs far more.
+            _jobs = await db.Jobs.Where(j => relevant.Contains(j.Id))
+                .Select(j => new JobFacts(j.Id, j.Name, j.Enabled, j.OverlapPolicy))
+                .ToDictionaryAsync(j => j.Id, cancellationToken),
             _upstreamOf = upstreamOf,
         };
         context._active = await LoadActiveAsync(db, relevant, cancellationToken);
@@ -96,3 +99,6 @@ internal sealed class EvaluationContext
                 : new OverlapDecision(false, false, $"waiting for run #{other} of this job to finish");
     }
 }
+
+/// <summary>The fields of a job that deciding its runs and its downstream runs reads.</summary>
+internal sealed record JobFacts(int Id, string Name, bool Enabled, OverlapPolicy OverlapPolicy);
