@@ -22,6 +22,7 @@ public sealed class DesignerDiagram
 
     private readonly Dictionary<int, JobNode> _nodes = [];
     private readonly Dictionary<(int Upstream, int Downstream), DependencyLink> _links = [];
+    private bool _readOnly;
 
     public DesignerDiagram()
     {
@@ -59,8 +60,19 @@ public sealed class DesignerDiagram
 
     public int NodeCount => _nodes.Count;
 
-    /// <summary>Nodes cannot be moved nor links drawn: for the roles that cannot edit jobs.</summary>
-    public bool ReadOnly { get; set; }
+    /// <summary>Nodes cannot be moved nor links drawn: for the roles that cannot edit jobs. Applies to the nodes shown too.</summary>
+    public bool ReadOnly
+    {
+        get => _readOnly;
+        set
+        {
+            _readOnly = value;
+            foreach (var node in _nodes.Values)
+            {
+                Lock(node);
+            }
+        }
+    }
 
     public int LinkCount => _links.Count;
 
@@ -208,13 +220,19 @@ public sealed class DesignerDiagram
                 chosen[id] = position;
             }
 
-            var node = new JobNode(job, new Point(position.X, position.Y)) { Locked = ReadOnly };
-            node.Input.Locked = ReadOnly;
-            node.Output.Locked = ReadOnly;
+            var node = new JobNode(job, new Point(position.X, position.Y));
+            Lock(node);
             node.Moved += _ => NodeMoved?.Invoke(node);
             _nodes[id] = node;
             Diagram.Nodes.Add(node);
         }
+    }
+
+    private void Lock(JobNode node)
+    {
+        node.Locked = _readOnly;
+        node.Input.Locked = _readOnly;
+        node.Output.Locked = _readOnly;
     }
 
     private static IReadOnlyDictionary<int, LayoutCell> Arrange(IEnumerable<int> nodes, IEnumerable<(int Upstream, int Downstream)> edges) =>

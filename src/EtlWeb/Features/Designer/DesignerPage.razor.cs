@@ -68,6 +68,9 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
     [Inject]
     private TimeProvider Time { get; set; } = null!;
 
+    // The user's access arrives from the layout, possibly after the first initialisation: follow it.
+    protected override void OnParametersSet() => _diagram.ReadOnly = !Access.CanAdminister;
+
     protected override async Task OnInitializedAsync()
     {
         // Rendered twice, on the server first: the jobs are read once, for the live page.
@@ -77,7 +80,6 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
         }
 
         _started = Time.GetTimestamp();
-        _diagram.ReadOnly = !Access.CanAdminister;
         _actions = new JobActions(Catalog, Runs, Dialogs, Snackbar, Shell);
         _saver = new PositionSaver(Positions, Time, message => _ = InvokeAsync(() => Shell.Report(message)));
         _diagram.NodeMoved += node => _saver.Add(node.JobId, DesignerDiagram.PositionOf(node));
