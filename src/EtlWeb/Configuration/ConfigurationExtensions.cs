@@ -14,6 +14,8 @@ public static class ConfigurationExtensions
         services.AddOptions<NodeOptions>().BindConfiguration($"{EtlWebOptions.Section}:Node").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration($"{EtlWebOptions.Section}:Retention").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SchedulerOptions>().BindConfiguration($"{EtlWebOptions.Section}:Scheduler").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PublicUrlOptions>().BindConfiguration(EtlWebOptions.Section);
+        services.AddSingleton<PublicLinks>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -14,32 +14,12 @@ public sealed record RunChanged(long RunId, int JobId, RunStatus Status, long? A
 public sealed class RunBroadcaster
 {
     private readonly Lock _gate = new();
-    private ImmutableList<Action<RunChanged>> _runSubscribers = [];
+    private readonly Subscribers<RunChanged> _runSubscribers = new();
     private readonly ConcurrentDictionary<long, ImmutableList<Action<IReadOnlyList<LogLine>>>> _logSubscribers = new();
 
-    public IDisposable SubscribeRuns(Action<RunChanged> onChanged)
-    {
-        lock (_gate)
-        {
-            _runSubscribers = _runSubscribers.Add(onChanged);
-        }
+    public IDisposable SubscribeRuns(Action<RunChanged> onChanged) => _runSubscribers.Add(onChanged);
 
-        return new Unsubscriber(() =>
-        {
-            lock (_gate)
-            {
-                _runSubscribers = _runSubscribers.Remove(onChanged);
-            }
-        });
-    }
-
-    public void Publish(RunChanged change)
-    {
-        foreach (var subscriber in _runSubscribers)
-        {
-            subscriber(change);
-        }
-    }
+    public void Publish(RunChanged change) => _runSubscribers.Publish(change);
 
     public IDisposable SubscribeLog(long attemptId, Action<IReadOnlyList<LogLine>> onLines)
     {
@@ -48,7 +28,7 @@ public sealed class RunBroadcaster
             _logSubscribers[attemptId] = _logSubscribers.TryGetValue(attemptId, out var list) ? list.Add(onLines) : [onLines];
         }
 
-        return new Unsubscriber(() =>
+        return new Subscription(() =>
         {
             lock (_gate)
             {
@@ -77,19 +57,6 @@ public sealed class RunBroadcaster
             foreach (var subscriber in subscribers)
             {
                 subscriber(lines);
-            }
-        }
-    }
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                dispose();
             }
         }
     }

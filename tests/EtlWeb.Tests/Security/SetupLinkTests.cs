@@ -43,6 +43,17 @@ public sealed partial class SetupLinkTests : ChildAppTest
     }
 
     [Fact]
+    public async Task Behind_a_reverse_proxy_the_setup_link_starts_with_the_configured_public_address()
+    {
+        await using var app = await AppProcess.StartAsync(DataDirectory, EtlWebChild.FreeAddress(),
+            new Dictionary<string, string> { ["EtlWeb__PublicUrl"] = "https://etl.example.com/" });
+
+        var link = await SetupLinkAsync(app);
+
+        Assert.StartsWith("https://etl.example.com/account/setup?token=", link, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_setup_link_stops_working_once_a_user_exists_even_one_created_through_the_API()
     {
         await using var app = await AppProcess.StartAsync(DataDirectory, EtlWebChild.FreeAddress());

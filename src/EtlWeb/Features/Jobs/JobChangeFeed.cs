@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using EtlWeb.Realtime;
 
 namespace EtlWeb.Features.Jobs;
 
@@ -8,37 +8,9 @@ namespace EtlWeb.Features.Jobs;
 /// </summary>
 public sealed class JobChangeFeed
 {
-    private readonly Lock _gate = new();
-    private ImmutableList<Action<int>> _subscribers = [];
+    private readonly Subscribers<int> _subscribers = new();
 
-    public IDisposable Subscribe(Action<int> onChanged)
-    {
-        lock (_gate)
-        {
-            _subscribers = _subscribers.Add(onChanged);
-        }
+    public IDisposable Subscribe(Action<int> onChanged) => _subscribers.Add(onChanged);
 
-        return new Subscription(this, onChanged);
-    }
-
-    public void Publish(int jobId)
-    {
-        foreach (var subscriber in _subscribers)
-        {
-            subscriber(jobId);
-        }
-    }
-
-    private void Unsubscribe(Action<int> onChanged)
-    {
-        lock (_gate)
-        {
-            _subscribers = _subscribers.Remove(onChanged);
-        }
-    }
-
-    private sealed class Subscription(JobChangeFeed feed, Action<int> onChanged) : IDisposable
-    {
-        public void Dispose() => feed.Unsubscribe(onChanged);
-    }
+    public void Publish(int jobId) => _subscribers.Publish(jobId);
 }

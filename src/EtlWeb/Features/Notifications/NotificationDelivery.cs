@@ -1,3 +1,4 @@
+using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Runs;
 using Microsoft.EntityFrameworkCore;

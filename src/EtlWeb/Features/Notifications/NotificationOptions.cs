@@ -45,12 +45,6 @@ public sealed record SlackOptions
     public string WebhookUrl { get; init; } = "";
 }
 
-/// <summary>Where links in notifications point; empty means the first address Kestrel listens on.</summary>
-public sealed record PublicUrlOptions
-{
-    public string PublicUrl { get; init; } = "";
-}
-
 /// <summary>Delivery retries and the smart alerts' timing, under <c>EtlWeb:Notifications</c>.</summary>
 public sealed record DeliveryOptions
 {

@@ -1,7 +1,7 @@
-using System.Collections.Immutable;
 using System.Threading.Channels;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
+using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Notifications;
@@ -13,8 +13,7 @@ namespace EtlWeb.Features.Notifications;
 public sealed class NotificationOutbox(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, ILogger<NotificationOutbox> logger)
 {
     private readonly Channel<long> _ready = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lock _gate = new();
-    private ImmutableList<Action<long?>> _subscribers = [];
+    private readonly Subscribers<long?> _subscribers = new();
 
     public ChannelReader<long> Ready => _ready.Reader;
 
@@ -73,40 +72,7 @@ public sealed class NotificationOutbox(IDbContextFactory<EtlDbContext> dbFactory
             _ => Enqueue(notificationId), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
 
     /// <summary>Calls <paramref name="onChanged"/> with the run id (null for a missed fire) when a notification was raised or delivered.</summary>
-    public IDisposable Subscribe(Action<long?> onChanged)
-    {
-        lock (_gate)
-        {
-            _subscribers = _subscribers.Add(onChanged);
-        }
+    public IDisposable Subscribe(Action<long?> onChanged) => _subscribers.Add(onChanged);
 
-        return new Unsubscriber(() =>
-        {
-            lock (_gate)
-            {
-                _subscribers = _subscribers.Remove(onChanged);
-            }
-        });
-    }
-
-    public void Changed(long? runId)
-    {
-        foreach (var subscriber in _subscribers)
-        {
-            subscriber(runId);
-        }
-    }
-
-    private sealed class Unsubscriber(Action dispose) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                dispose();
-            }
-        }
-    }
+    public void Changed(long? runId) => _subscribers.Publish(runId);
 }

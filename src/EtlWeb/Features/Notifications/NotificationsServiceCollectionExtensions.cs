@@ -6,14 +6,12 @@ public static class NotificationsServiceCollectionExtensions
     {
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
         services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section);
-        services.AddOptions<PublicUrlOptions>().BindConfiguration("EtlWeb");
         services.AddHttpClient(SlackSender.ClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<NotificationSettings>();
         services.AddSingleton<MailSender>();
         services.AddSingleton<SlackSender>();
         services.AddSingleton<NotificationTester>();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
-        services.AddSingleton<PublicLinks>();
         services.AddSingleton<NotificationOutbox>();
         services.AddHostedService<NotificationDispatcher>();
         services.AddHostedService<NotificationDelivery>();

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using EtlWeb.Configuration;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +10,7 @@ namespace EtlWeb.Features.Security;
 /// There is no default password: on a start with no users, EtlWeb makes a one-time link, prints it to its log,
 /// and the first visitor through it creates the administrator. The link dies with that account or with a restart.
 /// </summary>
-public sealed class SetupLink(IServiceScopeFactory scopes, IServer server, IHostApplicationLifetime lifetime, ILogger<SetupLink> logger)
+public sealed class SetupLink(IServiceScopeFactory scopes, PublicLinks links, IHostApplicationLifetime lifetime, ILogger<SetupLink> logger)
     : IHostedService
 {
     public const string Path = "/account/setup";
@@ -56,7 +55,7 @@ public sealed class SetupLink(IServiceScopeFactory scopes, IServer server, IHost
 
         lifetime.ApplicationStarted.Register(() => logger.LogWarning(
             "No user exists yet. Create the administrator at {SetupUrl} (this link works once, until a restart)",
-            $"{BaseAddress()}{Path}?token={token}"));
+            $"{links.BaseAddress}{Path}?token={token}"));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -77,16 +76,5 @@ public sealed class SetupLink(IServiceScopeFactory scopes, IServer server, IHost
         {
             _token = null;
         }
-    }
-
-    /// <summary>The first address Kestrel listens on, with a wildcard host shown as localhost.</summary>
-    private string BaseAddress()
-    {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost";
-        return address.Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-            .Replace("://[::]", "://localhost", StringComparison.Ordinal)
-            .TrimEnd('/');
     }
 }

@@ -1,10 +1,10 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Audit;
 using EtlWeb.Features.Security;
+using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +28,7 @@ public sealed class SettingsStore(
 {
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _saveGate = new(1, 1);
-    private ImmutableList<Action<EffectiveSettings>> _subscribers = [];
+    private readonly Subscribers<EffectiveSettings> _subscribers = new();
     private Snapshot? _snapshot;
 
     /// <summary>The configured values, before anything saved on the Settings page.</summary>
@@ -140,30 +140,13 @@ public sealed class SettingsStore(
             string.Join(", ", values.Keys),
             string.Join(", ", values.Select(v => $"{v.Key} = {(v.Value is { } n ? n.ToString(CultureInfo.InvariantCulture) : "default")}")),
             cancellationToken);
-        foreach (var subscriber in _subscribers)
-        {
-            subscriber(saved.Current);
-        }
+        _subscribers.Publish(saved.Current);
 
         return errors;
     }
 
     /// <summary>Calls <paramref name="onChanged"/> with the new values after each save, on the saving thread.</summary>
-    public IDisposable Subscribe(Action<EffectiveSettings> onChanged)
-    {
-        lock (_gate)
-        {
-            _subscribers = _subscribers.Add(onChanged);
-        }
-
-        return new Subscription(() =>
-        {
-            lock (_gate)
-            {
-                _subscribers = _subscribers.Remove(onChanged);
-            }
-        });
-    }
+    public IDisposable Subscribe(Action<EffectiveSettings> onChanged) => _subscribers.Add(onChanged);
 
     private Snapshot Loaded()
     {
@@ -220,17 +203,4 @@ public sealed class SettingsStore(
     public void Dispose() => _saveGate.Dispose();
 
     private sealed record Snapshot(IReadOnlyDictionary<string, long> Saved, EffectiveSettings Current);
-
-    private sealed class Subscription(Action dispose) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                dispose();
-            }
-        }
-    }
 }

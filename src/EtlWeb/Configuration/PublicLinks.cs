@@ -2,9 +2,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
-namespace EtlWeb.Features.Notifications;
+namespace EtlWeb.Configuration;
 
-/// <summary>Links in notifications: <c>EtlWeb:PublicUrl</c> when set, else the first address Kestrel listens on.</summary>
+/// <summary>
+/// The address EtlWeb's own links start with (the setup link in the log, links in notifications):
+/// <c>EtlWeb:PublicUrl</c> when set, as behind a reverse proxy; else the first address Kestrel listens on,
+/// with a wildcard host shown as localhost.
+/// </summary>
 public sealed class PublicLinks(IOptions<PublicUrlOptions> options, IServer server)
 {
     public string BaseAddress
@@ -28,4 +32,10 @@ public sealed class PublicLinks(IOptions<PublicUrlOptions> options, IServer serv
     public string Run(long runId) => $"{BaseAddress}/runs/{runId}";
 
     public string Job(int jobId) => $"{BaseAddress}/?job={jobId}";
+}
+
+/// <summary>The <c>EtlWeb:PublicUrl</c> setting; empty means the first address Kestrel listens on.</summary>
+public sealed record PublicUrlOptions
+{
+    public string PublicUrl { get; init; } = "";
 }
