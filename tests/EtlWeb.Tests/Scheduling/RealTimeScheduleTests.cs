@@ -10,8 +10,11 @@ public sealed class RealTimeScheduleTests
         await using var factory = new EtlWebFactory();
         using var client = factory.CreateClient();
         // Allow: on a loaded machine a run may outlast its second, and Skip would then (rightly) skip a fire.
-        var ticker = await client.CreateJobAsync(JobsClient.ShellJob("ticker").With("schedule_type", "cron").With("cron_expression", "* * * * * *").With("overlap_policy", "allow"));
+        // The ticker starts disabled: on a loaded machine it could otherwise fire before its follower exists.
+        var ticker = await client.CreateJobAsync(JobsClient.ShellJob("ticker").With("schedule_type", "cron").With("cron_expression", "* * * * * *")
+            .With("overlap_policy", "allow").With("enabled", false));
         var follower = await client.CreateJobAsync(JobsClient.ShellJob("follower", "ticker").With("overlap_policy", "allow"));
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker["id"]}/enable", "{}");
 
         await Task.Delay(TimeSpan.FromSeconds(4));
         await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker["id"]}/disable", "{}");
