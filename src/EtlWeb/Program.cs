@@ -7,7 +7,19 @@ using EtlWeb.Features.Notifications;
 using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 
+if (StartupCommands.AsksForHelp(args))
+{
+    StartupCommands.WriteHelp(Console.Out);
+    return 0;
+}
+
 var builder = WebApplication.CreateBuilder(args);
+if (ConfigurationCheck.Problems(builder.Configuration) is { Count: > 0 } problems)
+{
+    StartupCommands.WriteProblems(problems, Console.Error);
+    return StartupCommands.BadConfiguration;
+}
+
 builder.AddEtlWebLogging();
 builder.Services.AddEtlWebOptions();
 builder.Services.AddEtlWebData();
@@ -19,10 +31,17 @@ builder.Services.AddEtlWebApi();
 builder.AddEtlWebUi();
 
 var app = builder.Build();
+if (ConfigurationCheck.DataDirectoryProblem(app.Configuration) is { } directoryProblem)
+{
+    StartupCommands.WriteProblems([directoryProblem], Console.Error);
+    return StartupCommands.BadConfiguration;
+}
+
 await app.Services.MigrateEtlWebDatabaseAsync();
 app.UseEtlWebUi();
 app.MapEtlWebApi();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -37,5 +38,7 @@ public sealed class PublicLinks(IOptions<PublicUrlOptions> options, IServer serv
 /// <summary>The <c>EtlWeb:PublicUrl</c> setting; empty means the first address Kestrel listens on.</summary>
 public sealed record PublicUrlOptions
 {
+    [AbsoluteHttpUrl]
+    [Description("The address EtlWeb's own links start with (the setup link in the log, links in notifications), e.g. https://etl.example.com behind a reverse proxy; empty means the first address EtlWeb listens on.")]
     public string PublicUrl { get; init; } = "";
 }

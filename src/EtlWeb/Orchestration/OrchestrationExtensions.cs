@@ -72,7 +72,7 @@ public static class OrchestrationExtensions
             server.Queues = [RunQueue.QueueName];
             // How late a delayed retry may start; each poll takes a lock with a write, so not every second.
             server.SchedulePollingInterval = TimeSpan.FromSeconds(2);
-            server.ServerName = provider.GetRequiredService<IOptions<NodeOptions>>().Value.Name;
+            server.ServerName = provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveName;
 
             // A stop takes no new work at once; running attempts get the grace, then their token stops them, and
             // Hangfire waits while their trees are killed and they are settled.

@@ -23,7 +23,7 @@ public sealed record AttemptSettled(Run Run, Attempt? Retry, TimeSpan RetryDelay
 /// </summary>
 public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, IOptions<NodeOptions> node)
 {
-    public string NodeName => node.Value.Name;
+    public string NodeName => node.Value.EffectiveName;
 
     /// <summary>
     /// The job as the run will execute it, without the values of its secret variables: a run row is never

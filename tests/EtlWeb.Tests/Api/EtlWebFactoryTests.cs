@@ -40,11 +40,11 @@ public sealed class EtlWebFactoryTests
     [Fact]
     public async Task Extra_settings_reach_the_app_configuration()
     {
-        await using var factory = new EtlWebFactory { Settings = { ["EtlWeb:TestProbe"] = "42" } };
+        await using var factory = new EtlWebFactory { Settings = { ["EtlWeb:Node:Name"] = "probe-node" } };
 
         var configuration = factory.Services.GetRequiredService<IConfiguration>();
 
-        Assert.Equal("42", configuration["EtlWeb:TestProbe"]);
+        Assert.Equal("probe-node", configuration["EtlWeb:Node:Name"]);
         Assert.Equal(factory.DataDirectory, configuration["EtlWeb:DataDirectory"]);
     }
 

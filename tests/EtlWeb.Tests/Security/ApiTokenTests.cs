@@ -136,33 +136,6 @@ public sealed class ApiTokenTests : HostTest
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(Client, HttpMethod.Post, "/api/backup"));
     }
 
-    [Fact]
-    public async Task A_bootstrap_token_shorter_than_32_characters_stops_the_host_from_starting_and_names_the_setting()
-    {
-        await using var factory = new EtlWebFactory { Settings = { [AuthOptions.Section + ":BootstrapToken"] = "only-31-characters-long-0123456" } };
-
-        var error = Record.Exception(() => factory.CreateClient());
-
-        Assert.NotNull(error);
-        var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
-        Assert.Contains("EtlWeb:Auth:BootstrapToken", messages, StringComparison.Ordinal);
-    }
-
-    private static IEnumerable<Exception> Chain(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
-                {
-                    yield return inner;
-                }
-            }
-        }
-    }
-
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string path)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));

@@ -12,7 +12,7 @@ namespace EtlWeb.Tests.Support;
 /// The whole EtlWeb host in memory over a real SQLite file in a fresh temp data directory, deleted on
 /// dispose. Extra configuration and service overrides are taken before the host starts, that is before
 /// the first use of <c>Services</c>, <c>Server</c> or <c>CreateClient()</c>:
-/// <code>new EtlWebFactory { Settings = { ["EtlWeb:Foo"] = "1" }, ConfigureServices = s => s.AddSingleton&lt;TimeProvider&gt;(fake) }</code>
+/// <code>new EtlWebFactory { Settings = { ["EtlWeb:Retention:Days"] = "1" }, ConfigureServices = s => s.AddSingleton&lt;TimeProvider&gt;(fake) }</code>
 /// Two factories given the same <see cref="DataDirectory"/> one after the other model a restart.
 /// </summary>
 public sealed class EtlWebFactory : WebApplicationFactory<Program>

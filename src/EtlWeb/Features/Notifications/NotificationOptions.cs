@@ -1,3 +1,7 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using EtlWeb.Configuration;
+
 namespace EtlWeb.Features.Notifications;
 
 public enum SmtpSecurity
@@ -12,25 +16,29 @@ public sealed record SmtpOptions
 {
     public const string Section = "EtlWeb:Smtp";
 
+    [Description("Send email notifications.")]
     public bool Enabled { get; init; }
 
+    [Description("The SMTP server's host name.")]
     public string Host { get; init; } = "";
 
+    [Range(1, 65535)]
+    [Description("The SMTP server's port.")]
     public int Port { get; init; } = 587;
 
+    [Description("None, StartTls or SslOnConnect; the server certificate is validated.")]
     public SmtpSecurity Security { get; init; } = SmtpSecurity.StartTls;
 
-    /// <summary>Empty: no authentication.</summary>
+    [Description("The SMTP user; empty means no authentication.")]
     public string User { get; init; } = "";
 
+    [Description("The SMTP password.")]
     public string Password { get; init; } = "";
 
+    [Description("The sender address.")]
     public string From { get; init; } = "";
 
-    /// <summary>
-    /// Configuration only: the SHA-256 thumbprint (hex) of a server certificate to trust even though no CA vouches
-    /// for it (a self-signed relay). Every other certificate is validated as usual.
-    /// </summary>
+    [Description("Configuration only: the SHA-256 thumbprint (hex) of a self-signed server certificate to trust as well; every other certificate is validated as usual.")]
     public string TrustedCertificateSha256 { get; init; } = "";
 }
 
@@ -39,9 +47,11 @@ public sealed record SlackOptions
 {
     public const string Section = "EtlWeb:Slack";
 
+    [Description("Post notifications to Slack.")]
     public bool Enabled { get; init; }
 
-    /// <summary>An incoming-webhook URL; it is a credential, so it is stored encrypted and never shown back.</summary>
+    [AbsoluteHttpUrl]
+    [Description("A Slack incoming-webhook URL; a credential, stored encrypted when saved on the Settings page and never shown back.")]
     public string WebhookUrl { get; init; } = "";
 }
 
@@ -50,23 +60,31 @@ public sealed record DeliveryOptions
 {
     public const string Section = "EtlWeb:Notifications";
 
-    /// <summary>Tries per message, the first included.</summary>
+    [Range(1, 100)]
+    [Description("Tries per notification, the first included.")]
     public int MaxAttempts { get; init; } = 3;
 
-    /// <summary>Wait before the first retry; each further retry waits <see cref="RetryBackoff"/> times longer (10 s, 60 s).</summary>
+    [Range(0.1, 86400)]
+    [Description("Seconds before the first retry of a notification.")]
     public double RetryDelaySeconds { get; init; } = 10;
 
+    [Range(1, 100)]
+    [Description("Each further retry waits this many times longer (10 s, then 60 s).")]
     public double RetryBackoff { get; init; } = 6;
 
-    /// <summary>How often running attempts and scheduled fires are checked for the longer-than-usual and did-not-run alerts.</summary>
+    [Range(1, 3600)]
+    [Description("Seconds between checks of running attempts and scheduled fires for the longer-than-usual and did-not-run alerts.")]
     public double CheckIntervalSeconds { get; init; } = 30;
 
-    /// <summary>How long after a due time a fire may still produce its run before "did not run" is sent.</summary>
+    [Range(0.1, 1440)]
+    [Description("Minutes after its due time a fire may still produce its run before \"did not run\" is sent.")]
     public double MissedGraceMinutes { get; init; } = 10;
 
-    /// <summary>Successful attempts, newest first, whose p95 duration is the job's usual.</summary>
+    [Range(1, 1000)]
+    [Description("Successful attempts, newest first, whose p95 duration is a job's usual duration.")]
     public int DurationSample { get; init; } = 20;
 
-    /// <summary>Fewer successful attempts than this and there is no "usual" duration yet.</summary>
+    [Range(1, 1000)]
+    [Description("With fewer successful attempts than this a job has no usual duration yet.")]
     public int MinimumDurationSample { get; init; } = 3;
 }

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EtlWeb.Configuration;
+
+/// <summary>Empty, or an absolute http:// or https:// address.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AbsoluteHttpUrlAttribute : ValidationAttribute
+{
+    public override bool IsValid(object? value) => value is not string { Length: > 0 } text || IsHttpUrl(text);
+
+    internal static bool IsHttpUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    public override string FormatErrorMessage(string name) => "must be an absolute http:// or https:// address";
+}
+
+/// <summary>Kestrel's <c>Urls</c>: one or more http(s) addresses separated by ';', where the host may be a wildcard.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListenUrlsAttribute : ValidationAttribute
+{
+    public override bool IsValid(object? value) =>
+        value is string { Length: > 0 } text
+        && text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .All(url => AbsoluteHttpUrlAttribute.IsHttpUrl(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)));
+
+    public override string FormatErrorMessage(string name) => "must be one or more http:// or https:// addresses separated by ';', e.g. http://127.0.0.1:5080";
+}
+
+/// <summary>Empty, or at least <see cref="Length"/> characters: a secret short enough to guess is refused.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class EmptyOrLongSecretAttribute(int length) : ValidationAttribute
+{
+    public int Length { get; } = length;
+
+    public override bool IsValid(object? value) => value is not string { Length: > 0 } text || text.Length >= Length;
+
+    public override string FormatErrorMessage(string name) => $"must be at least {Length} characters long; generate one with `openssl rand -base64 32`";
+}
