@@ -14,7 +14,7 @@ internal sealed class HangfireHealthCheck(JobStorage storage) : IHealthCheck
             var servers = storage.GetMonitoringApi().Servers();
             return Task.FromResult(servers.Count > 0
                 ? HealthCheckResult.Healthy($"{servers.Count} server(s), {servers.Sum(s => s.WorkersCount)} worker(s)")
-                : HealthCheckResult.Degraded("No Hangfire server is registered yet."));
+                : HealthCheckResult.Degraded("No Hangfire server is registered: still starting, or this node's workers have stopped."));
         }
         catch (Exception ex)
         {

@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Events;
 
 namespace EtlWeb.Configuration;
 
@@ -20,18 +21,41 @@ public static class ConfigurationExtensions
         return services;
     }
 
-    /// <summary>Serilog to the console and a daily rolling file in the data directory.</summary>
+    /// <summary>
+    /// Serilog to the console and a daily rolling file in the data directory, both with the event's properties, so a
+    /// line written while an attempt runs carries its RunId and AttemptId.
+    /// </summary>
     public static WebApplicationBuilder AddEtlWebLogging(this WebApplicationBuilder builder)
     {
+        const string Template = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}";
         var dataDirectory = builder.Configuration[$"{EtlWebOptions.Section}:{nameof(EtlWebOptions.DataDirectory)}"] ?? "./data";
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}")
+            .WriteTo.Console(outputTemplate: Template)
             .WriteTo.File(
                 Path.Combine(Path.GetFullPath(dataDirectory), "logs", "etlweb-.log"),
+                outputTemplate: Template,
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14));
         return builder;
     }
+
+    /// <summary>
+    /// One line per HTTP request. Probes, the Blazor circuit and static files only at Debug, so a health check every
+    /// 30 s does not flood the log; a 503 from /health is a state it reports (the health service warns), not an error.
+    /// </summary>
+    public static WebApplication UseEtlWebRequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, error) =>
+            error is not null ? LogEventLevel.Error
+            : IsQuiet(context.Request.Path) ? LogEventLevel.Debug
+            : context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : LogEventLevel.Information);
+        return app;
+    }
+
+    private static bool IsQuiet(PathString path) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/_framework")
+        || path.StartsWithSegments("/_content") || Path.HasExtension(path.Value);
 }

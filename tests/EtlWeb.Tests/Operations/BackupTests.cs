@@ -40,6 +40,40 @@ public sealed class BackupTests : HostTest
         Assert.Equal(runId.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(Path.Combine(directory, "etlweb.db"), "SELECT Id FROM runs"));
     }
 
+    [Fact]
+    public async Task Restoring_a_backup_as_the_readme_says_brings_back_the_same_jobs_runs_and_secret_values()
+    {
+        var secret = JobsClient.ShellJob("secretive")
+            .With("command", "test \"$TOKEN\" = s3cret-value-42 && echo token intact")
+            .With("environment", new JsonObject { ["TOKEN"] = "s3cret-value-42" })
+            .With("secret_environment", new JsonArray("TOKEN"));
+        var job = await Client.CreateJobAsync(secret);
+        var before = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
+        Assert.Equal("Succeeded", before.Status());
+        using var response = await Client.PostAsync(new Uri("/api/backup", UriKind.Relative), null);
+        var directory = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["directory"]!.GetValue<string>();
+        var jobs = (await Client.GetJsonAsync("/api/jobs"))!.ToJsonString();
+        var runs = (await Client.GetJsonAsync("/api/runs"))!.ToJsonString();
+
+        // README, "Backup and restore": the two database files into an empty data directory, the key ring into keys/.
+        await using var restored = new EtlWebFactory();
+        Directory.CreateDirectory(Path.Combine(restored.DataDirectory, "keys"));
+        File.Copy(Path.Combine(directory, "etlweb.db"), Path.Combine(restored.DataDirectory, "etlweb.db"));
+        File.Copy(Path.Combine(directory, "hangfire.db"), Path.Combine(restored.DataDirectory, "hangfire.db"));
+        foreach (var key in Directory.GetFiles(Path.Combine(directory, "keys")))
+        {
+            File.Copy(key, Path.Combine(restored.DataDirectory, "keys", Path.GetFileName(key)));
+        }
+
+        Assert.Equal("ok", Scalar(Path.Combine(restored.DataDirectory, "etlweb.db"), "PRAGMA integrity_check"));
+        using var client = restored.CreateClient();
+        Assert.Equal(jobs, (await client.GetJsonAsync("/api/jobs"))!.ToJsonString());
+        Assert.Equal(runs, (await client.GetJsonAsync("/api/runs"))!.ToJsonString());
+        var after = await client.WaitForEndAsync(await client.RunJobAsync(job));
+        Assert.Equal("Succeeded", after.Status());
+        Assert.Contains("token intact", await client.LogAsync(after["id"]!.GetValue<long>()), StringComparison.Ordinal);
+    }
+
     private static string Scalar(string file, string sql)
     {
         using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
