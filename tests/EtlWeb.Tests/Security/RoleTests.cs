@@ -9,6 +9,7 @@ using EtlWeb.Features.Jobs;
 using EtlWeb.Features.Runs;
 using EtlWeb.Features.Security;
 using EtlWeb.Features.Settings;
+using EtlWeb.Features.Webhooks;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -65,6 +66,8 @@ public sealed class RoleTests : HostTest
             new("cancel a run", EtlRoles.Operator, s => s.GetRequiredService<RunService>().CancelAsync(1)),
             new("pause a schedule", EtlRoles.Operator, s => s.GetRequiredService<ScheduleControl>().PauseAsync(id, DateTimeOffset.MaxValue)),
             new("skip the next fire", EtlRoles.Operator, s => s.GetRequiredService<ScheduleControl>().SkipNextAsync(id)),
+            new("create a webhook", EtlRoles.Operator, s => s.GetRequiredService<WebhookTokens>().CreateAsync(id)),
+            new("remove a webhook", EtlRoles.Operator, s => s.GetRequiredService<WebhookTokens>().RemoveAsync(id)),
             new("create a job", EtlRoles.Admin, s => s.GetRequiredService<JobCatalog>().CreateAsync(new JobDocument { Name = "load", JobType = "shell", Command = "true" })),
             new("edit a job", EtlRoles.Admin, s => s.GetRequiredService<JobCatalog>().UpdateAsync(id, new JobDocument { Name = "extract", JobType = "shell", Command = "false" })),
             new("delete a job", EtlRoles.Admin, s => s.GetRequiredService<JobCatalog>().DeleteAsync(id)),
