@@ -56,6 +56,36 @@ public sealed class WebhookTests : HostTest
     }
 
     [Fact]
+    public async Task A_hook_value_wins_over_the_jobs_own_secret_variable_of_the_same_name()
+    {
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract")
+            .With("command", "echo \"token=$ETL_HOOK_TOKEN\"")
+            .With("environment", new JsonObject { ["ETL_HOOK_TOKEN"] = "stored-secret" })
+            .With("secret_environment", new JsonArray("ETL_HOOK_TOKEN")));
+        var token = TokenOf(await CreateWebhookAsync(job));
+
+        var (_, body) = await CallAsync(token, """{"token": "from-the-caller"}""");
+
+        var runId = body!["run_id"]!.GetValue<long>();
+        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(runId)).Status());
+        Assert.Contains("token=from-the-caller", await Client.LogAsync(runId), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_with_variables_gets_a_run_of_its_own_while_one_without_joins_the_pending_run()
+    {
+        var pending = await Client.RunWaitingOnAJobThatNeverRanAsync();
+        var down = (await Client.GetJsonAsync("/api/jobs"))!.AsArray().Single(j => j!["name"]!.GetValue<string>() == "down")!;
+        var token = TokenOf(await CreateWebhookAsync(down));
+
+        var (_, joined) = await CallAsync(token, null);
+        var (_, own) = await CallAsync(token, """{"date": "2026-11-27"}""");
+
+        Assert.Equal(pending, joined!["run_id"]!.GetValue<long>());
+        Assert.NotEqual(pending, own!["run_id"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task The_webhook_answers_at_the_url_it_was_given_with_an_empty_body()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
