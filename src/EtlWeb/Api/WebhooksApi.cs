@@ -1,3 +1,4 @@
+using EtlWeb.Configuration;
 using EtlWeb.Features.Security;
 using EtlWeb.Features.Webhooks;
 
@@ -7,9 +8,9 @@ internal static class WebhooksApi
 {
     public static void MapWebhooksApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/jobs/{id:int}/webhook", async (int id, WebhookTokens tokens, CancellationToken ct) =>
-                await tokens.CreateAsync(id, ct) is { } address
-                    ? Results.Ok(new { webhook_token = address.Token, url = address.Url })
+        api.MapPost("/jobs/{id:int}/webhook", async (int id, WebhookTokens tokens, PublicLinks links, CancellationToken ct) =>
+                await tokens.CreateAsync(id, ct) is { } token
+                    ? Results.Ok(new { webhook_token = token, url = links.Hook(token) })
                     : NotFound(id))
             .WithTags("Webhooks")
             .RequireAuthorization(EtlPolicies.Operate)

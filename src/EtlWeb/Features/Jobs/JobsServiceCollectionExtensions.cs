@@ -11,7 +11,6 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobImporter>();
         services.AddSingleton<ScheduleControl>();
         services.AddSingleton<WebhookTokens>();
-        services.AddSingleton<WebhookTrigger>();
         return services;
     }
 }

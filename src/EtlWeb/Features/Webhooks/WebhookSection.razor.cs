@@ -1,3 +1,4 @@
+using EtlWeb.Configuration;
 using EtlWeb.Core.Jobs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -21,6 +22,9 @@ public sealed partial class WebhookSection
 
     [Inject]
     private WebhookTokens Webhooks { get; set; } = null!;
+
+    [Inject]
+    private PublicLinks Links { get; set; } = null!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = null!;
@@ -48,7 +52,7 @@ public sealed partial class WebhookSection
 
     private Task CreateAsync() => ChangeAsync(async () =>
     {
-        _token = (await Webhooks.CreateAsync(JobId))?.Token;
+        _token = await Webhooks.CreateAsync(JobId);
         Snackbar.Add($"'{Job.Name}' has a webhook now.", Severity.Success);
     });
 
@@ -65,7 +69,7 @@ public sealed partial class WebhookSection
         {
             await ChangeAsync(async () =>
             {
-                _token = (await Webhooks.CreateAsync(JobId))?.Token;
+                _token = await Webhooks.CreateAsync(JobId);
                 Snackbar.Add("Webhook rotated: the old URL no longer works.", Severity.Success);
             });
         }
@@ -112,7 +116,7 @@ public sealed partial class WebhookSection
     {
         try
         {
-            await JS.InvokeVoidAsync("navigator.clipboard.writeText", Webhooks.UrlOf(_token!));
+            await JS.InvokeVoidAsync("navigator.clipboard.writeText", Links.Hook(_token!));
             Snackbar.Add("URL copied.", Severity.Success);
         }
         catch (JSException)

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Audit;
 using EtlWeb.Features.Security;
@@ -9,14 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Webhooks;
 
-/// <summary>A job's webhook: its token and the address other systems POST to.</summary>
-public sealed record WebhookAddress(string Token, string Url);
-
 /// <summary>Creates, rotates, removes, reveals and looks up jobs' webhook tokens (opt-in per job, ADR 0007).</summary>
 public sealed class WebhookTokens(
     IDbContextFactory<EtlDbContext> dbFactory,
     IDataProtectionProvider protection,
-    PublicLinks links,
     CurrentActor actors,
     AuditLog audit,
     TimeProvider time)
@@ -26,7 +21,7 @@ public sealed class WebhookTokens(
     private readonly IDataProtector _protector = protection.CreateProtector("EtlWeb.Webhooks.Token.v1");
 
     /// <summary>Gives the job a new token, which replaces (and at once invalidates) any earlier one; null when there is no such job.</summary>
-    public async Task<WebhookAddress?> CreateAsync(int jobId, CancellationToken cancellationToken = default)
+    public async Task<string?> CreateAsync(int jobId, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Operator, "create or rotate webhooks");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -49,7 +44,7 @@ public sealed class WebhookTokens(
         webhook.CreatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(rotated ? AuditActions.WebhookRotated : AuditActions.WebhookCreated, name, $"job {jobId}", cancellationToken);
-        return new WebhookAddress(token, UrlOf(token));
+        return token;
     }
 
     /// <summary>Removes the job's webhook, if it has one; false when there is no such job.</summary>
@@ -108,8 +103,6 @@ public sealed class WebhookTokens(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.JobWebhooks.Where(w => w.TokenHash == hash).Select(w => (int?)w.JobId).FirstOrDefaultAsync(cancellationToken);
     }
-
-    public string UrlOf(string token) => $"{links.BaseAddress}/api/hooks/{token}";
 
     private string? Unprotect(string protectedToken)
     {
