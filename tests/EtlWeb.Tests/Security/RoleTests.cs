@@ -150,6 +150,8 @@ public sealed class RoleTests : HostTest
         yield return new("pause a schedule", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync()}/pause", new JsonObject { ["until"] = "2100-01-01T00:00:00Z" }), HttpStatusCode.NoContent);
         yield return new("resume a schedule", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync()}/resume"), HttpStatusCode.NoContent);
         yield return new("skip the next fire", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync(Yearly)}/skip-next"), HttpStatusCode.OK);
+        yield return new("create a webhook", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync()}/webhook"), HttpStatusCode.OK);
+        yield return new("remove a webhook", EtlRoles.Operator, async () => new HttpRequestMessage(HttpMethod.Delete, Relative($"/api/jobs/{await NewJobAsync()}/webhook")), HttpStatusCode.NoContent);
 
         yield return new("create a job", EtlRoles.Admin, () => Task.FromResult(Post("/api/jobs", JobsClient.ShellJob(NextName()))), HttpStatusCode.Created);
         yield return new("edit a job", EtlRoles.Admin, async () => Put($"/api/jobs/{await NewJobAsync()}", JobsClient.ShellJob(NextName())), HttpStatusCode.OK);
