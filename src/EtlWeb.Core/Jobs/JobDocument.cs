@@ -130,6 +130,13 @@ public sealed record JobDocument
     [JsonPropertyName("paused_until")]
     public DateTimeOffset? PausedUntil { get; init; }
 
+    /// <summary>
+    /// Read-only: the token of the job's webhook (<c>POST /api/hooks/{token}</c>); shown to Operators and Admins
+    /// only, as it lets its holder start runs; never exported, and ignored on input.
+    /// </summary>
+    [JsonPropertyName(JobFields.WebhookToken)]
+    public string? WebhookToken { get; init; }
+
     /// <summary>Fields this shape does not name: the desktop tool's older names are read from here.</summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }

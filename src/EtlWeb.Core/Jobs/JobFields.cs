@@ -33,4 +33,5 @@ public static class JobFields
     public const string Enabled = "enabled";
     public const string OverlapPolicy = "overlap_policy";
     public const string MisfirePolicy = "misfire_policy";
+    public const string WebhookToken = "webhook_token";
 }

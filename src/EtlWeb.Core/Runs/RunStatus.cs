@@ -21,6 +21,9 @@ public enum TriggerKind
     Upstream,
     Api,
     CatchUp,
+
+    /// <summary>Another system called the job's webhook (<c>POST /api/hooks/{token}</c>).</summary>
+    Webhook,
 }
 
 public static class RunStatusExtensions

@@ -35,6 +35,7 @@ public static class ApiServiceCollectionExtensions
         api.MapJobsApi();
         api.MapImportExportApi();
         api.MapRunsApi();
+        api.MapWebhooksApi();
         api.MapScheduleApi();
         api.MapBackupApi();
         api.MapUsersApi();

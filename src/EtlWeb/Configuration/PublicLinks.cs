@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace EtlWeb.Configuration;
 
 /// <summary>
-/// The address EtlWeb's own links start with (the setup link in the log, links in notifications):
+/// The address EtlWeb's own links start with (the setup link in the log, links in notifications, webhook URLs):
 /// <c>EtlWeb:PublicUrl</c> when set, as behind a reverse proxy; else the first address Kestrel listens on,
 /// with a wildcard host shown as localhost.
 /// </summary>
@@ -33,6 +33,9 @@ public sealed class PublicLinks(IOptions<PublicUrlOptions> options, IServer serv
     public string Run(long runId) => $"{BaseAddress}/runs/{runId}";
 
     public string Job(int jobId) => $"{BaseAddress}/?job={jobId}";
+
+    /// <summary>The address another system POSTs to, to start the job whose webhook token this is.</summary>
+    public string Hook(string token) => $"{BaseAddress}/api/hooks/{token}";
 }
 
 /// <summary>The <c>EtlWeb:PublicUrl</c> setting; empty means the first address Kestrel listens on.</summary>

@@ -4,6 +4,7 @@ using EtlWeb.Core.Scheduling;
 using EtlWeb.Features.Audit;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Features.Security;
+using EtlWeb.Features.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,8 @@ public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : Ident
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<JobWebhook> JobWebhooks => Set<JobWebhook>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -2,6 +2,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Features.Dashboard;
 using EtlWeb.Features.Runs;
 using EtlWeb.Features.Settings;
+using EtlWeb.Features.Webhooks;
 using EtlWeb.Realtime;
 using Hangfire;
 using Hangfire.AspNetCore;
@@ -23,6 +24,7 @@ public static class OrchestrationExtensions
         services.AddSingleton<RunLedger>();
         services.AddSingleton<RunQueue>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<WebhookTrigger>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LogStreamer>();
         services.AddSingleton<SettingsStore>();

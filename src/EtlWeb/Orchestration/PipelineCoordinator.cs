@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace EtlWeb.Orchestration;
 
 /// <summary>A request to start a job: alone, or with its Manual downstream jobs as one pipeline run.</summary>
-public sealed record TriggerRequest(int JobId, TriggerKind Trigger, bool WithDownstream = true);
+/// <param name="Variables">Environment variables for the job's own run only (a webhook's input), not for its downstream runs.</param>
+public sealed record TriggerRequest(int JobId, TriggerKind Trigger, bool WithDownstream = true, IReadOnlyDictionary<string, string>? Variables = null);
 
 /// <summary>
 /// Turns triggers into runs and decides when waiting runs start (DESIGN.md section 4): pipeline expansion,
@@ -81,12 +82,16 @@ public sealed class PipelineCoordinator : IDisposable
                 {
                     var job = jobs[member];
                     var trigger = member == request.JobId ? request.Trigger : TriggerKind.Upstream;
+                    var input = member == request.JobId ? request.Variables : null;
+
+                    // A run with input of its own never joins a pending run, whose process would not see that input.
+                    var joinable = job.OverlapPolicy != OverlapPolicy.Allow && input is not { Count: > 0 };
                     Func<long> runId;
-                    if (job.OverlapPolicy != OverlapPolicy.Allow && pending.TryGetValue(member, out var existing) && existing is { } id)
+                    if (joinable && pending.TryGetValue(member, out var existing) && existing is { } id)
                     {
                         runId = () => id;
                     }
-                    else if (job.OverlapPolicy != OverlapPolicy.Allow && created.TryGetValue(member, out var same))
+                    else if (joinable && created.TryGetValue(member, out var same))
                     {
                         runId = () => same.Id;
                     }
@@ -97,7 +102,7 @@ public sealed class PipelineCoordinator : IDisposable
                             JobId = member,
                             Trigger = trigger,
                             Status = RunStatus.Waiting,
-                            DefinitionSnapshot = RunLedger.Snapshot(job),
+                            DefinitionSnapshot = RunLedger.Snapshot(job, input),
                             PipelineId = pipeline,
                             QueuedAt = now,
                         };

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EtlWeb.Configuration;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
@@ -28,10 +29,13 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
     /// <summary>
     /// The job as the run will execute it, without the values of its secret variables: a run row is never
     /// encrypted, so secrets stay only in the job's encrypted column and are read back when an attempt starts.
+    /// The run's own <paramref name="input"/> (a webhook's <c>ETL_HOOK_*</c> variables) is added to the environment
+    /// and wins over a job variable of the same name, secret or not, as that prefix is reserved for it.
     /// </summary>
-    public static string Snapshot(Job job)
+    public static string Snapshot(Job job, IReadOnlyDictionary<string, string>? input = null)
     {
-        if (job.SecretEnvironment.Count == 0)
+        input ??= new Dictionary<string, string>();
+        if (job.SecretEnvironment.Count == 0 && input.Count == 0)
         {
             return JsonSerializer.Serialize(job);
         }
@@ -41,6 +45,17 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
         foreach (var name in job.SecretEnvironment)
         {
             environment.Remove(name);
+        }
+
+        foreach (var (name, value) in input)
+        {
+            environment[name] = value;
+        }
+
+        if (job.SecretEnvironment.Any(input.ContainsKey))
+        {
+            // Else the attempt would read the job's secret value back over the input.
+            snapshot[nameof(Job.SecretEnvironment)] = new JsonArray([.. job.SecretEnvironment.Where(n => !input.ContainsKey(n)).Select(n => JsonValue.Create(n))]);
         }
 
         return snapshot.ToJsonString();

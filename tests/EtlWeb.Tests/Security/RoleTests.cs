@@ -9,6 +9,7 @@ using EtlWeb.Features.Jobs;
 using EtlWeb.Features.Runs;
 using EtlWeb.Features.Security;
 using EtlWeb.Features.Settings;
+using EtlWeb.Features.Webhooks;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -65,6 +66,8 @@ public sealed class RoleTests : HostTest
             new("cancel a run", EtlRoles.Operator, s => s.GetRequiredService<RunService>().CancelAsync(1)),
             new("pause a schedule", EtlRoles.Operator, s => s.GetRequiredService<ScheduleControl>().PauseAsync(id, DateTimeOffset.MaxValue)),
             new("skip the next fire", EtlRoles.Operator, s => s.GetRequiredService<ScheduleControl>().SkipNextAsync(id)),
+            new("create a webhook", EtlRoles.Operator, s => s.GetRequiredService<WebhookTokens>().CreateAsync(id)),
+            new("remove a webhook", EtlRoles.Operator, s => s.GetRequiredService<WebhookTokens>().RemoveAsync(id)),
             new("create a job", EtlRoles.Admin, s => s.GetRequiredService<JobCatalog>().CreateAsync(new JobDocument { Name = "load", JobType = "shell", Command = "true" })),
             new("edit a job", EtlRoles.Admin, s => s.GetRequiredService<JobCatalog>().UpdateAsync(id, new JobDocument { Name = "extract", JobType = "shell", Command = "false" })),
             new("delete a job", EtlRoles.Admin, s => s.GetRequiredService<JobCatalog>().DeleteAsync(id)),
@@ -147,6 +150,8 @@ public sealed class RoleTests : HostTest
         yield return new("pause a schedule", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync()}/pause", new JsonObject { ["until"] = "2100-01-01T00:00:00Z" }), HttpStatusCode.NoContent);
         yield return new("resume a schedule", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync()}/resume"), HttpStatusCode.NoContent);
         yield return new("skip the next fire", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync(Yearly)}/skip-next"), HttpStatusCode.OK);
+        yield return new("create a webhook", EtlRoles.Operator, async () => Post($"/api/jobs/{await NewJobAsync()}/webhook"), HttpStatusCode.OK);
+        yield return new("remove a webhook", EtlRoles.Operator, async () => new HttpRequestMessage(HttpMethod.Delete, Relative($"/api/jobs/{await NewJobAsync()}/webhook")), HttpStatusCode.NoContent);
 
         yield return new("create a job", EtlRoles.Admin, () => Task.FromResult(Post("/api/jobs", JobsClient.ShellJob(NextName()))), HttpStatusCode.Created);
         yield return new("edit a job", EtlRoles.Admin, async () => Put($"/api/jobs/{await NewJobAsync()}", JobsClient.ShellJob(NextName())), HttpStatusCode.OK);

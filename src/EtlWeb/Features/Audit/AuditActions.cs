@@ -15,6 +15,10 @@ public static class AuditActions
     public const string ScheduleChanged = "schedule changed";
     public const string RunTriggered = "run triggered";
     public const string RunCancelled = "run cancelled";
+    public const string WebhookRun = "run triggered by webhook";
+    public const string WebhookCreated = "webhook created";
+    public const string WebhookRotated = "webhook rotated";
+    public const string WebhookRemoved = "webhook removed";
     public const string Imported = "jobs imported";
     public const string SettingsChanged = "settings changed";
     public const string BackupMade = "backup made";
@@ -27,7 +31,7 @@ public static class AuditActions
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled,
-        ScheduleChanged, RunTriggered, RunCancelled, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
+        ScheduleChanged, RunTriggered, RunCancelled, WebhookRun, WebhookCreated, WebhookRotated, WebhookRemoved, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
         UserDeleted, TokenCreated, TokenRevoked,
     ];
 }

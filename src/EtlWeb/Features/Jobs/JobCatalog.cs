@@ -4,6 +4,7 @@ using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
 using EtlWeb.Features.Audit;
 using EtlWeb.Features.Security;
+using EtlWeb.Features.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;
@@ -12,7 +13,13 @@ namespace EtlWeb.Features.Jobs;
 /// Create, read, update, delete, enable and disable jobs. Every write validates the whole job against
 /// the field rules and the other jobs (unique name, known dependencies, no cycle) before anything is saved.
 /// </summary>
-public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit)
+public sealed class JobCatalog(
+    IDbContextFactory<EtlDbContext> dbFactory,
+    TimeProvider time,
+    JobChangeFeed changes,
+    CurrentActor actors,
+    AuditLog audit,
+    WebhookTokens webhooks)
 {
     public async Task<IReadOnlyList<JobDocument>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -23,7 +30,8 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
         var latest = await LatestRunsAsync(db, null, cancellationToken);
         var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
         var now = time.GetUtcNow();
-        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), now))];
+        var tokens = await webhooks.RevealAsync(null, cancellationToken);
+        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), now) with { WebhookToken = tokens.GetValueOrDefault(j.Id) })];
     }
 
     public async Task<JobDocument?> GetAsync(int id, CancellationToken cancellationToken = default)
@@ -42,7 +50,8 @@ public sealed class JobCatalog(IDbContextFactory<EtlDbContext> dbFactory, TimePr
             .ToLookup(_ => id);
         var latest = await LatestRunsAsync(db, id, cancellationToken);
         var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == id, cancellationToken);
-        return Describe(job, upstreams, latest, state, time.GetUtcNow());
+        var tokens = await webhooks.RevealAsync(id, cancellationToken);
+        return Describe(job, upstreams, latest, state, time.GetUtcNow()) with { WebhookToken = tokens.GetValueOrDefault(id) };
     }
 
     /// <summary>Creates a job; throws <see cref="JobValidationException"/> naming each bad field.</summary>

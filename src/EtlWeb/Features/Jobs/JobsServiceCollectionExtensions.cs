@@ -1,3 +1,5 @@
+using EtlWeb.Features.Webhooks;
+
 namespace EtlWeb.Features.Jobs;
 
 public static class JobsServiceCollectionExtensions
@@ -8,6 +10,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<JobCatalog>();
         services.AddSingleton<JobImporter>();
         services.AddSingleton<ScheduleControl>();
+        services.AddSingleton<WebhookTokens>();
         return services;
     }
 }

@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace EtlWeb.Features.Webhooks;
+
+/// <summary>The environment variables a webhook body gives its run, or why the body was refused.</summary>
+public sealed record HookInput(IReadOnlyDictionary<string, string> Variables, string? Error)
+{
+    public static HookInput Refused(string error) => new(new Dictionary<string, string>(), error);
+}
+
+/// <summary>
+/// Turns a webhook body (empty, or a JSON object) into <c>ETL_HOOK_&lt;KEY&gt;</c> variables: the key upper-cased with
+/// every character outside [A-Z0-9_] made <c>_</c>; strings as they are, numbers and booleans as their JSON text, null
+/// as empty, objects and arrays as compact JSON.
+/// </summary>
+public static class HookVariables
+{
+    public const string Prefix = "ETL_HOOK_";
+
+    /// <summary>Bodies past this are refused whole (413), before they are parsed.</summary>
+    public const int MaxBodyBytes = 64 * 1024;
+
+    private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static HookInput Parse(ReadOnlyMemory<byte> body)
+    {
+        if (body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return new HookInput(new Dictionary<string, string>(), null);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            return HookInput.Refused($"Line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: the body is not valid JSON ({ex.Message.Split(" LineNumber:")[0]})");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return HookInput.Refused($"The body must be a JSON object (or empty), not {Describe(document.RootElement.ValueKind)}.");
+            }
+
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                var name = NameOf(property.Name);
+                if (keys.TryGetValue(name, out var first))
+                {
+                    return HookInput.Refused($"The keys '{first}' and '{property.Name}' both become {name}; rename one.");
+                }
+
+                var value = ValueOf(property.Value);
+                if (value.Contains('\0', StringComparison.Ordinal))
+                {
+                    return HookInput.Refused($"The value of '{property.Name}' contains a NUL character, which no environment variable can hold.");
+                }
+
+                keys[name] = property.Name;
+                variables[name] = value;
+            }
+
+            return new HookInput(variables, null);
+        }
+    }
+
+    public static string NameOf(string key)
+    {
+        var name = new StringBuilder(Prefix, Prefix.Length + key.Length);
+        foreach (var c in key.ToUpperInvariant())
+        {
+            name.Append(c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' ? c : '_');
+        }
+
+        return name.ToString();
+    }
+
+    private static string ValueOf(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return value.GetString()!;
+            case JsonValueKind.Null:
+                return "";
+            case JsonValueKind.Object or JsonValueKind.Array:
+                var buffer = new MemoryStream();
+                using (var writer = new Utf8JsonWriter(buffer, Compact))
+                {
+                    value.WriteTo(writer);
+                }
+
+                return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            default:
+                return value.GetRawText();
+        }
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.Null => "null",
+        _ => "a boolean",
+    };
+}

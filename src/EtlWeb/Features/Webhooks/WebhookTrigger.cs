@@ -1,0 +1,69 @@
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using EtlWeb.Features.Audit;
+using EtlWeb.Features.Security;
+using EtlWeb.Orchestration;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Webhooks;
+
+public enum HookResult
+{
+    UnknownToken,
+    JobDisabled,
+    BadInput,
+    Started,
+}
+
+/// <summary>What a webhook call did: the job's run when it started one, or why the body was refused.</summary>
+public sealed record HookOutcome(HookResult Result, Run? Run = null, string? Error = null);
+
+/// <summary>
+/// Starts a job's pipeline for a webhook call, as a manual trigger would, with the body's variables given to the
+/// job's own run only. The token is the credential, so no role is asked of the caller.
+/// </summary>
+public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, WebhookTokens tokens, PipelineCoordinator coordinator, AuditLog audit)
+{
+    /// <summary>The caller as the audit log names it: whoever holds the token, seen from its address.</summary>
+    public const string ActorName = "webhook";
+
+    /// <summary>
+    /// Checks the token before the body, so an unknown token is answered alike whatever was sent; a job that is gone or
+    /// disabled starts nothing.
+    /// </summary>
+    public async Task<HookOutcome> TriggerAsync(string token, HookInput input, string? address, CancellationToken cancellationToken = default)
+    {
+        if (await tokens.FindJobAsync(token, cancellationToken) is not { } jobId)
+        {
+            return new HookOutcome(HookResult.UnknownToken);
+        }
+
+        if (input.Error is { } error)
+        {
+            return new HookOutcome(HookResult.BadInput, Error: error);
+        }
+
+        string name;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var job = await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
+            if (job is null)
+            {
+                return new HookOutcome(HookResult.UnknownToken);
+            }
+
+            if (!job.Enabled)
+            {
+                return new HookOutcome(HookResult.JobDisabled, Error: $"Job '{job.Name}' is disabled; enable it to run it.");
+            }
+
+            name = job.Name;
+        }
+
+        var variables = input.Variables;
+        var runs = await coordinator.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables)], cancellationToken);
+        var passed = variables.Count == 0 ? "no variables" : "variables " + string.Join(", ", variables.Keys.Order(StringComparer.Ordinal));
+        await audit.RecordAsync(new Actor(ActorName, null, address), AuditActions.WebhookRun, name, $"run {runs[0]?.Id}, {passed}", cancellationToken);
+        return runs[0] is { } run ? new HookOutcome(HookResult.Started, run) : new HookOutcome(HookResult.UnknownToken);
+    }
+}
