@@ -11,7 +11,7 @@ public static class ApiServiceCollectionExtensions
     {
         services.AddProblemDetails();
         services.AddSingleton<Features.Backup.BackupService>();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiConventions.Apply);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;

@@ -77,12 +77,16 @@ internal static class JobsApi
         jobs.MapPost("/{id:int}/enable", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.SetEnabledAsync(id, true, ct) ? Results.NoContent() : NotFound(id))
             .RequireAuthorization(EtlPolicies.Administer)
-            .WithSummary("Enable a job.");
+            .WithSummary("Enable a job.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         jobs.MapPost("/{id:int}/disable", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.SetEnabledAsync(id, false, ct) ? Results.NoContent() : NotFound(id))
             .RequireAuthorization(EtlPolicies.Administer)
-            .WithSummary("Disable a job: it neither fires nor is started by its upstream jobs.");
+            .WithSummary("Disable a job: it neither fires nor is started by its upstream jobs.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static IResult NotFound(int id) =>

@@ -1,9 +1,13 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Runs;
 using EtlWeb.Features.Security;
 
 namespace EtlWeb.Api;
+
+/// <summary>What a cancel did: <c>Cancelled</c> at once (200), or <c>stopping</c> while the process tree is stopped (202).</summary>
+public sealed record CancelAnswer([property: JsonPropertyName("status")] string Status);
 
 internal static class RunsApi
 {
@@ -117,11 +121,13 @@ internal static class RunsApi
                 {
                     CancelResult.NotFound => NotFound(id),
                     CancelResult.AlreadyFinished => Results.Problem($"Run {id} has already finished.", statusCode: StatusCodes.Status409Conflict),
-                    CancelResult.Stopping => Results.Accepted($"/api/runs/{id}", new { status = "stopping" }),
-                    _ => Results.Ok(new { status = nameof(RunStatus.Cancelled) }),
+                    CancelResult.Stopping => Results.Accepted($"/api/runs/{id}", new CancelAnswer("stopping")),
+                    _ => Results.Ok(new CancelAnswer(nameof(RunStatus.Cancelled))),
                 })
             .RequireAuthorization(EtlPolicies.Operate)
             .WithSummary("Cancel a queued, waiting or running run.")
+            .Produces<CancelAnswer>()
+            .Produces<CancelAnswer>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }

@@ -7,6 +7,9 @@ namespace EtlWeb.Api;
 /// <summary>Body of a pause: scheduled fires wait until this time.</summary>
 public sealed record PauseRequest([property: JsonPropertyName("until")] DateTimeOffset? Until);
 
+/// <summary>The scheduled fire a skip-next recorded as Skipped.</summary>
+public sealed record SkippedFire([property: JsonPropertyName("skipped_fire_at")] DateTimeOffset SkippedFireAt);
+
 internal static class ScheduleApi
 {
     public static void MapScheduleApi(this RouteGroupBuilder api)
@@ -48,10 +51,11 @@ internal static class ScheduleApi
                 }
 
                 return await control.SkipNextAsync(id, ct) is { } skipped
-                    ? Results.Ok(new { skipped_fire_at = skipped })
+                    ? Results.Ok(new SkippedFire(skipped))
                     : Results.Problem("The job has no upcoming scheduled fire to skip.", statusCode: StatusCodes.Status409Conflict);
             })
             .WithSummary("Record the job's next scheduled fire as Skipped instead of running it.")
+            .Produces<SkippedFire>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }

@@ -9,6 +9,11 @@ public sealed record NewUser(
     [property: JsonPropertyName("role")] string Role,
     [property: JsonPropertyName("password")] string Password);
 
+/// <summary>A user as created: the name and role, never the password.</summary>
+public sealed record CreatedUser(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("role")] string Role);
+
 internal static class UsersApi
 {
     /// <summary>Accounts for automation: with the bootstrap token, a script can create the first users without a browser.</summary>
@@ -29,8 +34,9 @@ internal static class UsersApi
         users.MapPost("/", async (NewUser user, UserAdmin admin) =>
                 await admin.CreateAsync(user.Name ?? "", user.Role ?? "", user.Password ?? "") is { Count: > 0 } errors
                     ? Results.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [.. errors] })
-                    : Results.Created($"/api/users", new { name = user.Name!.Trim(), role = user.Role }))
+                    : Results.Created($"/api/users", new CreatedUser(user.Name!.Trim(), user.Role!)))
             .WithSummary("Create a user with a role and a first password.")
+            .Produces<CreatedUser>(StatusCodes.Status201Created)
             .ProducesValidationProblem();
     }
 }

@@ -1,8 +1,14 @@
+using System.Text.Json.Serialization;
 using EtlWeb.Configuration;
 using EtlWeb.Features.Security;
 using EtlWeb.Features.Webhooks;
 
 namespace EtlWeb.Api;
+
+/// <summary>A job's webhook as created or rotated: the token and the whole address to call.</summary>
+public sealed record WebhookAddress(
+    [property: JsonPropertyName("webhook_token")] string WebhookToken,
+    [property: JsonPropertyName("url")] string Url);
 
 internal static class WebhooksApi
 {
@@ -10,11 +16,12 @@ internal static class WebhooksApi
     {
         api.MapPost("/jobs/{id:int}/webhook", async (int id, WebhookTokens tokens, PublicLinks links, CancellationToken ct) =>
                 await tokens.CreateAsync(id, ct) is { } token
-                    ? Results.Ok(new { webhook_token = token, url = links.Hook(token) })
+                    ? Results.Ok(new WebhookAddress(token, links.Hook(token)))
                     : NotFound(id))
             .WithTags("Webhooks")
             .RequireAuthorization(EtlPolicies.Operate)
             .WithSummary("Create the job's webhook, or rotate it: the old token stops working at once.")
+            .Produces<WebhookAddress>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapDelete("/jobs/{id:int}/webhook", async (int id, WebhookTokens tokens, CancellationToken ct) =>

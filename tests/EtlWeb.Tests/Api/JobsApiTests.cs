@@ -367,18 +367,6 @@ public sealed class JobsApiTests : HostTest
     }
 
     [Fact]
-    public async Task Openapi_document_lists_the_jobs_routes()
-    {
-        var document = (await Client.GetJsonAsync("/openapi/v1.json"))!;
-
-        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
-        Assert.Contains("/api/jobs", paths);
-        Assert.Contains("/api/jobs/{id}", paths);
-        Assert.Contains("/api/import", paths);
-        Assert.Contains("/api/export", paths);
-    }
-
-    [Fact]
     public async Task Replacing_a_job_that_has_upstream_jobs_keeps_them()
     {
         await Client.CreateJobAsync(JobsClient.ShellJob("up"));
