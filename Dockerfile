@@ -4,7 +4,10 @@
 # stage does, without Docker: a file a COPY names must exist in the repository.
 
 # The .NET 10 images are Ubuntu 24.04 (noble); the apt package names below are that release's.
-FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+# The SDK is pinned to the one the package lock files were written with: it adds the Blazor framework assets
+# package at its own ASP.NET Core version (Microsoft.AspNetCore.App.Internal.Assets in src/EtlWeb/packages.lock.json),
+# so another SDK patch fails the locked restore until the lock files are regenerated with it.
+FROM mcr.microsoft.com/dotnet/sdk:10.0.401-noble AS build
 # npm restores the browser libraries (xterm.js, cronstrue) during the build.
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
