@@ -46,7 +46,8 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
 
         // The Dockerfile's ENV as it is, except where the test machine differs from a container: the data directory
         // is a temp directory instead of the /data volume, and the port is a free loopback one instead of 8080 on
-        // all interfaces (the container's own network namespace).
+        // all interfaces (the container's own network namespace). EtlWebChild adds its bootstrap token, which the
+        // health check does not use.
         var address = EtlWebChild.FreeAddress();
         var dataDirectory = InTemp("/data");
         var settings = RuntimeEnvironment();
