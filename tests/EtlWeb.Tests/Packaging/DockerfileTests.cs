@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace EtlWeb.Tests.Packaging;
 
 /// <summary>
-/// The image build takes both cores for a minute or more; alone, it does not slow the timing-sensitive tests that
-/// would otherwise run beside it.
+/// The image's build stage (a Release publish) keeps both cores busy for minutes; run alone, it does not slow the
+/// timing-sensitive tests that would otherwise run beside it.
 /// </summary>
 [CollectionDefinition(nameof(DockerfileTests), DisableParallelization = true)]
 public sealed class DockerfileCollection;
