@@ -33,9 +33,11 @@ WORKDIR /app
 COPY --from=build /app .
 USER etlweb
 # All interfaces: the container's own network namespace is the boundary, and sign-in guards every page and API
-# call; docker-compose.yml publishes the port on 127.0.0.1 only.
+# call; docker-compose.yml publishes the port on 127.0.0.1 only. Urls decides the address (appsettings.json names
+# loopback), so the base image's ASPNETCORE_HTTP_PORTS is emptied: beside Urls it only logs a warning at each start.
 ENV EtlWeb__DataDirectory=/data \
-    Urls=http://0.0.0.0:8080
+    Urls=http://0.0.0.0:8080 \
+    ASPNETCORE_HTTP_PORTS=
 VOLUME /data
 EXPOSE 8080
 # /health answers 503 until the Hangfire server has registered and the scheduler has ticked, so failures in the

@@ -23,6 +23,9 @@ public sealed class DockerfileCollection;
 [Collection(nameof(DockerfileTests))]
 public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
 {
+    /// <summary>What the ASP.NET Core base image sets; the Dockerfile's ENV comes on top of it.</summary>
+    private const string AspNetImageHttpPorts = "8080";
+
     private static readonly string Root = RepositoryRoot();
 
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "etlweb-tests", "docker-" + Guid.NewGuid().ToString("N"));
@@ -50,7 +53,12 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
         // health check does not use.
         var address = EtlWebChild.FreeAddress();
         var dataDirectory = InTemp("/data");
-        var settings = RuntimeEnvironment();
+        var settings = new Dictionary<string, string> { ["ASPNETCORE_HTTP_PORTS"] = AspNetImageHttpPorts };
+        foreach (var (name, value) in RuntimeEnvironment())
+        {
+            settings[name] = value;
+        }
+
         settings["EtlWeb__DataDirectory"] = dataDirectory;
         settings["Urls"] = address.ToString().TrimEnd('/');
         var output = new ConcurrentQueue<string>();
@@ -67,6 +75,8 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
             {
                 Assert.Fail(ex.Message + "\n" + string.Join('\n', output));
             }
+
+            Assert.DoesNotContain(output, line => line.Contains("Overriding HTTP_PORTS", StringComparison.Ordinal));
 
             // The HEALTHCHECK's own command, pointed at this app's address.
             var (command, url) = Healthcheck();
