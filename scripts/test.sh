@@ -19,7 +19,8 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test EtlWeb.sln --nologo "$@" 2>&1 </dev/null | tee "$log" || status=$?
+# Locked mode: the restore takes exactly the packages in each project's packages.lock.json, or fails.
+dotnet test EtlWeb.sln --nologo -p:RestoreLockedMode=true "$@" 2>&1 </dev/null | tee "$log" || status=$?
 
 # dotnet test prints one summary line per test assembly; add them up so "no tests ran" fails.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

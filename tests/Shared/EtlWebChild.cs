@@ -30,13 +30,17 @@ internal static class EtlWebChild
         return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
     }
 
-    /// <summary>Starts EtlWeb with stdin closed; every line it writes goes to <paramref name="onLine"/> (true: from stderr).</summary>
-    public static Process Start(string dataDirectory, Uri address, IEnumerable<KeyValuePair<string, string>>? settings, Action<string, bool> onLine)
+    /// <summary>
+    /// Starts EtlWeb with stdin closed; every line it writes goes to <paramref name="onLine"/> (true: from stderr).
+    /// <paramref name="appDirectory"/> holds the EtlWeb.dll to start (default: the caller's build output).
+    /// </summary>
+    public static Process Start(string dataDirectory, Uri address, IEnumerable<KeyValuePair<string, string>>? settings, Action<string, bool> onLine, string? appDirectory = null)
     {
+        appDirectory ??= AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "EtlWeb.dll") },
-            WorkingDirectory = AppContext.BaseDirectory,
+            ArgumentList = { Path.Combine(appDirectory, "EtlWeb.dll") },
+            WorkingDirectory = appDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
