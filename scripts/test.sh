@@ -22,10 +22,10 @@ status=0
 # Locked mode: the restore takes exactly the packages in each project's packages.lock.json, or fails.
 dotnet test EtlWeb.sln --nologo -p:RestoreLockedMode=true "$@" 2>&1 </dev/null | tee "$log" || status=$?
 
-# dotnet test prints one summary line per test assembly; add them up so "no tests ran" fails.
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# dotnet test prints one summary line per test assembly; add them up so "no tests ran" fails (a missing line counts 0).
+passed=$({ grep -Eo 'Passed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
+failed=$({ grep -Eo 'Failed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
+skipped=$({ grep -Eo 'Skipped: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}')
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "$passed" -eq 0 ]; then
