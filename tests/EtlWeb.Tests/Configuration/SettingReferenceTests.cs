@@ -1,6 +1,6 @@
-using System.Reflection;
 using System.Text.RegularExpressions;
 using EtlWeb.Configuration;
+using EtlWeb.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
 namespace EtlWeb.Tests.Configuration;
@@ -8,7 +8,7 @@ namespace EtlWeb.Tests.Configuration;
 /// <summary>The settings reference is the one list: appsettings.json, the README table and the options records must agree with it.</summary>
 public sealed partial class SettingReferenceTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Repository.Root;
 
     [Fact]
     public void Appsettings_json_lists_every_setting_with_its_default_and_nothing_else()
@@ -95,15 +95,4 @@ public sealed partial class SettingReferenceTests
 
     [GeneratedRegex(@"^\| `(?<key>[A-Za-z:0-9]+)` \| (?<default>[^|]+?) \|", RegexOptions.Multiline)]
     private static partial Regex TableRow();
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(Assembly.GetExecutingAssembly().Location)!);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EtlWeb.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("EtlWeb.sln not found above the test assembly.");
-    }
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EtlWeb.Testing;
+using EtlWeb.Tests.Support;
 using Xunit.Abstractions;
 
 namespace EtlWeb.Tests.Packaging;
@@ -26,7 +26,7 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
     /// <summary>What the ASP.NET Core base image sets; the Dockerfile's ENV comes on top of it.</summary>
     private const string AspNetImageHttpPorts = "8080";
 
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = Repository.Root;
 
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "etlweb-tests", "docker-" + Guid.NewGuid().ToString("N"));
     private readonly IReadOnlyList<DockerStage> _stages = DockerfileReader.Read(Path.Combine(Root, "Dockerfile"));
@@ -148,9 +148,6 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
             Directory.Delete(_temp, recursive: true);
         }
     }
-
-    private static string RepositoryRoot([CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 
     /// <summary>Where a path inside the image lives in this test's temp directory.</summary>
     private string InTemp(string imagePath) => Path.Combine(_temp, imagePath.TrimStart('/'));
