@@ -38,6 +38,7 @@ if (ConfigurationCheck.DataDirectoryProblem(app.Configuration) is { } directoryP
 }
 
 await app.Services.MigrateEtlWebDatabaseAsync();
+app.UseEtlWebForwardedHeaders();
 app.UseEtlWebRequestLogging();
 app.UseEtlWebUi();
 app.MapEtlWebApi();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Events;
 
@@ -16,6 +17,7 @@ public static class ConfigurationExtensions
         services.AddOptions<RetentionOptions>().BindConfiguration($"{EtlWebOptions.Section}:Retention").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SchedulerOptions>().BindConfiguration($"{EtlWebOptions.Section}:Scheduler").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PublicUrlOptions>().BindConfiguration(EtlWebOptions.Section);
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section);
         services.AddSingleton<PublicLinks>();
         services.AddSingleton(TimeProvider.System);
         return services;
@@ -39,6 +41,17 @@ public static class ConfigurationExtensions
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14));
         return builder;
+    }
+
+    /// <summary>Before anything reads the scheme or the client's address: what the trusted proxies forwarded.</summary>
+    public static WebApplication UseEtlWebForwardedHeaders(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.ToForwardedHeaders() is { } forwarded)
+        {
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        return app;
     }
 
     /// <summary>

@@ -36,3 +36,14 @@ public sealed class EmptyOrLongSecretAttribute(int length) : ValidationAttribute
 
     public override string FormatErrorMessage(string name) => $"must be at least {Length} characters long; generate one with `openssl rand -base64 32`";
 }
+
+/// <summary>Empty, or addresses and networks (<c>10.0.0.5</c>, <c>172.16.0.0/12</c>) separated by ',' or ';'.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AddressListAttribute : ValidationAttribute
+{
+    public override bool IsValid(object? value) =>
+        value is not string text || ProxyOptions.Split(text).All(entry => System.Net.IPNetwork.TryParse(entry, out _) || System.Net.IPAddress.TryParse(entry, out _));
+
+    public override string FormatErrorMessage(string name) =>
+        "must be IP addresses or networks separated by ',', e.g. 127.0.0.1, 172.16.0.0/12";
+}

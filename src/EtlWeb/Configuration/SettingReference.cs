@@ -20,6 +20,7 @@ public sealed record SettingReference(string Key, PropertyInfo Property, object?
         (ListenOptions.Section, typeof(ListenOptions)),
         (EtlWebOptions.Section, typeof(EtlWebOptions)),
         (EtlWebOptions.Section, typeof(PublicUrlOptions)),
+        (ProxyOptions.Section, typeof(ProxyOptions)),
         (EtlWebOptions.Section, typeof(ExecutionOptions)),
         ($"{EtlWebOptions.Section}:Node", typeof(NodeOptions)),
         ($"{EtlWebOptions.Section}:Scheduler", typeof(SchedulerOptions)),

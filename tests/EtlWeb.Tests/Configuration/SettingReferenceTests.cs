@@ -67,6 +67,7 @@ public sealed partial class SettingReferenceTests
     [InlineData("EtlWeb:Slack:WebhookUrl", "hooks.slack.com/x", "must be an absolute http:// or https:// address")]
     [InlineData("EtlWeb:DataDirectory", " ", "must not be empty")]
     [InlineData("EtlWeb:Smtp:Port", "70000", "must be from 1 to 65535")]
+    [InlineData("EtlWeb:TrustedProxies", "10.0.0.0/33", "must be IP addresses or networks separated by ','")]
     [InlineData("EtlWeb:Notifications:CheckIntervalSeconds", "NaN", "must be a number from 1 to 3600")]
     public void A_bad_value_is_named_with_what_the_setting_accepts(string key, string value, string expected)
     {
@@ -82,6 +83,7 @@ public sealed partial class SettingReferenceTests
     [InlineData("EtlWeb:PublicUrl", "https://etl.example.com/")]
     [InlineData("EtlWeb:Smtp:Security", "ssloNConnect")]
     [InlineData("EtlWeb:Auth:BootstrapToken", "")]
+    [InlineData("EtlWeb:TrustedProxies", "10.1.2.3, 172.16.0.0/12; ::1")]
     [InlineData("EtlWeb:Notifications:RetryDelaySeconds", "0.5")]
     public void A_good_value_passes(string key, string value)
     {
