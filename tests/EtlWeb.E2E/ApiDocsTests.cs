@@ -5,8 +5,6 @@ namespace EtlWeb.E2E;
 /// <summary>The API reference at /api/docs, rendered from the OpenAPI document with assets EtlWeb serves itself.</summary>
 public sealed class ApiDocsTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static ApiDocsTests() => SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task The_reference_lists_the_routes_from_the_openapi_document()
     {

@@ -12,6 +12,11 @@ namespace EtlWeb.E2E;
 /// </summary>
 public sealed class AppFixture : IAsyncLifetime
 {
+    // Playwright's expect timeout is one process-wide value: set here once, before any test class runs, so it does
+    // not depend on which class happens to start first. Assertions wait as long as actions do (15 s), since a busy
+    // build machine can take seconds to render.
+    static AppFixture() => Assertions.SetDefaultExpectTimeout(15_000);
+
     private static readonly string[] ChromiumFlags =
     [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

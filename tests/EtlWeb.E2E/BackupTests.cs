@@ -6,8 +6,6 @@ namespace EtlWeb.E2E;
 /// <summary>File -> Back up now copies both databases while EtlWeb runs and says where they went.</summary>
 public sealed class BackupTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static BackupTests() => SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task Back_up_now_writes_both_databases_and_names_the_directory()
     {

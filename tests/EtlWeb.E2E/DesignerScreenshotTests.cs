@@ -10,8 +10,8 @@ namespace EtlWeb.E2E;
 /// </summary>
 public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static DesignerScreenshotTests() => SetDefaultExpectTimeout(30_000);
-
+    // 300 nodes and 400 links take longer to render and lay out than a page of the app.
+    private static readonly LocatorAssertionsToHaveCountOptions LargeCount = new() { Timeout = 30_000 };
     [Fact]
     public async Task Jobs_without_a_position_are_laid_out_left_to_right_without_overlaps_for_10_and_300_jobs()
     {
@@ -47,11 +47,11 @@ public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppF
         }
 
         await OpenAsync(page);
-        await Expect(page.Locator(".diagram-node")).ToHaveCountAsync(300);
+        await Expect(page.Locator(".diagram-node")).ToHaveCountAsync(300, LargeCount);
         await page.GetByTestId("designer-layout").ClickAsync();
-        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the positions of 300 nodes.");
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the positions of 300 nodes.", new() { Timeout = 30_000 });
         Assert.Equal(400, links);
-        await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links);
+        await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links, LargeCount);
         await AppFixture.ScreenshotAsync(page, "designer-300-jobs");
         AssertNoOverlap(await NodeBoxesAsync(page));
 

@@ -11,8 +11,6 @@ namespace EtlWeb.E2E;
 /// </summary>
 public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static DesignerTests() => SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task A_dragged_node_is_found_at_its_new_position_after_a_reload()
     {

@@ -9,9 +9,6 @@ namespace EtlWeb.E2E;
 /// <summary>Import (choose a file, read the dry-run report, confirm) and export from the File menu.</summary>
 public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    // Assertions wait as long as actions do (the fixture's 15 s): a busy build machine can take seconds to render.
-    static ImportExportTests() => SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task Import_of_a_file_with_a_cycle_shows_the_error_and_creates_nothing()
     {

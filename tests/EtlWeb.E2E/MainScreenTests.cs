@@ -8,9 +8,6 @@ namespace EtlWeb.E2E;
 /// <summary>The main screen: job list with search and filters, toolbar actions, the right-side tabs, live updates.</summary>
 public sealed class MainScreenTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    // Assertions wait as long as actions do (the fixture's 15 s): a busy build machine can take seconds to render.
-    static MainScreenTests() => SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task Search_narrows_the_list_by_name_description_and_command()
     {

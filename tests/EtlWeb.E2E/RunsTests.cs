@@ -8,9 +8,6 @@ namespace EtlWeb.E2E;
 /// <summary>The global Runs page: history with filters and paging, opening a run, cancel and re-run.</summary>
 public sealed class RunsTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    // Assertions wait as long as actions do (the fixture's 15 s): a busy build machine can take seconds to render.
-    static RunsTests() => SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task The_runs_page_lists_every_run_filters_by_job_and_status_and_opens_a_run()
     {

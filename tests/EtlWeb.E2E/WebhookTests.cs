@@ -10,8 +10,6 @@ namespace EtlWeb.E2E;
 /// <summary>A job's webhook on the Job details tab: create it, call its URL from outside, rotate it.</summary>
 public sealed class WebhookTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    static WebhookTests() => SetDefaultExpectTimeout(15_000);
-
     [Fact]
     public async Task A_webhook_made_in_the_ui_starts_the_job_and_a_rotation_retires_its_old_url()
     {
