@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using EtlWeb.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -96,14 +97,19 @@ public sealed partial class SettingReferenceTests
     [GeneratedRegex(@"^\| `(?<key>[A-Za-z:0-9]+)` \| (?<default>[^|]+?) \|", RegexOptions.Multiline)]
     private static partial Regex TableRow();
 
-    private static string FindRoot()
+    /// <summary>Above the test assembly, or above this source file when the build put its output elsewhere (--artifacts-path).</summary>
+    private static string FindRoot([CallerFilePath] string sourceFile = "") =>
+        Above(Path.GetDirectoryName(Assembly.GetExecutingAssembly().Location)!) ?? Above(Path.GetDirectoryName(sourceFile)!)
+        ?? throw new InvalidOperationException("EtlWeb.sln not found above the test assembly or its sources.");
+
+    private static string? Above(string start)
     {
-        var directory = new DirectoryInfo(Path.GetDirectoryName(Assembly.GetExecutingAssembly().Location)!);
+        var directory = new DirectoryInfo(start);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "EtlWeb.sln")))
         {
             directory = directory.Parent;
         }
 
-        return directory?.FullName ?? throw new InvalidOperationException("EtlWeb.sln not found above the test assembly.");
+        return directory?.FullName;
     }
 }
