@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
+using EtlWeb.Configuration;
 using EtlWeb.Features.Audit;
 using EtlWeb.Features.Security;
 using EtlWeb.Features.Settings;
 using EtlWeb.Tests.Security;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace EtlWeb.Tests.Postgres;
 
@@ -18,6 +20,23 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IClassFixture<
         return dataDirectory is null
             ? new EtlWebFactory { Settings = settings }
             : new EtlWebFactory { Settings = settings, DataDirectory = dataDirectory, DeleteDataDirectoryOnDispose = false };
+    }
+
+    [Fact]
+    public async Task Jobs_runs_and_Hangfire_jobs_are_stored_in_the_database_and_no_SQLite_file_is_made()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var factory = await FactoryAsync(connectionString);
+        using var client = factory.CreateClient();
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("stored"));
+        Assert.Equal("Succeeded", (await client.WaitForEndAsync(await client.RunJobAsync(job))).Status());
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        Assert.Equal("stored", await ScalarAsync(connection, "SELECT \"Name\" FROM jobs"));
+        Assert.Equal(1L, await ScalarAsync(connection, "SELECT count(*) FROM runs"));
+        Assert.True((long)(await ScalarAsync(connection, $"SELECT count(*) FROM {DatabaseOptions.HangfireSchema}.job"))! >= 1);
+        Assert.Empty(Directory.GetFiles(factory.DataDirectory, "*.db"));
     }
 
     [Fact]
@@ -92,5 +111,11 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IClassFixture<
         Assert.True(status == HttpStatusCode.NoContent, body?.ToJsonString());
         var stored = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["paused_until"]!.GetValue<DateTimeOffset>();
         Assert.Equal(new DateTimeOffset(2030, 1, 1, 10, 0, 0, TimeSpan.Zero), stored);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 }

@@ -75,6 +75,8 @@ public sealed class PostgresProcessTests(PostgresFixture postgres) : ChildAppTes
             Assert.Equal("Succeeded", (await client.WaitForEndAsync(again)).Status());
             Assert.True(again > pipelineRun);
         }
+
+        Assert.Empty(Directory.GetFiles(DataDirectory, "*.db"));
     }
 
     [Fact]
