@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 if [ -d tests/EtlWeb.E2E ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+# The PostgreSQL tests start throwaway clusters with Debian's initdb and pg_ctl (tests/Shared/PostgresCluster.cs).
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then need+=(postgresql); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing test prerequisites: ${need[*]}"

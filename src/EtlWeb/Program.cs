@@ -22,7 +22,7 @@ if (ConfigurationCheck.Problems(builder.Configuration) is { Count: > 0 } problem
 
 builder.AddEtlWebLogging();
 builder.Services.AddEtlWebOptions();
-builder.Services.AddEtlWebData();
+builder.Services.AddEtlWebData(builder.Configuration);
 builder.Services.AddEtlWebSecurity();
 builder.Services.AddJobCatalog();
 builder.Services.AddEtlWebOrchestration();
@@ -37,7 +37,16 @@ if (ConfigurationCheck.DataDirectoryProblem(app.Configuration) is { } directoryP
     return StartupCommands.BadConfiguration;
 }
 
-await app.Services.MigrateEtlWebDatabaseAsync();
+try
+{
+    await app.Services.MigrateEtlWebDatabaseAsync();
+}
+catch (Npgsql.NpgsqlException ex)
+{
+    StartupCommands.WriteProblems([ConfigurationCheck.DatabaseProblem(app.Configuration, ex)], Console.Error);
+    return StartupCommands.BadConfiguration;
+}
+
 app.UseEtlWebForwardedHeaders();
 app.UseEtlWebRequestLogging();
 app.UseEtlWebUi();

@@ -25,6 +25,11 @@ public static class ConfigurationCheck
             }
         }
 
+        if (NeedsConnectionString(configuration))
+        {
+            problems.Add(DatabaseOptions.MissingConnectionString + ".");
+        }
+
         var known = SettingReference.All.Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var leaf in Leaves(configuration.GetSection(EtlWebOptions.Section)).Where(l => !known.Contains(l.Path)))
         {
@@ -33,6 +38,12 @@ public static class ConfigurationCheck
 
         return problems;
     }
+
+    /// <summary>PostgreSQL asked for without saying where it is: no single value is wrong, the pair is.</summary>
+    private static bool NeedsConnectionString(IConfiguration configuration) =>
+        Enum.TryParse<DatabaseProvider>(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"]?.Trim(), ignoreCase: true, out var provider)
+        && provider == DatabaseProvider.PostgreSql
+        && string.IsNullOrWhiteSpace(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"]);
 
     private static IEnumerable<IConfigurationSection> Leaves(IConfigurationSection section)
     {
@@ -106,7 +117,7 @@ public static class ConfigurationCheck
     private static string Describe(IConfiguration configuration, string key, string value)
     {
         var shown = key.Contains("Password", StringComparison.OrdinalIgnoreCase) || key.Contains("Token", StringComparison.OrdinalIgnoreCase)
-            || key.Contains("WebhookUrl", StringComparison.OrdinalIgnoreCase)
+            || key.Contains("WebhookUrl", StringComparison.OrdinalIgnoreCase) || key.Contains("ConnectionString", StringComparison.OrdinalIgnoreCase)
             ? "(hidden)"
             : $"\"{value}\"";
         var source = configuration is IConfigurationRoot root
@@ -143,6 +154,13 @@ public static class ConfigurationCheck
         }
 
         return previous[b.Length];
+    }
+
+    /// <summary>PostgreSQL could not be reached or refused EtlWeb: the connection string is named (never shown) with Npgsql's reason.</summary>
+    public static string DatabaseProblem(IConfiguration configuration, Exception exception)
+    {
+        var key = $"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}";
+        return $"{Describe(configuration, key, "")}: PostgreSQL could not be reached or refused EtlWeb ({exception.Message}).";
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ public static class ConfigurationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddOptions<ExecutionOptions>().BindConfiguration(EtlWebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NodeOptions>().BindConfiguration($"{EtlWebOptions.Section}:Node").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration($"{EtlWebOptions.Section}:Retention").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SchedulerOptions>().BindConfiguration($"{EtlWebOptions.Section}:Scheduler").ValidateDataAnnotations().ValidateOnStart();

@@ -22,6 +22,7 @@ public sealed record SettingReference(string Key, PropertyInfo Property, object?
         (EtlWebOptions.Section, typeof(PublicUrlOptions)),
         (ProxyOptions.Section, typeof(ProxyOptions)),
         (EtlWebOptions.Section, typeof(ExecutionOptions)),
+        (DatabaseOptions.Section, typeof(DatabaseOptions)),
         ($"{EtlWebOptions.Section}:Node", typeof(NodeOptions)),
         ($"{EtlWebOptions.Section}:Scheduler", typeof(SchedulerOptions)),
         ($"{EtlWebOptions.Section}:Retention", typeof(RetentionOptions)),

@@ -7,8 +7,25 @@ namespace EtlWeb.Data;
 
 public static class DataServiceCollectionExtensions
 {
-    public static IServiceCollection AddEtlWebData(this IServiceCollection services)
+    /// <summary>
+    /// The app DB on the configured provider. The provider is read here, from configuration, because it decides which
+    /// context type (and so which migrations) is registered; both are served as <see cref="EtlDbContext"/>.
+    /// </summary>
+    public static IServiceCollection AddEtlWebData(this IServiceCollection services, IConfiguration configuration)
     {
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.IsPostgreSql)
+        {
+            services.AddDbContextFactory<PostgresEtlDbContext>((provider, options) =>
+                options.UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+                    .AddInterceptors(PostgresWriteLock.Instance, JobSecretsInterceptor.Instance));
+            services.AddSingleton<IDbContextFactory<EtlDbContext>>(provider =>
+                new BaseContextFactory<PostgresEtlDbContext>(provider.GetRequiredService<IDbContextFactory<PostgresEtlDbContext>>()));
+            // Identity's stores ask for the context itself, per request.
+            services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContext());
+            return services;
+        }
+
         services.AddSingleton<SqlitePragmaInterceptor>();
         services.AddDbContextFactory<EtlDbContext>((provider, options) =>
         {
@@ -25,14 +42,28 @@ public static class DataServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Creates the data directory, applies migrations and turns on WAL before anything reads the DB.</summary>
+    /// <summary>Hands out a provider's own context type where the app asks for <see cref="EtlDbContext"/>.</summary>
+    private sealed class BaseContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<EtlDbContext>
+        where TContext : EtlDbContext
+    {
+        public EtlDbContext CreateDbContext() => inner.CreateDbContext();
+
+        public async Task<EtlDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+            await inner.CreateDbContextAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the data directory, applies migrations and (on SQLite) turns on WAL before anything reads the DB.</summary>
     public static async Task MigrateEtlWebDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var options = services.GetRequiredService<IOptions<EtlWebOptions>>().Value;
         Directory.CreateDirectory(options.FullDataDirectory);
         var factory = services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         await SealClearSecretsAsync(db, cancellationToken);
         await ScrubRunSnapshotsAsync(db, cancellationToken);
@@ -65,7 +96,8 @@ public static class DataServiceCollectionExtensions
     private static async Task SealClearSecretsAsync(EtlDbContext db, CancellationToken cancellationToken)
     {
         var ids = await db.Database
-            .SqlQueryRaw<int>("SELECT Id AS Value FROM jobs WHERE SecretValues IS NULL AND SecretEnvironment <> '[]'")
+            // Quoted names: PostgreSQL folds unquoted ones to lower case, SQLite reads both.
+            .SqlQueryRaw<int>("SELECT \"Id\" AS \"Value\" FROM jobs WHERE \"SecretValues\" IS NULL AND \"SecretEnvironment\" <> '[]'")
             .ToListAsync(cancellationToken);
         if (ids.Count > 0)
         {

@@ -12,9 +12,23 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace EtlWeb.Data;
 
-/// <summary>The app DB: jobs, runs and their logs, settings, and the users, roles, API tokens and audit log of sign-in.</summary>
-public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : IdentityDbContext<IdentityUser>(options)
+/// <summary>
+/// The app DB: jobs, runs and their logs, settings, and the users, roles, API tokens and audit log of sign-in.
+/// On SQLite it is used as it is; on PostgreSQL through <see cref="PostgresEtlDbContext"/>, which only exists so that
+/// each provider has its own migrations.
+/// </summary>
+public class EtlDbContext : IdentityDbContext<IdentityUser>
 {
+    public EtlDbContext(DbContextOptions<EtlDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected EtlDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Job> Jobs => Set<Job>();
 
     public DbSet<JobDependency> Dependencies => Set<JobDependency>();
@@ -45,6 +59,11 @@ public sealed class EtlDbContext(DbContextOptions<EtlDbContext> options) : Ident
         if (Database.IsSqlite())
         {
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+        else if (Database.IsNpgsql())
+        {
+            // timestamptz keeps an instant; Npgsql refuses to write an offset other than zero rather than drop it.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
         }
     }
 

@@ -3,7 +3,8 @@ using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Realtime;
-using Microsoft.Data.Sqlite;
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
@@ -163,7 +164,7 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     private async Task WriteChunksAsync()
     {
         await using var db = await _dbFactory.CreateDbContextAsync();
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         var batch = new List<LogChunk>();
         while (await _chunks.Reader.WaitToReadAsync())
@@ -178,16 +179,20 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
         }
     }
 
-    private static async Task InsertAsync(SqliteConnection connection, List<LogChunk> batch)
+    /// <summary>
+    /// One insert per chunk in one transaction, below EF Core (no tracking, no per-row overhead); plain
+    /// ADO.NET with quoted names and @ parameters, which both SQLite and PostgreSQL read.
+    /// </summary>
+    private static async Task InsertAsync(DbConnection connection, List<LogChunk> batch)
     {
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO log_chunks (AttemptId, FirstLine, LineCount, Data) VALUES ($a, $f, $c, $d)";
-        var attempt = command.Parameters.Add("$a", SqliteType.Integer);
-        var first = command.Parameters.Add("$f", SqliteType.Integer);
-        var count = command.Parameters.Add("$c", SqliteType.Integer);
-        var data = command.Parameters.Add("$d", SqliteType.Blob);
+        command.CommandText = "INSERT INTO log_chunks (\"AttemptId\", \"FirstLine\", \"LineCount\", \"Data\") VALUES (@a, @f, @c, @d)";
+        var attempt = Add(command, "@a", DbType.Int64);
+        var first = Add(command, "@f", DbType.Int64);
+        var count = Add(command, "@c", DbType.Int32);
+        var data = Add(command, "@d", DbType.Binary);
         foreach (var chunk in batch)
         {
             attempt.Value = chunk.AttemptId;
@@ -198,5 +203,14 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
         }
 
         await transaction.CommitAsync();
+    }
+
+    private static DbParameter Add(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 }

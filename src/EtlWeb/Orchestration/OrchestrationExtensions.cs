@@ -14,8 +14,9 @@ namespace EtlWeb.Orchestration;
 public static class OrchestrationExtensions
 {
     /// <summary>
-    /// Hangfire on its own SQLite file as the queue (see docs/adr/0001-hangfire-queue-settings.md for the
-    /// poll and invisibility settings), the executor, recovery on start and retention.
+    /// Hangfire as the queue, on its own SQLite file or in its own schema of the PostgreSQL database (see
+    /// docs/adr/0001-hangfire-queue-settings.md and 0009-postgresql-provider.md for the poll and invisibility
+    /// settings), the executor, recovery on start and retention.
     /// </summary>
     public static IServiceCollection AddEtlWebOrchestration(this IServiceCollection services)
     {
@@ -46,6 +47,12 @@ public static class OrchestrationExtensions
 
         services.AddSingleton<JobStorage>(provider =>
         {
+            var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (database.IsPostgreSql)
+            {
+                return HangfirePostgres.Create(database.ConnectionString);
+            }
+
             var etl = provider.GetRequiredService<IOptions<EtlWebOptions>>().Value;
             Directory.CreateDirectory(etl.FullDataDirectory);
             var storageOptions = new SQLiteStorageOptions

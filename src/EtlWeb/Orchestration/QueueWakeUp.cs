@@ -5,7 +5,8 @@ namespace EtlWeb.Orchestration;
 
 /// <summary>
 /// Wakes Hangfire workers that wait on the SQLite queue as soon as work is enqueued, instead of letting them
-/// sleep out the poll interval. The poll interval stays as a safety net for work enqueued elsewhere.
+/// sleep out the poll interval. The poll interval stays as a safety net for work enqueued elsewhere. On PostgreSQL
+/// nothing watches it: Hangfire.PostgreSql signals its own queue after each enqueue commits (ADR 0009).
 /// </summary>
 public sealed class QueueWakeUp : IDisposable
 {

@@ -32,7 +32,7 @@ public sealed class JobEditorHost : IAsyncDisposable
         CronModule = Context.JSInterop.SetupModule("./Features/Jobs/Editor/CronPreview.razor.js");
         Context.JSInterop.SetupModule("./Features/Jobs/Editor/ScriptEditor.razor.js");
         Context.Services.AddSingleton(Options.Create(new EtlWebOptions { DataDirectory = _directory }));
-        Context.Services.AddEtlWebData();
+        Context.Services.AddEtlWebData(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Context.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         Context.Services.AddSingleton<CurrentActor>();
         Context.Services.AddSingleton<AuditLog>();

@@ -47,8 +47,12 @@ public sealed class AuditLog(IDbContextFactory<EtlDbContext> dbFactory, CurrentA
         if (query.Text is { Length: > 0 } text)
         {
             var pattern = "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            entries = entries.Where(e => EF.Functions.Like(e.Actor, pattern, "\\") || EF.Functions.Like(e.Target, pattern, "\\")
-                || EF.Functions.Like(e.Details, pattern, "\\") || EF.Functions.Like(e.Address ?? "", pattern, "\\"));
+            // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's does not, its ILIKE does.
+            entries = db.Database.IsNpgsql()
+                ? entries.Where(e => EF.Functions.ILike(e.Actor, pattern, "\\") || EF.Functions.ILike(e.Target, pattern, "\\")
+                    || EF.Functions.ILike(e.Details, pattern, "\\") || EF.Functions.ILike(e.Address ?? "", pattern, "\\"))
+                : entries.Where(e => EF.Functions.Like(e.Actor, pattern, "\\") || EF.Functions.Like(e.Target, pattern, "\\")
+                    || EF.Functions.Like(e.Details, pattern, "\\") || EF.Functions.Like(e.Address ?? "", pattern, "\\"));
         }
 
         if (query.From is { } from)

@@ -16,15 +16,28 @@ public sealed record BackupFile(string Name, long Bytes);
 /// Copies both SQLite files (the app DB and Hangfire's) with SQLite's online backup while EtlWeb runs: each copy
 /// is one consistent snapshot, taken without stopping writers. The app DB is copied first; a Hangfire job missing
 /// from the older copy of the queue is harmless, as the queue watchdog hands queued attempts to Hangfire again.
+/// On PostgreSQL there are no files to copy: the database is backed up with pg_dump, and this says so.
 /// </summary>
-public sealed class BackupService(IOptions<EtlWebOptions> options, TimeProvider time, CurrentActor actors, AuditLog audit) : IDisposable
+public sealed class BackupService(IOptions<EtlWebOptions> options, IOptions<DatabaseOptions> database, TimeProvider time, CurrentActor actors, AuditLog audit) : IDisposable
 {
+    public const string PostgreSqlMessage =
+        "EtlWeb backs up its SQLite files only. On PostgreSQL, back up the database with pg_dump (it holds both the app "
+        + "tables and Hangfire's schema) and copy the key ring, keys/ in the data directory; the README's PostgreSQL section shows how.";
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Why no backup can be made of the configured database (callers show it instead), or null when one can.</summary>
+    public string? Unavailable => database.Value.IsPostgreSql ? PostgreSqlMessage : null;
 
     /// <summary>Backs up into <c>backups/yyyyMMdd-HHmmss</c> under the data directory.</summary>
     public async Task<BackupResult> CreateAsync(CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Admin, "make backups");
+        if (Unavailable is { } reason)
+        {
+            throw new InvalidOperationException(reason);
+        }
+
         var etl = options.Value;
         await _gate.WaitAsync(cancellationToken);
         try

@@ -174,7 +174,7 @@ public sealed class JobCatalog(
             var written = await JobWriter.WriteAsync(db, [new JobWrite(id, draft)], others, time.GetUtcNow(), cancellationToken);
             savedId = written[0].Id;
         }
-        catch (DbUpdateException ex) when (ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 19 })
+        catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))
         {
             // Another writer took the name between the check above and this insert.
             errors.Add(JobFields.Name, $"A job named '{draft.Job.Name}' already exists.");
