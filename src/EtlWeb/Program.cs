@@ -25,7 +25,7 @@ builder.Services.AddEtlWebOptions();
 builder.Services.AddEtlWebData(builder.Configuration);
 builder.Services.AddEtlWebSecurity();
 builder.Services.AddJobCatalog();
-builder.Services.AddEtlWebOrchestration();
+builder.Services.AddEtlWebOrchestration(builder.Configuration);
 builder.Services.AddEtlWebNotifications();
 builder.Services.AddEtlWebApi();
 builder.AddEtlWebUi();

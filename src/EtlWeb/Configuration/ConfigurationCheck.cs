@@ -30,6 +30,11 @@ public static class ConfigurationCheck
             problems.Add(DatabaseOptions.MissingConnectionString + ".");
         }
 
+        if (problems.Count == 0)
+        {
+            problems.AddRange(NodeProblems(configuration));
+        }
+
         var known = SettingReference.All.Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var leaf in Leaves(configuration.GetSection(EtlWebOptions.Section)).Where(l => !known.Contains(l.Path)))
         {
@@ -44,6 +49,30 @@ public static class ConfigurationCheck
         Enum.TryParse<DatabaseProvider>(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"]?.Trim(), ignoreCase: true, out var provider)
         && provider == DatabaseProvider.PostgreSql
         && string.IsNullOrWhiteSpace(configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"]);
+
+    /// <summary>Node settings that are each valid but do not go together; read only once every value parsed.</summary>
+    private static IEnumerable<string> NodeProblems(IConfiguration configuration)
+    {
+        var node = configuration.GetSection($"{EtlWebOptions.Section}:Node").Get<NodeOptions>() ?? new NodeOptions();
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (node.IsWorker && !database.IsPostgreSql)
+        {
+            yield return $"{EtlWebOptions.Section}:Node:Role is Worker but {DatabaseOptions.Section}:Provider is {database.Provider}: "
+                + "a worker takes its work from the queue it shares with a web node, which needs PostgreSql.";
+        }
+
+        if (!node.RunsAttempts && (node.IsWorker || !database.IsPostgreSql))
+        {
+            yield return $"{EtlWebOptions.Section}:Node:RunsAttempts is false, but "
+                + (node.IsWorker ? "this node is a Worker, which exists to run attempts." : $"{DatabaseOptions.Section}:Provider is {database.Provider}: no other node would run them.");
+        }
+
+        if (node.LostAfterSeconds <= 2 * node.HeartbeatSeconds)
+        {
+            yield return $"{EtlWebOptions.Section}:Node:LostAfterSeconds ({node.LostAfterSeconds}) must be more than twice "
+                + $"{EtlWebOptions.Section}:Node:HeartbeatSeconds ({node.HeartbeatSeconds}), or a node that is merely slow is taken for lost.";
+        }
+    }
 
     private static IEnumerable<IConfigurationSection> Leaves(IConfigurationSection section)
     {

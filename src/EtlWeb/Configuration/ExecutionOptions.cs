@@ -29,7 +29,33 @@ public sealed record NodeOptions
     [Description("This node's name, recorded on the attempts it runs; empty means the machine name.")]
     public string Name { get; init; } = "";
 
+    [Description("web: UI, API, scheduler and workers; worker: workers only (no UI, API or scheduler; /health answers). A worker needs Database:Provider PostgreSql, shared with a web node.")]
+    public NodeRole Role { get; init; } = NodeRole.Web;
+
+    [Description("Whether this node's workers take attempts from the queue. false: a web node that leaves every attempt to the worker nodes (PostgreSql only).")]
+    public bool RunsAttempts { get; init; } = true;
+
+    [Range(1, 3600)]
+    [Description("Seconds between this node's heartbeats in the database (the Nodes page shows them).")]
+    public int HeartbeatSeconds { get; init; } = 5;
+
+    [Range(2, 86400)]
+    [Description("A node silent for this many seconds is lost: its running attempts are recorded Interrupted and retried per their job's policy on another node. More than two heartbeats.")]
+    public int LostAfterSeconds { get; init; } = 30;
+
     public string EffectiveName => Name.Length > 0 ? Name : Environment.MachineName;
+
+    public bool IsWorker => Role == NodeRole.Worker;
+}
+
+/// <summary>What a node does (EtlWeb:Node:Role).</summary>
+public enum NodeRole
+{
+    /// <summary>UI, API, the scheduler (when it holds the lease) and workers.</summary>
+    Web,
+
+    /// <summary>Workers only: runs attempts from the shared queue.</summary>
+    Worker,
 }
 
 /// <summary>How much history is kept: the <c>EtlWeb:Retention</c> section.</summary>

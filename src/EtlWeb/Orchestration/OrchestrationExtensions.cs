@@ -18,8 +18,9 @@ public static class OrchestrationExtensions
     /// docs/adr/0001-hangfire-queue-settings.md and 0009-postgresql-provider.md for the poll and invisibility
     /// settings), the executor, recovery on start and retention.
     /// </summary>
-    public static IServiceCollection AddEtlWebOrchestration(this IServiceCollection services)
+    public static IServiceCollection AddEtlWebOrchestration(this IServiceCollection services, IConfiguration configuration)
     {
+        var node = configuration.GetSection($"{EtlWebOptions.Section}:Node").Get<NodeOptions>() ?? new NodeOptions();
         services.AddSingleton<RunBroadcaster>();
         services.AddSingleton<RunningAttempts>();
         services.AddSingleton<RunLedger>();
@@ -74,6 +75,11 @@ public static class OrchestrationExtensions
             .UseRecommendedSerializerSettings());
         services.AddOptions<HostOptions>().Configure<IOptions<ExecutionOptions>>((host, execution) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(execution.Value.ShutdownGraceSeconds + execution.Value.KillGraceSeconds + 30));
+        if (!node.RunsAttempts)
+        {
+            return services;
+        }
+
         services.AddHangfireServer((provider, server) =>
         {
             // Saved on the Settings page or configured; read only here, so a change applies at the next start (ADR 0003).
