@@ -26,7 +26,7 @@ builder.Services.AddEtlWebData(builder.Configuration);
 builder.Services.AddEtlWebSecurity();
 builder.Services.AddJobCatalog();
 builder.Services.AddEtlWebOrchestration(builder.Configuration);
-builder.Services.AddEtlWebNotifications();
+builder.Services.AddEtlWebNotifications(builder.Configuration);
 builder.Services.AddEtlWebApi();
 builder.AddEtlWebUi();
 
@@ -49,8 +49,17 @@ catch (Npgsql.NpgsqlException ex)
 
 app.UseEtlWebForwardedHeaders();
 app.UseEtlWebRequestLogging();
-app.UseEtlWebUi();
-app.MapEtlWebApi();
+if (app.IsWorkerNode())
+{
+    // A worker serves no pages and no API: only its health, for the orchestrator that runs it.
+    app.MapEtlWebHealth();
+}
+else
+{
+    app.UseEtlWebUi();
+    app.MapEtlWebApi();
+}
+
 await app.RunAsync();
 return 0;
 

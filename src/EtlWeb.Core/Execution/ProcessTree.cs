@@ -24,6 +24,22 @@ public static class ProcessTree
         return [.. Scan(group: null, marker).Select(found => found.Pid)];
     }
 
+    /// <summary>The attempt markers carried by live processes of this machine (those EtlWeb's user may read).</summary>
+    public static IReadOnlySet<string> LiveMarkers()
+    {
+        var prefix = Encoding.UTF8.GetBytes(MarkerVariable + "=");
+        var markers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pid in LivePids())
+        {
+            if (EnvironmentEntry(pid, prefix) is { } value)
+            {
+                markers.Add(value);
+            }
+        }
+
+        return markers;
+    }
+
     /// <summary>Whether the process exists and is not a zombie (a zombie has ended; it only waits to be reaped).</summary>
     public static bool IsAlive(int pid) => ProcStat.TryRead(pid, out var stat) && !stat.HasEnded;
 
@@ -77,19 +93,12 @@ public static class ProcessTree
 
     private static List<Found> Scan(int? group, string marker)
     {
-        var entry = Encoding.UTF8.GetBytes(MarkerVariable + "=" + marker);
-        var self = Environment.ProcessId;
+        var prefix = Encoding.UTF8.GetBytes(MarkerVariable + "=");
         var found = new List<Found>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, stat) in LiveProcesses())
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == self
-                || !ProcStat.TryRead(pid, out var stat) || stat.HasEnded)
-            {
-                continue;
-            }
-
             var inGroup = stat.ProcessGroup == group;
-            if (inGroup || HasEnvironmentEntry(pid, entry))
+            if (inGroup || EnvironmentEntry(pid, prefix) == marker)
             {
                 found.Add(new Found(pid, inGroup));
             }
@@ -98,7 +107,24 @@ public static class ProcessTree
         return found;
     }
 
-    private static bool HasEnvironmentEntry(int pid, byte[] entry)
+    private static IEnumerable<int> LivePids() => LiveProcesses().Select(p => p.Pid);
+
+    /// <summary>Every process of this machine but this one and zombies.</summary>
+    private static IEnumerable<(int Pid, ProcStat Stat)> LiveProcesses()
+    {
+        var self = Environment.ProcessId;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && pid != self
+                && ProcStat.TryRead(pid, out var stat) && !stat.HasEnded)
+            {
+                yield return (pid, stat);
+            }
+        }
+    }
+
+    /// <summary>The value of the process's environment variable that starts with <paramref name="prefix"/> (NAME=), or null.</summary>
+    private static string? EnvironmentEntry(int pid, byte[] prefix)
     {
         byte[] environ;
         try
@@ -108,7 +134,7 @@ public static class ProcessTree
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Another user's process, or one that ended meanwhile: not ours either way.
-            return false;
+            return null;
         }
 
         ReadOnlySpan<byte> rest = environ;
@@ -116,15 +142,15 @@ public static class ProcessTree
         {
             var end = rest.IndexOf((byte)0);
             var variable = end < 0 ? rest : rest[..end];
-            if (variable.SequenceEqual(entry))
+            if (variable.StartsWith(prefix))
             {
-                return true;
+                return Encoding.UTF8.GetString(variable[prefix.Length..]);
             }
 
             rest = end < 0 ? [] : rest[(end + 1)..];
         }
 
-        return false;
+        return null;
     }
 
     private readonly record struct Found(int Pid, bool InGroup);

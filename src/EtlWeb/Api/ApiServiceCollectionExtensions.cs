@@ -39,6 +39,7 @@ public static class ApiServiceCollectionExtensions
         api.MapScheduleApi();
         api.MapBackupApi();
         api.MapUsersApi();
+        api.MapNodesApi();
         app.MapEtlWebHealth();
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()] })
             .RequireAuthorization(EtlPolicies.Administer);

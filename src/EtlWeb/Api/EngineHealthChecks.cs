@@ -1,6 +1,8 @@
+using EtlWeb.Configuration;
 using EtlWeb.Orchestration;
 using Hangfire;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Api;
 
@@ -23,13 +25,18 @@ internal sealed class HangfireHealthCheck(JobStorage storage) : IHealthCheck
     }
 }
 
-/// <summary>The scheduler's timer has woken recently (it wakes at least every second).</summary>
-internal sealed class SchedulerHealthCheck(Scheduler scheduler, TimeProvider time) : IHealthCheck
+/// <summary>
+/// The scheduler's timer has woken recently (it wakes at least every second), on the node that holds the scheduler
+/// lease; a web node waiting for the lease and a worker node have nothing to check.
+/// </summary>
+internal sealed class SchedulerHealthCheck(Scheduler scheduler, TimeProvider time, IOptions<NodeOptions> node) : IHealthCheck
 {
     private static readonly TimeSpan Stale = TimeSpan.FromSeconds(10);
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(scheduler.LastTick is not { } last
+        Task.FromResult(node.Value.IsWorker ? HealthCheckResult.Healthy("A worker node: the web node holding the scheduler lease schedules.")
+            : !scheduler.Active ? HealthCheckResult.Healthy("Standby: another web node holds the scheduler lease; this one takes it if that node goes.")
+            : scheduler.LastTick is not { } last
             ? HealthCheckResult.Degraded("The scheduler has not ticked yet.")
             : time.GetUtcNow() - last > Stale
                 ? HealthCheckResult.Unhealthy($"The scheduler last ticked at {last:O}.")

@@ -45,6 +45,9 @@ public static class ConfigurationExtensions
     }
 
     /// <summary>Before anything reads the scheme or the client's address: what the trusted proxies forwarded.</summary>
+    /// <summary>Whether this process was started as a worker node (EtlWeb:Node:Role).</summary>
+    public static bool IsWorkerNode(this WebApplication app) => app.Services.GetRequiredService<IOptions<NodeOptions>>().Value.IsWorker;
+
     public static WebApplication UseEtlWebForwardedHeaders(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.ToForwardedHeaders() is { } forwarded)

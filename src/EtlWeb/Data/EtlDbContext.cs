@@ -2,6 +2,7 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Features.Audit;
+using EtlWeb.Features.Nodes;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Features.Security;
 using EtlWeb.Features.Webhooks;
@@ -52,6 +53,8 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<JobWebhook> JobWebhooks => Set<JobWebhook>();
+
+    public DbSet<ClusterNode> Nodes => Set<ClusterNode>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -24,6 +24,7 @@ public sealed class AttemptExecutor(
     TimeProvider time,
     SettingsStore settings,
     IOptions<EtlWebOptions> etl,
+    ClusterBus bus,
     ILogger<AttemptExecutor> logger)
 {
     [AutomaticRetry(Attempts = 0)]
@@ -47,15 +48,15 @@ public sealed class AttemptExecutor(
         var (attempt, run, job) = claimed;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["AttemptId"] = attemptId });
         broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Running, attemptId, attempt.Number));
-        var cancelRequested = running.Register(run.Id);
+        var stopRequested = running.Register(run.Id, attemptId);
         AttemptOutcome outcome;
         LogTotals? totals;
         // Read once per attempt, so a setting saved meanwhile applies from the next attempt on.
         var limits = settings.Current.Execution;
         try
         {
-            await using var log = new AttemptLog(attemptId, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory);
-            outcome = await RunProcessAsync(job, attempt, log, cancelRequested, limits, cancellationToken);
+            await using var log = new AttemptLog(attemptId, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory, bus.LogStored);
+            outcome = await RunProcessAsync(job, attempt, log, stopRequested, limits, cancellationToken);
             totals = await log.CompleteAsync();
         }
         catch (Exception ex)
@@ -71,7 +72,12 @@ public sealed class AttemptExecutor(
         }
 
         logger.LogInformation("Attempt {Number} of run {RunId} ended {Status}: {Message}", attempt.Number, run.Id, outcome.Status, outcome.Message);
-        var settled = await ledger.SettleAsync(attemptId, outcome, totals, CancellationToken.None);
+        if (await ledger.SettleAsync(attemptId, outcome, totals, CancellationToken.None, owner: ledger.NodeName) is not { } settled)
+        {
+            logger.LogWarning("Attempt {AttemptId} of run {RunId} was settled by another node while this one was taken for lost; its outcome here is dropped", attemptId, run.Id);
+            return;
+        }
+
         if (settled.Retry is { } retry)
         {
             queue.Schedule(retry.Id, settled.RetryDelay);
@@ -84,7 +90,7 @@ public sealed class AttemptExecutor(
     }
 
     /// <param name="stopping">Hangfire's: fires when this node stops and the shutdown grace is over.</param>
-    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task cancelRequested, ExecutionOptions limits, CancellationToken stopping)
+    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task<StopRequest> stopRequested, ExecutionOptions limits, CancellationToken stopping)
     {
         var tempDirectory = Path.Combine(etl.Value.FullDataDirectory, "tmp");
         Directory.CreateDirectory(tempDirectory);
@@ -119,10 +125,11 @@ public sealed class AttemptExecutor(
                 ? Task.Delay(TimeSpan.FromSeconds(job.TimeoutSeconds), time, timeout.Token)
                 : Task.Delay(Timeout.Infinite, timeout.Token);
             var shutdown = Task.Delay(Timeout.Infinite, stopping);
-            var first = await Task.WhenAny(process.Completion, timeoutTask, cancelRequested, shutdown);
+            var first = await Task.WhenAny(process.Completion, timeoutTask, stopRequested, shutdown);
             await timeout.CancelAsync();
+            var disowned = first == stopRequested && stopRequested.Result == StopRequest.Disown;
             var stoppedAs = first == process.Completion ? (RunStatus?)null
-                : first == cancelRequested ? RunStatus.Cancelled
+                : first == stopRequested ? disowned ? RunStatus.Interrupted : RunStatus.Cancelled
                 : first == shutdown ? RunStatus.Interrupted
                 : RunStatus.TimedOut;
             if (stoppedAs is { } status)
@@ -130,6 +137,7 @@ public sealed class AttemptExecutor(
                 var why = status switch
                 {
                     RunStatus.Cancelled => "Cancelled",
+                    RunStatus.Interrupted when disowned => $"Interrupted: {ledger.NodeName} was taken for lost and another node settled this attempt",
                     RunStatus.Interrupted => $"Interrupted: EtlWeb is shutting down and the attempt did not finish within the {limits.ShutdownGraceSeconds} s grace",
                     _ => $"Timed out after {job.TimeoutSeconds} s",
                 };

@@ -28,6 +28,7 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     private readonly RunBroadcaster _broadcaster;
     private readonly TimeProvider _time;
     private readonly IDbContextFactory<EtlDbContext> _dbFactory;
+    private readonly Action<long, long, long>? _stored;
     private readonly Lock _gate = new();
     private readonly Channel<LogChunk> _chunks = Channel.CreateBounded<LogChunk>(new BoundedChannelOptions(64) { SingleReader = true });
     private readonly Task _writer;
@@ -41,13 +42,16 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     private List<LogLine> _live = [];
     private bool _completed;
 
-    public AttemptLog(long attemptId, long maxBytes, RunBroadcaster broadcaster, TimeProvider time, IDbContextFactory<EtlDbContext> dbFactory)
+    /// <param name="stored">Told (attempt, first line, end) after each batch of lines is committed: the other nodes hear of it.</param>
+    public AttemptLog(
+        long attemptId, long maxBytes, RunBroadcaster broadcaster, TimeProvider time, IDbContextFactory<EtlDbContext> dbFactory, Action<long, long, long>? stored = null)
     {
         _attemptId = attemptId;
         _maxBytes = maxBytes;
         _broadcaster = broadcaster;
         _time = time;
         _dbFactory = dbFactory;
+        _stored = stored;
         _writer = Task.Run(WriteChunksAsync);
         _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
@@ -175,6 +179,7 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
             }
 
             await InsertAsync(connection, batch);
+            _stored?.Invoke(_attemptId, batch[0].FirstLine, batch[^1].FirstLine + batch[^1].LineCount);
             batch.Clear();
         }
     }

@@ -1,15 +1,18 @@
+using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using EtlWeb.Features.Settings;
 
 namespace EtlWeb.Orchestration;
 
 /// <summary>
 /// On start, before Hangfire's workers take work: attempts this node left running are marked Interrupted,
-/// their process trees killed if they survived, and their runs continue per the retry policy. Queued
+/// their process trees killed if they survived, and their runs continue per the retry policy. Processes of this
+/// node's attempts that another node settled meanwhile (it took this node for lost) are killed too. Queued
 /// attempts are handed to Hangfire again (a duplicate delivery is harmless: the claim refuses it). The kill
 /// grace is the one in force: saved on the Settings page, or configured.
 /// </summary>
@@ -21,21 +24,30 @@ public sealed class NodeRecovery(
     PipelineCoordinator coordinator,
     TimeProvider time,
     SettingsStore settings,
+    IOptions<DatabaseOptions> database,
+    SchedulerLease lease,
     ILogger<NodeRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
-        // With the SQLite stores there is one node, whatever name it had before a restart.
-        var orphans = await db.Attempts.AsNoTracking().Where(a => a.Status == RunStatus.Running).ToListAsync(cancellationToken);
+        // With the SQLite stores there is one node, whatever name it had before a restart; on PostgreSQL, only this node's.
+        var owner = database.Value.IsPostgreSql ? ledger.NodeName : null;
+        var grace = TimeSpan.FromSeconds(settings.Current.Execution.KillGraceSeconds);
+        await KillDisownedAsync(db, owner, grace, cancellationToken);
+        var orphans = await db.Attempts.AsNoTracking().Where(a => a.Status == RunStatus.Running && (owner == null || a.Node == owner)).ToListAsync(cancellationToken);
         foreach (var attempt in orphans)
         {
-            var survivors = await ProcessTree.KillAllAsync(attempt.ProcessGroupId, attempt.Marker, TimeSpan.FromSeconds(settings.Current.Execution.KillGraceSeconds), cancellationToken);
+            var survivors = await ProcessTree.KillAllAsync(attempt.ProcessGroupId, attempt.Marker, grace, cancellationToken);
             var message = $"Interrupted: EtlWeb stopped while this attempt ran on {attempt.Node}."
                 + (survivors.Count > 0 ? $" Processes still alive: {string.Join(", ", survivors)}." : "");
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was left running; marked Interrupted", attempt.Id, attempt.RunId);
-            var settled = await ledger.SettleAsync(attempt.Id, new AttemptOutcome(RunStatus.Interrupted, null, message), null, cancellationToken);
+            if (await ledger.SettleAsync(attempt.Id, new AttemptOutcome(RunStatus.Interrupted, null, message), null, cancellationToken, owner) is not { } settled)
+            {
+                continue;
+            }
+
             if (settled.Retry is { } retry)
             {
                 queue.Schedule(retry.Id, settled.RetryDelay);
@@ -44,6 +56,19 @@ public sealed class NodeRecovery(
             broadcaster.Publish(new RunChanged(settled.Run.Id, settled.Run.JobId, settled.Run.Status, settled.Retry?.Id, settled.Retry?.Number ?? attempt.Number));
         }
 
+        // On PostgreSQL Hangfire's queue outlives any node; the lease holder alone hands queued attempts to it again.
+        var handedAgain = owner is null || lease.Held ? await RequeueAsync(db, cancellationToken) : 0;
+
+        // Waiting runs may have become ready, failed upstream or timed out their wait while the node was down.
+        await coordinator.EvaluateAsync(cancellationToken);
+        if (orphans.Count + handedAgain > 0)
+        {
+            logger.LogInformation("Recovery: {Orphans} interrupted attempt(s), {Queued} queued attempt(s) handed to the queue again", orphans.Count, handedAgain);
+        }
+    }
+
+    private async Task<int> RequeueAsync(EtlDbContext db, CancellationToken cancellationToken)
+    {
         var queued = await db.Attempts.AsNoTracking().Where(a => a.Status == RunStatus.Queued)
             .Where(a => db.Runs.Any(r => r.Id == a.RunId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)))
             .Select(a => new { a.Id, a.NotBefore }).ToListAsync(cancellationToken);
@@ -53,11 +78,30 @@ public sealed class NodeRecovery(
             queue.Schedule(attempt.Id, attempt.NotBefore is { } due && due > now ? due - now : TimeSpan.Zero);
         }
 
-        // Waiting runs may have become ready, failed upstream or timed out their wait while the node was down.
-        await coordinator.EvaluateAsync(cancellationToken);
-        if (orphans.Count + queued.Count > 0)
+        return queued.Count;
+    }
+
+    /// <summary>
+    /// Kills what still runs of this node's attempts that have ended: another node took this one for lost and settled
+    /// them (a retry may be running elsewhere). Found by the markers in the environments of this machine's processes.
+    /// </summary>
+    private async Task KillDisownedAsync(EtlDbContext db, string? owner, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var markers = ProcessTree.LiveMarkers().ToList();
+        if (markers.Count == 0)
         {
-            logger.LogInformation("Recovery: {Orphans} interrupted attempt(s), {Queued} queued attempt(s) handed to the queue again", orphans.Count, queued.Count);
+            return;
+        }
+
+        var ended = await db.Attempts.AsNoTracking()
+            .Where(a => markers.Contains(a.Marker) && a.Status != RunStatus.Running && (owner == null || a.Node == owner))
+            .Select(a => new { a.Id, a.RunId, a.ProcessGroupId, a.Marker, a.Status })
+            .ToListAsync(cancellationToken);
+        foreach (var attempt in ended)
+        {
+            logger.LogWarning("Attempt {AttemptId} of run {RunId} ended {Status} elsewhere but its processes still ran here; stopping them",
+                attempt.Id, attempt.RunId, attempt.Status);
+            await ProcessTree.KillAllAsync(attempt.ProcessGroupId, attempt.Marker, grace, cancellationToken);
         }
     }
 

@@ -1,5 +1,6 @@
 using EtlWeb.Configuration;
 using EtlWeb.Features.Dashboard;
+using EtlWeb.Features.Nodes;
 using EtlWeb.Features.Runs;
 using EtlWeb.Features.Settings;
 using EtlWeb.Features.Webhooks;
@@ -36,13 +37,25 @@ public static class OrchestrationExtensions
         services.AddTransient<AttemptExecutor>();
         services.AddSingleton<PipelineCoordinator>();
         services.AddSingleton<Scheduler>();
+        services.AddSingleton<SchedulerLease>();
+        services.AddSingleton<ClusterBus>();
+        services.AddSingleton<NodeDirectory>();
 
-        // Registered before the Hangfire server so that it runs first at start.
+        // In this order at start, all before the Hangfire server: the lease is tried first, so recovery and the scheduler
+        // know whether this node holds it; recovery settles what this node left before its heartbeat says it is back.
+        services.AddHostedService(provider => provider.GetRequiredService<SchedulerLease>());
+        services.AddHostedService(provider => provider.GetRequiredService<ClusterBus>());
         services.AddHostedService<NodeRecovery>();
-        services.AddHostedService(provider => provider.GetRequiredService<Scheduler>());
-        // Each purge reads the retention in force, saved on the Settings page or configured.
-        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<RetentionService>(
-            provider, new LiveOptions<RetentionOptions>(() => provider.GetRequiredService<SettingsStore>().Current.Retention)));
+        services.AddHostedService<NodeHeartbeat>();
+        if (!node.IsWorker)
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<Scheduler>());
+
+            // Each purge reads the retention in force, saved on the Settings page or configured.
+            services.AddHostedService(provider => ActivatorUtilities.CreateInstance<RetentionService>(
+                provider, new LiveOptions<RetentionOptions>(() => provider.GetRequiredService<SettingsStore>().Current.Retention)));
+        }
+
         services.AddSingleton<QueueWatchdog>();
         services.AddHostedService(provider => provider.GetRequiredService<QueueWatchdog>());
 

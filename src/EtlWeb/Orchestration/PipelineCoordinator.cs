@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
+using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
 using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
@@ -10,7 +11,10 @@ namespace EtlWeb.Orchestration;
 
 /// <summary>A request to start a job: alone, or with its Manual downstream jobs as one pipeline run.</summary>
 /// <param name="Variables">Environment variables for the job's own run only (a webhook's input), not for its downstream runs.</param>
-public sealed record TriggerRequest(int JobId, TriggerKind Trigger, bool WithDownstream = true, IReadOnlyDictionary<string, string>? Variables = null);
+/// <param name="FireAt">For a schedule's fire, its due time: the fire is recorded in the same transaction and refused when
+/// it was recorded already, so each due time makes one run even if two schedulers tried (a lease that just moved).</param>
+public sealed record TriggerRequest(
+    int JobId, TriggerKind Trigger, bool WithDownstream = true, IReadOnlyDictionary<string, string>? Variables = null, DateTimeOffset? FireAt = null);
 
 /// <summary>
 /// Turns triggers into runs and decides when waiting runs start (DESIGN.md section 4): pipeline expansion,
@@ -43,6 +47,43 @@ public sealed class PipelineCoordinator : IDisposable
         _settingsChanged = settings.Subscribe(changed => _ = EvaluateAsync(CancellationToken.None));
     }
 
+    /// <summary>
+    /// Records each schedule fire among the requests as its job's last fire, inside the trigger's transaction (which the
+    /// database serialises across nodes); returns the fires another scheduler recorded first.
+    /// </summary>
+    private static async Task<HashSet<TriggerRequest>> RecordFiresAsync(
+        EtlDbContext db, IReadOnlyList<TriggerRequest> requests, Dictionary<int, Job> jobs, CancellationToken cancellationToken)
+    {
+        var fires = requests.Where(r => r.FireAt is not null && jobs.ContainsKey(r.JobId)).ToList();
+        var refused = new HashSet<TriggerRequest>(ReferenceEqualityComparer.Instance);
+        if (fires.Count == 0)
+        {
+            return refused;
+        }
+
+        var ids = fires.Select(f => f.JobId).ToList();
+        var states = await db.ScheduleStates.Where(s => ids.Contains(s.JobId)).ToDictionaryAsync(s => s.JobId, cancellationToken);
+        foreach (var fire in fires)
+        {
+            var due = fire.FireAt!.Value;
+            if (!states.TryGetValue(fire.JobId, out var state))
+            {
+                state = new ScheduleState { JobId = fire.JobId, Anchor = jobs[fire.JobId].UpdatedAt };
+                db.ScheduleStates.Add(state);
+                states[fire.JobId] = state;
+            }
+            else if (state.LastFireAt >= due)
+            {
+                refused.Add(fire);
+                continue;
+            }
+
+            state.LastFireAt = due;
+        }
+
+        return refused;
+    }
+
     /// <summary>Creates (or joins) the runs of each request's pipeline and starts what is ready; returns each request's own run.</summary>
     public async Task<IReadOnlyList<Run?>> TriggerAsync(IReadOnlyList<TriggerRequest> requests, CancellationToken cancellationToken)
     {
@@ -60,6 +101,7 @@ public sealed class PipelineCoordinator : IDisposable
             var downstreamOf = dependencies.ToLookup(d => d.UpstreamJobId, d => d.DownstreamJobId);
             var reachable = Reachable(requests.Select(r => r.JobId), downstreamOf);
             var jobs = await db.Jobs.AsNoTracking().Where(j => reachable.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+            var firedAlready = await RecordFiresAsync(db, requests, jobs, cancellationToken);
 
             // Only the newest pending run of each job can be joined; nothing else of the queue is read.
             var pending = await db.Runs.Where(r => reachable.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting))
@@ -71,7 +113,7 @@ public sealed class PipelineCoordinator : IDisposable
             var roots = new List<Func<long>?>();
             foreach (var request in requests)
             {
-                if (!jobs.ContainsKey(request.JobId))
+                if (!jobs.ContainsKey(request.JobId) || firedAlready.Contains(request))
                 {
                     roots.Add(null);
                     continue;

@@ -107,13 +107,22 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.ProcessGroupId, processGroupId), cancellationToken);
     }
 
-    /// <summary>Ends an attempt and decides what follows: another attempt after the retry delay, or the run's end.</summary>
-    public async Task<AttemptSettled> SettleAsync(long attemptId, AttemptOutcome outcome, LogTotals? log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends an attempt and decides what follows: another attempt after the retry delay, or the run's end. Null when the
+    /// attempt is no longer running on <paramref name="owner"/> (another node settled it after taking this one for lost);
+    /// a null owner settles it wherever it ran (one node: a restart may have renamed it).
+    /// </summary>
+    public async Task<AttemptSettled?> SettleAsync(long attemptId, AttemptOutcome outcome, LogTotals? log, CancellationToken cancellationToken, string? owner = null)
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var (attempt, run) = await LoadAsync(db, attemptId, cancellationToken);
+        if (attempt.Status != RunStatus.Running || (owner is not null && attempt.Node != owner))
+        {
+            return null;
+        }
+
         attempt.Status = outcome.Status;
         attempt.ExitCode = outcome.ExitCode;
         attempt.Message = outcome.Message;
@@ -149,7 +158,6 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
         return new AttemptSettled(run, retry, delay);
     }
 
-    /// <summary>An attempt and its run, both tracked, in one query.</summary>
     /// <summary>The secret values as the job holds them now (decrypted on load); a secret the job no longer has stays unset.</summary>
     private static async Task AddSecretValuesAsync(EtlDbContext db, int jobId, Job job, CancellationToken cancellationToken)
     {
@@ -168,6 +176,7 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
         }
     }
 
+    /// <summary>An attempt and its run, both tracked, in one query.</summary>
     private static async Task<(Attempt Attempt, Run Run)> LoadAsync(EtlDbContext db, long attemptId, CancellationToken cancellationToken)
     {
         // Joined from the attempt's primary key: a filter on the run side would scan the runs table.

@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace EtlWeb.Orchestration;
 
 /// <summary>
-/// The one scheduler. It keeps every enabled Cron or Interval job's next due time in memory and arms a single
+/// The one scheduler: it runs on the node that holds the <see cref="SchedulerLease"/>, and starts or stops as that
+/// node gains or loses it (each fire is also recorded with its run, so one due time makes one run). It keeps every enabled Cron or Interval job's next due time in memory and arms a single
 /// timer (from the injected TimeProvider) for the earliest; at the due instant it triggers the due jobs as
 /// pipeline runs. Job changes re-plan that job at once. On start it applies each job's misfire policy once.
 /// </summary>
@@ -21,20 +22,24 @@ public sealed class Scheduler : IHostedService, IDisposable
     private readonly PipelineCoordinator _coordinator;
     private readonly JobChangeFeed _changes;
     private readonly TimeProvider _time;
+    private readonly SchedulerLease _lease;
     private readonly ILogger<Scheduler> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<int, Planned> _plan = [];
     private readonly ITimer _timer;
     private IDisposable? _subscription;
+    private IDisposable? _leaseSubscription;
 
     private sealed record Planned(Job Job, ScheduleState State, DateTimeOffset Due);
 
-    public Scheduler(IDbContextFactory<EtlDbContext> dbFactory, PipelineCoordinator coordinator, JobChangeFeed changes, TimeProvider time, ILogger<Scheduler> logger)
+    public Scheduler(
+        IDbContextFactory<EtlDbContext> dbFactory, PipelineCoordinator coordinator, JobChangeFeed changes, TimeProvider time, SchedulerLease lease, ILogger<Scheduler> logger)
     {
         _dbFactory = dbFactory;
         _coordinator = coordinator;
         _changes = changes;
         _time = time;
+        _lease = lease;
         _logger = logger;
         _timer = time.CreateTimer(_ => _ = TickAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -42,7 +47,32 @@ public sealed class Scheduler : IHostedService, IDisposable
     /// <summary>When the heartbeat last ran: the scheduler is alive when this is recent.</summary>
     public DateTimeOffset? LastTick { get; private set; }
 
+    /// <summary>Whether this node schedules (it holds the lease); otherwise another web node does.</summary>
+    public bool Active => _lease.Held;
+
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _leaseSubscription = _lease.Subscribe(held => _ = held ? BeginSafelyAsync() : PauseAsync());
+        if (_lease.Held)
+        {
+            await BeginAsync(cancellationToken);
+        }
+    }
+
+    private async Task BeginSafelyAsync()
+    {
+        try
+        {
+            await BeginAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "The scheduler could not start after this node took the lease");
+        }
+    }
+
+    /// <summary>Plans every scheduled job, applying each one's misfire policy once, and arms the timer.</summary>
+    private async Task BeginAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -84,11 +114,32 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _subscription?.Dispose();
-        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        return Task.CompletedTask;
+        _leaseSubscription?.Dispose();
+        await PauseAsync();
+    }
+
+    /// <summary>Stops firing: the lease went to another node, or this one stops.</summary>
+    private async Task PauseAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            _subscription?.Dispose();
+            _subscription = null;
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            lock (_plan)
+            {
+                _plan.Clear();
+            }
+
+            LastTick = null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private async Task ReplanAsync(int jobId)
@@ -96,6 +147,12 @@ public sealed class Scheduler : IHostedService, IDisposable
         await _gate.WaitAsync();
         try
         {
+            if (_subscription is null)
+            {
+                // Paused meanwhile: the lease went elsewhere.
+                return;
+            }
+
             var now = _time.GetUtcNow();
             await using var db = await _dbFactory.CreateDbContextAsync();
             var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId);
@@ -130,6 +187,11 @@ public sealed class Scheduler : IHostedService, IDisposable
         await _gate.WaitAsync();
         try
         {
+            if (_subscription is null)
+            {
+                return;
+            }
+
             var now = _time.GetUtcNow();
             LastTick = now;
             List<Planned> due;
@@ -150,7 +212,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                 }
                 else
                 {
-                    requests.Add(new TriggerRequest(planned.Job.Id, TriggerKind.Schedule));
+                    requests.Add(new TriggerRequest(planned.Job.Id, TriggerKind.Schedule, FireAt: planned.Due));
                 }
 
                 state.LastFireAt = planned.Due;
@@ -244,8 +306,10 @@ public sealed class Scheduler : IHostedService, IDisposable
 
     public void Dispose()
     {
+        _leaseSubscription?.Dispose();
         _subscription?.Dispose();
+        // The gate is not disposed: a host may still stop this service after disposing it, and a SemaphoreSlim whose
+        // wait handle was never asked for holds nothing to release.
         _timer.Dispose();
-        _gate.Dispose();
     }
 }

@@ -15,11 +15,23 @@ public sealed class RunBroadcaster
 {
     private readonly Lock _gate = new();
     private readonly Subscribers<RunChanged> _runSubscribers = new();
+    private readonly Subscribers<RunChanged> _localRunSubscribers = new();
     private readonly ConcurrentDictionary<long, ImmutableList<Action<IReadOnlyList<LogLine>>>> _logSubscribers = new();
 
     public IDisposable SubscribeRuns(Action<RunChanged> onChanged) => _runSubscribers.Add(onChanged);
 
-    public void Publish(RunChanged change) => _runSubscribers.Publish(change);
+    /// <summary>Hears only the changes made on this node (the cluster bus passes them to the others).</summary>
+    public IDisposable SubscribeLocalRuns(Action<RunChanged> onChanged) => _localRunSubscribers.Add(onChanged);
+
+    /// <summary>A change made on this node.</summary>
+    public void Publish(RunChanged change)
+    {
+        _runSubscribers.Publish(change);
+        _localRunSubscribers.Publish(change);
+    }
+
+    /// <summary>A change another node made, heard through the cluster bus.</summary>
+    public void PublishFromPeer(RunChanged change) => _runSubscribers.Publish(change);
 
     public IDisposable SubscribeLog(long attemptId, Action<IReadOnlyList<LogLine>> onLines)
     {

@@ -2,6 +2,7 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
+using EtlWeb.Orchestration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public sealed class AlertWatch(
     NotificationOutbox outbox,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
+    SchedulerLease lease,
     ILogger<AlertWatch> logger) : BackgroundService
 {
     // A long downtime is reported for its latest fires, not as a flood of one message per missed interval.
@@ -28,6 +30,12 @@ public sealed class AlertWatch(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (!lease.Held)
+                {
+                    // Another web node holds the lease and checks for the whole cluster.
+                    continue;
+                }
+
                 try
                 {
                     await CheckLongRunningAsync(stoppingToken);

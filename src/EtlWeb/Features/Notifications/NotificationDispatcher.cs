@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,12 +12,14 @@ namespace EtlWeb.Features.Notifications;
 /// <summary>
 /// Hears every run that reaches a terminal status (with or without an attempt) and raises the one message it earns
 /// (<see cref="AlertRules"/>). The broadcaster's callback only queues the run id, so the executor never waits.
+/// With several nodes the scheduler lease's holder alone plans them: it hears every node's runs through the cluster bus.
 /// </summary>
 public sealed class NotificationDispatcher(
     RunBroadcaster broadcaster,
     JobChangeFeed jobChanges,
     IDbContextFactory<EtlDbContext> dbFactory,
     NotificationOutbox outbox,
+    SchedulerLease lease,
     ILogger<NotificationDispatcher> logger) : BackgroundService
 {
     private static readonly NotificationKind[] RunEndKinds =
@@ -32,7 +35,7 @@ public sealed class NotificationDispatcher(
     {
         using var subscription = broadcaster.SubscribeRuns(change =>
         {
-            if (change.Status.IsTerminal())
+            if (change.Status.IsTerminal() && lease.Held)
             {
                 _finished.Writer.TryWrite(change);
             }

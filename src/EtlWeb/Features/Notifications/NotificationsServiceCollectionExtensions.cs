@@ -1,8 +1,11 @@
+using EtlWeb.Configuration;
+
 namespace EtlWeb.Features.Notifications;
 
 public static class NotificationsServiceCollectionExtensions
 {
-    public static IServiceCollection AddEtlWebNotifications(this IServiceCollection services)
+    /// <summary>The notification services; a worker node sends none (the web node holding the scheduler lease does).</summary>
+    public static IServiceCollection AddEtlWebNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section);
         services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.Section);
@@ -13,9 +16,14 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<NotificationTester>();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
         services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<AlertWatch>();
+        if ((configuration.GetSection($"{EtlWebOptions.Section}:Node").Get<NodeOptions>() ?? new NodeOptions()).IsWorker)
+        {
+            return services;
+        }
+
         services.AddHostedService<NotificationDispatcher>();
         services.AddHostedService<NotificationDelivery>();
-        services.AddSingleton<AlertWatch>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertWatch>());
         return services;
     }

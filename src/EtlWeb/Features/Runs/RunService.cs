@@ -26,6 +26,7 @@ public sealed class RunService(
     PipelineCoordinator coordinator,
     RunningAttempts running,
     RunBroadcaster broadcaster,
+    ClusterBus bus,
     TimeProvider time,
     CurrentActor actors,
     AuditLog audit)
@@ -118,7 +119,12 @@ public sealed class RunService(
         await audit.RecordAsync(AuditActions.RunCancelled, jobName ?? $"job {run.JobId}", $"run {runId}", cancellationToken);
         if (processRunning)
         {
-            running.RequestCancel(runId);
+            if (!running.RequestCancel(runId))
+            {
+                // Its process runs on another node.
+                bus.SendCancel(runId);
+            }
+
             return CancelResult.Stopping;
         }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
@@ -103,13 +104,20 @@ public static class SecurityExtensions
 
     /// <summary>
     /// The Data Protection key ring (it encrypts cookies, secret variables, SMTP password and webhook URL) lives in
-    /// <c>keys/</c> in the data directory, readable by EtlWeb's user only. Back it up with the databases.
+    /// <c>keys/</c> in the data directory, readable by EtlWeb's user only. Back it up with the databases. On PostgreSQL
+    /// it is the table data_protection_keys instead, as every node must read what another encrypted.
     /// </summary>
     private static void AddKeyRing(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName("EtlWeb");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<EtlWebOptions>, ILoggerFactory>((o, etl, loggers) =>
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<EtlWebOptions>, IOptions<DatabaseOptions>, IServiceProvider, ILoggerFactory>((o, etl, database, provider, loggers) =>
         {
+            if (database.Value.IsPostgreSql)
+            {
+                o.XmlRepository = new EntityFrameworkCoreXmlRepository<PostgresEtlDbContext>(provider, loggers);
+                return;
+            }
+
             var directory = Path.Combine(etl.Value.FullDataDirectory, "keys");
             if (OperatingSystem.IsWindows())
             {

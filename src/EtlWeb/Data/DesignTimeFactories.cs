@@ -12,3 +12,13 @@ internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Po
     public PostgresEtlDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<PostgresEtlDbContext>().UseNpgsql("Host=localhost;Database=etlweb").Options);
 }
+
+/// <summary>
+/// The SQLite model for <c>--context EtlDbContext</c>. Without it the tools would build that context with the factory
+/// above, as a PostgresEtlDbContext is an EtlDbContext, and write PostgreSQL migrations among the SQLite ones.
+/// </summary>
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<EtlDbContext>
+{
+    public EtlDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<EtlDbContext>().UseSqlite("Data Source=etlweb-design.db").Options);
+}

@@ -1,0 +1,205 @@
+using System.Reflection;
+using EtlWeb.Configuration;
+using EtlWeb.Core.Execution;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using EtlWeb.Features.Settings;
+using EtlWeb.Orchestration;
+using EtlWeb.Realtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Features.Nodes;
+
+/// <summary>
+/// Writes this node's row in <c>nodes</c> at start, every <c>EtlWeb:Node:HeartbeatSeconds</c> and at a graceful stop.
+/// On PostgreSQL each beat also checks that every attempt running here is still this node's (when another node took
+/// this one for lost, the process is stopped and its outcome dropped), and the scheduler lease's holder takes over the
+/// running attempts of nodes silent for <c>EtlWeb:Node:LostAfterSeconds</c>: it kills their processes if they run on
+/// its own machine, records them Interrupted and lets each run's retry policy decide (the retry goes to any node).
+/// </summary>
+public sealed class NodeHeartbeat(
+    IDbContextFactory<EtlDbContext> dbFactory,
+    RunningAttempts running,
+    SchedulerLease lease,
+    RunLedger ledger,
+    RunQueue queue,
+    RunBroadcaster broadcaster,
+    PipelineCoordinator coordinator,
+    SettingsStore settings,
+    IOptions<NodeOptions> nodeOptions,
+    IOptions<DatabaseOptions> database,
+    TimeProvider time,
+    ILogger<NodeHeartbeat> logger) : BackgroundService
+{
+    private readonly NodeOptions _node = nodeOptions.Value;
+
+    /// <summary>EtlWeb's version, as the Nodes page shows it.</summary>
+    public static string Version { get; } = (typeof(NodeHeartbeat).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown")
+        .Split('+')[0];
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var row = await db.Nodes.FirstOrDefaultAsync(n => n.Name == _node.EffectiveName, cancellationToken);
+            if (row is null)
+            {
+                row = new ClusterNode { Name = _node.EffectiveName };
+                db.Nodes.Add(row);
+            }
+
+            row.Role = _node.Role;
+            row.Version = Version;
+            row.StartedAt = now;
+            row.StoppedAt = null;
+            Fill(row, now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await db.Nodes.Where(n => n.Name == _node.EffectiveName).ExecuteUpdateAsync(
+                u => u.SetProperty(n => n.StoppedAt, now).SetProperty(n => n.LastHeartbeat, now).SetProperty(n => n.Running, 0).SetProperty(n => n.Scheduler, false),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "The node's stop could not be recorded");
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var period = TimeSpan.FromSeconds(_node.HeartbeatSeconds);
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, time, stoppingToken);
+                try
+                {
+                    await BeatAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogError(ex, "The heartbeat of {Node} failed; it is tried again in {Period}", _node.EffectiveName, period);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: StopAsync records it.
+        }
+    }
+
+    /// <summary>One heartbeat: the row, then (PostgreSQL) the ownership check and, on the lease holder, the takeover.</summary>
+    public async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var row = await db.Nodes.FirstOrDefaultAsync(n => n.Name == _node.EffectiveName, cancellationToken);
+            if (row is null)
+            {
+                // Removed meanwhile (a database restored from a backup): written again, started now.
+                row = new ClusterNode { Name = _node.EffectiveName, Role = _node.Role, Version = Version, StartedAt = now };
+                db.Nodes.Add(row);
+            }
+
+            Fill(row, now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (!database.Value.IsPostgreSql)
+        {
+            return;
+        }
+
+        await StopDisownedAsync(cancellationToken);
+        if (lease.Held)
+        {
+            await TakeOverLostAsync(now, cancellationToken);
+        }
+    }
+
+    private void Fill(ClusterNode row, DateTimeOffset now)
+    {
+        row.LastHeartbeat = now;
+        row.Running = running.Count;
+        row.Workers = settings.RunningWorkerCount ?? 0;
+        row.Scheduler = lease.Held;
+    }
+
+    /// <summary>Attempts running here that the database no longer gives to this node: their executors stop them.</summary>
+    private async Task StopDisownedAsync(CancellationToken cancellationToken)
+    {
+        var mine = running.AttemptIds;
+        if (mine.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var name = _node.EffectiveName;
+        var disowned = await db.Attempts.AsNoTracking()
+            .Where(a => mine.Contains(a.Id) && (a.Status != RunStatus.Running || a.Node != name))
+            .Select(a => a.Id).ToListAsync(cancellationToken);
+        foreach (var attemptId in disowned)
+        {
+            logger.LogWarning("Attempt {AttemptId} runs here but another node settled it while {Node} was taken for lost; stopping it", attemptId, name);
+            running.Disown(attemptId);
+        }
+    }
+
+    /// <summary>The running attempts of nodes silent past the limit: Interrupted, and retried per their job's policy.</summary>
+    public async Task TakeOverLostAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cutoff = now - TimeSpan.FromSeconds(_node.LostAfterSeconds);
+        List<LostAttempt> lost;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            lost = await db.Attempts.AsNoTracking()
+                .Where(a => a.Status == RunStatus.Running && !db.Nodes.Any(n => n.Name == a.Node && n.LastHeartbeat >= cutoff))
+                .Select(a => new LostAttempt(a.Id, a.RunId, a.Number, a.Node ?? "", a.Marker,
+                    db.Nodes.Where(n => n.Name == a.Node).Select(n => (DateTimeOffset?)n.LastHeartbeat).FirstOrDefault()))
+                .ToListAsync(cancellationToken);
+        }
+
+        var grace = TimeSpan.FromSeconds(settings.Current.Execution.KillGraceSeconds);
+        foreach (var attempt in lost)
+        {
+            // The marker is this attempt's alone, so this stops nothing else; it finds the processes only if the lost
+            // node ran on this machine. Done before the retry is queued, so the two never run side by side here.
+            await ProcessTree.KillAllAsync(null, attempt.Marker, grace, cancellationToken);
+            var silentSince = attempt.LastHeartbeat is { } beat ? $"its last heartbeat was at {beat:O}" : "it never sent a heartbeat";
+            var message = $"Interrupted: node {attempt.Node} was lost ({silentSince}, limit {_node.LostAfterSeconds} s); taken over by {_node.EffectiveName}.";
+            if (await ledger.SettleAsync(attempt.Id, new AttemptOutcome(RunStatus.Interrupted, null, message), null, cancellationToken, attempt.Node) is not { } settled)
+            {
+                continue;
+            }
+
+            logger.LogWarning("Attempt {AttemptId} of run {RunId} was running on lost node {Lost}; marked Interrupted", attempt.Id, attempt.RunId, attempt.Node);
+            if (settled.Retry is { } retry)
+            {
+                queue.Schedule(retry.Id, settled.RetryDelay);
+                broadcaster.Publish(new RunChanged(settled.Run.Id, settled.Run.JobId, RunStatus.Running, retry.Id, retry.Number));
+                continue;
+            }
+
+            broadcaster.Publish(new RunChanged(settled.Run.Id, settled.Run.JobId, settled.Run.Status, attempt.Id, attempt.Number));
+            await coordinator.EvaluateAfterRunAsync(settled.Run.JobId, cancellationToken);
+        }
+    }
+
+    private sealed record LostAttempt(long Id, long RunId, int Number, string Node, string Marker, DateTimeOffset? LastHeartbeat);
+}

@@ -1,0 +1,212 @@
+using EtlWeb.Core.Execution;
+using EtlWeb.Testing;
+using EtlWeb.Tests.Support;
+
+namespace EtlWeb.Tests.ScaleOut;
+
+/// <summary>
+/// Several EtlWeb processes on one real PostgreSQL: a web node that runs no attempts itself and two worker nodes (or
+/// two web nodes), with heartbeats every second and a node lost after five silent seconds.
+/// </summary>
+public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, IClassFixture<PostgresFixture>
+{
+    [Fact]
+    public async Task Two_workers_run_200_runs_each_exactly_once_and_share_them()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var web = await StartNodeAsync(database, "web-1", "Web", runsAttempts: false);
+        await using var workerA = await StartNodeAsync(database, "worker-a", "Worker");
+        await using var workerB = await StartNodeAsync(database, "worker-b", "Worker");
+        using var client = web.CreateClient();
+        var ledger = Path.Combine(DataDirectory, "ran.txt");
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("fan")
+            .With("command", $"echo \"$ETLWEB_ATTEMPT\" >> '{ledger}'").With("overlap_policy", "allow"));
+
+        var runs = new List<long>();
+        for (var i = 0; i < 200; i++)
+        {
+            runs.Add(await client.RunJobAsync(job));
+        }
+
+        var nodes = new List<string>();
+        foreach (var run in runs)
+        {
+            var ended = await client.WaitForEndAsync(run, TimeSpan.FromMinutes(3));
+            Assert.Equal("Succeeded", ended.Status());
+            var attempt = Assert.Single(ended.Attempts())!;
+            nodes.Add(attempt["node"]!.GetValue<string>());
+        }
+
+        var lines = await File.ReadAllLinesAsync(ledger);
+        Assert.Equal(200, lines.Length);
+        Assert.Equal(200, lines.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(["worker-a", "worker-b"], nodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+        var listed = (await client.GetJsonAsync("/api/nodes"))!.AsArray().Select(n => n!).ToList();
+        Assert.Equal(["web-1", "worker-a", "worker-b"], listed.Select(n => n["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(listed, n => Assert.Equal("Alive", n["state"]!.GetValue<string>()));
+        Assert.Equal("web-1", Assert.Single(listed, n => n["scheduler"]!.GetValue<bool>())["name"]!.GetValue<string>());
+        Assert.Equal(0, listed.Single(n => n["name"]!.GetValue<string>() == "web-1")["workers"]!.GetValue<int>());
+        Assert.Equal("worker", listed.Single(n => n["name"]!.GetValue<string>() == "worker-a")["role"]!.GetValue<string>());
+
+        // A worker serves its health only: no pages, no API.
+        using var workerClient = workerA.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await workerClient.GetAsync(new Uri("/api/jobs", UriKind.Relative))).StatusCode);
+        Assert.True((await workerClient.GetAsync(new Uri("/health", UriKind.Relative))).IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task The_web_node_streams_the_live_log_of_a_run_that_executes_on_a_worker()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var web = await StartNodeAsync(database, "web-1", "Web", runsAttempts: false);
+        await using var worker = await StartNodeAsync(database, "worker-a", "Worker");
+        using var client = web.CreateClient();
+        var release = Path.Combine(DataDirectory, "release");
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("slow")
+            .With("command", $"echo first-line; while [ ! -f '{release}' ]; do sleep 0.1; done; echo second-line"));
+        var run = await client.RunJobAsync(job);
+
+        using var streamClient = EtlWebChild.CreateClient(web.Address, TimeSpan.FromMinutes(2));
+        using var response = await streamClient.GetAsync(new Uri($"/api/runs/{run}/log?follow=true", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        await ReadUntilAsync(reader, "first-line");
+
+        // The first line came through the web node while the process still runs on the worker.
+        var running = (await client.GetJsonAsync($"/api/runs/{run}"))!;
+        Assert.Equal("Running", running.Status());
+        Assert.Equal("worker-a", running.Attempts()[0]!["node"]!.GetValue<string>());
+
+        await File.WriteAllTextAsync(release, "");
+        await ReadUntilAsync(reader, "second-line");
+        Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Succeeded", (await client.WaitForEndAsync(run)).Status());
+    }
+
+    [Fact]
+    public async Task A_killed_worker_loses_its_attempt_to_the_other_worker_and_leaves_no_process_behind()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var web = await StartNodeAsync(database, "web-1", "Web", runsAttempts: false);
+        var workers = new Dictionary<string, AppProcess>
+        {
+            ["worker-a"] = await StartNodeAsync(database, "worker-a", "Worker"),
+            ["worker-b"] = await StartNodeAsync(database, "worker-b", "Worker"),
+        };
+        try
+        {
+            using var client = web.CreateClient();
+            var attempts = Path.Combine(DataDirectory, "attempts.txt");
+
+            // The first attempt waits forever; the retry, on whichever node, ends at once.
+            var job = await client.CreateJobAsync(JobsClient.ShellJob("long")
+                .With("command", $"echo \"$ETLWEB_ATTEMPT\" >> '{attempts}'; if [ $(wc -l < '{attempts}') -ge 2 ]; then exit 0; fi; sleep 600")
+                .With("max_retries", 1));
+            var run = await client.RunJobAsync(job);
+            var started = await client.WaitForRunAsync(run, r => r.Attempts()[0]!["status"]!.GetValue<string>() == "Running" && File.Exists(attempts));
+            var lostNode = started.Attempts()[0]!["node"]!.GetValue<string>();
+            var marker = (await File.ReadAllLinesAsync(attempts))[0];
+            Assert.NotEmpty(ProcessTree.FindByMarker(marker));
+
+            await workers[lostNode].KillHardAsync();
+            var ended = await client.WaitForEndAsync(run, TimeSpan.FromSeconds(90));
+
+            Assert.Equal("Succeeded", ended.Status());
+            var (first, second) = (ended.Attempts()[0]!, ended.Attempts()[1]!);
+            Assert.Equal("Interrupted", first["status"]!.GetValue<string>());
+            Assert.Contains($"node {lostNode} was lost", first["message"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Equal("Succeeded", second["status"]!.GetValue<string>());
+            Assert.NotEqual(lostNode, second["node"]!.GetValue<string>());
+            Assert.Equal(2, (await File.ReadAllLinesAsync(attempts)).Length);
+            Assert.Empty(ProcessTree.FindByMarker(marker));
+
+            var lost = (await client.GetJsonAsync("/api/nodes"))!.AsArray().Single(n => n!["name"]!.GetValue<string>() == lostNode)!;
+            Assert.Equal("Lost", lost["state"]!.GetValue<string>());
+
+            // The lost node comes back under its name and is alive again.
+            await workers[lostNode].DisposeAsync();
+            workers[lostNode] = await StartNodeAsync(database, lostNode, "Worker");
+            await WaitForAsync(async () => (await client.GetJsonAsync("/api/nodes"))!.AsArray()
+                .Single(n => n!["name"]!.GetValue<string>() == lostNode)!["state"]!.GetValue<string>() == "Alive");
+        }
+        finally
+        {
+            foreach (var worker in workers.Values)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Two_web_nodes_make_one_run_per_cron_fire_and_the_second_schedules_when_the_first_stops()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        var first = await StartNodeAsync(database, "web-1", "Web");
+        try
+        {
+            await using var second = await StartNodeAsync(database, "web-2", "Web");
+            using var client = second.CreateClient();
+            var job = await client.CreateJobAsync(JobsClient.ShellJob("tick")
+                .With("schedule_type", "cron").With("cron_expression", "* * * * * *").With("overlap_policy", "allow"));
+            var created = TimeProvider.System.GetUtcNow();
+            await client.WaitForRunsAsync(job, 6);
+            await first.StopGracefullyAsync();
+            var stopped = (await client.RunsOfAsync(job)).Count;
+            await client.WaitForRunsAsync(job, stopped + 3);
+            await client.PostAsync(new Uri($"/api/jobs/{job["id"]}/disable", UriKind.Relative), null);
+            var elapsed = TimeProvider.System.GetUtcNow() - created;
+
+            // One run per second at most: two schedulers both firing would make two per second.
+            var runs = (await client.RunsOfAsync(job)).Select(r => r!).ToList();
+            Assert.All(runs, r => Assert.Equal("Schedule", r["trigger"]!.GetValue<string>()));
+            Assert.InRange(runs.Count, 9, (int)Math.Ceiling(elapsed.TotalSeconds) + 1);
+
+            var nodes = (await client.GetJsonAsync("/api/nodes"))!.AsArray().Select(n => n!).ToList();
+            Assert.Equal("Stopped", nodes.Single(n => n["name"]!.GetValue<string>() == "web-1")["state"]!.GetValue<string>());
+            Assert.True(nodes.Single(n => n["name"]!.GetValue<string>() == "web-2")["scheduler"]!.GetValue<bool>());
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+    }
+
+    private Task<AppProcess> StartNodeAsync(string connectionString, string name, string role, bool runsAttempts = true)
+    {
+        var settings = PostgresFixture.Environment(connectionString);
+        settings["EtlWeb__Node__Name"] = name;
+        settings["EtlWeb__Node__Role"] = role;
+        settings["EtlWeb__Node__RunsAttempts"] = runsAttempts ? "true" : "false";
+        settings["EtlWeb__Node__HeartbeatSeconds"] = "1";
+        settings["EtlWeb__Node__LostAfterSeconds"] = "5";
+        settings["EtlWeb__MaxConcurrentJobs"] = "4";
+        return AppProcess.StartAsync(Path.Combine(DataDirectory, name), EtlWebChild.FreeAddress(), settings);
+    }
+
+    private static async Task ReadUntilAsync(StreamReader reader, string expected)
+    {
+        var seen = new List<string>();
+        while (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) is { } line)
+        {
+            seen.Add(line);
+            if (line.Contains(expected, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"The stream ended before '{expected}': {string.Join(" | ", seen)}");
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "The condition did not hold within a minute.");
+            await Task.Delay(200);
+        }
+    }
+}
