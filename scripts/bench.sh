@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the benchmark in Release and runs each scenario on a fresh data directory; prints one JSON object per
 # line per scenario on stdout (build output and diagnostics go to stderr).
-#   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer ...]   default: all, in that order
+#   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer|scale-out ...]   default: all, in that order
 #   BENCH_ARTIFACTS=/tmp/art-bench scripts/bench.sh          build into that artifacts path instead of bin/obj
 #   BENCH_WORKERS=50 scripts/bench.sh punctuality           EtlWeb and its baselines with 50 workers instead of 5
+# scale-out starts a throwaway PostgreSQL cluster (Debian's postgresql; scripts/test.sh installs it), a web node and
+# worker nodes with BENCH_WORKERS workers each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,7 @@ cd "$(dirname "$0")/.."
 # leader of a new group without forking, and $! is that group's id.
 set +m
 
-all=(dispatch throughput log idle punctuality dag designer)
+all=(dispatch throughput log idle punctuality dag designer scale-out)
 if [ $# -gt 0 ]; then scenarios=("$@"); else scenarios=("${all[@]}"); fi
 for scenario in "${scenarios[@]}"; do
   case " ${all[*]} " in

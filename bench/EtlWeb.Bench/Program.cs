@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["punctuality"] = PunctualityScenario.RunAsync,
     ["dag"] = DagScenario.RunAsync,
     ["designer"] = DesignerScenario.RunAsync,
+    ["scale-out"] = ScaleOutScenario.RunAsync,
 };
 
 if (args.Length != 2 || !scenarios.TryGetValue(args[0], out var run))

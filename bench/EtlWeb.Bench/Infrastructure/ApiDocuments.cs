@@ -24,7 +24,8 @@ public sealed record AttemptView(
     [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
     [property: JsonPropertyName("exit_code")] int? ExitCode,
-    [property: JsonPropertyName("log_lines")] long LogLines);
+    [property: JsonPropertyName("log_lines")] long LogLines,
+    [property: JsonPropertyName("node")] string? Node = null);
 
 public sealed record RequestView(
     [property: JsonPropertyName("trigger")] string Trigger,

@@ -25,6 +25,20 @@ public static class ProcFs
     /// <summary>CPU time used so far (utime + stime of all its threads), in milliseconds.</summary>
     public static double CpuMilliseconds(int pid) => CpuTicks(pid) * 1000.0 / Native.ClockTicksPerSecond;
 
+    /// <summary>
+    /// The whole machine's CPU time from /proc/stat's first line, in clock ticks summed over all cores: busy (all but
+    /// idle and iowait) and total. Two readings give the share of the machine that was busy between them.
+    /// </summary>
+    public static (long Busy, long Total) MachineTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+
+        // user nice system idle iowait irq softirq steal; guest and guest_nice are counted in user and nice already.
+        var total = fields.Take(8).Sum();
+        return (total - fields[3] - fields[4], total);
+    }
+
     /// <summary>utime + stime from /proc/&lt;pid&gt;/stat, in clock ticks.</summary>
     private static long CpuTicks(int pid)
     {
