@@ -8,9 +8,10 @@ namespace EtlWeb.E2E;
 
 /// <summary>
 /// The real EtlWeb (the build output's EtlWeb.dll) as a child process on a free loopback port with a fresh
-/// data directory, and Debian's Chromium driven by Playwright. One per test class; disposed with it.
+/// data directory, and Debian's Chromium driven by Playwright. One per test class; disposed with it. A subclass may
+/// give the process more settings and start more around it (<see cref="ClusterFixture"/>).
 /// </summary>
-public sealed class AppFixture : IAsyncLifetime
+public class AppFixture : IAsyncLifetime
 {
     // Playwright's expect timeout is one process-wide value: set here once, before any test class runs, so it does
     // not depend on which class happens to start first. Assertions wait as long as actions do (15 s), since a busy
@@ -50,7 +51,13 @@ public sealed class AppFixture : IAsyncLifetime
     {
         Directory.CreateDirectory(DataDirectory);
         BaseAddress = EtlWebChild.FreeAddress();
-        _app = EtlWebChild.Start(DataDirectory, BaseAddress, new Dictionary<string, string> { ["EtlWeb__KillGraceSeconds"] = "1" }, (_, _) => { });
+        var settings = new Dictionary<string, string> { ["EtlWeb__KillGraceSeconds"] = "1" };
+        foreach (var (name, value) in await PrepareAsync())
+        {
+            settings[name] = value;
+        }
+
+        _app = EtlWebChild.Start(DataDirectory, BaseAddress, settings, (_, _) => { });
         await EtlWebChild.WaitHealthyAsync(_app, BaseAddress, TimeSpan.FromSeconds(60));
 
         _playwright = await Playwright.CreateAsync();
@@ -122,7 +129,11 @@ public sealed class AppFixture : IAsyncLifetime
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Runs before EtlWeb starts; returns settings (environment variables) to start it with.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string>> PrepareAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

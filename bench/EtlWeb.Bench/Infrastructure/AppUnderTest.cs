@@ -41,12 +41,8 @@ public sealed class AppUnderTest : IAsyncDisposable
     /// <summary>Serilog lines at ERR or FTL level since the app became healthy, plus anything written to stderr.</summary>
     public int Errors => Volatile.Read(ref _errors);
 
-    /// <summary>
-    /// Starts the app and waits until it is Healthy; with <paramref name="waitHealthy"/> false, only until it has
-    /// migrated its database and answers /health (a web node that runs no attempts is Degraded until a worker node
-    /// has registered), and <see cref="WaitHealthyAsync"/> waits for the rest.
-    /// </summary>
-    public static async Task<AppUnderTest> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, bool waitHealthy = true)
+    /// <summary>Starts the app and waits until it is Healthy.</summary>
+    public static async Task<AppUnderTest> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
     {
         var address = EtlWebChild.FreeAddress();
         Directory.CreateDirectory(dataDirectory);
@@ -57,14 +53,7 @@ public sealed class AppUnderTest : IAsyncDisposable
         app = new AppUnderTest(process, address, console);
         try
         {
-            if (waitHealthy)
-            {
-                await app.WaitHealthyAsync();
-            }
-            else
-            {
-                await app.WaitAnsweringAsync();
-            }
+            await app.WaitHealthyAsync();
         }
         catch
         {
@@ -76,7 +65,7 @@ public sealed class AppUnderTest : IAsyncDisposable
     }
 
     /// <summary>Waits until /health reports Healthy; the warnings and errors logged until then do not count.</summary>
-    public async Task WaitHealthyAsync()
+    private async Task WaitHealthyAsync()
     {
         await EtlWebChild.WaitHealthyAsync(_process, Address, StartTimeout);
 
@@ -120,34 +109,6 @@ public sealed class AppUnderTest : IAsyncDisposable
                 Console.Error.WriteLine("[etlweb] " + line);
             }
         }
-    }
-
-    /// <summary>Waits until /health answers at all, Healthy or not: the app has started and migrated its database.</summary>
-    private async Task WaitAnsweringAsync()
-    {
-        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeout)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"EtlWeb exited with code {_process.ExitCode} while starting.");
-            }
-
-            try
-            {
-                using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
-                return;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"EtlWeb did not answer /health within {StartTimeout.TotalSeconds} s.");
     }
 
     private void Record(string line, bool fromStderr)

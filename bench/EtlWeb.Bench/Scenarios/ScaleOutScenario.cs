@@ -26,12 +26,10 @@ public static class ScaleOutScenario
         var nodes = new Dictionary<string, AppUnderTest>();
         try
         {
-            // The web node migrates the empty database and answers before any worker exists; it is Healthy once a
-            // worker node's Hangfire server has registered in the shared storage.
-            var web = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "web"), NodeSettings(database, "web", worker: false), waitHealthy: false);
+            // The web node first: it migrates the empty database.
+            var web = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "web"), NodeSettings(database, "web", worker: false));
             nodes["web"] = web;
             nodes["worker-1"] = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "worker-1"), NodeSettings(database, "worker-1", worker: true));
-            await web.WaitHealthyAsync();
             using var api = new ApiClient(web.Address);
             result["workers_per_node"] = BenchSettings.WorkerCount;
 

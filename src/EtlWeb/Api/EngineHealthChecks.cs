@@ -6,14 +6,23 @@ using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Api;
 
-/// <summary>Hangfire's storage answers and a Hangfire server of this node is registered in it.</summary>
-internal sealed class HangfireHealthCheck(JobStorage storage) : IHealthCheck
+/// <summary>
+/// Hangfire's storage answers and a Hangfire server is registered in it; a web node that runs no attempts
+/// (EtlWeb:Node:RunsAttempts false) only needs the storage to answer, as its pages work without any worker.
+/// </summary>
+internal sealed class HangfireHealthCheck(JobStorage storage, IOptions<NodeOptions> node) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
             var servers = storage.GetMonitoringApi().Servers();
+            if (!node.Value.RunsAttempts)
+            {
+                return Task.FromResult(HealthCheckResult.Healthy(
+                    $"This node runs no attempts; {servers.Count} server(s) of worker nodes, {servers.Sum(s => s.WorkersCount)} worker(s)"));
+            }
+
             return Task.FromResult(servers.Count > 0
                 ? HealthCheckResult.Healthy($"{servers.Count} server(s), {servers.Sum(s => s.WorkersCount)} worker(s)")
                 : HealthCheckResult.Degraded("No Hangfire server is registered: still starting, or this node's workers have stopped."));

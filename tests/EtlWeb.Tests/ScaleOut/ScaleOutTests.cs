@@ -158,9 +158,12 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
             await client.PostAsync(new Uri($"/api/jobs/{job["id"]}/disable", UriKind.Relative), null);
             var elapsed = TimeProvider.System.GetUtcNow() - created;
 
-            // One run per second at most: two schedulers both firing would make two per second.
+            // One run per second at most: two schedulers both firing would make two per second. A fire due in the
+            // moment the lease moved is a missed fire to the new holder: its misfire policy (RunOnce) runs it once.
             var runs = (await client.RunsOfAsync(job)).Select(r => r!).ToList();
-            Assert.All(runs, r => Assert.Equal("Schedule", r["trigger"]!.GetValue<string>()));
+            var triggers = runs.Select(r => r["trigger"]!.GetValue<string>()).ToList();
+            Assert.All(triggers, t => Assert.Contains(t, (string[])["Schedule", "CatchUp"]));
+            Assert.InRange(triggers.Count(t => t == "CatchUp"), 0, 1);
             Assert.InRange(runs.Count, 9, (int)Math.Ceiling(elapsed.TotalSeconds) + 1);
 
             var nodes = (await client.GetJsonAsync("/api/nodes"))!.AsArray().Select(n => n!).ToList();

@@ -34,10 +34,10 @@ public sealed class AppProcess : IAsyncDisposable
         {
             await EtlWebChild.WaitHealthyAsync(process, address, TimeSpan.FromSeconds(60));
         }
-        catch
+        catch (TimeoutException ex)
         {
             await app.DisposeAsync();
-            throw;
+            throw new TimeoutException(ex.Message + " Its output:\n" + string.Join('\n', output.TakeLast(60)), ex);
         }
 
         return app;
