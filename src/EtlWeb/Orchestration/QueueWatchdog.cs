@@ -1,15 +1,21 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.Storage.Monitoring;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
 
 /// <summary>
-/// Hands an attempt to Hangfire again when it has stayed Queued well past its due time: its Hangfire job was
-/// lost or failed before the claim (an exception, a storage error). A duplicate delivery is refused by the
-/// claim, so this can only help. One indexed query every ten seconds.
+/// Hands an attempt to Hangfire again when it has stayed Queued well past its due time and Hangfire no longer holds a
+/// job for it (enqueued, scheduled or processing): its Hangfire job was lost or failed before the claim (an exception,
+/// a storage error). An attempt that merely waits behind a long queue is left alone, so a backlog is not doubled every
+/// ten seconds. A duplicate delivery is refused by the claim, so this can only help. One indexed query every ten
+/// seconds; Hangfire's lists are read only when an attempt is overdue.
 /// </summary>
-public sealed class QueueWatchdog(IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, TimeProvider time, ILogger<QueueWatchdog> logger) : BackgroundService
+public sealed class QueueWatchdog(
+    IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, JobStorage storage, TimeProvider time, ILogger<QueueWatchdog> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Overdue = TimeSpan.FromSeconds(15);
@@ -39,6 +45,13 @@ public sealed class QueueWatchdog(IDbContextFactory<EtlDbContext> dbFactory, Run
             .Where(x => (x.Status == RunStatus.Queued || x.Status == RunStatus.Running) && x.Due < cutoff)
             .Select(x => new { x.Id, x.RunId })
             .ToListAsync(cancellationToken);
+        if (overdue.Count == 0)
+        {
+            return 0;
+        }
+
+        var held = AttemptsHangfireHolds();
+        overdue.RemoveAll(a => held.Contains(a.Id));
         foreach (var attempt in overdue)
         {
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was still queued long after its due time; handing it to the queue again", attempt.Id, attempt.RunId);
@@ -46,5 +59,37 @@ public sealed class QueueWatchdog(IDbContextFactory<EtlDbContext> dbFactory, Run
         }
 
         return overdue.Count;
+    }
+
+    /// <summary>The attempts that have a Hangfire job waiting in the queue, scheduled for later, or being processed.</summary>
+    private HashSet<long> AttemptsHangfireHolds()
+    {
+        var monitor = storage.GetMonitoringApi();
+        var held = new HashSet<long>();
+        AddAll(held, (from, count) => monitor.EnqueuedJobs(RunQueue.QueueName, from, count), j => j.Job);
+        AddAll(held, monitor.ScheduledJobs, j => j.Job);
+        AddAll(held, monitor.ProcessingJobs, j => j.Job);
+        return held;
+    }
+
+    private static void AddAll<T>(HashSet<long> held, Func<int, int, JobList<T>> read, Func<T, Job?> jobOf)
+    {
+        const int Page = 1000;
+        for (var from = 0; ; from += Page)
+        {
+            var page = read(from, Page);
+            foreach (var (_, dto) in page)
+            {
+                if (dto is not null && jobOf(dto)?.Args is [long attemptId, ..])
+                {
+                    held.Add(attemptId);
+                }
+            }
+
+            if (page.Count < Page)
+            {
+                return;
+            }
+        }
     }
 }

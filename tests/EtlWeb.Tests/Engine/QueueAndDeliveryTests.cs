@@ -56,26 +56,7 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
     [Fact]
     public async Task An_attempt_whose_Hangfire_job_was_lost_is_handed_to_the_queue_again_and_runs_once()
     {
-        var job = await Client.CreateJobAsync(JobsClient.ShellJob("orphaned"));
-        var dbFactory = Factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<EtlWeb.Data.EtlDbContext>>();
-        long runId;
-        await using (var db = await dbFactory.CreateDbContextAsync())
-        {
-            // A run whose first attempt was never given to Hangfire, as if the enqueue had been lost a minute ago.
-            var definition = await db.Jobs.FindAsync(job["id"]!.GetValue<int>());
-            var run = new Run
-            {
-                JobId = definition!.Id,
-                Trigger = TriggerKind.Manual,
-                Status = RunStatus.Queued,
-                DefinitionSnapshot = RunLedger.Snapshot(definition),
-                QueuedAt = TimeProvider.System.GetUtcNow().AddMinutes(-1),
-                Attempts = [new Attempt { Number = 1, Status = RunStatus.Queued, Marker = Guid.NewGuid().ToString("N") }],
-            };
-            db.Runs.Add(run);
-            await db.SaveChangesAsync();
-            runId = run.Id;
-        }
+        var (runId, _) = await OverdueRunAsync("orphaned");
 
         var requeued = await Factory.Services.GetRequiredService<QueueWatchdog>().RequeueOverdueAsync(CancellationToken.None);
         var ended = await Client.WaitForEndAsync(runId);
@@ -83,5 +64,38 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         Assert.Equal(1, requeued);
         Assert.Equal("Succeeded", ended.Status());
         Assert.Single(ended.Attempts());
+    }
+
+    [Fact]
+    public async Task An_overdue_attempt_that_Hangfire_still_holds_is_left_to_it()
+    {
+        var (runId, attemptId) = await OverdueRunAsync("behind a long queue");
+        Factory.Services.GetRequiredService<RunQueue>().Schedule(attemptId, TimeSpan.FromMinutes(10));
+
+        var requeued = await Factory.Services.GetRequiredService<QueueWatchdog>().RequeueOverdueAsync(CancellationToken.None);
+
+        Assert.Equal(0, requeued);
+        Assert.Equal("Queued", (await Client.GetJsonAsync($"/api/runs/{runId}"))!.Status());
+    }
+
+    /// <summary>A run whose first attempt was never given to Hangfire, as if the enqueue had been lost a minute ago.</summary>
+    private async Task<(long RunId, long AttemptId)> OverdueRunAsync(string name)
+    {
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob(name));
+        var dbFactory = Factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<EtlWeb.Data.EtlDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var definition = await db.Jobs.FindAsync(job["id"]!.GetValue<int>());
+        var run = new Run
+        {
+            JobId = definition!.Id,
+            Trigger = TriggerKind.Manual,
+            Status = RunStatus.Queued,
+            DefinitionSnapshot = RunLedger.Snapshot(definition),
+            QueuedAt = TimeProvider.System.GetUtcNow().AddMinutes(-1),
+            Attempts = [new Attempt { Number = 1, Status = RunStatus.Queued, Marker = Guid.NewGuid().ToString("N") }],
+        };
+        db.Runs.Add(run);
+        await db.SaveChangesAsync();
+        return (run.Id, run.Attempts.Single().Id);
     }
 }
