@@ -123,6 +123,16 @@ public class AppFixture : IAsyncLifetime
         return body.GetProperty("id").GetInt32();
     }
 
+    /// <summary>Triggers a run of the job through the API; returns the run's id.</summary>
+    public async Task<long> RunJobAsync(int jobId)
+    {
+        using var client = CreateClient();
+        using var response = await client.PostAsync(new Uri($"/api/jobs/{jobId}/run", UriKind.Relative), null);
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        return body.GetProperty("run_id").GetInt64();
+    }
+
     public static async Task ScreenshotAsync(IPage page, string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

@@ -24,7 +24,7 @@ public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper out
 
         // Warm up first: the test is about the log, not about how long a cold server takes to render its first page.
         await AppFixture.GotoAsync(page, "/");
-        var runId = await RunAsync(jobId);
+        var runId = await app.RunJobAsync(jobId);
         await AppFixture.GotoAsync(page, $"/runs/{runId}");
         await WaitUntilAsync(async () => LinesShown(await TerminalTextAsync(page)).Count >= 3, "three live lines");
         Assert.Equal("Running", await StatusAsync(runId));
@@ -49,7 +49,7 @@ public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper out
     public async Task A_million_line_log_opens_at_its_last_line_loads_older_lines_on_scrolling_up_and_finds_a_line_far_back()
     {
         var jobId = await app.CreateJobAsync(new { name = "million", job_type = "shell", command = "seq 1 1000000" });
-        var runId = await RunAsync(jobId);
+        var runId = await app.RunJobAsync(jobId);
         await WaitUntilAsync(async () => await StatusAsync(runId) == "Succeeded", "the million-line run to succeed", TimeSpan.FromMinutes(3));
         var page = await app.NewPageAsync();
         var viewer = page.Locator("[data-testid=log-viewer]");
@@ -92,7 +92,7 @@ public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper out
             job_type = "shell",
             command = "printf '\\033[32mgreen ok\\033[0m then plain\\n'; echo 'disk almost full' >&2; printf '\\033[34mblue\\033[0m\\n'",
         });
-        var runId = await RunAsync(jobId);
+        var runId = await app.RunJobAsync(jobId);
         await WaitUntilAsync(async () => await StatusAsync(runId) == "Succeeded", "the run to succeed");
         var page = await app.NewPageAsync(1000, 500);
         await AppFixture.GotoAsync(page, $"/runs/{runId}");
@@ -108,15 +108,6 @@ public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper out
         await WaitUntilAsync(async () => await TerminalBackgroundAsync(page) is { } colour && IsDark(colour), "a dark terminal");
         await AppFixture.ScreenshotAsync(page, "log-viewer-colours-dark");
         await page.Context.DisposeAsync();
-    }
-
-    private async Task<long> RunAsync(int jobId)
-    {
-        using var client = app.CreateClient();
-        using var response = await client.PostAsync(new Uri($"/api/jobs/{jobId}/run", UriKind.Relative), null);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(response.IsSuccessStatusCode, body.ToString());
-        return body.GetProperty("run_id").GetInt64();
     }
 
     private async Task<string> StatusAsync(long runId)

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -32,7 +30,7 @@ public sealed class NodesTests(ClusterFixture app) : IClassFixture<ClusterFixtur
         await Expect(worker.GetByTestId("node-state")).ToHaveTextAsync("Alive");
         await Expect(page.GetByTestId("nodes-summary")).ToHaveTextAsync("2 alive (1 web, 1 worker), 0 attempts running");
 
-        var runId = await RunAsync(jobId);
+        var runId = await app.RunJobAsync(jobId);
         await Expect(worker.GetByTestId("node-running")).ToHaveTextAsync("1 of 5");
         await AppFixture.ScreenshotAsync(page, "nodes");
 
@@ -56,13 +54,4 @@ public sealed class NodesTests(ClusterFixture app) : IClassFixture<ClusterFixtur
 
     private static ILocator Row(IPage page, string name) =>
         page.GetByTestId("nodes-table").Locator("tr").Filter(new() { Has = page.GetByTestId("node-name").GetByText(name, new() { Exact = true }) });
-
-    private async Task<long> RunAsync(int jobId)
-    {
-        using var client = app.CreateClient();
-        using var response = await client.PostAsync(new Uri($"/api/jobs/{jobId}/run", UriKind.Relative), null);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(response.IsSuccessStatusCode, body.ToString());
-        return body.GetProperty("run_id").GetInt64();
-    }
 }

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using EtlWeb.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -19,6 +18,9 @@ public sealed class NotificationSettingsTests(AppFixture app) : IClassFixture<Ap
         await card.GetByLabel("Port", new() { Exact = true }).FillAsync(smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await card.GetByTestId("smtp-security").ClickAsync();
         await page.Locator(".mud-popover-open").GetByText("None", new() { Exact = true }).ClickAsync();
+
+        // The choice must have reached the server before the test is sent; on a busy machine that takes a moment.
+        await Expect(card.GetByTestId("smtp-security")).ToContainTextAsync("None");
         await card.GetByLabel("From address", new() { Exact = true }).FillAsync("etlweb@example.com");
         await card.GetByLabel("Send the test to", new() { Exact = true }).FillAsync("ops@example.com");
         await card.GetByTestId("smtp-test").ClickAsync();
@@ -44,9 +46,7 @@ public sealed class NotificationSettingsTests(AppFixture app) : IClassFixture<Ap
     public async Task The_run_page_lists_the_runs_notifications_with_their_outcome()
     {
         var jobId = await app.CreateJobAsync(new { name = "notified-export", job_type = "shell", command = "echo exporting; exit 2", notify_slack = true });
-        using var client = app.CreateClient();
-        using var response = await client.PostAsync(new Uri($"/api/jobs/{jobId}/run", UriKind.Relative), null);
-        var runId = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("run_id").GetInt64();
+        var runId = await app.RunJobAsync(jobId);
         var page = await app.NewPageAsync();
         await AppFixture.GotoAsync(page, $"/runs/{runId}");
 

@@ -133,8 +133,6 @@ public sealed class Scheduler : IHostedService, IDisposable
             {
                 _plan.Clear();
             }
-
-            LastTick = null;
         }
         finally
         {
