@@ -40,6 +40,7 @@ public sealed class NodesTests(ClusterFixture app) : IClassFixture<ClusterFixtur
         await Expect(terminal).ToContainTextAsync("loading on the worker");
         await Expect(terminal).ToContainTextAsync("started on worker-a");
         await Expect(runPage.Locator("[data-testid=run-status] [data-status=Running]")).ToBeVisibleAsync();
+        await Expect(runPage.GetByTestId("attempt-node")).ToHaveTextAsync("worker-a");
         await File.WriteAllTextAsync(release, "");
         await Expect(terminal).ToContainTextAsync("warehouse loaded");
         await Expect(runPage.Locator("[data-testid=run-status] [data-status=Succeeded]")).ToBeVisibleAsync();

@@ -56,7 +56,7 @@ public sealed class SchedulerLease : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await ReleaseAsync("this node is stopping");
+        await ReleaseAsync("this node is stopping", LogLevel.Information);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -110,17 +110,17 @@ public sealed class SchedulerLease : BackgroundService
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
         {
             _logger.LogWarning(ex, "The scheduler lease could not be checked");
-            await ReleaseAsync("its database session failed");
+            await ReleaseAsync("its database session failed", LogLevel.Warning);
         }
     }
 
-    private async Task ReleaseAsync(string why)
+    private async Task ReleaseAsync(string why, LogLevel level)
     {
         var wasHeld = Held && Contends;
         if (wasHeld)
         {
             Held = false;
-            _logger.LogWarning("{Node} gives up the scheduler lease: {Why}", _node.EffectiveName, why);
+            _logger.Log(level, "{Node} gives up the scheduler lease: {Why}", _node.EffectiveName, why);
             _changed.Publish(false);
         }
 

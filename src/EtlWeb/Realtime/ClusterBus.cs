@@ -13,19 +13,24 @@ namespace EtlWeb.Realtime;
 /// <summary>
 /// Carries what one node's pages and engine must hear from the others over PostgreSQL's LISTEN/NOTIFY: run status
 /// changes, "lines m..n of attempt a are stored" (the log itself goes through the database, in the batches the log
-/// pipeline writes anyway), job edits (the scheduler's holder re-plans) and cancel requests (the node running the
-/// process stops it). On SQLite there is one node and the bus stays idle. A notification lost while the listening
-/// connection reconnects is not replayed; pages read the database again when they next load.
+/// pipeline writes anyway) and job edits (the scheduler's holder re-plans) on one channel, which only web nodes
+/// listen to; cancel requests (the node running the process stops it) on another, which every node hears. On SQLite
+/// there is one node and the bus stays idle. A notification lost while the listening connection reconnects is not
+/// replayed; pages read the database again when they next load.
 /// </summary>
 public sealed class ClusterBus : BackgroundService
 {
-    /// <summary>The NOTIFY channel, in the app's database.</summary>
-    public const string ChannelName = "etlweb";
+    /// <summary>The NOTIFY channel of run, log and job events, in the app's database: web nodes listen.</summary>
+    public const string EventChannel = "etlweb";
+
+    /// <summary>The NOTIFY channel of cancel requests: every node listens.</summary>
+    public const string ControlChannel = "etlweb_control";
 
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     private readonly DatabaseOptions _database;
     private readonly string _node;
+    private readonly bool _worker;
     private readonly RunBroadcaster _broadcaster;
     private readonly JobChangeFeed _jobs;
     private readonly RunningAttempts _running;
@@ -45,6 +50,7 @@ public sealed class ClusterBus : BackgroundService
     {
         _database = database.Value;
         _node = node.Value.EffectiveName;
+        _worker = node.Value.IsWorker;
         _broadcaster = broadcaster;
         _jobs = jobs;
         _running = running;
@@ -105,7 +111,7 @@ public sealed class ClusterBus : BackgroundService
                     foreach (var message in batch)
                     {
                         var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, @payload)");
-                        notify.Parameters.AddWithValue("channel", ChannelName);
+                        notify.Parameters.AddWithValue("channel", message.Kind == BusKind.Cancel ? ControlChannel : EventChannel);
                         notify.Parameters.AddWithValue("payload", JsonSerializer.Serialize(message));
                         command.BatchCommands.Add(notify);
                     }
@@ -138,7 +144,7 @@ public sealed class ClusterBus : BackgroundService
                 await using var connection = new NpgsqlConnection(builder.ConnectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) => Receive(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {ChannelName}", connection))
+                await using (var listen = new NpgsqlCommand(_worker ? $"LISTEN {ControlChannel}" : $"LISTEN {EventChannel}; LISTEN {ControlChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

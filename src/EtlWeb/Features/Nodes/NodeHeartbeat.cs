@@ -154,10 +154,10 @@ public sealed class NodeHeartbeat(
         var disowned = await db.Attempts.AsNoTracking()
             .Where(a => mine.Contains(a.Id) && (a.Status != RunStatus.Running || a.Node != name))
             .Select(a => a.Id).ToListAsync(cancellationToken);
-        foreach (var attemptId in disowned)
+        // An attempt that ended here after the snapshot above is no longer registered: Disown finds nothing to stop.
+        foreach (var attemptId in disowned.Where(running.Disown))
         {
             logger.LogWarning("Attempt {AttemptId} runs here but another node settled it while {Node} was taken for lost; stopping it", attemptId, name);
-            running.Disown(attemptId);
         }
     }
 
