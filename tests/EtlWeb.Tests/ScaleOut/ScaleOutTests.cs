@@ -1,6 +1,7 @@
 using EtlWeb.Core.Execution;
 using EtlWeb.Testing;
 using EtlWeb.Tests.Support;
+using Npgsql;
 
 namespace EtlWeb.Tests.ScaleOut;
 
@@ -15,6 +16,16 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
     {
         var database = await postgres.CreateDatabaseAsync();
         await using var web = await StartNodeAsync(database, "web-1", "Web", runsAttempts: false);
+
+        // A worker count saved on the Settings page is for the web nodes: each worker keeps its configured 4.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var save = new NpgsqlCommand(
+                "INSERT INTO settings (\"Key\", \"Value\", \"UpdatedAt\") VALUES ('EtlWeb:MaxConcurrentJobs', '2', now())", connection);
+            await save.ExecuteNonQueryAsync();
+        }
+
         await using var workerA = await StartNodeAsync(database, "worker-a", "Worker");
         await using var workerB = await StartNodeAsync(database, "worker-b", "Worker");
         using var client = web.CreateClient();
@@ -48,6 +59,7 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
         Assert.Equal("web-1", Assert.Single(listed, n => n["scheduler"]!.GetValue<bool>())["name"]!.GetValue<string>());
         Assert.Equal(0, listed.Single(n => n["name"]!.GetValue<string>() == "web-1")["workers"]!.GetValue<int>());
         Assert.Equal("worker", listed.Single(n => n["name"]!.GetValue<string>() == "worker-a")["role"]!.GetValue<string>());
+        Assert.Equal(4, listed.Single(n => n["name"]!.GetValue<string>() == "worker-b")["workers"]!.GetValue<int>());
 
         // A worker serves its health only: no pages, no API.
         using var workerClient = workerA.CreateClient();

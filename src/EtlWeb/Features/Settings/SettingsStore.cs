@@ -22,6 +22,7 @@ public sealed class SettingsStore(
     IOptions<ExecutionOptions> execution,
     IOptions<RetentionOptions> retention,
     IOptions<SchedulerOptions> scheduler,
+    IOptions<NodeOptions> node,
     CurrentActor actors,
     AuditLog audit,
     ILogger<SettingsStore> logger) : IDisposable
@@ -45,11 +46,12 @@ public sealed class SettingsStore(
 
     /// <summary>
     /// Read once when the Hangfire server is built: Hangfire cannot change its worker count while it runs,
-    /// so a saved MaxConcurrentJobs applies at the next start.
+    /// so a saved MaxConcurrentJobs applies at the next start. It is saved in the database every node shares, so it
+    /// applies to web nodes only: a worker node takes its own EtlWeb:MaxConcurrentJobs, sized to its machine.
     /// </summary>
     public int WorkerCountForServerStart()
     {
-        RunningWorkerCount = Current.Execution.MaxConcurrentJobs;
+        RunningWorkerCount = node.Value.IsWorker ? Defaults.Execution.MaxConcurrentJobs : Current.Execution.MaxConcurrentJobs;
         return RunningWorkerCount.Value;
     }
 
