@@ -1,6 +1,7 @@
 using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Runs;
+using EtlWeb.Orchestration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +10,8 @@ namespace EtlWeb.Features.Notifications;
 /// <summary>
 /// Sends queued notifications one at a time and records each outcome on its row: sent with the server's answer,
 /// or after the last try failed with the reason. A failed try is retried after a growing delay; rows still pending
-/// at a restart are picked up at start.
+/// at a restart are picked up at start by the node that holds the scheduler lease (which raises them), or by a web
+/// node when it takes the lease over.
 /// </summary>
 public sealed class NotificationDelivery(
     IDbContextFactory<EtlDbContext> dbFactory,
@@ -21,13 +23,25 @@ public sealed class NotificationDelivery(
     PublicLinks links,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
+    SchedulerLease lease,
     ILogger<NotificationDelivery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var gained = lease.Subscribe(held =>
+        {
+            if (held)
+            {
+                _ = PickUpSafelyAsync(stoppingToken);
+            }
+        });
         try
         {
-            await PickUpPendingAsync(stoppingToken);
+            if (lease.Held)
+            {
+                await PickUpPendingAsync(stoppingToken);
+            }
+
             await foreach (var id in outbox.Ready.ReadAllAsync(stoppingToken))
             {
                 try
@@ -43,6 +57,18 @@ public sealed class NotificationDelivery(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: what is still pending is picked up at the next start.
+        }
+    }
+
+    private async Task PickUpSafelyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PickUpPendingAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Pending notifications could not be picked up after this node took the scheduler lease");
         }
     }
 
