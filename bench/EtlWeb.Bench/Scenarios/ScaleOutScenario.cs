@@ -34,21 +34,11 @@ public static class ScaleOutScenario
             result["workers_per_node"] = BenchSettings.WorkerCount;
 
             var one = await MeasureAsync(api, nodes, "one-worker");
-            result["one_worker_runs_per_s"] = Stats.Round(one.PerSecond);
-            result["one_worker_wall_s"] = Stats.Round(one.WallSeconds, 2);
-            result["one_worker_succeeded"] = one.Succeeded;
-            result["runs_per_node_phase1"] = Counts(one.RunsPerNode);
-            result["cpu_ms_per_run_phase1"] = Figures(one.CpuMillisecondsPerRun);
-            result["machine_busy_phase1"] = Stats.Round(one.MachineBusy, 2);
+            Record(result, one, "one_worker", "phase1");
 
             nodes["worker-2"] = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "worker-2"), NodeSettings(database, "worker-2", worker: true));
             var two = await MeasureAsync(api, nodes, "two-workers");
-            result["two_workers_runs_per_s"] = Stats.Round(two.PerSecond);
-            result["two_workers_wall_s"] = Stats.Round(two.WallSeconds, 2);
-            result["two_workers_succeeded"] = two.Succeeded;
-            result["runs_per_node_phase2"] = Counts(two.RunsPerNode);
-            result["cpu_ms_per_run_phase2"] = Figures(two.CpuMillisecondsPerRun);
-            result["machine_busy_phase2"] = Stats.Round(two.MachineBusy, 2);
+            Record(result, two, "two_workers", "phase2");
             result["ratio"] = Stats.Round(two.PerSecond / one.PerSecond, 2);
             result["app_warnings"] = nodes.Values.Sum(n => n.Warnings);
             result["app_errors"] = nodes.Values.Sum(n => n.Errors);
@@ -79,6 +69,17 @@ public static class ScaleOutScenario
         }
 
         return settings;
+    }
+
+    /// <summary>A phase's figures: <c>{name}_runs_per_s</c>, <c>_wall_s</c>, <c>_succeeded</c>, and per node and machine <c>..._{phase}</c>.</summary>
+    private static void Record(JsonObject result, Phase measured, string name, string phase)
+    {
+        result[$"{name}_runs_per_s"] = Stats.Round(measured.PerSecond);
+        result[$"{name}_wall_s"] = Stats.Round(measured.WallSeconds, 2);
+        result[$"{name}_succeeded"] = measured.Succeeded;
+        result[$"runs_per_node_{phase}"] = Counts(measured.RunsPerNode);
+        result[$"cpu_ms_per_run_{phase}"] = Figures(measured.CpuMillisecondsPerRun);
+        result[$"machine_busy_{phase}"] = Stats.Round(measured.MachineBusy, 2);
     }
 
     private sealed record Phase(double PerSecond, double WallSeconds, int Succeeded, IReadOnlyDictionary<string, int> RunsPerNode, IReadOnlyDictionary<string, double> CpuMillisecondsPerRun, double MachineBusy);

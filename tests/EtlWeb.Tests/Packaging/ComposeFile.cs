@@ -127,7 +127,26 @@ internal sealed class ComposeFile
     private static bool IsItem(string text) => text == "-" || text.StartsWith("- ", StringComparison.Ordinal);
 
     /// <summary>Where the colon that ends a key is: the first one outside quotes followed by a space or the line's end.</summary>
-    private static int KeyColon(string text)
+    private static int KeyColon(string text) => FirstOutsideQuotes(
+        text,
+        opensQuote: i => i == 0,
+        found: i => text[i] == ':' && (i + 1 == text.Length || text[i + 1] == ' '));
+
+    /// <summary>The line without its comment: a '#' outside quotes at the start or after a space.</summary>
+    private static string WithoutComment(string text)
+    {
+        var hash = FirstOutsideQuotes(
+            text,
+            opensQuote: i => i == 0 || text[i - 1] is ' ' or '[' or ',',
+            found: i => text[i] == '#' && (i == 0 || text[i - 1] == ' '));
+        return hash < 0 ? text : text[..hash];
+    }
+
+    /// <summary>
+    /// The first position outside quoted text where <paramref name="found"/> holds, or -1. A quote character opens
+    /// quoted text only where <paramref name="opensQuote"/> allows it, and the same character closes it.
+    /// </summary>
+    private static int FirstOutsideQuotes(string text, Func<int, bool> opensQuote, Func<int, bool> found)
     {
         char? quote = null;
         for (var i = 0; i < text.Length; i++)
@@ -137,41 +156,17 @@ internal sealed class ComposeFile
             {
                 quote = c == quote ? null : quote;
             }
-            else if (c is '"' or '\'' && i == 0)
+            else if (c is '"' or '\'' && opensQuote(i))
             {
                 quote = c;
             }
-            else if (c == ':' && (i + 1 == text.Length || text[i + 1] == ' '))
+            else if (found(i))
             {
                 return i;
             }
         }
 
         return -1;
-    }
-
-    /// <summary>The line without its comment: a '#' outside quotes at the start or after a space.</summary>
-    private static string WithoutComment(string text)
-    {
-        char? quote = null;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quote is not null)
-            {
-                quote = c == quote ? null : quote;
-            }
-            else if (c is '"' or '\'' && (i == 0 || text[i - 1] is ' ' or '[' or ','))
-            {
-                quote = c;
-            }
-            else if (c == '#' && (i == 0 || text[i - 1] == ' '))
-            {
-                return text[..i];
-            }
-        }
-
-        return text;
     }
 
     private static FormatException Unsupported(Line line, string what) =>
