@@ -9,11 +9,15 @@ public static class LaunchPlanner
 {
     private const string SystemSetsid = "/usr/bin/setsid";
 
+    /// <summary>What bash and dash search when PATH is unset.</summary>
+    private const string DefaultSearchPath = "/usr/local/bin:/usr/bin:/bin";
+
     private static readonly UTF8Encoding ScriptEncoding = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <param name="marker">Unique per attempt; put in the child's environment so its descendants can be found.</param>
     /// <param name="tempDirectory">Where an inline script is written (created if missing).</param>
-    public static LaunchPlan Plan(Job job, string marker, string tempDirectory)
+    /// <param name="inherited">What the process gets from EtlWeb's environment (<see cref="InheritedEnvironment"/>); the job's own variables win over it.</param>
+    public static LaunchPlan Plan(Job job, string marker, string tempDirectory, IReadOnlyDictionary<string, string> inherited)
     {
         var secrets = SecretsOf(job);
         if (!OperatingSystem.IsLinux())
@@ -43,7 +47,7 @@ public static class LaunchPlanner
             return LaunchPlan.Failed("The job has neither a command nor an inline script.", secrets);
         }
 
-        var environment = ChildEnvironment(job, marker);
+        var environment = ChildEnvironment(job, marker, inherited);
         if (ProgramError(job, command, workingDirectory ?? Environment.CurrentDirectory, environment) is string error)
         {
             return LaunchPlan.Failed(error, secrets);
@@ -89,8 +93,8 @@ public static class LaunchPlanner
             return $"The SQL command line starts with '{variable}=...'; set {variable} in the job's environment variables instead.";
         }
 
-        // The child's shell searches the PATH the child gets, which the job may set.
-        var searchPath = environment.GetValueOrDefault("PATH") ?? Environment.GetEnvironmentVariable("PATH");
+        // The child's shell searches the PATH the child gets, which the job may set; without one, a shell's default.
+        var searchPath = environment.GetValueOrDefault("PATH") ?? DefaultSearchPath;
         if (ExecutableSearch.Exists(program, baseDirectory, searchPath))
         {
             return null;
@@ -105,9 +109,9 @@ public static class LaunchPlanner
     private static SecretMasker SecretsOf(Job job) =>
         new(job.SecretEnvironment.Select(name => job.Environment.GetValueOrDefault(name)).OfType<string>());
 
-    private static Dictionary<string, string> ChildEnvironment(Job job, string marker)
+    private static Dictionary<string, string> ChildEnvironment(Job job, string marker, IReadOnlyDictionary<string, string> inherited)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var environment = new Dictionary<string, string>(inherited, StringComparer.Ordinal);
         if (job.Kind == JobKind.Python)
         {
             // Unbuffered output streams live to the log; a job may still set its own value.

@@ -27,6 +27,8 @@ public static class ProcessLauncher
             startInfo.ArgumentList.Add(argument);
         }
 
+        // ProcessStartInfo starts from a copy of EtlWeb's own environment, which holds its secrets: the spec's is the whole of it.
+        startInfo.Environment.Clear();
         foreach (var (name, value) in spec.Environment)
         {
             startInfo.Environment[name] = value;

@@ -21,6 +21,10 @@ public sealed record ExecutionOptions
     [Range(1024, long.MaxValue)]
     [Description("Log bytes stored per attempt; past it a truncation line is written and the rest is dropped.")]
     public long MaxLogBytesPerAttempt { get; init; } = 256L * 1024 * 1024;
+
+    [PassedVariables]
+    [Description("Variables of EtlWeb's own environment that jobs inherit besides PATH, HOME, USER, LOGNAME, SHELL, LANG, LANGUAGE, LC_*, TZ, TMPDIR, TERM and HOSTNAME: names separated by ',', a trailing * matches any ending (AWS_*). EtlWeb__*, ConnectionStrings__*, ASPNETCORE_*, DOTNET_*, Kestrel__* and Serilog__* are never passed on.")]
+    public string PassEnvironment { get; init; } = "";
 }
 
 /// <summary>This process as a node: the <c>EtlWeb:Node</c> section.</summary>

@@ -47,3 +47,15 @@ public sealed class AddressListAttribute : ValidationAttribute
     public override string FormatErrorMessage(string name) =>
         "must be IP addresses or networks separated by ',', e.g. 127.0.0.1, 172.16.0.0/12";
 }
+
+/// <summary>Variable names (or NAME*) separated by ',', none of them EtlWeb's own configuration.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PassedVariablesAttribute : ValidationAttribute
+{
+    public override bool IsValid(object? value) =>
+        Core.Execution.InheritedEnvironment.Problems(Core.Execution.InheritedEnvironment.ParseNames(value as string)).Count == 0;
+
+    public override string FormatErrorMessage(string name) =>
+        "must be variable names (letters, digits and _; a trailing * matches any ending) separated by ','; "
+        + string.Join(", ", Core.Execution.InheritedEnvironment.Forbidden) + " are never passed on";
+}

@@ -25,6 +25,7 @@ public sealed class AttemptExecutor(
     SettingsStore settings,
     IOptions<EtlWebOptions> etl,
     ClusterBus bus,
+    JobBaseEnvironment baseEnvironment,
     ILogger<AttemptExecutor> logger)
 {
     [AutomaticRetry(Attempts = 0)]
@@ -94,7 +95,7 @@ public sealed class AttemptExecutor(
     {
         var tempDirectory = Path.Combine(etl.Value.FullDataDirectory, "tmp");
         Directory.CreateDirectory(tempDirectory);
-        using var plan = LaunchPlanner.Plan(job, attempt.Marker, tempDirectory);
+        using var plan = LaunchPlanner.Plan(job, attempt.Marker, tempDirectory, baseEnvironment.Variables);
         if (plan.Spec is null)
         {
             var error = plan.Error ?? "The attempt could not be prepared.";

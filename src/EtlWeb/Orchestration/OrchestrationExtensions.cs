@@ -1,4 +1,5 @@
 using EtlWeb.Configuration;
+using EtlWeb.Core.Execution;
 using EtlWeb.Features.Dashboard;
 using EtlWeb.Features.Nodes;
 using EtlWeb.Features.Runs;
@@ -35,6 +36,9 @@ public static class OrchestrationExtensions
         // Infrastructure timing, not schedule logic: it stays on the real clock even when tests fake the time.
         services.AddSingleton(_ => new QueueWakeUp(TimeProvider.System));
         services.AddTransient<AttemptExecutor>();
+        services.AddSingleton(provider => new JobBaseEnvironment(InheritedEnvironment
+            .With(InheritedEnvironment.ParseNames(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.PassEnvironment))
+            .Select(Environment.GetEnvironmentVariables())));
         services.AddSingleton<PipelineCoordinator>();
         services.AddSingleton<Scheduler>();
         services.AddSingleton<SchedulerLease>();

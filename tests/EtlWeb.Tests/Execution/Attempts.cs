@@ -15,7 +15,10 @@ internal static class Attempts
 
     public static Job Shell(string command) => new() { Kind = JobKind.Shell, Command = command };
 
-    public static LaunchPlan Plan(Job job, string marker) => LaunchPlanner.Plan(job, marker, TempDirectory);
+    /// <summary>What a job inherits from this test process, as EtlWeb's default allow-list selects it.</summary>
+    public static IReadOnlyDictionary<string, string> Inherited { get; } = InheritedEnvironment.With([]).Select(Environment.GetEnvironmentVariables());
+
+    public static LaunchPlan Plan(Job job, string marker) => LaunchPlanner.Plan(job, marker, TempDirectory, Inherited);
 
     public static RunningProcess Start(LaunchPlan plan, ListOutput output)
     {
