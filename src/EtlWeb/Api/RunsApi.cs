@@ -108,13 +108,17 @@ internal static class RunsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{id:long}/rerun", async (long id, RunService runs, CancellationToken ct) =>
-                await runs.RerunFailedAsync(id, ct) is { } created
-                    ? Results.Accepted($"/api/runs/{id}", new { run_ids = created })
-                    : NotFound(id))
+                await runs.RerunFailedAsync(id, ct) switch
+                {
+                    null => NotFound(id),
+                    { Refusal: { } refusal } => Results.Problem(refusal, statusCode: StatusCodes.Status409Conflict),
+                    var outcome => Results.Accepted($"/api/runs/{id}", new { run_ids = outcome.RunIds }),
+                })
             .RequireAuthorization(EtlPolicies.Operate)
-            .WithSummary("Re-run the part of this run's pipeline run that did not succeed.")
+            .WithSummary("Re-run the part of this run's pipeline run that did not succeed; 409 when a job to re-run is disabled.")
             .Produces(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapPost("/{id:long}/cancel", async (long id, RunService runs, CancellationToken ct) =>
                 await runs.CancelAsync(id, ct) switch

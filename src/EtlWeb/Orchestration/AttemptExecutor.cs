@@ -42,6 +42,14 @@ public sealed class AttemptExecutor(
 
         if (claimed is null)
         {
+            if (await ledger.EndIfJobDisabledAsync(attemptId, CancellationToken.None) is { } ended)
+            {
+                logger.LogInformation("Attempt {AttemptId} of run {RunId} did not start: {Reason}", attemptId, ended.Id, ended.Reason);
+                broadcaster.Publish(new RunChanged(ended.Id, ended.JobId, ended.Status, attemptId, 0));
+                await coordinator.EvaluateAfterRunAsync(ended.JobId, CancellationToken.None);
+                return;
+            }
+
             logger.LogInformation("Attempt {AttemptId} was already claimed, cancelled or removed; nothing to do", attemptId);
             return;
         }

@@ -86,6 +86,9 @@ internal sealed class EvaluationContext
         })];
     }
 
+    /// <summary>The job's name when it is disabled (its runs must not start), else null.</summary>
+    public string? DisabledJobName(int jobId) => _jobs.TryGetValue(jobId, out var job) && !job.Enabled ? job.Name : null;
+
     /// <summary>Skip: a run of the same job is running, so this one is recorded as Skipped; Queue: wait for it; Allow: start.</summary>
     public OverlapDecision Overlap(Run run)
     {

@@ -9,6 +9,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
 
+/// <summary>The runs a re-run created, or why it created none (a job to re-run is disabled).</summary>
+public sealed record RerunOutcome(IReadOnlyList<long> RunIds, string? Refusal);
+
 /// <summary>A request to start a job: alone, or with its Manual downstream jobs as one pipeline run.</summary>
 /// <param name="Variables">Environment variables for the job's own run only (a webhook's input), not for its downstream runs.</param>
 /// <param name="FireAt">For a schedule's fire, its due time: the fire is recorded in the same transaction and refused when
@@ -235,8 +238,11 @@ public sealed class PipelineCoordinator : IDisposable
         _broadcaster.Publish(new RunChanged(run.Id, jobId, RunStatus.Skipped, null, 0));
     }
 
-    /// <summary>Re-runs the part of a pipeline run that did not succeed; the succeeded part is not run again.</summary>
-    public async Task<IReadOnlyList<long>> RerunFailedAsync(Guid pipelineId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Re-runs the part of a pipeline run that did not succeed; the succeeded part is not run again. Refused, with
+    /// nothing created, when a job to re-run is disabled.
+    /// </summary>
+    public async Task<RerunOutcome> RerunFailedAsync(Guid pipelineId, CancellationToken cancellationToken)
     {
         var created = new List<Run>();
         await _gate.WaitAsync(cancellationToken);
@@ -250,6 +256,11 @@ public sealed class PipelineCoordinator : IDisposable
             var failedJobs = members.GroupBy(r => r.JobId).Select(g => g.MaxBy(r => r.Id)!)
                 .Where(r => r.Status.IsTerminal() && r.Status != RunStatus.Succeeded).Select(r => r.JobId).ToHashSet();
             var jobs = await db.Jobs.AsNoTracking().Where(j => failedJobs.Contains(j.Id)).ToListAsync(cancellationToken);
+            if (jobs.Where(j => !j.Enabled).Select(j => $"'{j.Name}'").ToList() is { Count: > 0 } disabled)
+            {
+                return new RerunOutcome([], $"Job {string.Join(", ", disabled)} {(disabled.Count == 1 ? "is" : "are")} disabled; enable {(disabled.Count == 1 ? "it" : "them")} to re-run.");
+            }
+
             var pipeline = Guid.NewGuid();
             foreach (var job in jobs)
             {
@@ -277,7 +288,7 @@ public sealed class PipelineCoordinator : IDisposable
         }
 
         await EvaluateAsync(cancellationToken);
-        return [.. created.Select(r => r.Id)];
+        return new RerunOutcome([.. created.Select(r => r.Id)], null);
     }
 
     /// <summary>Decides every waiting run: start it, keep it waiting (with the reason), or end it.</summary>
@@ -406,6 +417,15 @@ public sealed class PipelineCoordinator : IDisposable
         DateTimeOffset? nextDeadline = null;
         foreach (var run in waiting)
         {
+            if (context.DisabledJobName(run.JobId) is { } disabledJob)
+            {
+                // Disabled after this run was asked for (a schedule's fire racing the disable, a pending run): it never starts.
+                End(run, RunStatus.Skipped, $"Skipped: job '{disabledJob}' is disabled.", now);
+                changed.Add(run);
+                cascade = true;
+                continue;
+            }
+
             var readiness = ReadinessRules.Evaluate(context.UpstreamsOf(run));
             switch (readiness.Kind)
             {

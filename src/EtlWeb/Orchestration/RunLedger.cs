@@ -63,7 +63,10 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
 
     public static Job FromSnapshot(string snapshot) => JsonSerializer.Deserialize<Job>(snapshot)!;
 
-    /// <summary>Claims a queued attempt for this node, or null when it was claimed, cancelled or removed already, or is not due yet.</summary>
+    /// <summary>
+    /// Claims a queued attempt for this node, or null when it was claimed, cancelled or removed already, is not due
+    /// yet, or its job is disabled (see <see cref="EndIfJobDisabledAsync"/>).
+    /// </summary>
     public async Task<ClaimedAttempt?> ClaimAsync(long attemptId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -71,7 +74,8 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.Attempts
             .Where(a => a.Id == attemptId && a.Status == RunStatus.Queued && (a.NotBefore == null || a.NotBefore <= now))
-            .Where(a => db.Runs.Any(r => r.Id == a.RunId && !r.CancelRequested && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)))
+            .Where(a => db.Runs.Any(r => r.Id == a.RunId && !r.CancelRequested && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)
+                && db.Jobs.Any(j => j.Id == r.JobId && j.Enabled)))
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, RunStatus.Running).SetProperty(a => a.StartedAt, now).SetProperty(a => a.Node, NodeName), cancellationToken);
         if (claimed == 0)
         {
@@ -91,6 +95,38 @@ public sealed class RunLedger(IDbContextFactory<EtlDbContext> dbFactory, TimePro
         var job = FromSnapshot(run.DefinitionSnapshot);
         await AddSecretValuesAsync(db, run.JobId, job, cancellationToken);
         return new ClaimedAttempt(attempt, run, job);
+    }
+
+    /// <summary>
+    /// Ends a queued attempt whose job was disabled after it was queued (a pending run, the retry of an older run): no
+    /// process starts. The run ends Skipped if nothing of it ran yet, else Cancelled. Null when the attempt is not
+    /// queued or its job is enabled.
+    /// </summary>
+    public async Task<Run?> EndIfJobDisabledAsync(long attemptId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (attempt, run) = await LoadAsync(db, attemptId, cancellationToken);
+        var job = await db.Jobs.Where(j => j.Id == run.JobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
+        if (attempt.Status != RunStatus.Queued || run.Status.IsTerminal() || job is null || job.Enabled)
+        {
+            return null;
+        }
+
+        var started = run.StartedAt is not null;
+        var reason = started
+            ? $"Cancelled: job '{job.Name}' was disabled before attempt {attempt.Number} started."
+            : $"Skipped: job '{job.Name}' was disabled before the run started.";
+        attempt.Status = RunStatus.Cancelled;
+        attempt.FinishedAt = now;
+        attempt.Message = reason;
+        run.Status = started ? RunStatus.Cancelled : RunStatus.Skipped;
+        run.FinishedAt = now;
+        run.Reason = reason;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return run;
     }
 
     /// <summary>When a retry may start. Hangfire keeps due times in whole seconds and may deliver it a little early.</summary>

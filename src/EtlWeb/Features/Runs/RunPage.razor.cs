@@ -146,7 +146,14 @@ public sealed partial class RunPage : IDisposable
         _busy = true;
         try
         {
-            var created = await Runs.RerunFailedAsync(RunId) ?? [];
+            var outcome = await Runs.RerunFailedAsync(RunId);
+            if (outcome?.Refusal is { } refusal)
+            {
+                Snackbar.Add(refusal, Severity.Warning);
+                return;
+            }
+
+            var created = outcome?.RunIds ?? [];
             foreach (var id in created)
             {
                 if ((await Reader.GetAsync(id))?.JobId == _run?.JobId)

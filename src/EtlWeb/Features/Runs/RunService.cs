@@ -60,8 +60,11 @@ public sealed class RunService(
         return new TriggerOutcome(runs[0], null);
     }
 
-    /// <summary>Re-runs what did not succeed in the pipeline run that <paramref name="runId"/> belongs to; null when the run does not exist.</summary>
-    public async Task<IReadOnlyList<long>?> RerunFailedAsync(long runId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Re-runs what did not succeed in the pipeline run that <paramref name="runId"/> belongs to; null when the run does
+    /// not exist, a refusal when a job to re-run is disabled.
+    /// </summary>
+    public async Task<RerunOutcome?> RerunFailedAsync(long runId, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Operator, "re-run jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -71,9 +74,13 @@ public sealed class RunService(
             return null;
         }
 
-        var created = await coordinator.RerunFailedAsync(id, cancellationToken);
-        await audit.RecordAsync(AuditActions.RunTriggered, $"run {runId}", $"re-run of what did not succeed: runs {string.Join(", ", created)}", cancellationToken);
-        return created;
+        var outcome = await coordinator.RerunFailedAsync(id, cancellationToken);
+        if (outcome.Refusal is null)
+        {
+            await audit.RecordAsync(AuditActions.RunTriggered, $"run {runId}", $"re-run of what did not succeed: runs {string.Join(", ", outcome.RunIds)}", cancellationToken);
+        }
+
+        return outcome;
     }
 
     /// <summary>
