@@ -28,7 +28,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends bash python3 sqlite3 postgresql-client curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 10001 etlweb \
-    && mkdir /data && chown etlweb /data
+    && mkdir -m 700 /data && chown etlweb /data
 WORKDIR /app
 COPY --from=build /app .
 USER etlweb

@@ -20,6 +20,13 @@ if (ConfigurationCheck.Problems(builder.Configuration) is { Count: > 0 } problem
     return StartupCommands.BadConfiguration;
 }
 
+// Before the logger opens its file there: the directory is created private (0700) or reported unusable.
+if (ConfigurationCheck.DataDirectoryProblem(builder.Configuration) is { } directoryProblem)
+{
+    StartupCommands.WriteProblems([directoryProblem], Console.Error);
+    return StartupCommands.BadConfiguration;
+}
+
 builder.AddEtlWebLogging();
 builder.Services.AddEtlWebOptions();
 builder.Services.AddEtlWebData(builder.Configuration);
@@ -31,10 +38,9 @@ builder.Services.AddEtlWebApi();
 builder.AddEtlWebUi();
 
 var app = builder.Build();
-if (ConfigurationCheck.DataDirectoryProblem(app.Configuration) is { } directoryProblem)
+if (ConfigurationCheck.DataDirectoryWarning(app.Configuration) is { } openDirectory)
 {
-    StartupCommands.WriteProblems([directoryProblem], Console.Error);
-    return StartupCommands.BadConfiguration;
+    app.Logger.LogWarning("{Warning}", openDirectory);
 }
 
 try

@@ -49,7 +49,7 @@ public class AppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(DataDirectory);
+        EtlWeb.Core.Execution.PrivateDirectory.Ensure(DataDirectory);
         BaseAddress = EtlWebChild.FreeAddress();
         var settings = new Dictionary<string, string> { ["EtlWeb__KillGraceSeconds"] = "1" };
         foreach (var (name, value) in await PrepareAsync())

@@ -54,7 +54,7 @@ internal static class EtlWebChild
             start.Environment[key] = value;
         }
 
-        Directory.CreateDirectory(dataDirectory);
+        EtlWeb.Core.Execution.PrivateDirectory.Ensure(dataDirectory);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         process.StandardInput.Close();
         process.OutputDataReceived += (_, e) => Forward(e.Data, false);

@@ -168,7 +168,7 @@ public static class LaunchPlanner
     [SupportedOSPlatform("linux")]
     private static string WriteScript(string tempDirectory, string script, string extension)
     {
-        Directory.CreateDirectory(tempDirectory);
+        PrivateDirectory.Ensure(tempDirectory);
         var path = Path.Combine(tempDirectory, $"etlweb-{Guid.NewGuid():N}{extension}");
 
         // Created 0600 from the start: the script may hold secrets and must never be readable by others.

@@ -1,3 +1,4 @@
+using EtlWeb.Core.Execution;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Configuration.CommandLine;
@@ -192,6 +193,15 @@ public static class ConfigurationCheck
         return $"{Describe(configuration, key, "")}: PostgreSQL could not be reached or refused EtlWeb ({exception.Message}).";
     }
 
+    /// <summary>A data directory other users may enter (made by hand, or by an older EtlWeb): what to run to close it.</summary>
+    public static string? DataDirectoryWarning(IConfiguration configuration)
+    {
+        var full = Path.GetFullPath(configuration[$"{EtlWebOptions.Section}:{nameof(EtlWebOptions.DataDirectory)}"] ?? new EtlWebOptions().DataDirectory);
+        return PrivateDirectory.IsOpenToOthers(full)
+            ? $"The data directory {full} can be entered by other users of this machine; it holds the databases, the logs and the key ring. Close it with: chmod 700 {full}"
+            : null;
+    }
+
     /// <summary>
     /// The one check that needs the disk, made once the values are known good: a data directory that cannot be
     /// created or written (a volume owned by another user).
@@ -203,7 +213,8 @@ public static class ConfigurationCheck
         try
         {
             var full = Path.GetFullPath(directory);
-            Directory.CreateDirectory(full);
+            PrivateDirectory.Ensure(full);
+            PrivateDirectory.Ensure(Path.Combine(full, "logs"));
             var probe = Path.Combine(full, $".write-check-{Environment.ProcessId}");
             File.WriteAllText(probe, "");
             File.Delete(probe);

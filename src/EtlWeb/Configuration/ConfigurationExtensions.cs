@@ -26,7 +26,8 @@ public static class ConfigurationExtensions
 
     /// <summary>
     /// Serilog to the console and a daily rolling file in the data directory, both with the event's properties, so a
-    /// line written while an attempt runs carries its RunId and AttemptId.
+    /// line written while an attempt runs carries its RunId and AttemptId. Tokens are redacted from every line
+    /// (<see cref="LogPrivacy"/>) and the files are readable by EtlWeb's user only.
     /// </summary>
     public static WebApplicationBuilder AddEtlWebLogging(this WebApplicationBuilder builder)
     {
@@ -35,12 +36,14 @@ public static class ConfigurationExtensions
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
+            .Enrich.With<LogPrivacy.Enricher>()
             .WriteTo.Console(outputTemplate: Template)
             .WriteTo.File(
                 Path.Combine(Path.GetFullPath(dataDirectory), "logs", "etlweb-.log"),
                 outputTemplate: Template,
                 rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: 14));
+                retainedFileCountLimit: 14,
+                hooks: new LogPrivacy.PrivateFiles()));
         return builder;
     }
 

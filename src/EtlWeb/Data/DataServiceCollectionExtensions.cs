@@ -1,3 +1,4 @@
+using EtlWeb.Core.Execution;
 using EtlWeb.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -56,7 +57,7 @@ public static class DataServiceCollectionExtensions
     public static async Task MigrateEtlWebDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var options = services.GetRequiredService<IOptions<EtlWebOptions>>().Value;
-        Directory.CreateDirectory(options.FullDataDirectory);
+        PrivateDirectory.Ensure(options.FullDataDirectory);
         var factory = services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         if (db.Database.IsSqlite())

@@ -102,7 +102,7 @@ public sealed class AttemptExecutor(
     private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task<StopRequest> stopRequested, ExecutionOptions limits, CancellationToken stopping)
     {
         var tempDirectory = Path.Combine(etl.Value.FullDataDirectory, "tmp");
-        Directory.CreateDirectory(tempDirectory);
+        PrivateDirectory.Ensure(tempDirectory);
         using var plan = LaunchPlanner.Plan(job, attempt.Marker, tempDirectory, baseEnvironment.Variables);
         if (plan.Spec is null)
         {

@@ -72,7 +72,7 @@ public static class OrchestrationExtensions
             }
 
             var etl = provider.GetRequiredService<IOptions<EtlWebOptions>>().Value;
-            Directory.CreateDirectory(etl.FullDataDirectory);
+            PrivateDirectory.Ensure(etl.FullDataDirectory);
             var storageOptions = new SQLiteStorageOptions
             {
                 // Every enqueue in this process, delayed retries included, wakes the workers at once (QueueWakeUp);

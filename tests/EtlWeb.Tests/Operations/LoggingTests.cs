@@ -3,18 +3,35 @@ using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Operations;
 
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class LoggingTests : ChildAppTest
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     [Fact]
-    public async Task The_rolling_log_file_has_a_line_per_request_and_the_run_id_on_the_lines_about_a_run()
+    public async Task The_rolling_log_file_has_a_line_per_request_and_the_run_id_on_the_lines_about_a_run_and_no_token()
     {
-        await using var app = await AppProcess.StartAsync(DataDirectory, EtlWebChild.FreeAddress());
+        // A data directory EtlWeb makes itself, as on a first start (the helper makes the one it is given).
+        var dataDirectory = Path.Combine(DataDirectory, "fresh");
+        await using var app = await AppProcess.StartAsync(DataDirectory, EtlWebChild.FreeAddress(), new Dictionary<string, string> { ["EtlWeb__DataDirectory"] = dataDirectory });
         using var client = app.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("logged"));
         var runId = await client.RunJobAsync(job);
         await client.WaitForEndAsync(runId);
+        const string HookToken = "whk_Q2xlYXJseU5vdEFSZWFsVG9rZW5CdXRMb25n";
+        using (var hook = await client.PostAsync(new Uri($"/api/hooks/{HookToken}", UriKind.Relative), null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, hook.StatusCode);
+        }
 
-        var lines = await WaitForLinesAsync(l => l.Contains($"Attempt 1 of run {runId} ended \"Succeeded\"", StringComparison.Ordinal));
+        var lines = await WaitForLinesAsync(dataDirectory, l => l.Contains("HTTP POST /api/hooks/whk_*** responded 404", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains($"Attempt 1 of run {runId} ended \"Succeeded\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(HookToken[4..], StringComparison.Ordinal));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(dataDirectory));
+        Assert.Equal(OwnerOnly, File.GetUnixFileMode(Path.Combine(dataDirectory, "logs")));
+        Assert.All(Directory.GetFiles(Path.Combine(dataDirectory, "logs")), file =>
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)));
+        await app.WaitForOutputAsync(l => l.Contains("HTTP POST /api/hooks/whk_***", StringComparison.Ordinal));
 
         // The attempt's other properties ride along on the line (a property already in the message is not repeated).
         Assert.Contains(lines, l => l.Contains($"Attempt 1 of run {runId} ended", StringComparison.Ordinal) && l.Contains("\"AttemptId\":", StringComparison.Ordinal));
@@ -23,9 +40,9 @@ public sealed class LoggingTests : ChildAppTest
         Assert.DoesNotContain(lines, l => l.Contains("HTTP GET /health", StringComparison.Ordinal));
     }
 
-    private async Task<IReadOnlyList<string>> WaitForLinesAsync(Func<string, bool> until)
+    private static async Task<IReadOnlyList<string>> WaitForLinesAsync(string dataDirectory, Func<string, bool> until)
     {
-        var directory = Path.Combine(DataDirectory, "logs");
+        var directory = Path.Combine(dataDirectory, "logs");
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
         List<string> lines = [];
         while (TimeProvider.System.GetUtcNow() < deadline)

@@ -31,7 +31,7 @@ public sealed class EtlWebFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        Directory.CreateDirectory(DataDirectory);
+        EtlWeb.Core.Execution.PrivateDirectory.Ensure(DataDirectory);
         builder.UseEnvironment("Development");
         builder.UseSetting("EtlWeb:DataDirectory", DataDirectory);
         builder.UseSetting("EtlWeb:Auth:BootstrapToken", EtlWebChild.BootstrapToken);

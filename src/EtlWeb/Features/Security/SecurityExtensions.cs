@@ -1,3 +1,4 @@
+using EtlWeb.Core.Execution;
 using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Audit;
@@ -119,14 +120,7 @@ public static class SecurityExtensions
             }
 
             var directory = Path.Combine(etl.Value.FullDataDirectory, "keys");
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            PrivateDirectory.Ensure(directory);
 
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(directory), loggers);
         });
