@@ -51,7 +51,8 @@ public class AppFixture : IAsyncLifetime
     {
         EtlWeb.Core.Execution.PrivateDirectory.Ensure(DataDirectory);
         BaseAddress = EtlWebChild.FreeAddress();
-        var settings = new Dictionary<string, string> { ["EtlWeb__KillGraceSeconds"] = "1" };
+        // Every browser of every test signs in from 127.0.0.1: the per-address sign-in limit is not what these tests are about.
+        var settings = new Dictionary<string, string> { ["EtlWeb__KillGraceSeconds"] = "1", ["EtlWeb__Auth__SignInsPerMinute"] = "1000" };
         foreach (var (name, value) in await PrepareAsync())
         {
             settings[name] = value;

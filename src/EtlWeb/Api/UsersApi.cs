@@ -28,6 +28,7 @@ internal static class UsersApi
                     name = u.Name,
                     role = u.Role,
                     locked_until = u.LockedUntil,
+                    locked_addresses = u.LockedAddresses,
                 })))
             .WithSummary("List the users with their role and lockout.");
 

@@ -73,6 +73,10 @@ public sealed record RetentionOptions
     [Description("Finished runs older than this many days are purged; 0 keeps all.")]
     public int Days { get; init; } = 30;
 
+    [Range(0, 36500)]
+    [Description("Audit log entries older than this many days are purged; 0 keeps all.")]
+    public int AuditDays { get; init; } = 365;
+
     [Range(1, 1440)]
     [Description("How often, in minutes, the purge runs.")]
     public int IntervalMinutes { get; init; } = 60;

@@ -27,6 +27,12 @@ public sealed class RetentionService(
                 {
                     logger.LogInformation("Retention purged {Count} finished run(s)", purged);
                 }
+
+                var audit = await PurgeAuditAsync(stoppingToken);
+                if (audit > 0)
+                {
+                    logger.LogInformation("Retention purged {Count} audit log entr(ies)", audit);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -34,6 +40,29 @@ public sealed class RetentionService(
             }
 
             await Task.Delay(interval, time, stoppingToken);
+        }
+    }
+
+    /// <summary>Deletes audit log entries older than the audit retention, in batches; returns how many.</summary>
+    public async Task<int> PurgeAuditAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.AuditDays <= 0)
+        {
+            return 0;
+        }
+
+        var cutoff = time.GetUtcNow().AddDays(-options.Value.AuditDays);
+        var total = 0;
+        while (true)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var ids = await db.AuditEntries.Where(e => e.At < cutoff).OrderBy(e => e.Id).Select(e => e.Id).Take(BatchSize * 10).ToListAsync(cancellationToken);
+            if (ids.Count == 0)
+            {
+                return total;
+            }
+
+            total += await db.AuditEntries.Where(e => ids.Contains(e.Id)).ExecuteDeleteAsync(cancellationToken);
         }
     }
 

@@ -6,10 +6,20 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Security;
 
-public sealed class SignInTests() : HostTest(new EtlWebFactory { Settings = { [AuthOptions.Section + ":MaxFailedSignIns"] = MaxFailedSignIns.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+public sealed class SignInTests() : HostTest(new EtlWebFactory
+{
+    Settings =
+    {
+        [AuthOptions.Section + ":MaxFailedSignIns"] = MaxFailedSignIns.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [AuthOptions.Section + ":SignInsPerMinute"] = SignInsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    },
+})
 {
     private const int MaxFailedSignIns = 3;
-    private const string WrongPassword = "Wrong user name or password.";
+    private const int SignInsPerMinute = 8;
+    private const string WrongPassword = PasswordSignIn.Refusal;
+    private const string Attacker = "203.0.113.7";
+    private const string Owner = "198.51.100.20";
 
     [Fact]
     public async Task The_right_password_redirects_home_with_an_HttpOnly_SameSite_Lax_cookie_that_opens_the_API()
@@ -47,26 +57,65 @@ public sealed class SignInTests() : HostTest(new EtlWebFactory { Settings = { [A
     }
 
     [Fact]
-    public async Task After_MaxFailedSignIns_wrong_passwords_even_the_right_password_is_refused_as_locked()
+    public async Task An_unknown_user_a_wrong_password_and_a_locked_account_get_the_same_answer()
     {
         await Factory.CreateUserAsync(Client, "ann", EtlRoles.Viewer);
         using var browser = Factory.AnonymousClient(cookies: true);
-        for (var attempt = 1; attempt < MaxFailedSignIns; attempt++)
+        var answers = new List<string>();
+        for (var attempt = 1; attempt <= MaxFailedSignIns; attempt++)
         {
-            using var wrong = await SignInAsync(browser, "ann", "not the password");
-            Assert.Contains(WrongPassword, await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            answers.Add(await RefusalOfAsync(await SignInAsync(browser, "ann", "not the password", from: Attacker)));
         }
 
-        using (var last = await SignInAsync(browser, "ann", "not the password"))
-        {
-            Assert.Contains("This account is locked", await last.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
+        answers.Add(await RefusalOfAsync(await SignInAsync(browser, "ann", Accounts.Password, from: Attacker)));
+        answers.Add(await RefusalOfAsync(await SignInAsync(browser, "nobody", Accounts.Password, from: Attacker)));
 
-        using var right = await SignInAsync(browser, "ann", Accounts.Password);
-
-        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.Contains("This account is locked", await right.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Repeat(WrongPassword, answers.Count), answers);
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync(new Uri("/api/jobs", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_flood_of_wrong_passwords_from_one_address_locks_that_address_only_and_the_owner_still_signs_in()
+    {
+        await Factory.CreateUserAsync(Client, "ann", EtlRoles.Viewer);
+        using var attacker = Factory.AnonymousClient(cookies: true);
+        for (var attempt = 1; attempt <= MaxFailedSignIns + 2; attempt++)
+        {
+            (await SignInAsync(attacker, "ann", "guess " + attempt, from: Attacker)).Dispose();
+        }
+
+        using var owner = Factory.AnonymousClient(cookies: true);
+        using var signedIn = await SignInAsync(owner, "ann", Accounts.Password, from: Owner);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var users = (await Client.GetJsonAsync("/api/users"))!.AsArray();
+        var ann = users.Single(u => u!["name"]!.GetValue<string>() == "ann")!;
+        Assert.Equal(1, ann["locked_addresses"]!.GetValue<int>());
+        using var fromAttacker = await SignInAsync(attacker, "ann", Accounts.Password, from: Attacker);
+        Assert.Equal(WrongPassword, await RefusalOfAsync(fromAttacker));
+    }
+
+    [Fact]
+    public async Task Posts_past_the_per_address_limit_get_429_with_Retry_After_before_any_password_is_checked()
+    {
+        await Factory.CreateUserAsync(Client, "ann", EtlRoles.Viewer);
+        using var browser = Factory.AnonymousClient(cookies: true);
+        for (var attempt = 1; attempt <= SignInsPerMinute; attempt++)
+        {
+            using var allowed = await SignInAsync(browser, "user" + attempt, "not the password", from: Attacker);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using var limited = await SignInAsync(browser, "ann", Accounts.Password, from: Attacker);
+        using var setup = await browser.SendAsync(Post("/account/setup?token=guess", Attacker));
+        using var elsewhere = await SignInAsync(Factory.AnonymousClient(cookies: true), "ann", Accounts.Password, from: Owner);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.InRange(int.Parse(Assert.Single(limited.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+        Assert.Contains("Too many sign-in attempts", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(limited.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("EtlWeb.Auth=", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.TooManyRequests, setup.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, elsewhere.StatusCode);
     }
 
     [Fact]
@@ -159,10 +208,40 @@ public sealed class SignInTests() : HostTest(new EtlWebFactory { Settings = { [A
         Assert.Contains("object-src 'none'", directives);
     }
 
-    private static Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string password, string query = "") =>
-        Forms.SubmitAsync(browser, "/account/login" + query, new Dictionary<string, string>
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient browser, string name, string password, string query = "", string? from = null)
+    {
+        browser.DefaultRequestHeaders.Remove(TestClientAddress.Header);
+        if (from is not null)
+        {
+            browser.DefaultRequestHeaders.Add(TestClientAddress.Header, from);
+        }
+
+        return Forms.SubmitAsync(browser, "/account/login" + query, new Dictionary<string, string>
         {
             ["Input.UserName"] = name,
             ["Input.Password"] = password,
         });
+    }
+
+    private static HttpRequestMessage Post(string url, string from)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(url, UriKind.Relative)) { Content = new FormUrlEncodedContent([]) };
+        request.Headers.Add(TestClientAddress.Header, from);
+        return request;
+    }
+
+    /// <summary>The refusal the sign-in form shows, after checking no session was started.</summary>
+    private static async Task<string> RefusalOfAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], c => c.StartsWith("EtlWeb.Auth=", StringComparison.Ordinal));
+            var html = await response.Content.ReadAsStringAsync();
+            var start = html.IndexOf("data-testid=\"sign-in-error\">", StringComparison.Ordinal);
+            Assert.True(start >= 0, html);
+            start = html.IndexOf('>', start) + 1;
+            return System.Net.WebUtility.HtmlDecode(html[start..html.IndexOf('<', start)]);
+        }
+    }
 }

@@ -40,6 +40,7 @@ public sealed class EtlWebFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureTestServices(services => services.AddTransient<IStartupFilter, TestClientAddress>());
         if (ConfigureServices is { } configure)
         {
             builder.ConfigureTestServices(configure);

@@ -14,12 +14,16 @@ public sealed record AuthOptions
     public string BootstrapToken { get; init; } = "";
 
     [Range(1, 100)]
-    [Description("Failed sign-ins in a row before the account is locked.")]
+    [Description("Failed sign-ins in a row, from one address to one account, before that account is locked for that address (the owner elsewhere can still sign in).")]
     public int MaxFailedSignIns { get; init; } = 5;
 
     [Range(1, 24 * 60)]
     [Description("Minutes a lockout lasts; an Admin can unlock at once on the Users page.")]
     public int LockoutMinutes { get; init; } = 15;
+
+    [Range(1, 10000)]
+    [Description("Sign-in and setup form posts one client address may make per minute; more are answered 429 with Retry-After.")]
+    public int SignInsPerMinute { get; init; } = 10;
 
     [Range(5, 30 * 24 * 60)]
     [Description("Minutes a sign-in lasts without activity.")]

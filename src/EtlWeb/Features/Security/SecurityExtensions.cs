@@ -28,6 +28,9 @@ public static class SecurityExtensions
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<SetupLink>();
+        services.AddSingleton<SignInGuard>();
+        services.AddScoped<PasswordSignIn>();
+        services.AddSignInRateLimit();
         services.AddHostedService(provider => provider.GetRequiredService<SetupLink>());
         services.AddKeyRing();
 
@@ -96,6 +99,7 @@ public static class SecurityExtensions
     public static WebApplication UseEtlWebSecurity(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<CookieApiWrites>();

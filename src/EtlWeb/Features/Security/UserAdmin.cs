@@ -5,13 +5,15 @@ using Microsoft.EntityFrameworkCore;
 namespace EtlWeb.Features.Security;
 
 /// <summary>A user as the Users page lists it.</summary>
-public sealed record UserSummary(string Id, string Name, string Role, DateTimeOffset? LockedUntil, int FailedSignIns);
+/// <param name="LockedUntil">The latest end of a lockout now in force, for any address.</param>
+/// <param name="LockedAddresses">How many client addresses are locked out of this account now.</param>
+public sealed record UserSummary(string Id, string Name, string Role, DateTimeOffset? LockedUntil, int FailedSignIns, int LockedAddresses);
 
 /// <summary>
 /// Creates and changes accounts. Each call runs in a scope of its own, since a circuit lives for hours and
 /// Identity's stores hold a DbContext. Every change but the first administrator's needs the Admin role.
 /// </summary>
-public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, AuditLog audit, SetupLink setup, TimeProvider time) : IDisposable
+public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, AuditLog audit, SetupLink setup, SignInGuard guard, TimeProvider time) : IDisposable
 {
     private static readonly HashSet<string> ReservedNames = new([BearerTokenHandler.BootstrapName, "anonymous", "system"], StringComparer.OrdinalIgnoreCase);
 
@@ -55,7 +57,7 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, 
         var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedUserName).ToListAsync(cancellationToken);
         return [.. users.Select(u => new UserSummary(
             u.Id, u.UserName ?? u.Id, roles.GetValueOrDefault(u.Id, ""),
-            u.LockoutEnd is { } end && end > now ? end : null, u.AccessFailedCount))];
+            LockedUntil(u, now), guard.FailuresOf(u.UserName ?? ""), guard.LocksOf(u.UserName ?? "").Count))];
     }
 
     public async Task<IReadOnlyList<string>> CreateAsync(string name, string role, string password)
@@ -103,6 +105,7 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, 
     public Task<IReadOnlyList<string>> UnlockAsync(string userId) =>
         ChangeAsync(userId, "unlocked", async (users, user) =>
         {
+            guard.Unlock(user.UserName ?? "");
             var result = await users.SetLockoutEndDateAsync(user, null);
             return Errors(result.Succeeded ? await users.ResetAccessFailedCountAsync(user) : result);
         });
@@ -170,6 +173,18 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, 
         var user = new IdentityUser(name.Trim());
         var result = await users.CreateAsync(user, password);
         return Errors(result.Succeeded ? await users.AddToRoleAsync(user, role) : result);
+    }
+
+    /// <summary>A lockout for some address, or one an older EtlWeb set on the whole account.</summary>
+    private DateTimeOffset? LockedUntil(IdentityUser user, DateTimeOffset now)
+    {
+        var ends = guard.LocksOf(user.UserName ?? "").Select(l => l.Until).ToList();
+        if (user.LockoutEnd is { } end && end > now)
+        {
+            ends.Add(end);
+        }
+
+        return ends.Count == 0 ? null : ends.Max();
     }
 
     private static async Task<bool> IsLastAdminAsync(UserManager<IdentityUser> users) =>

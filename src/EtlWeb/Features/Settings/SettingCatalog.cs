@@ -30,13 +30,18 @@ public static class SettingCatalog
         s => s.Retention.Days,
         (s, v) => s with { Retention = s.Retention with { Days = (int)v } });
 
+    public static SettingDefinition RetentionAuditDays { get; } = SettingDefinition.For<RetentionOptions>(
+        "EtlWeb:Retention:AuditDays", nameof(RetentionOptions.AuditDays),
+        s => s.Retention.AuditDays,
+        (s, v) => s with { Retention = s.Retention with { AuditDays = (int)v } });
+
     public static SettingDefinition MaxUpstreamWaitMinutes { get; } = SettingDefinition.For<SchedulerOptions>(
         "EtlWeb:Scheduler:MaxUpstreamWaitMinutes", nameof(SchedulerOptions.MaxUpstreamWaitMinutes),
         s => s.Scheduler.MaxUpstreamWaitMinutes,
         (s, v) => s with { Scheduler = s.Scheduler with { MaxUpstreamWaitMinutes = (int)v } });
 
     public static IReadOnlyList<SettingDefinition> All { get; } =
-        [MaxConcurrentJobs, KillGraceSeconds, MaxLogBytesPerAttempt, RetentionRunsPerJob, RetentionDays, MaxUpstreamWaitMinutes];
+        [MaxConcurrentJobs, KillGraceSeconds, MaxLogBytesPerAttempt, RetentionRunsPerJob, RetentionDays, RetentionAuditDays, MaxUpstreamWaitMinutes];
 
     public static SettingDefinition? Find(string key) => All.FirstOrDefault(d => d.Key == key);
 }

@@ -12,8 +12,9 @@ public sealed class SettingsForm
         MaxLogMegabytes = new(SettingCatalog.MaxLogBytesPerAttempt, store, Megabyte, 2, "MB");
         RunsPerJob = new(SettingCatalog.RetentionRunsPerJob, store, 1, 0, "runs");
         RetentionDays = new(SettingCatalog.RetentionDays, store, 1, 0, "days");
+        AuditDays = new(SettingCatalog.RetentionAuditDays, store, 1, 0, "days");
         MaxUpstreamWait = new(SettingCatalog.MaxUpstreamWaitMinutes, store, 1, 0, "min", HoursAndMinutes);
-        All = [MaxConcurrentJobs, KillGraceSeconds, MaxLogMegabytes, RunsPerJob, RetentionDays, MaxUpstreamWait];
+        All = [MaxConcurrentJobs, KillGraceSeconds, MaxLogMegabytes, RunsPerJob, RetentionDays, AuditDays, MaxUpstreamWait];
     }
 
     public SettingInput MaxConcurrentJobs { get; }
@@ -25,6 +26,8 @@ public sealed class SettingsForm
     public SettingInput RunsPerJob { get; }
 
     public SettingInput RetentionDays { get; }
+
+    public SettingInput AuditDays { get; }
 
     /// <summary>In minutes; the page edits it as hours and minutes.</summary>
     public SettingInput MaxUpstreamWait { get; }
