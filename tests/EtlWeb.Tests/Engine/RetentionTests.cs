@@ -25,11 +25,30 @@ public sealed class RetentionTests : HostTest
         return ids;
     }
 
-    private RetentionService Retention(TimeProvider time, int runsPerJob, int days) => new(
+    private RetentionService Retention(TimeProvider time, int runsPerJob, int days, int auditDays = 365) => new(
         Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>(),
         time,
-        Microsoft.Extensions.Options.Options.Create(new RetentionOptions { RunsPerJob = runsPerJob, Days = days }),
+        Microsoft.Extensions.Options.Options.Create(new RetentionOptions { RunsPerJob = runsPerJob, Days = days, AuditDays = auditDays }),
         NullLogger<RetentionService>.Instance);
+
+    [Fact]
+    public async Task Audit_entries_older_than_the_audit_retention_are_purged_and_zero_keeps_them_all()
+    {
+        var now = TimeProvider.System.GetUtcNow();
+        await using (var db = await Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync())
+        {
+            db.AuditEntries.AddRange(
+                new EtlWeb.Features.Audit.AuditEntry { At = now.AddDays(-400), Actor = "ann", Action = "sign-in", Target = "ann" },
+                new EtlWeb.Features.Audit.AuditEntry { At = now.AddDays(-10), Actor = "bob", Action = "sign-in", Target = "bob" });
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(0, await Retention(TimeProvider.System, 0, 0, auditDays: 0).PurgeAuditAsync(CancellationToken.None));
+        Assert.Equal(1, await Retention(TimeProvider.System, 0, 0, auditDays: 365).PurgeAuditAsync(CancellationToken.None));
+
+        await using var check = await Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
+        Assert.Equal(["bob"], await check.AuditEntries.Where(e => e.Action == "sign-in").Select(e => e.Actor).ToListAsync());
+    }
 
     [Fact]
     public async Task Only_the_newest_runs_per_job_are_kept_with_their_logs()
