@@ -21,7 +21,7 @@ public sealed partial class SignInTests(AppFixture app) : IClassFixture<AppFixtu
         await page.GetByTestId("user-name").FillAsync("sam");
         await page.GetByTestId("password").FillAsync("not the password");
         await page.GetByTestId("sign-in").ClickAsync();
-        await Expect(page.GetByTestId("sign-in-error")).ToHaveTextAsync("Wrong user name or password.");
+        await Expect(page.GetByTestId("sign-in-error")).ToHaveTextAsync("Wrong user name or password, or too many failed sign-ins from here: try again later.");
 
         await page.GetByTestId("user-name").FillAsync("sam");
         await page.GetByTestId("password").FillAsync(BrowserSignIn.Password);
@@ -124,17 +124,38 @@ public sealed partial class SignInTests(AppFixture app) : IClassFixture<AppFixtu
         await Expect(page.GetByTestId("user-olivia")).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(page, "users-1440x900");
 
+        // An Operator makes a read-only token for a dashboard, expiring in 30 days.
+        var operatorPage = await app.NewPageAsAsync("Operator");
+        await AppFixture.GotoAsync(operatorPage, "/account/tokens");
+        await operatorPage.GetByTestId("token-name").FillAsync("dashboard");
+        await operatorPage.GetByTestId("token-role").ClickAsync();
+        await operatorPage.GetByRole(AriaRole.Option, new() { Name = "Viewer", Exact = true }).ClickAsync();
+        await operatorPage.GetByTestId("token-expiry").ClickAsync();
+        await operatorPage.GetByRole(AriaRole.Option, new() { Name = "In 30 days" }).ClickAsync();
+        await operatorPage.GetByTestId("token-create").ClickAsync();
+        var readOnly = await operatorPage.GetByTestId("token-value").InnerTextAsync();
+        await Expect(operatorPage.GetByTestId("tokens-table")).ToContainTextAsync("Viewer");
+        Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(readOnly));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusWithTokenAsync(readOnly, HttpMethod.Post, "/api/jobs/1/run"));
+        await operatorPage.Context.DisposeAsync();
+
         await AppFixture.GotoAsync(page, "/account/tokens");
         await page.GetByTestId("token-name").FillAsync("deploy script");
         await page.GetByTestId("token-create").ClickAsync();
         var token = await page.GetByTestId("token-value").InnerTextAsync();
         Assert.StartsWith("etl_", token, StringComparison.Ordinal);
+        await Expect(page.GetByTestId("all-tokens-table")).ToContainTextAsync("dashboard");
         await AppFixture.ScreenshotAsync(page, "tokens-1440x900");
         Assert.Equal(HttpStatusCode.OK, await StatusWithTokenAsync(token));
 
-        await page.GetByTestId("token-revoke-deploy script").ClickAsync();
-        await Expect(page.GetByText("Token 'deploy script' revoked")).ToBeVisibleAsync();
+        await page.GetByTestId("tokens-table-revoke-deploy script").ClickAsync();
+        await Expect(page.GetByText("Token 'deploy script' of admin revoked")).ToBeVisibleAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(token));
+
+        // The Admin revokes the Operator's token from the list of every user's tokens.
+        await page.GetByTestId("all-tokens-table-revoke-dashboard").ClickAsync();
+        await Expect(page.GetByText("Token 'dashboard' of operator revoked")).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithTokenAsync(readOnly));
 
         await AppFixture.GotoAsync(page, "/admin/audit");
         await Expect(page.GetByTestId("audit-table")).ToContainTextAsync("user created");
@@ -198,11 +219,12 @@ public sealed partial class SignInTests(AppFixture app) : IClassFixture<AppFixtu
     [GeneratedRegex(@"https?://\S+/account/setup\?token=[0-9a-f]+")]
     private static partial Regex SetupLink();
 
-    private async Task<HttpStatusCode> StatusWithTokenAsync(string token)
+    private async Task<HttpStatusCode> StatusWithTokenAsync(string token, HttpMethod? method = null, string path = "/api/jobs")
     {
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.GetAsync(new Uri("/api/jobs", UriKind.Relative));
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri(path, UriKind.Relative));
+        using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
 }

@@ -49,6 +49,9 @@ internal static class EtlWebChild
         start.Environment["EtlWeb__DataDirectory"] = dataDirectory;
         start.Environment["Urls"] = address.ToString().TrimEnd('/');
         start.Environment["EtlWeb__Auth__BootstrapToken"] = BootstrapToken;
+
+        // Callers create Admins and keep calling as the bootstrap token; the default (it stops) has tests of its own.
+        start.Environment["EtlWeb__Auth__KeepBootstrapToken"] = "true";
         foreach (var (key, value) in settings ?? [])
         {
             start.Environment[key] = value;

@@ -27,15 +27,81 @@ public sealed class ApiTokenTests : HostTest
     }
 
     [Fact]
-    public async Task A_token_acts_with_its_users_current_role_so_a_role_change_applies_to_the_next_request()
+    public async Task A_role_change_or_a_password_set_by_an_Admin_revokes_the_users_tokens()
     {
-        var userId = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Viewer);
-        using var client = Factory.BearerClient(await Factory.CreateTokenAsync(userId));
+        var ann = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Viewer);
+        var bob = await Factory.CreateUserAsync(Client, "bob", EtlRoles.Operator);
+        using var annClient = Factory.BearerClient(await Factory.CreateTokenAsync(ann));
+        using var bobClient = Factory.BearerClient(await Factory.CreateTokenAsync(bob));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(annClient, HttpMethod.Get, "/api/jobs"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(bobClient, HttpMethod.Get, "/api/jobs"));
+        var users = Factory.Services.GetRequiredService<UserAdmin>();
+
+        Assert.Empty(await users.SetRoleAsync(ann, EtlRoles.Admin));
+        Assert.Empty(await users.ResetPasswordAsync(bob, "a brand new password"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(annClient, HttpMethod.Get, "/api/jobs"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(bobClient, HttpMethod.Get, "/api/jobs"));
+        Assert.Equal("role changed to Admin", Assert.Single(await Tokens.ListAsync(ann)).RevokedReason);
+        Assert.Equal("password reset by an Admin", Assert.Single(await Tokens.ListAsync(bob)).RevokedReason);
+    }
+
+    [Fact]
+    public async Task A_token_with_a_lower_role_may_do_only_what_that_role_allows_and_none_may_rise_above_its_owner()
+    {
+        var admin = await Factory.CreateUserAsync(Client, "ada", EtlRoles.Admin);
+        var operatorId = await Factory.CreateUserAsync(Client, "otto", EtlRoles.Operator);
+        var (_, readOnly) = await Tokens.CreateAsync(admin, "dashboard", EtlRoles.Viewer);
+        using var client = Factory.BearerClient(readOnly);
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, HttpMethod.Get, "/api/jobs"));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client, HttpMethod.Get, "/api/users"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(client, HttpMethod.Post, "/api/backup"));
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => Tokens.CreateAsync(operatorId, "too much", EtlRoles.Admin));
+        Assert.StartsWith("A token cannot do more than its owner: the owner's role is Operator, so Admin is not allowed.", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await Tokens.ListAsync(operatorId));
+    }
 
-        Assert.Empty(await Factory.Services.GetRequiredService<UserAdmin>().SetRoleAsync(userId, EtlRoles.Admin));
+    [Fact]
+    public async Task A_token_stops_at_its_expiry_and_an_expiry_in_the_past_is_refused()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        var tokens = new ApiTokens(
+            Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>(),
+            Factory.Services.GetRequiredService<EtlWeb.Features.Audit.AuditLog>(),
+            Factory.Services.GetRequiredService<CurrentActor>(),
+            time);
+        var userId = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Operator);
+        var (_, secret) = await tokens.CreateAsync(userId, "for a week", expiresAt: time.GetUtcNow().AddDays(7));
 
-        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, HttpMethod.Get, "/api/users"));
+        Assert.Equal(EtlRoles.Operator, (await tokens.FindUserAsync(secret))?.Role);
+        time.Advance(TimeSpan.FromDays(7));
+        Assert.Null(await tokens.FindUserAsync(secret));
+        await Assert.ThrowsAsync<ArgumentException>(() => tokens.CreateAsync(userId, "already over", expiresAt: time.GetUtcNow()));
+    }
+
+    [Fact]
+    public async Task An_Admin_lists_every_users_tokens_and_revokes_any_while_others_may_not()
+    {
+        var ann = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Operator);
+        var (annToken, annSecret) = await Tokens.CreateAsync(ann, "ann's script");
+        var actors = Factory.Services.GetRequiredService<CurrentActor>();
+
+        using (actors.Enter(new Actor("ann", EtlRoles.Operator, null)))
+        {
+            await Assert.ThrowsAsync<AccessDeniedException>(() => Tokens.ListAllAsync());
+            await Assert.ThrowsAsync<AccessDeniedException>(() => Tokens.RevokeAnyAsync(annToken.Id));
+        }
+
+        using (actors.Enter(new Actor("ada", EtlRoles.Admin, null)))
+        {
+            Assert.Contains(await Tokens.ListAllAsync(), t => t.UserName == "ann" && t.Token.Name == "ann's script");
+            Assert.True(await Tokens.RevokeAnyAsync(annToken.Id));
+        }
+
+        using var client = Factory.BearerClient(annSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, HttpMethod.Get, "/api/jobs"));
+        Assert.Equal("revoked by ada", Assert.Single(await Tokens.ListAsync(ann)).RevokedReason);
     }
 
     [Fact]
@@ -134,6 +200,20 @@ public sealed class ApiTokenTests : HostTest
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(Client, HttpMethod.Get, "/hangfire"));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(Client, HttpMethod.Post, "/api/backup"));
+    }
+
+    [Fact]
+    public async Task The_bootstrap_token_stops_working_once_an_Admin_account_exists_unless_a_setting_keeps_it()
+    {
+        await using var factory = new EtlWebFactory { Settings = { ["EtlWeb:Auth:KeepBootstrapToken"] = "false" } };
+        using var bootstrap = factory.CreateClient();
+        await factory.CreateUserAsync(bootstrap, "viewer", EtlRoles.Viewer);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(bootstrap, HttpMethod.Get, "/api/users"));
+
+        await factory.CreateUserAsync(bootstrap, "ada", EtlRoles.Admin);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(bootstrap, HttpMethod.Get, "/api/users"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(Client, HttpMethod.Get, "/api/users"));
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, HttpMethod method, string path)

@@ -35,6 +35,9 @@ public sealed class EtlWebFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("EtlWeb:DataDirectory", DataDirectory);
         builder.UseSetting("EtlWeb:Auth:BootstrapToken", EtlWebChild.BootstrapToken);
+
+        // Tests create Admins and keep calling as the bootstrap token; the default (it stops) has tests of its own.
+        builder.UseSetting("EtlWeb:Auth:KeepBootstrapToken", "true");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -24,6 +24,15 @@ public sealed class ApiToken
     public DateTimeOffset? LastUsedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    /// <summary>The most the token may do (a read-only token for a dashboard is a Viewer's); null: its owner's role. Never above the owner's current role.</summary>
+    public string? Role { get; set; }
+
+    /// <summary>When the token stops working; null: it works until revoked.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>Why it was revoked when EtlWeb or an Admin did it (a role change, a password reset), not its owner.</summary>
+    public string? RevokedReason { get; set; }
 }
 
 internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
@@ -36,6 +45,8 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.Property(t => t.Name).HasMaxLength(ApiTokens.MaxNameLength);
         builder.Property(t => t.Hash).HasMaxLength(64);
         builder.Property(t => t.Prefix).HasMaxLength(16);
+        builder.Property(t => t.Role).HasMaxLength(16);
+        builder.Property(t => t.RevokedReason).HasMaxLength(200);
         builder.HasOne<IdentityUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -13,6 +13,9 @@ public sealed record AuthOptions
     [Description("An Admin API token from configuration (32 characters or more), so automation can set up a fresh install without a browser: EtlWeb__Auth__BootstrapToken=$(openssl rand -base64 32). Empty: no such token.")]
     public string BootstrapToken { get; init; } = "";
 
+    [Description("Keep accepting the bootstrap token after an Admin account exists. false: it stops working once the first Admin is made, so a token in a container's environment does not stay an Admin credential forever.")]
+    public bool KeepBootstrapToken { get; init; }
+
     [Range(1, 100)]
     [Description("Failed sign-ins in a row, from one address to one account, before that account is locked for that address (the owner elsewhere can still sign in).")]
     public int MaxFailedSignIns { get; init; } = 5;

@@ -9,13 +9,14 @@ namespace EtlWeb.Features.Security;
 
 /// <summary>
 /// <c>Authorization: Bearer &lt;token&gt;</c>: a user's API token acts as that user with the user's current role;
-/// the bootstrap token from configuration acts as an Admin named "bootstrap token".
+/// the bootstrap token from configuration acts as an Admin named "bootstrap token" until an Admin account exists.
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiTokens tokens,
+    AdminPresence admins,
     IOptions<AuthOptions> auth)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -33,7 +34,9 @@ internal sealed class BearerTokenHandler(
         var secret = header["Bearer ".Length..].Trim();
         if (auth.Value.BootstrapToken is { Length: > 0 } bootstrap && FixedTimeEquals(secret, bootstrap))
         {
-            return Success(BootstrapName, BootstrapName, EtlRoles.Admin);
+            return auth.Value.KeepBootstrapToken || !await admins.ExistsAsync(Context.RequestAborted)
+                ? Success(BootstrapName, BootstrapName, EtlRoles.Admin)
+                : AuthenticateResult.Fail("The bootstrap token stopped working when the first Admin account was made (EtlWeb:Auth:KeepBootstrapToken keeps it).");
         }
 
         return await tokens.FindUserAsync(secret, Context.RequestAborted) is { } user

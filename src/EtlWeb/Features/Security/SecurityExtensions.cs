@@ -29,6 +29,7 @@ public static class SecurityExtensions
         services.AddSingleton<UserAdmin>();
         services.AddSingleton<SetupLink>();
         services.AddSingleton<SignInGuard>();
+        services.AddSingleton<AdminPresence>();
         services.AddScoped<PasswordSignIn>();
         services.AddSignInRateLimit();
         services.AddHostedService(provider => provider.GetRequiredService<SetupLink>());

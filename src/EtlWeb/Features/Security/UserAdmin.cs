@@ -13,7 +13,8 @@ public sealed record UserSummary(string Id, string Name, string Role, DateTimeOf
 /// Creates and changes accounts. Each call runs in a scope of its own, since a circuit lives for hours and
 /// Identity's stores hold a DbContext. Every change but the first administrator's needs the Admin role.
 /// </summary>
-public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, AuditLog audit, SetupLink setup, SignInGuard guard, TimeProvider time) : IDisposable
+public sealed class UserAdmin(
+    IServiceScopeFactory scopes, CurrentActor actors, AuditLog audit, SetupLink setup, SignInGuard guard, ApiTokens tokens, TimeProvider time) : IDisposable
 {
     private static readonly HashSet<string> ReservedNames = new([BearerTokenHandler.BootstrapName, "anonymous", "system"], StringComparer.OrdinalIgnoreCase);
 
@@ -75,6 +76,7 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, 
         return errors;
     }
 
+    /// <summary>Changes the role and revokes the user's API tokens, which were made under the old one.</summary>
     public Task<IReadOnlyList<string>> SetRoleAsync(string userId, string role) =>
         ChangeAsync(userId, $"role {role}", async (users, user) =>
         {
@@ -92,15 +94,29 @@ public sealed class UserAdmin(IServiceScopeFactory scopes, CurrentActor actors, 
             var result = await users.RemoveFromRolesAsync(user, current);
             result = result.Succeeded ? await users.AddToRoleAsync(user, role) : result;
             // A new stamp makes the user's open sessions re-check their role within a minute.
-            return Errors(result.Succeeded ? await users.UpdateSecurityStampAsync(user) : result);
+            var errors = Errors(result.Succeeded ? await users.UpdateSecurityStampAsync(user) : result);
+            return errors.Count == 0 ? await RevokeTokensAsync(user, $"role changed to {role}") : errors;
         });
 
+    /// <summary>Sets a new password and revokes the user's API tokens: whoever knew the old password may have made one.</summary>
     public Task<IReadOnlyList<string>> ResetPasswordAsync(string userId, string password) =>
         ChangeAsync(userId, "password reset", async (users, user) =>
         {
             var token = await users.GeneratePasswordResetTokenAsync(user);
-            return Errors(await users.ResetPasswordAsync(user, token, password));
+            var errors = Errors(await users.ResetPasswordAsync(user, token, password));
+            return errors.Count == 0 ? await RevokeTokensAsync(user, "password reset by an Admin") : errors;
         });
+
+    private async Task<IReadOnlyList<string>> RevokeTokensAsync(IdentityUser user, string reason)
+    {
+        var revoked = await tokens.RevokeAllOfAsync(user.Id, reason);
+        if (revoked > 0)
+        {
+            await audit.RecordAsync(AuditActions.TokenRevoked, user.UserName ?? user.Id, $"{revoked} token(s) of the user: {reason}");
+        }
+
+        return [];
+    }
 
     public Task<IReadOnlyList<string>> UnlockAsync(string userId) =>
         ChangeAsync(userId, "unlocked", async (users, user) =>
