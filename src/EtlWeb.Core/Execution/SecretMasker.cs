@@ -6,7 +6,9 @@ namespace EtlWeb.Core.Execution;
 
 /// <summary>
 /// Replaces a job's secret values in log text with <c>***</c>: each value itself, each of its lines, its standard
-/// and URL-safe base64 (also where it sits inside a longer base64 stream), and its URL-encoded forms.
+/// and URL-safe base64 (also where it sits inside a longer base64 stream), its hex, its JSON-escaped, shell-quoted
+/// and URL-encoded forms. <see cref="MaskLine"/> also follows a base64 or hex form that an encoder wrapped over
+/// several lines, and a value that colour codes split.
 /// </summary>
 /// <remarks>
 /// Values, and forms of them, shorter than <see cref="MinLength"/> characters are not masked: a secret such as
@@ -19,6 +21,9 @@ public sealed class SecretMasker
 
     private const string Replacement = "***";
 
+    /// <summary>The shortest start of a wrapped form masked at the end of a line: shorter ones end too many ordinary lines.</summary>
+    private const int MinWrappedStart = 4;
+
     /// <summary>Longest first, so the longest form found at a position decides how far the mask reaches.</summary>
     private readonly string[] patterns;
 
@@ -27,10 +32,32 @@ public sealed class SecretMasker
     /// <summary>Null when there is nothing to mask, so a job without secrets pays one null check per line.</summary>
     private readonly SearchValues<string>? search;
 
+    /// <summary>
+    /// The starts of the wrappable forms, by their last <see cref="MinWrappedStart"/> characters: a line's last
+    /// characters find the candidates in one lookup.
+    /// </summary>
+    private readonly Dictionary<string, List<(string Form, int Length)>>.AlternateLookup<ReadOnlySpan<char>> wrappedStarts;
+
     public SecretMasker(IEnumerable<string> secretValues)
     {
-        patterns = [.. secretValues
-            .Where(value => value.Length >= MinLength)
+        var values = secretValues.Where(value => value.Length >= MinLength).ToList();
+        var starts = new Dictionary<string, List<(string Form, int Length)>>(StringComparer.Ordinal);
+        foreach (var form in values.SelectMany(SecretForms.Wrappable).Where(form => form.Length > MinWrappedStart).Distinct(StringComparer.Ordinal))
+        {
+            for (var length = MinWrappedStart; length < form.Length; length++)
+            {
+                var key = form[(length - MinWrappedStart)..length];
+                if (!starts.TryGetValue(key, out var list))
+                {
+                    starts[key] = list = [];
+                }
+
+                list.Add((form, length));
+            }
+        }
+
+        wrappedStarts = starts.GetAlternateLookup<ReadOnlySpan<char>>();
+        patterns = [.. values
             .SelectMany(SecretForms.Of)
             .Where(form => form.Length >= MinLength)
             .Distinct(StringComparer.Ordinal)
@@ -73,6 +100,81 @@ public sealed class SecretMasker
         }
 
         return masked.Append(span[copied..]).ToString();
+    }
+
+    /// <summary>
+    /// Masks one line of a stream. <paramref name="continuation"/> carries, from one line to the next of the same stream,
+    /// the rest of a base64 or hex form the previous line ended inside (an encoder wraps at 76, 64 or 60 columns): that
+    /// line's end was masked, and this line's start is masked if it goes on with the form. Colour codes that split a
+    /// value cannot hide it either: a line whose visible text holds a secret is stored as that text, masked.
+    /// </summary>
+    public string MaskLine(string text, ref string? continuation)
+    {
+        if (search is null)
+        {
+            return text;
+        }
+
+        var prefix = "";
+        var rest = text;
+        if (continuation is { } expected)
+        {
+            continuation = null;
+            if (text.Length > 0 && expected.Length > text.Length && expected.StartsWith(text, StringComparison.Ordinal))
+            {
+                continuation = expected[text.Length..];
+                return Replacement;
+            }
+
+            if (text.StartsWith(expected, StringComparison.Ordinal))
+            {
+                prefix = Replacement;
+                rest = text[expected.Length..];
+            }
+        }
+
+        var masked = MaskVisible(rest);
+        if (WrappedStartAtEnd(rest) is { } start && !masked.EndsWith(Replacement, StringComparison.Ordinal))
+        {
+            continuation = start.Form[start.Length..];
+            masked = MaskVisible(rest[..^start.Length]) + Replacement;
+        }
+
+        return prefix + masked;
+    }
+
+    /// <summary>Masks the text, or, when escape sequences split a secret, the text a reader sees.</summary>
+    private string MaskVisible(string text)
+    {
+        var masked = Mask(text);
+        if (!text.Contains(AnsiText.Esc, StringComparison.Ordinal))
+        {
+            return masked;
+        }
+
+        var visible = AnsiText.Visible(masked);
+        var maskedVisible = Mask(visible);
+        return ReferenceEquals(maskedVisible, visible) ? masked : maskedVisible;
+    }
+
+    /// <summary>The longest start of a wrappable form that ends the line without the whole form, or null.</summary>
+    private (string Form, int Length)? WrappedStartAtEnd(string text)
+    {
+        if (text.Length < MinWrappedStart || !wrappedStarts.TryGetValue(text.AsSpan(text.Length - MinWrappedStart), out var candidates))
+        {
+            return null;
+        }
+
+        (string Form, int Length)? longest = null;
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Length > (longest?.Length ?? 0) && text.AsSpan().EndsWith(candidate.Form.AsSpan(0, candidate.Length), StringComparison.Ordinal))
+            {
+                longest = candidate;
+            }
+        }
+
+        return longest;
     }
 
     /// <summary>

@@ -9,13 +9,16 @@ namespace EtlWeb.Core.Execution;
 internal sealed class SerializedOutput(IAttemptOutput output, SecretMasker secrets, TimeProvider time)
 {
     private readonly Lock gate = new();
+
+    /// <summary>Per stream, a wrapped encoding of a secret the last line ended inside; each is touched by its stream's pump only.</summary>
+    private readonly string?[] continuations = new string?[(int)LogStream.System + 1];
     private bool closed;
 
     public SecretMasker Secrets => secrets;
 
     public void Write(LogStream stream, ReadOnlySpan<byte> line)
     {
-        var text = secrets.Mask(LineText.Decode(line));
+        var text = secrets.MaskLine(LineText.Decode(line), ref continuations[(int)stream]);
         lock (gate)
         {
             if (!closed)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 
 namespace EtlWeb.Features.Runs;
@@ -18,7 +19,7 @@ public static class LogTerminalText
     /// <summary>Columns before the text: a 7-digit number, a space, the stream bar and a space.</summary>
     public const int GutterWidth = 10;
 
-    private const char Esc = '\u001b';
+    private const char Esc = AnsiText.Esc;
     private const string Reset = "\u001b[0m";
     private const string Dim = "\u001b[2m";
     private const string Red = "\u001b[31m";
@@ -43,7 +44,7 @@ public static class LogTerminalText
             var c = text[i];
             if (c == Esc)
             {
-                var end = SequenceEnd(text, i, out var isSgr);
+                var end = AnsiText.SequenceEnd(text, i, out var isSgr);
                 if (isSgr)
                 {
                     builder.Append(text, i, end - i);
@@ -75,85 +76,7 @@ public static class LogTerminalText
     }
 
     /// <summary>The text a reader sees: every escape sequence left out.</summary>
-    public static string Visible(string text)
-    {
-        if (!text.Contains(Esc, StringComparison.Ordinal))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (text[i] == Esc)
-            {
-                i = SequenceEnd(text, i, out _);
-                continue;
-            }
-
-            builder.Append(text[i++]);
-        }
-
-        return builder.ToString();
-    }
-
-    /// <summary>Where the escape sequence starting at <paramref name="start"/> ends; SGR (colour and style) is CSI ending in 'm'.</summary>
-    private static int SequenceEnd(string text, int start, out bool isSgr)
-    {
-        isSgr = false;
-        var i = start + 1;
-        if (i >= text.Length)
-        {
-            return i;
-        }
-
-        switch (text[i])
-        {
-            case '[':
-                i++;
-                while (i < text.Length && text[i] is >= '0' and <= '?')
-                {
-                    i++;
-                }
-
-                while (i < text.Length && text[i] is >= ' ' and <= '/')
-                {
-                    i++;
-                }
-
-                if (i < text.Length && text[i] is >= '@' and <= '~')
-                {
-                    isSgr = text[i] == 'm';
-                    return i + 1;
-                }
-
-                return i;
-            case ']' or 'P' or '_' or '^' or 'X':
-                // A string sequence (title, hyperlink, ...) ends with ST (ESC \) or BEL, which storage turned into U+FFFD.
-                for (i++; i < text.Length; i++)
-                {
-                    if (text[i] == '\uFFFD')
-                    {
-                        return i + 1;
-                    }
-
-                    if (text[i] == Esc)
-                    {
-                        return i + 1 < text.Length && text[i + 1] == '\\' ? i + 2 : i;
-                    }
-                }
-
-                return i;
-            default:
-                while (i < text.Length && text[i] is >= ' ' and <= '/')
-                {
-                    i++;
-                }
-
-                return Math.Min(i + 1, text.Length);
-        }
-    }
+    public static string Visible(string text) => AnsiText.Visible(text);
 
     private static bool ResetsStyle(ReadOnlySpan<char> parameters) =>
         parameters.IsEmpty || parameters is "0" || parameters.StartsWith("0;") || parameters.StartsWith(";");
