@@ -30,7 +30,7 @@ if (ConfigurationCheck.DataDirectoryProblem(builder.Configuration) is { } direct
 builder.AddEtlWebLogging();
 builder.Services.AddEtlWebOptions();
 builder.Services.AddEtlWebData(builder.Configuration);
-builder.Services.AddEtlWebSecurity();
+builder.Services.AddEtlWebSecurity(builder.Configuration);
 builder.Services.AddJobCatalog();
 builder.Services.AddEtlWebOrchestration(builder.Configuration);
 builder.Services.AddEtlWebNotifications(builder.Configuration);

@@ -41,7 +41,8 @@ public static class ApiServiceCollectionExtensions
         api.MapUsersApi();
         api.MapNodesApi();
         app.MapEtlWebHealth();
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()] })
+        // Read-only: deleting or requeueing an attempt's Hangfire job there would go behind the run lifecycle's back, unaudited.
+        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()], IsReadOnlyFunc = _ => true })
             .RequireAuthorization(EtlPolicies.Administer);
         return app;
     }

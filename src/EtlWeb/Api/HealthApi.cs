@@ -25,8 +25,11 @@ internal sealed class DatabaseHealthCheck(IDbContextFactory<EtlDbContext> dbFact
 
 internal static class HealthApi
 {
+    private static readonly JsonSerializerOptions WithoutNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     // Degraded (still starting: no Hangfire server yet, no scheduler tick yet) is not ready, so it answers 503.
-    // Open without sign-in, like any liveness probe (Docker's health check has no account); it tells states, no data.
+    // Open without sign-in, like any liveness probe (Docker's health check has no account): an anonymous caller gets the
+    // states only; a signed-in one also each check's description (job count, the database's error).
     public static void MapEtlWebHealth(this WebApplication app) =>
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
@@ -42,11 +45,12 @@ internal static class HealthApi
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        var signedIn = context.User.Identity?.IsAuthenticated == true;
         var body = new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = signedIn ? e.Value.Description : null }),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, WithoutNulls));
     }
 }

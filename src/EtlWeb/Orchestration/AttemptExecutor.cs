@@ -2,6 +2,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
 using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
 using Hangfire;
@@ -32,6 +33,8 @@ public sealed class AttemptExecutor(
     [JobDisplayName("Attempt {0}")]
     public async Task ExecuteAsync(long attemptId, CancellationToken cancellationToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         var claimed = await ledger.ClaimAsync(attemptId, CancellationToken.None);
         while (claimed is null && await ledger.NotBeforeAsync(attemptId, CancellationToken.None) - time.GetUtcNow() is { } early && early > TimeSpan.Zero)
         {

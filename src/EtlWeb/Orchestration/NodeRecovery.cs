@@ -2,10 +2,11 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
+using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using EtlWeb.Features.Settings;
 
 namespace EtlWeb.Orchestration;
 
@@ -30,6 +31,8 @@ public sealed class NodeRecovery(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
         // With the SQLite stores there is one node, whatever name it had before a restart; on PostgreSQL, only this node's.

@@ -3,6 +3,7 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
 using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -44,10 +45,15 @@ public sealed class PipelineCoordinator : IDisposable
         _broadcaster = broadcaster;
         _time = time;
         _settings = settings;
-        _maxWaitTimer = time.CreateTimer(_ => _ = EvaluateAsync(CancellationToken.None), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // A timer and a subscription keep the context they were made in: what they start is the engine's, whoever
+        // first asked for the coordinator.
+        using (CurrentActor.AsSystem())
+        {
+            _maxWaitTimer = time.CreateTimer(_ => _ = EvaluateAsync(CancellationToken.None), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
-        // A changed maximum wait moves the deadlines of the runs already waiting.
-        _settingsChanged = settings.Subscribe(changed => _ = EvaluateAsync(CancellationToken.None));
+            // A changed maximum wait moves the deadlines of the runs already waiting.
+            _settingsChanged = settings.Subscribe(changed => _ = EvaluateAsync(CancellationToken.None));
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.Storage.Monitoring;
@@ -22,6 +23,8 @@ public sealed class QueueWatchdog(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(Period, time, stoppingToken);

@@ -1,6 +1,7 @@
 using EtlWeb.Configuration;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,8 @@ public sealed class RetentionService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         var interval = TimeSpan.FromMinutes(options.Value.IntervalMinutes);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
@@ -41,7 +42,11 @@ public sealed class Scheduler : IHostedService, IDisposable
         _time = time;
         _lease = lease;
         _logger = logger;
-        _timer = time.CreateTimer(_ => _ = TickAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // A timer keeps the context it was made in: its fires are the engine's, whoever first asked for the scheduler.
+        using (CurrentActor.AsSystem())
+        {
+            _timer = time.CreateTimer(_ => _ = TickAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>When the heartbeat last ran: the scheduler is alive when this is recent.</summary>
@@ -52,6 +57,8 @@ public sealed class Scheduler : IHostedService, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         _leaseSubscription = _lease.Subscribe(held => _ = held ? BeginSafelyAsync() : PauseAsync());
         if (_lease.Held)
         {

@@ -1,4 +1,5 @@
 using EtlWeb.Configuration;
+using EtlWeb.Features.Security;
 using EtlWeb.Realtime;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -44,6 +45,8 @@ public sealed class SchedulerLease : BackgroundService
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         // Tried once before the services registered after it start, so a single web node schedules from its first second.
         if (Contends)
         {
@@ -61,6 +64,8 @@ public sealed class SchedulerLease : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         if (!Contends)
         {
             return;

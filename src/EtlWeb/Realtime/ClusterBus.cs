@@ -4,6 +4,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Jobs;
 using EtlWeb.Features.Runs;
+using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -81,6 +82,8 @@ public sealed class ClusterBus : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         if (!IsActive)
         {
             return;

@@ -9,14 +9,15 @@ public sealed record RunChanged(long RunId, int JobId, RunStatus Status, long? A
 
 /// <summary>
 /// In-process fan-out of run status changes and live log lines to pages and API streams. Subscribers are
-/// called on the publisher's thread and must only hand the data on (InvokeAsync, a channel).
+/// called on the publisher's thread, in their own execution context (<see cref="InContext{T}"/>), and must only hand
+/// the data on (InvokeAsync, a channel).
 /// </summary>
 public sealed class RunBroadcaster
 {
     private readonly Lock _gate = new();
     private readonly Subscribers<RunChanged> _runSubscribers = new();
     private readonly Subscribers<RunChanged> _localRunSubscribers = new();
-    private readonly ConcurrentDictionary<long, ImmutableList<Action<IReadOnlyList<LogLine>>>> _logSubscribers = new();
+    private readonly ConcurrentDictionary<long, ImmutableList<InContext<IReadOnlyList<LogLine>>>> _logSubscribers = new();
 
     public IDisposable SubscribeRuns(Action<RunChanged> onChanged) => _runSubscribers.Add(onChanged);
 
@@ -33,8 +34,9 @@ public sealed class RunBroadcaster
     /// <summary>A change another node made, heard through the cluster bus.</summary>
     public void PublishFromPeer(RunChanged change) => _runSubscribers.Publish(change);
 
-    public IDisposable SubscribeLog(long attemptId, Action<IReadOnlyList<LogLine>> onLines)
+    public IDisposable SubscribeLog(long attemptId, Action<IReadOnlyList<LogLine>> callback)
     {
+        var onLines = new InContext<IReadOnlyList<LogLine>>(callback);
         lock (_gate)
         {
             _logSubscribers[attemptId] = _logSubscribers.TryGetValue(attemptId, out var list) ? list.Add(onLines) : [onLines];
@@ -68,7 +70,7 @@ public sealed class RunBroadcaster
         {
             foreach (var subscriber in subscribers)
             {
-                subscriber(lines);
+                subscriber.Invoke(lines);
             }
         }
     }

@@ -4,6 +4,7 @@ using Bunit;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
+using EtlWeb.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,6 +40,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     [Fact]
     public async Task A_valid_job_enables_save_and_save_creates_it()
     {
+        using var admin = Acting.AsAdmin();
         var closed = _host.OpenEditorAsync(null);
 
         Find("field-name").Input("Nightly extract");
@@ -82,6 +84,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     [Fact]
     public async Task A_name_another_job_has_is_refused_at_the_name_field()
     {
+        using var admin = Acting.AsAdmin();
         await _host.Catalog.CreateAsync(new JobDocument { Name = "Extract", JobType = "shell", Command = "true" });
         _ = _host.OpenEditorAsync(null);
 
@@ -108,6 +111,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     [Fact]
     public async Task A_loaded_job_shows_each_problem_without_waiting_for_its_field_to_be_touched()
     {
+        using var admin = Acting.AsAdmin();
         var id = await CreateJobAsync("Python sql", """{"name":"Python sql","job_type":"sql","command":"psql -f a.sql"}""");
         _ = _host.OpenEditorAsync(id);
 
@@ -122,6 +126,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     [Fact]
     public async Task A_dependency_that_would_close_a_cycle_is_refused_on_the_spot_and_not_kept()
     {
+        using var admin = Acting.AsAdmin();
         var extract = await CreateJobAsync("Extract", """{"name":"Extract","job_type":"shell","command":"true"}""");
         await CreateJobAsync("Load", """{"name":"Load","job_type":"shell","command":"true","dependencies":["Extract"]}""");
         _ = _host.OpenEditorAsync(extract);
@@ -139,6 +144,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     [Fact]
     public async Task Saving_an_edited_job_keeps_its_upstream_jobs()
     {
+        using var admin = Acting.AsAdmin();
         await CreateJobAsync("Extract", """{"name":"Extract","job_type":"shell","command":"true"}""");
         var load = await CreateJobAsync("Load", """{"name":"Load","job_type":"shell","command":"true","dependencies":["Extract"]}""");
         var closed = _host.OpenEditorAsync(load);
@@ -155,6 +161,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     [Fact]
     public async Task A_stored_secret_is_never_sent_to_the_browser_and_is_kept_unless_a_new_value_is_typed()
     {
+        using var admin = Acting.AsAdmin();
         var id = await CreateJobAsync("With secret", """
             {"name":"With secret","job_type":"shell","command":"env","environment":{"TOKEN":"s3cret","MODE":"full"},"secret_environment":["TOKEN"]}
             """);
@@ -179,6 +186,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     [Fact]
     public async Task A_new_value_typed_for_a_secret_replaces_the_stored_one()
     {
+        using var admin = Acting.AsAdmin();
         var id = await CreateJobAsync("Rotate", """
             {"name":"Rotate","job_type":"shell","command":"env","environment":{"TOKEN":"old"},"secret_environment":["TOKEN"]}
             """);

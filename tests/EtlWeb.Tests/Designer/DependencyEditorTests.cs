@@ -21,6 +21,7 @@ public sealed class DependencyEditorTests : HostTest
     [Fact]
     public async Task Adding_a_link_stores_the_dependency_and_keeps_the_others()
     {
+        using var admin = Acting.AsAdmin();
         var extract = await CreateAsync("extract");
         var stage = await CreateAsync("stage");
         var load = await CreateAsync("load", "stage");
@@ -35,6 +36,7 @@ public sealed class DependencyEditorTests : HostTest
     [Fact]
     public async Task A_link_closing_a_cycle_is_refused_naming_it_and_nothing_is_written()
     {
+        using var admin = Acting.AsAdmin();
         var extract = await CreateAsync("extract");
         var transform = await CreateAsync("transform", "extract");
         var load = await CreateAsync("load", "transform");
@@ -50,6 +52,7 @@ public sealed class DependencyEditorTests : HostTest
     [Fact]
     public async Task A_self_link_is_refused_naming_the_job()
     {
+        using var admin = Acting.AsAdmin();
         var extract = await CreateAsync("extract");
 
         var change = await Editor.AddAsync(extract, extract);
@@ -61,6 +64,7 @@ public sealed class DependencyEditorTests : HostTest
     [Fact]
     public async Task A_link_that_exists_already_is_not_added_twice()
     {
+        using var admin = Acting.AsAdmin();
         var extract = await CreateAsync("extract");
         var load = await CreateAsync("load", "extract");
 
@@ -73,6 +77,7 @@ public sealed class DependencyEditorTests : HostTest
     [Fact]
     public async Task Removing_a_link_drops_only_that_dependency()
     {
+        using var admin = Acting.AsAdmin();
         await CreateAsync("extract");
         var stage = await CreateAsync("stage");
         var load = await CreateAsync("load", "extract", "stage");
@@ -86,6 +91,7 @@ public sealed class DependencyEditorTests : HostTest
     [Fact]
     public async Task Links_to_a_deleted_job_are_reported_and_change_nothing()
     {
+        using var admin = Acting.AsAdmin();
         var extract = await CreateAsync("extract");
         var load = await CreateAsync("load");
         await Catalog.DeleteAsync(extract);

@@ -32,6 +32,7 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
     [Fact]
     public async Task A_second_delivery_of_the_same_attempt_starts_no_second_process()
     {
+        using var admin = Acting.AsAdmin();
         var counter = Path.Combine(Factory.DataDirectory, "starts");
         var job = JobsClient.ShellJob("once");
         job["command"] = $"echo started >> {counter}; sleep 1";

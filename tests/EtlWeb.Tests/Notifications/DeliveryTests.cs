@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EtlWeb.Features.Notifications;
-using EtlWeb.Tests.Support;
 using EtlWeb.Testing;
+using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Notifications;
@@ -27,6 +27,7 @@ public sealed class DeliveryTests : IAsyncLifetime
             },
         };
         _client = _factory.CreateClient();
+        using var admin = Acting.AsAdmin();
         var settings = _factory.Services.GetRequiredService<NotificationSettings>();
         Assert.Empty(await settings.SaveSmtpAsync(new SmtpOptions
         {
@@ -63,6 +64,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_job_given_a_recipient_after_it_ran_is_notified_from_its_next_run_on()
     {
+        using var admin = Acting.AsAdmin();
         var quiet = await RunAsync("late-subscriber", "exit 1", _ => { });
         var job = (await _client.GetJsonAsync($"/api/runs/{quiet}"))!["job_id"]!.GetValue<int>();
         await WaitForNotificationsAsync(quiet, 0);
@@ -81,6 +83,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_run_is_mailed_to_each_address_and_posted_to_slack_with_its_facts_log_and_link()
     {
+        using var admin = Acting.AsAdmin();
         var runId = await RunAsync("nightly-export", "for i in $(seq 1 40); do echo line-$i; done; exit 4", j =>
         {
             j["notify_email"] = "ops@example.com, oncall@example.com";
@@ -122,6 +125,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_success_is_sent_only_when_asked_for()
     {
+        using var admin = Acting.AsAdmin();
         var quiet = await RunAsync("quiet", "echo fine", j => j["notify_email"] = "ops@example.com");
         var loud = await RunAsync("loud", "echo fine", j =>
         {
@@ -137,6 +141,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Failed_deliveries_are_retried_then_recorded_with_the_reason_and_the_run_keeps_its_status()
     {
+        using var admin = Acting.AsAdmin();
         var settings = _factory.Services.GetRequiredService<NotificationSettings>();
         var closedPort = LoopbackSmtp.FreePort();
         Assert.Empty(await settings.SaveSmtpAsync(new SmtpOptions { Enabled = true, Host = "127.0.0.1", Port = closedPort, Security = SmtpSecurity.None, From = "etlweb@example.com" }));
@@ -163,6 +168,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_login_is_recorded_on_the_run()
     {
+        using var admin = Acting.AsAdmin();
         var settings = _factory.Services.GetRequiredService<NotificationSettings>();
         var smtp = await settings.SmtpAsync();
         Assert.Empty(await settings.SaveSmtpAsync(smtp with { Password = "wrong" }));
@@ -179,6 +185,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_run_that_ends_without_an_attempt_is_notified_too()
     {
+        using var admin = Acting.AsAdmin();
         var upstream = JobsClient.ShellJob("extract");
         upstream["command"] = "exit 1";
         var extract = await _client.CreateJobAsync(upstream);

@@ -15,6 +15,7 @@ public sealed class NotificationSettingsTests
     [Fact]
     public async Task The_configuration_gives_the_defaults_and_saved_values_win()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory
         {
             Settings =
@@ -46,6 +47,7 @@ public sealed class NotificationSettingsTests
     [Fact]
     public async Task Invalid_settings_are_refused_by_field()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
 
         var smtp = await Settings(factory).SaveSmtpAsync(new SmtpOptions { Enabled = true, Host = "", Port = 0, From = "not an address" });
@@ -58,6 +60,7 @@ public sealed class NotificationSettingsTests
     [Fact]
     public async Task The_password_and_the_webhook_url_are_stored_encrypted()
     {
+        using var admin = Acting.AsAdmin();
         const string hook = "https://hooks.slack.com/services/T0/B0/clear-text-webhook-secret";
         var directory = Path.Combine(Path.GetTempPath(), "etlweb-tests", Guid.NewGuid().ToString("N"));
         await using (var factory = new EtlWebFactory { DataDirectory = directory, DeleteDataDirectoryOnDispose = false })

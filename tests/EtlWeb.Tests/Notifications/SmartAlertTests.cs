@@ -1,8 +1,8 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Features.Notifications;
-using EtlWeb.Tests.Support;
 using EtlWeb.Testing;
+using EtlWeb.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -22,6 +22,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
     private async Task<HttpClient> StartAsync(EtlWebFactory factory)
     {
         var client = factory.CreateClient();
+        using var admin = Acting.AsAdmin();
         Assert.Empty(await factory.Services.GetRequiredService<NotificationSettings>().SaveSlackAsync(new SlackOptions { Enabled = true, WebhookUrl = _slack.WebhookUrl }));
         return client;
     }
@@ -52,6 +53,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
     [Fact]
     public async Task Recovered_is_sent_on_the_first_success_after_failures_only()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
         var client = await StartAsync(factory);
         var marker = Path.Combine(factory.DataDirectory, "healthy");
@@ -76,6 +78,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_streak_is_sent_once_per_streak()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
         var client = await StartAsync(factory);
         var marker = Path.Combine(factory.DataDirectory, "healthy");
@@ -113,6 +116,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
     [Fact]
     public async Task Longer_than_usual_is_sent_once_per_run_when_an_attempt_passes_the_multiple_of_the_p95()
     {
+        using var admin = Acting.AsAdmin();
         var clock = new FakeTimeProvider(Start);
         await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
         var client = await StartAsync(factory);
@@ -143,6 +147,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
     [Fact]
     public async Task Did_not_run_is_sent_once_per_fire_that_produced_no_run_within_the_grace()
     {
+        using var admin = Acting.AsAdmin();
         var clock = new FakeTimeProvider(Start);
         var directory = Path.Combine(Path.GetTempPath(), "etlweb-tests", Guid.NewGuid().ToString("N"));
         int id;

@@ -1,6 +1,6 @@
 using EtlWeb.Features.Notifications;
-using EtlWeb.Tests.Support;
 using EtlWeb.Testing;
+using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Notifications;
@@ -22,6 +22,7 @@ public sealed class TestButtonTests : IAsyncLifetime
     [Fact]
     public async Task Smtp_test_without_authentication_delivers_and_shows_the_servers_answer()
     {
+        using var admin = Acting.AsAdmin();
         using var smtp = new LoopbackSmtp();
 
         var outcome = await Tester.TestSmtpAsync(Smtp(smtp.Port), "ops@example.com");
@@ -39,6 +40,7 @@ public sealed class TestButtonTests : IAsyncLifetime
     [Fact]
     public async Task Smtp_test_with_starttls_and_authentication_trusts_a_pinned_self_signed_certificate()
     {
+        using var admin = Acting.AsAdmin();
         using var smtp = new LoopbackSmtp("etl", "s3cret", startTls: true);
         await using var pinned = new EtlWebFactory { Settings = { ["EtlWeb:Smtp:TrustedCertificateSha256"] = smtp.CertificateSha256 } };
         var tester = pinned.Services.GetRequiredService<NotificationTester>();
@@ -52,6 +54,7 @@ public sealed class TestButtonTests : IAsyncLifetime
     [Fact]
     public async Task Smtp_test_with_a_wrong_password_says_authentication_failed()
     {
+        using var admin = Acting.AsAdmin();
         using var smtp = new LoopbackSmtp("etl", "s3cret");
 
         var outcome = await Tester.TestSmtpAsync(Smtp(smtp.Port, user: "etl", password: "wrong"), "ops@example.com");
@@ -64,6 +67,7 @@ public sealed class TestButtonTests : IAsyncLifetime
     [Fact]
     public async Task Smtp_test_validates_the_certificate_by_default_and_says_tls_error()
     {
+        using var admin = Acting.AsAdmin();
         using var smtp = new LoopbackSmtp(startTls: true);
 
         var outcome = await Tester.TestSmtpAsync(Smtp(smtp.Port, SmtpSecurity.StartTls), "ops@example.com");
@@ -76,6 +80,7 @@ public sealed class TestButtonTests : IAsyncLifetime
     [Fact]
     public async Task Smtp_test_against_a_closed_port_says_connection_refused()
     {
+        using var admin = Acting.AsAdmin();
         var port = LoopbackSmtp.FreePort();
 
         var outcome = await Tester.TestSmtpAsync(Smtp(port), "ops@example.com");
@@ -87,6 +92,7 @@ public sealed class TestButtonTests : IAsyncLifetime
     [Fact]
     public async Task Slack_test_posts_json_to_the_webhook_and_shows_its_answer()
     {
+        using var admin = Acting.AsAdmin();
         await using var slack = await LoopbackSlack.StartAsync();
 
         var outcome = await Tester.TestSlackAsync(new SlackOptions { Enabled = true, WebhookUrl = slack.WebhookUrl });
@@ -100,6 +106,7 @@ public sealed class TestButtonTests : IAsyncLifetime
     [Fact]
     public async Task Slack_test_shows_a_non_2xx_answer_with_its_body()
     {
+        using var admin = Acting.AsAdmin();
         await using var slack = await LoopbackSlack.StartAsync();
         slack.Status = 500;
 

@@ -66,6 +66,7 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IClassFixture<
     [Fact]
     public async Task A_setting_saved_on_the_Settings_page_is_kept_across_a_restart()
     {
+        using var admin = Acting.AsAdmin();
         var connectionString = await postgres.CreateDatabaseAsync();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "etlweb-tests", Guid.NewGuid().ToString("N"));
         try

@@ -29,6 +29,7 @@ public sealed class ApiTokenTests : HostTest
     [Fact]
     public async Task A_role_change_or_a_password_set_by_an_Admin_revokes_the_users_tokens()
     {
+        using var admin = Acting.AsAdmin();
         var ann = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Viewer);
         var bob = await Factory.CreateUserAsync(Client, "bob", EtlRoles.Operator);
         using var annClient = Factory.BearerClient(await Factory.CreateTokenAsync(ann));
@@ -168,6 +169,7 @@ public sealed class ApiTokenTests : HostTest
     [Fact]
     public async Task The_tokens_of_a_deleted_user_stop_working_and_are_deleted_with_the_user()
     {
+        using var admin = Acting.AsAdmin();
         var userId = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Operator);
         using var client = Factory.BearerClient(await Factory.CreateTokenAsync(userId));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, HttpMethod.Get, "/api/jobs"));

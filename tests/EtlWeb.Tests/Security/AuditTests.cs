@@ -63,6 +63,28 @@ public sealed class AuditTests : HostTest
     }
 
     [Fact]
+    public async Task A_job_edit_records_each_changed_field_with_old_and_new_values_and_never_a_secrets_value()
+    {
+        await Client.CreateJobAsync(JobsClient.ShellJob("stage"));
+        var job = await Client.CreateJobAsync(JobsClient.ShellJob("load")
+            .With("environment", new JsonObject { ["TOKEN"] = "first-secret-value", ["REGION"] = "eu" })
+            .With("secret_environment", new JsonArray("TOKEN")));
+
+        await SendAsync(HttpMethod.Put, $"/api/jobs/{job["id"]}", JobsClient.ShellJob("load", "stage")
+            .With("command", "echo loaded")
+            .With("timeout_seconds", 60)
+            .With("environment", new JsonObject { ["TOKEN"] = "second-secret-value", ["REGION"] = "us", ["MODE"] = "full" })
+            .With("secret_environment", new JsonArray("TOKEN")), HttpStatusCode.OK);
+
+        var edit = (await EntriesAsync()).Single(e => e.Action == AuditActions.JobEdited);
+        Assert.Equal(
+            $"job {job["id"]}: command: \"echo load\" -> \"echo loaded\"; timeout_seconds: \"0\" -> \"60\"; environment.MODE added: \"full\"; "
+            + "environment.REGION: \"eu\" -> \"us\"; environment.TOKEN: \"(secret)\" -> \"(secret)\"; dependencies: \"\" -> \"stage\"",
+            edit.Details);
+        Assert.DoesNotContain("secret-value", edit.Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Runs_the_scheduler_starts_are_not_audited()
     {
         var ticker = await Client.CreateJobAsync(JobsClient.ShellJob("ticker").With("schedule_type", "cron").With("cron_expression", "* * * * * *"));

@@ -16,6 +16,7 @@ public sealed class SettingsConsumersTests
     [Fact]
     public async Task Retention_purges_by_the_saved_runs_per_job()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("often"));
@@ -35,6 +36,7 @@ public sealed class SettingsConsumersTests
     [Fact]
     public async Task A_saved_maximum_wait_applies_to_a_run_already_waiting()
     {
+        using var admin = Acting.AsAdmin();
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 10, 0, 0, TimeSpan.Zero));
         await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
         using var client = factory.CreateClient();
@@ -51,6 +53,7 @@ public sealed class SettingsConsumersTests
     [Fact]
     public async Task A_saved_log_limit_applies_to_the_next_attempt()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("chatty").With("command", "for i in $(seq 1 200); do echo line $i; done"));
@@ -65,6 +68,7 @@ public sealed class SettingsConsumersTests
     [Fact]
     public async Task A_saved_kill_grace_applies_to_the_next_attempt()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("slow").With("command", "sleep 30").With("timeout_seconds", 1));

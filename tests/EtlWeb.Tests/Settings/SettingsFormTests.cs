@@ -36,6 +36,7 @@ public sealed class SettingsFormTests() : HostTest(new EtlWebFactory { Settings 
     [Fact]
     public async Task A_saved_field_reset_to_its_default_sends_null()
     {
+        using var admin = Acting.AsAdmin();
         var store = Factory.Services.GetRequiredService<SettingsStore>();
         await store.SaveAsync(new Dictionary<string, long?> { [SettingCatalog.RetentionDays.Key] = 12 });
         var form = Form();

@@ -28,6 +28,7 @@ public sealed class SettingsStoreTests
     [Fact]
     public async Task A_saved_value_wins_over_the_configuration_and_outlives_a_restart()
     {
+        using var admin = Acting.AsAdmin();
         var directory = Path.Combine(Path.GetTempPath(), "etlweb-tests", Guid.NewGuid().ToString("N"));
         await using (var first = new EtlWebFactory { DataDirectory = directory, DeleteDataDirectoryOnDispose = false, Settings = { ["EtlWeb:Retention:Days"] = "7" } })
         {
@@ -47,6 +48,7 @@ public sealed class SettingsStoreTests
     [Fact]
     public async Task A_value_outside_the_options_range_is_refused_and_nothing_of_the_save_is_kept()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
         var store = Store(factory);
 
@@ -68,6 +70,7 @@ public sealed class SettingsStoreTests
     [Fact]
     public async Task An_unknown_key_is_refused()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
 
         var errors = await Store(factory).SaveAsync(new Dictionary<string, long?> { ["EtlWeb:NoSuchThing"] = 1 });
@@ -78,6 +81,7 @@ public sealed class SettingsStoreTests
     [Fact]
     public async Task Reset_to_default_deletes_the_saved_row_so_the_configuration_decides_again()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory { Settings = { ["EtlWeb:Retention:Days"] = "7" } };
         var store = Store(factory);
         await store.SaveAsync(new Dictionary<string, long?> { [Days] = 3 });
@@ -93,6 +97,7 @@ public sealed class SettingsStoreTests
     [Fact]
     public async Task A_saved_row_holds_the_value_as_JSON_with_its_time()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
 
         await Store(factory).SaveAsync(new Dictionary<string, long?> { [SettingCatalog.MaxLogBytesPerAttempt.Key] = 5L * 1024 * 1024 * 1024 });
@@ -107,6 +112,7 @@ public sealed class SettingsStoreTests
     [Fact]
     public async Task Subscribers_hear_each_save_with_the_values_in_force_until_they_unsubscribe()
     {
+        using var admin = Acting.AsAdmin();
         await using var factory = new EtlWebFactory();
         var store = Store(factory);
         var heard = new List<int>();
@@ -142,6 +148,7 @@ public sealed class SettingsStoreTests
     [Fact]
     public async Task A_saved_max_concurrent_jobs_sizes_the_worker_pool_at_the_next_start_only()
     {
+        using var admin = Acting.AsAdmin();
         var directory = Path.Combine(Path.GetTempPath(), "etlweb-tests", Guid.NewGuid().ToString("N"));
         await using (var first = new EtlWebFactory { DataDirectory = directory, DeleteDataDirectoryOnDispose = false })
         {

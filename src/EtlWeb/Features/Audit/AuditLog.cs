@@ -4,15 +4,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Audit;
 
-/// <summary>Writes and reads the audit log. An action EtlWeb takes by itself (a scheduled run) has no actor and is not audited.</summary>
+/// <summary>Writes and reads the audit log. An action EtlWeb's engine takes by itself (a scheduled run) is not audited: the run history has it.</summary>
 public sealed class AuditLog(IDbContextFactory<EtlDbContext> dbFactory, CurrentActor actors, TimeProvider time)
 {
     public const int MaxPage = 500;
 
-    /// <summary>Records what the current actor did; nothing when EtlWeb acted by itself.</summary>
+    /// <summary>Records what the current actor did; nothing when EtlWeb's engine acted by itself.</summary>
     public async Task RecordAsync(string action, string target, string details = "", CancellationToken cancellationToken = default)
     {
-        if (actors.Value is { } actor)
+        if (actors.Value is { IsSystem: false } actor)
         {
             await RecordAsync(actor, action, target, details, cancellationToken);
         }

@@ -64,25 +64,48 @@ public sealed class JobCatalog(
         return created;
     }
 
-    /// <summary>Replaces a job; null when it does not exist.</summary>
+    /// <summary>Replaces a job; null when it does not exist. The audit log gets each changed field with its old and new value.</summary>
     public async Task<JobDocument?> UpdateAsync(int id, JobDocument document, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Admin, "edit jobs");
-        string before;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        if (await DefinitionAsync(id, cancellationToken) is not { } before)
         {
-            if (await db.Jobs.Where(j => j.Id == id).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken) is not { } name)
-            {
-                return null;
-            }
-
-            before = name;
+            return null;
         }
 
         await SaveAsync(id, document, cancellationToken);
         var updated = await GetAsync(id, cancellationToken);
-        await audit.RecordAsync(AuditActions.JobEdited, updated?.Name ?? before, updated?.Name == before ? $"job {id}" : $"job {id}, renamed from {before}", cancellationToken);
+        if (await DefinitionAsync(id, cancellationToken) is { } after)
+        {
+            var changed = JobChanges.Between(before.Job, before.Upstreams, after.Job, after.Upstreams);
+            await audit.RecordAsync(AuditActions.JobEdited, after.Job.Name,
+                changed.Count == 0 ? $"job {id}: nothing changed" : $"job {id}: " + string.Join("; ", changed.Select(AuditText)), cancellationToken);
+        }
+
         return updated;
+    }
+
+    /// <summary>A change as the audit log keeps it: long values (a script) cut to their start and length.</summary>
+    private static string AuditText(FieldChange change)
+    {
+        const int Longest = 200;
+        return (change with { Old = Cut(change.Old), New = Cut(change.New) }).ToString();
+
+        static string? Cut(string? value) => value is { Length: > Longest } ? $"{value[..Longest]}… ({value.Length} characters)" : value;
+    }
+
+    /// <summary>The job as stored (secret values decrypted, for comparing only) and its upstream jobs' names.</summary>
+    private async Task<(Job Job, IReadOnlyList<string> Upstreams)?> DefinitionAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken) is not { } job)
+        {
+            return null;
+        }
+
+        var upstreams = await db.Dependencies.Where(d => d.DownstreamJobId == id)
+            .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => j.Name).ToListAsync(cancellationToken);
+        return (job, upstreams);
     }
 
     /// <summary>Checks a document as a create or update would, without saving anything.</summary>

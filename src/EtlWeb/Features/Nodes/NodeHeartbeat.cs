@@ -3,6 +3,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
 using EtlWeb.Features.Settings;
 using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
@@ -40,6 +41,8 @@ public sealed class NodeHeartbeat(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         var now = time.GetUtcNow();
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -80,6 +83,8 @@ public sealed class NodeHeartbeat(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         var period = TimeSpan.FromSeconds(_node.HeartbeatSeconds);
         try
         {

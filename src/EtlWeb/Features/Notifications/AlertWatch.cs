@@ -2,6 +2,7 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
+using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,8 @@ public sealed class AlertWatch(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds), time);
         try
         {

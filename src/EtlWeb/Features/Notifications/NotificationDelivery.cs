@@ -1,6 +1,7 @@
 using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Runs;
+using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,8 @@ public sealed class NotificationDelivery(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         using var gained = lease.Subscribe(held =>
         {
             if (held)

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,8 @@ public sealed class NotificationDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
+        using var engine = CurrentActor.AsSystem();
         using var subscription = broadcaster.SubscribeRuns(change =>
         {
             if (change.Status.IsTerminal() && lease.Held)

@@ -15,8 +15,14 @@ public sealed class NotificationTester(NotificationSettings settings, MailSender
         // It uses the saved password: only those who may change the settings may try them.
         actors.Demand(EtlRoles.Admin, "test the email settings");
         var current = await settings.SmtpAsync(cancellationToken);
-        if (options.Password.Length == 0)
+        if (options.Password.Length == 0 && current.Password.Length > 0)
         {
+            // A typed host that is not the saved one could be anyone's: the saved password goes to the saved host only.
+            if (!string.Equals(options.Host.Trim(), current.Host.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return new TestOutcome(false, $"Type the password to test another host: the saved password is only ever sent to {current.Host}.");
+            }
+
             options = options with { Password = current.Password };
         }
 

@@ -7,7 +7,11 @@ internal sealed class ActorMiddleware(RequestDelegate next, CurrentActor actors)
     {
         if (context.User.Identity?.IsAuthenticated != true)
         {
-            await next(context);
+            using (CurrentActor.AsNobody())
+            {
+                await next(context);
+            }
+
             return;
         }
 

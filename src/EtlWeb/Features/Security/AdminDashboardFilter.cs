@@ -2,7 +2,7 @@ using Hangfire.Dashboard;
 
 namespace EtlWeb.Features.Security;
 
-/// <summary>Hangfire's dashboard can delete and requeue jobs behind EtlWeb's back: Admins only.</summary>
+/// <summary>Hangfire's dashboard shows EtlWeb's queue: Admins only (and read-only, so nothing there goes behind EtlWeb's back).</summary>
 internal sealed class AdminDashboardFilter : IDashboardAuthorizationFilter
 {
     public bool Authorize(DashboardContext context) =>

@@ -4,7 +4,8 @@ namespace EtlWeb.Features.Security;
 /// The actor of the current request or circuit event, flowing with the async context: set by
 /// <see cref="ActorMiddleware"/> for HTTP requests and by <see cref="ActorCircuitHandler"/> for each inbound
 /// circuit event, so the singleton services that change things can check the role and write the audit log
-/// without every caller passing the user down. No actor means EtlWeb itself (scheduler, pipeline, start-up).
+/// without every caller passing the user down. EtlWeb's engine enters <see cref="Actor.System"/> at each of its
+/// entry points (<see cref="AsSystem"/>); no actor at all is nobody, who may do nothing.
 /// </summary>
 public sealed class CurrentActor
 {
@@ -12,21 +13,37 @@ public sealed class CurrentActor
 
     public Actor? Value => Ambient.Value;
 
-    public IDisposable Enter(Actor actor)
-    {
-        var previous = Ambient.Value;
-        Ambient.Value = actor;
-        return new Restore(previous);
-    }
+    /// <summary>
+    /// Runs what follows as EtlWeb's engine, until disposed: a background service's loop, a Hangfire job, a singleton's
+    /// timers and subscriptions (they keep the context they were made in).
+    /// </summary>
+    public static IDisposable AsSystem() => Set(Actor.System);
 
-    /// <summary>Refuses the action unless the actor holds <paramref name="minimumRole"/>; EtlWeb itself may do anything.</summary>
+    /// <summary>Runs what follows as nobody: an anonymous request must not inherit whoever started the server's loop.</summary>
+    public static IDisposable AsNobody() => Set(null);
+
+    public IDisposable Enter(Actor actor) => Set(actor);
+
+    /// <summary>Refuses the action unless there is an actor and it holds <paramref name="minimumRole"/>.</summary>
     public void Demand(string minimumRole, string action)
     {
-        if (Value is { } actor && !EtlRoles.Allows(actor.Role, minimumRole))
+        if (Value is not { } actor)
+        {
+            throw new AccessDeniedException($"Nobody may {action}: EtlWeb acts only for a signed-in user, an API token or its own engine.");
+        }
+
+        if (!EtlRoles.Allows(actor.Role, minimumRole))
         {
             throw new AccessDeniedException(
                 $"{actor.Name} ({actor.Role ?? "no role"}) may not {action}: that needs the {minimumRole} role.");
         }
+    }
+
+    private static Restore Set(Actor? actor)
+    {
+        var previous = Ambient.Value;
+        Ambient.Value = actor;
+        return new Restore(previous);
     }
 
     private sealed class Restore(Actor? previous) : IDisposable

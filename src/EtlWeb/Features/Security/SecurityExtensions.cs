@@ -1,5 +1,5 @@
-using EtlWeb.Core.Execution;
 using EtlWeb.Configuration;
+using EtlWeb.Core.Execution;
 using EtlWeb.Data;
 using EtlWeb.Features.Audit;
 using Microsoft.AspNetCore.Authentication;
@@ -19,8 +19,9 @@ public static class SecurityExtensions
 {
     private const string CookieOrBearer = "CookieOrBearer";
 
-    public static IServiceCollection AddEtlWebSecurity(this IServiceCollection services)
+    public static IServiceCollection AddEtlWebSecurity(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddLoopbackHostCheck(configuration);
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpContextAccessor();
         services.AddSingleton<CurrentActor>();
@@ -100,6 +101,7 @@ public static class SecurityExtensions
     public static WebApplication UseEtlWebSecurity(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeaders>();
+        app.UseSameOriginCircuit(app.Configuration);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();

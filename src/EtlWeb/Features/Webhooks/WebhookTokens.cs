@@ -67,11 +67,11 @@ public sealed class WebhookTokens(
 
     /// <summary>
     /// The clear tokens of the jobs (all jobs when <paramref name="jobId"/> is null) for an actor who may run jobs;
-    /// nothing for a Viewer, since a token lets its holder start runs. A token whose key is gone is left out.
+    /// nothing for a Viewer or for nobody, since a token lets its holder start runs. A token whose key is gone is left out.
     /// </summary>
     public async Task<IReadOnlyDictionary<int, string>> RevealAsync(int? jobId, CancellationToken cancellationToken = default)
     {
-        if (actors.Value is { } actor && !EtlRoles.Allows(actor.Role, EtlRoles.Operator))
+        if (!EtlRoles.Allows(actors.Value?.Role, EtlRoles.Operator))
         {
             return new Dictionary<int, string>();
         }

@@ -22,14 +22,14 @@ public sealed record HookOutcome(HookResult Result, Run? Run = null, string? Err
 /// Starts a job's pipeline for a webhook call, as a manual trigger would, with the body's variables given to the
 /// job's own run only. The token is the credential, so no role is asked of the caller.
 /// </summary>
-public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, WebhookTokens tokens, PipelineCoordinator coordinator, AuditLog audit)
+public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, WebhookTokens tokens, PipelineCoordinator coordinator, AuditLog audit, CurrentActor actors)
 {
     /// <summary>The caller as the audit log names it: whoever holds the token, seen from its address.</summary>
     public const string ActorName = "webhook";
 
     /// <summary>
     /// Checks the token before the body, so an unknown token is answered alike whatever was sent; a job that is gone or
-    /// disabled starts nothing.
+    /// disabled starts nothing. A valid token makes its holder an actor that may run this job, as an Operator may.
     /// </summary>
     public async Task<HookOutcome> TriggerAsync(string token, HookInput input, string? address, CancellationToken cancellationToken = default)
     {
@@ -60,10 +60,12 @@ public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, We
             name = job.Name;
         }
 
+        var caller = new Actor(ActorName, EtlRoles.Operator, address);
+        using var acting = actors.Enter(caller);
         var variables = input.Variables;
         var runs = await coordinator.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables)], cancellationToken);
         var passed = variables.Count == 0 ? "no variables" : "variables " + string.Join(", ", variables.Keys.Order(StringComparer.Ordinal));
-        await audit.RecordAsync(new Actor(ActorName, null, address), AuditActions.WebhookRun, name, $"run {runs[0]?.Id}, {passed}", cancellationToken);
+        await audit.RecordAsync(caller, AuditActions.WebhookRun, name, $"run {runs[0]?.Id}, {passed}", cancellationToken);
         return runs[0] is { } run ? new HookOutcome(HookResult.Started, run) : new HookOutcome(HookResult.UnknownToken);
     }
 }
