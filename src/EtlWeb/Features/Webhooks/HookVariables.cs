@@ -50,15 +50,21 @@ public static class HookVariables
 
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
             var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+            var position = 0;
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                var name = NameOf(property.Name);
+                position++;
+                if (Decode(property) is not { } decoded)
+                {
+                    return HookInput.Refused($"Key number {position} of the body, or its value, holds half of a UTF-16 surrogate pair (an escape such as \\ud800 without its partner), which is not text.");
+                }
+
+                var (name, value) = decoded;
                 if (keys.TryGetValue(name, out var first))
                 {
                     return HookInput.Refused($"The keys '{first}' and '{property.Name}' both become {name}; rename one.");
                 }
 
-                var value = ValueOf(property.Value);
                 if (value.Contains('\0', StringComparison.Ordinal))
                 {
                     return HookInput.Refused($"The value of '{property.Name}' contains a NUL character, which no environment variable can hold.");
@@ -69,6 +75,19 @@ public static class HookVariables
             }
 
             return new HookInput(variables, null);
+        }
+    }
+
+    /// <summary>The variable's name and value; null when JSON escaped half of a surrogate pair, which no string holds.</summary>
+    private static (string Name, string Value)? Decode(JsonProperty property)
+    {
+        try
+        {
+            return (NameOf(property.Name), ValueOf(property.Value));
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 

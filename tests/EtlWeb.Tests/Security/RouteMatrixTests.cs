@@ -1,0 +1,190 @@
+using System.Net;
+using EtlWeb.Features.Security;
+using EtlWeb.Tests.Support;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EtlWeb.Tests.Security;
+
+/// <summary>
+/// Every mapped endpoint and page, called as nobody, a Viewer, an Operator and an Admin, answers as this matrix says:
+/// refused below its least role, let through from it on. A route the matrix does not name fails, so a new route
+/// cannot ship without a decision.
+/// </summary>
+public sealed class RouteMatrixTests : HostTest
+{
+    private const string Anyone = "anyone";
+
+    /// <summary>The least role each route needs ("METHOD /pattern"); <see cref="Anyone"/>: no sign-in.</summary>
+    private static readonly Dictionary<string, string> Matrix = new(StringComparer.Ordinal)
+    {
+        // Pages.
+        ["GET /"] = EtlRoles.Viewer,
+        ["GET /dashboard"] = EtlRoles.Viewer,
+        ["GET /designer"] = EtlRoles.Viewer,
+        ["GET /runs"] = EtlRoles.Viewer,
+        ["GET /runs/{RunId:long}"] = EtlRoles.Viewer,
+        ["GET /nodes"] = EtlRoles.Viewer,
+        ["GET /settings"] = EtlRoles.Viewer,
+        ["GET /account/password"] = EtlRoles.Viewer,
+        ["GET /account/tokens"] = EtlRoles.Viewer,
+        ["GET /account/denied"] = EtlRoles.Viewer,
+        ["GET /admin/users"] = EtlRoles.Admin,
+        ["GET /admin/audit"] = EtlRoles.Admin,
+        ["GET /account/login"] = Anyone,
+        ["GET /account/setup"] = Anyone,
+
+        // Forms of the server-rendered pages.
+        ["POST /"] = EtlRoles.Viewer,
+        ["POST /dashboard"] = EtlRoles.Viewer,
+        ["POST /designer"] = EtlRoles.Viewer,
+        ["POST /runs"] = EtlRoles.Viewer,
+        ["POST /runs/{RunId:long}"] = EtlRoles.Viewer,
+        ["POST /nodes"] = EtlRoles.Viewer,
+        ["POST /settings"] = EtlRoles.Viewer,
+        ["POST /account/password"] = EtlRoles.Viewer,
+        ["POST /account/tokens"] = EtlRoles.Viewer,
+        ["POST /account/denied"] = EtlRoles.Viewer,
+        ["POST /admin/users"] = EtlRoles.Admin,
+        ["POST /admin/audit"] = EtlRoles.Admin,
+        ["POST /account/login"] = Anyone,
+        ["POST /account/setup"] = Anyone,
+        ["POST /account/logout"] = EtlRoles.Viewer,
+
+        // The API.
+        ["GET /api/jobs/"] = EtlRoles.Viewer,
+        ["POST /api/jobs/"] = EtlRoles.Admin,
+        ["GET /api/jobs/{id:int}"] = EtlRoles.Viewer,
+        ["PUT /api/jobs/{id:int}"] = EtlRoles.Admin,
+        ["DELETE /api/jobs/{id:int}"] = EtlRoles.Admin,
+        ["POST /api/jobs/{id:int}/enable"] = EtlRoles.Admin,
+        ["POST /api/jobs/{id:int}/disable"] = EtlRoles.Admin,
+        ["POST /api/jobs/{id:int}/run"] = EtlRoles.Operator,
+        ["POST /api/jobs/{id:int}/pause"] = EtlRoles.Operator,
+        ["POST /api/jobs/{id:int}/resume"] = EtlRoles.Operator,
+        ["POST /api/jobs/{id:int}/skip-next"] = EtlRoles.Operator,
+        ["POST /api/jobs/{id:int}/webhook"] = EtlRoles.Operator,
+        ["DELETE /api/jobs/{id:int}/webhook"] = EtlRoles.Operator,
+        ["POST /api/hooks/{token}"] = Anyone,
+        ["GET /api/runs/"] = EtlRoles.Viewer,
+        ["GET /api/runs/{id:long}"] = EtlRoles.Viewer,
+        ["GET /api/runs/{id:long}/log"] = EtlRoles.Viewer,
+        ["POST /api/runs/{id:long}/rerun"] = EtlRoles.Operator,
+        ["POST /api/runs/{id:long}/cancel"] = EtlRoles.Operator,
+        ["GET /api/export"] = EtlRoles.Viewer,
+        ["POST /api/import"] = EtlRoles.Admin,
+        ["POST /api/backup"] = EtlRoles.Admin,
+        ["GET /api/users/"] = EtlRoles.Admin,
+        ["POST /api/users/"] = EtlRoles.Admin,
+        ["GET /api/nodes"] = EtlRoles.Viewer,
+        ["GET /openapi/{documentName}.json"] = EtlRoles.Viewer,
+        ["GET /api/docs/{documentName?}"] = EtlRoles.Viewer,
+
+        // The live connection (SignalR's own protocol), Blazor's redirect helper and files served from the build output.
+        ["GET /_blazor"] = EtlRoles.Viewer,
+        ["GET /_blazor/negotiate"] = EtlRoles.Viewer,
+        ["GET /_blazor/disconnect/"] = EtlRoles.Viewer,
+        ["GET /_blazor/initializers/"] = EtlRoles.Viewer,
+        ["GET /_framework/opaque-redirect"] = EtlRoles.Viewer,
+        ["GET /{**path:file}"] = EtlRoles.Viewer,
+        ["HEAD /{**path:file}"] = EtlRoles.Viewer,
+
+        // Operations.
+        ["GET /health"] = Anyone,
+        ["GET /hangfire/{**path}"] = EtlRoles.Admin,
+    };
+
+    private static readonly string[] Principals = [Anyone, EtlRoles.Viewer, EtlRoles.Operator, EtlRoles.Admin];
+
+    [Fact]
+    public async Task Every_route_answers_each_role_as_the_matrix_declares_and_no_route_lacks_a_decision()
+    {
+        var routes = await RoutesAsync();
+        var undecided = routes.Keys.Where(r => !Matrix.ContainsKey(r)).Order(StringComparer.Ordinal).ToList();
+        var stale = Matrix.Keys.Where(r => !routes.ContainsKey(r)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(undecided.Count == 0, "Routes without a decision in the matrix:\n" + string.Join('\n', undecided));
+        Assert.True(stale.Count == 0, "Matrix entries that no endpoint maps:\n" + string.Join('\n', stale));
+
+        var clients = new Dictionary<string, HttpClient> { [Anyone] = Factory.AnonymousClient() };
+        foreach (var role in EtlRoles.All)
+        {
+            clients[role] = await Factory.ClientForNewUserAsync(Client, role.ToLowerInvariant(), role);
+        }
+
+        var wrong = new List<string>();
+        foreach (var principal in Principals)
+        {
+            foreach (var (route, url) in routes.OrderBy(r => r.Key, StringComparer.Ordinal))
+            {
+                var minimum = Matrix[route];
+                var expected = minimum == Anyone || (principal != Anyone && EtlRoles.Allows(principal, minimum)) ? "let through" : "refused";
+                var (refused, answer) = await SendAsync(clients[principal], route.Split(' ')[0], url);
+                if ((refused ? "refused" : "let through") != expected)
+                {
+                    wrong.Add($"{principal}: {route} ({url}) {expected} expected, got {answer}");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+        Assert.True(routes.Count >= 55, $"Only {routes.Count} routes were found: the enumeration misses endpoints.");
+    }
+
+    /// <summary>Every route endpoint but the static files, by "METHOD /pattern", with a concrete address to call it at.</summary>
+    private async Task<Dictionary<string, string>> RoutesAsync()
+    {
+        // The host starts with the first client; the Razor component endpoints appear once it has.
+        using var started = await Client.GetAsync(new Uri("/health", UriKind.Relative));
+        var routes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var endpoint in Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<ISuppressMatchingMetadata>() is { SuppressMatching: true } || IsStaticFile(endpoint))
+            {
+                continue;
+            }
+
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? methods : ["GET"])
+            {
+                routes[$"{method} {pattern}"] = UrlOf(endpoint.RoutePattern);
+            }
+        }
+
+        return routes;
+    }
+
+    /// <summary>Whether the request was refused (401, 403, or a redirect to sign in or to "access denied"), and what came back.</summary>
+    private static async Task<(bool Refused, string Answer)> SendAsync(HttpClient client, string method, string url)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
+        if (method is "POST" or "PUT")
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request);
+        var location = response.Headers.Location is { } to ? (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString.Split('?')[0]) : null;
+        var refused = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            || (response.StatusCode == HttpStatusCode.Redirect && location is "/account/login" or "/account/denied");
+        return (refused, $"{(int)response.StatusCode} {location}".TrimEnd());
+    }
+
+    /// <summary>A file MapStaticAssets serves (styles, scripts, icons, the framework's _framework/ files).</summary>
+    private static bool IsStaticFile(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
+        && endpoint.RoutePattern.Parameters.Count == 0
+        && Path.HasExtension(endpoint.RoutePattern.RawText);
+
+    /// <summary>A concrete address for the pattern: 1 for a numeric parameter, x for any other (catch-alls too).</summary>
+    private static string UrlOf(RoutePattern pattern) =>
+        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternSeparatorPart separator => separator.Content,
+            RoutePatternParameterPart parameter => parameter.ParameterPolicies.Any(p => p.Content is "int" or "long") ? "1"
+                : parameter.ParameterPolicies.Any(p => p.Content == "file") ? "x.js" : "x",
+            _ => throw new InvalidOperationException($"Unknown route part {part.GetType().Name} in {pattern.RawText}."),
+        }))));
+}
