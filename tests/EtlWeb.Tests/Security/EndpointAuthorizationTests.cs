@@ -2,8 +2,7 @@ using System.Net;
 using EtlWeb.Tests.Support;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
+using static EtlWeb.Tests.Security.MappedRoutes;
 
 namespace EtlWeb.Tests.Security;
 
@@ -133,14 +132,7 @@ public sealed class EndpointAuthorizationTests : HostTest
         Assert.Contains(endpoints, e => RouteOf(e).StartsWith("/api/docs", StringComparison.Ordinal));
     }
 
-    private async Task<IReadOnlyList<RouteEndpoint>> RouteEndpointsAsync()
-    {
-        // The host starts with the first client; the Razor component endpoints appear once it has.
-        using var response = await Client.GetAsync(new Uri("/health", UriKind.Relative));
-        return [.. Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<ISuppressMatchingMetadata>() is not { SuppressMatching: true })];
-    }
+    private Task<IReadOnlyList<RouteEndpoint>> RouteEndpointsAsync() => MappedRoutes.EndpointsAsync(Factory, Client);
 
     /// <summary>Null when the request was refused (401, or a redirect to the sign-in page), else what came back.</summary>
     private static async Task<string?> SendAsync(HttpClient client, string method, string url)
@@ -161,32 +153,4 @@ public sealed class EndpointAuthorizationTests : HostTest
     private static bool IsAllowedAnonymous(RouteEndpoint endpoint) =>
         AnonymousRoutes.Contains(RouteOf(endpoint)) || IsStaticFile(endpoint);
 
-    /// <summary>A file MapStaticAssets serves (styles, scripts, icons, fonts, the framework's _framework/ files).</summary>
-    private static bool IsStaticFile(RouteEndpoint endpoint) =>
-        endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
-        && endpoint.RoutePattern.Parameters.Count == 0
-        && Path.HasExtension(endpoint.RoutePattern.RawText);
-
-    private static string RouteOf(RouteEndpoint endpoint) => "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
-
-    private static IEnumerable<string> MethodsOf(RouteEndpoint endpoint) =>
-        endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? methods : ["GET"];
-
-    /// <summary>A concrete address for the pattern: 1 for a numeric parameter, x.js for a file, x for any other (catch-alls too).</summary>
-    private static string UrlOf(RoutePattern pattern) =>
-        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternSeparatorPart separator => separator.Content,
-            RoutePatternParameterPart parameter => ValueFor(parameter),
-            _ => throw new InvalidOperationException($"Unknown route part {part.GetType().Name} in {pattern.RawText}."),
-        }))));
-
-    private static string ValueFor(RoutePatternParameterPart parameter) =>
-        parameter.ParameterPolicies.Select(p => p.Content).FirstOrDefault(c => c is "int" or "long" or "file") switch
-        {
-            "int" or "long" => "1",
-            "file" => "x.js",
-            _ => "x",
-        };
 }

@@ -1,10 +1,6 @@
 using System.Net;
 using EtlWeb.Features.Security;
 using EtlWeb.Tests.Support;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Security;
 
@@ -135,20 +131,12 @@ public sealed class RouteMatrixTests : HostTest
     /// <summary>Every route endpoint but the static files, by "METHOD /pattern", with a concrete address to call it at.</summary>
     private async Task<Dictionary<string, string>> RoutesAsync()
     {
-        // The host starts with the first client; the Razor component endpoints appear once it has.
-        using var started = await Client.GetAsync(new Uri("/health", UriKind.Relative));
         var routes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var endpoint in Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        foreach (var endpoint in (await MappedRoutes.EndpointsAsync(Factory, Client)).Where(e => !MappedRoutes.IsStaticFile(e)))
         {
-            if (endpoint.Metadata.GetMetadata<ISuppressMatchingMetadata>() is { SuppressMatching: true } || IsStaticFile(endpoint))
+            foreach (var method in MappedRoutes.MethodsOf(endpoint))
             {
-                continue;
-            }
-
-            var pattern = "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/');
-            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is { Count: > 0 } methods ? methods : ["GET"])
-            {
-                routes[$"{method} {pattern}"] = UrlOf(endpoint.RoutePattern);
+                routes[$"{method} {MappedRoutes.RouteOf(endpoint)}"] = MappedRoutes.UrlOf(endpoint.RoutePattern);
             }
         }
 
@@ -170,21 +158,4 @@ public sealed class RouteMatrixTests : HostTest
             || (response.StatusCode == HttpStatusCode.Redirect && location is "/account/login" or "/account/denied");
         return (refused, $"{(int)response.StatusCode} {location}".TrimEnd());
     }
-
-    /// <summary>A file MapStaticAssets serves (styles, scripts, icons, the framework's _framework/ files).</summary>
-    private static bool IsStaticFile(RouteEndpoint endpoint) =>
-        endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
-        && endpoint.RoutePattern.Parameters.Count == 0
-        && Path.HasExtension(endpoint.RoutePattern.RawText);
-
-    /// <summary>A concrete address for the pattern: 1 for a numeric parameter, x for any other (catch-alls too).</summary>
-    private static string UrlOf(RoutePattern pattern) =>
-        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternSeparatorPart separator => separator.Content,
-            RoutePatternParameterPart parameter => parameter.ParameterPolicies.Any(p => p.Content is "int" or "long") ? "1"
-                : parameter.ParameterPolicies.Any(p => p.Content == "file") ? "x.js" : "x",
-            _ => throw new InvalidOperationException($"Unknown route part {part.GetType().Name} in {pattern.RawText}."),
-        }))));
 }
