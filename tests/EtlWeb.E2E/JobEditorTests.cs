@@ -259,6 +259,28 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
         await page.Context.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_cron_with_both_day_fields_set_is_worded_as_either_and_its_preview_gives_each_fires_reason()
+    {
+        var page = await OpenMainScreenAsync();
+        await page.GetByTestId("job-new").ClickAsync();
+        await page.GetByTestId("field-name").FillAsync("Twice monthly and Wednesdays");
+        await page.GetByTestId("field-command").FillAsync("echo load");
+        await Tab(page, "Schedule").ClickAsync();
+        await page.GetByTestId("field-schedule-type").GetByText("Cron").ClickAsync();
+        await page.GetByTestId("field-cron").FillAsync("0 0 1,15 * 3");
+        await PickTimeZoneAsync(page, "Europe/London");
+
+        await Expect(page.GetByTestId("cron-words")).ToHaveTextAsync("At 00:00, on day 1 and 15 of the month, and on Wednesday");
+        await Expect(page.GetByTestId("cron-either-day")).ToContainTextAsync("either one is enough");
+        await Expect(page.GetByTestId("cron-fire-reason")).ToHaveCountAsync(5);
+        var reasons = await page.GetByTestId("cron-fire-reason").AllInnerTextsAsync();
+        Assert.All(reasons, r => Assert.Contains(r, new[] { "the day of the month", "the weekday", "both" }));
+        Assert.Contains(reasons, r => r is "the weekday" or "both");
+        await AppFixture.ScreenshotAsync(page, "job-editor-cron-either-day");
+        await page.Context.DisposeAsync();
+    }
+
     private async Task<IPage> OpenMainScreenAsync()
     {
         var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions

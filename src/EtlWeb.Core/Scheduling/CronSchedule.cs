@@ -2,10 +2,13 @@ using Cronos;
 
 namespace EtlWeb.Core.Scheduling;
 
-/// <summary>Parses cron expressions the way EtlWeb accepts them: 5 fields, 6 with seconds, or a macro.</summary>
+/// <summary>
+/// Parses cron expressions the way EtlWeb accepts them: 5 fields, 6 with seconds, or a macro; with the traditional day
+/// rule (<see cref="CronRule"/>).
+/// </summary>
 public static class CronSchedule
 {
-    public static bool TryParse(string expression, out CronExpression? cron, out string error)
+    public static bool TryParse(string expression, out CronRule? cron, out string error)
     {
         cron = null;
         error = "";
@@ -16,29 +19,29 @@ public static class CronSchedule
             return false;
         }
 
-        var fields = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        var fields = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         CronFormat format;
-        if (trimmed.StartsWith('@') && fields == 1)
+        if (trimmed.StartsWith('@') && fields.Length == 1)
         {
             format = CronFormat.Standard;
         }
-        else if (fields == 5)
+        else if (fields.Length == 5)
         {
             format = CronFormat.Standard;
         }
-        else if (fields == 6)
+        else if (fields.Length == 6)
         {
             format = CronFormat.IncludeSeconds;
         }
         else
         {
-            error = $"'{trimmed}' has {fields} field(s); a cron expression has 5 (minute hour day month weekday) or 6 (with seconds first).";
+            error = $"'{trimmed}' has {fields.Length} field(s); a cron expression has 5 (minute hour day month weekday) or 6 (with seconds first).";
             return false;
         }
 
         try
         {
-            cron = CronExpression.Parse(trimmed, format);
+            cron = CronRule.Parse(fields, format);
             return true;
         }
         catch (CronFormatException ex)

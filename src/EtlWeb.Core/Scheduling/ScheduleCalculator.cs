@@ -4,8 +4,9 @@ namespace EtlWeb.Core.Scheduling;
 
 /// <summary>
 /// Fire times of a job's schedule. Cron follows Cronos in the job's zone (a time skipped by spring-forward
-/// fires once at the first valid instant after the gap; a time repeated by fall-back fires once). An
-/// interval fires at anchor + k * N minutes (k >= 1), so a late fire never shifts the next one.
+/// fires once at the first valid instant after the gap; a time repeated by fall-back fires once), with the
+/// traditional day rule (<see cref="CronRule"/>). An interval fires at anchor + k * N minutes (k >= 1), so a late
+/// fire never shifts the next one.
 /// </summary>
 public static class ScheduleCalculator
 {
@@ -40,6 +41,29 @@ public static class ScheduleCalculator
         }
     }
 
+    /// <summary>The last due time at or before <paramref name="at"/>, or null for manual, disabled or broken schedules and before the first.</summary>
+    public static DateTimeOffset? LatestAtOrBefore(Job job, DateTimeOffset anchor, DateTimeOffset at)
+    {
+        if (!job.Enabled)
+        {
+            return null;
+        }
+
+        switch (job.ScheduleKind)
+        {
+            case ScheduleKind.Cron:
+                return CronSchedule.TryParse(job.CronExpression, out var cron, out _) && CronSchedule.TryResolveZone(job.TimeZone, out var zone)
+                    ? cron!.GetPreviousOccurrence(at, zone, inclusive: true)
+                    : null;
+            case ScheduleKind.Interval when job.IntervalMinutes >= 1:
+                var period = TimeSpan.FromMinutes(job.IntervalMinutes);
+                var elapsed = (at - anchor).Ticks / period.Ticks;
+                return at >= anchor && elapsed >= 1 ? anchor + (period * elapsed) : null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>The next due time the scheduler will act on, after pauses; skipped fires still count (they are recorded).</summary>
     public static DateTimeOffset? NextFire(Job job, ScheduleState state, DateTimeOffset now)
     {
@@ -53,8 +77,11 @@ public static class ScheduleCalculator
         return NextAfter(job, state.Anchor, from);
     }
 
-    /// <summary>True when at least one due time fell in (since, until]: the node was down across it.</summary>
-    public static bool Missed(Job job, ScheduleState state, DateTimeOffset until)
+    /// <summary>
+    /// The latest due time in (since, until] when there was one: the node was down across it (since is the last fire,
+    /// or the schedule's anchor, or the end of a pause); null when nothing was missed.
+    /// </summary>
+    public static DateTimeOffset? LatestMissed(Job job, ScheduleState state, DateTimeOffset until)
     {
         var since = state.LastFireAt is { } last && last > state.Anchor ? last : state.Anchor;
         if (state.PausedUntil is { } paused && paused > since)
@@ -62,6 +89,6 @@ public static class ScheduleCalculator
             since = paused - TimeSpan.FromTicks(1);
         }
 
-        return NextAfter(job, state.Anchor, since) is { } due && due <= until;
+        return LatestAtOrBefore(job, state.Anchor, until) is { } due && due > since ? due : null;
     }
 }

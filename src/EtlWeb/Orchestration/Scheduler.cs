@@ -92,9 +92,10 @@ public sealed class Scheduler : IHostedService, IDisposable
             foreach (var job in jobs)
             {
                 var state = states.GetValueOrDefault(job.Id) ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt };
-                if (ScheduleCalculator.Missed(job, state, now))
+                if (ScheduleCalculator.LatestMissed(job, state, now) is { } missed)
                 {
-                    _logger.LogInformation("Job {Job} missed a fire while EtlWeb was down; misfire policy {Policy}", job.Name, job.MisfirePolicy);
+                    _logger.LogInformation("Job {Job} missed its fire due {Due:O} (and any before it since {Since:O}) while EtlWeb was down; misfire policy {Policy}",
+                        job.Name, missed, state.LastFireAt ?? state.Anchor, job.MisfirePolicy);
                     if (job.MisfirePolicy == MisfirePolicy.RunOnce)
                     {
                         catchUp.Add(new TriggerRequest(job.Id, TriggerKind.CatchUp));

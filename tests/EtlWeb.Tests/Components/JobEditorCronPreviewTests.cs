@@ -37,6 +37,28 @@ public sealed class JobEditorCronPreviewTests : IAsyncLifetime
     }
 
     [Fact]
+    public void With_both_day_fields_set_it_says_either_is_enough_and_lists_fires_of_both_kinds_with_their_reason()
+    {
+        _host.CronModule.Setup<string?>("describe", i => Equals(i.Arguments[0], "0 0 1,15 * 2")).SetResult("At 00:00, on day 1 and 15 of the month, and on Tuesday");
+        var preview = _host.Context.Render<CronPreview>(p => p
+            .Add(x => x.Expression, "0 0 1,15 * 2")
+            .Add(x => x.TimeZone, "America/New_York"));
+
+        preview.WaitForAssertion(() => Assert.Equal("At 00:00, on day 1 and 15 of the month, and on Tuesday", preview.Find("[data-testid=cron-words]").TextContent));
+        Assert.Contains("either one is enough", preview.Find("[data-testid=cron-either-day]").TextContent, StringComparison.Ordinal);
+        var rows = preview.FindAll("tbody tr").Select(r => r.QuerySelectorAll("td").Select(c => c.TextContent).ToArray()).ToList();
+        Assert.Equal(
+            [
+                ["Tue 31 Mar 2026, 00:00 (UTC-04:00)", "the weekday"],
+                ["Wed 1 Apr 2026, 00:00 (UTC-04:00)", "the day of the month"],
+                ["Tue 7 Apr 2026, 00:00 (UTC-04:00)", "the weekday"],
+                ["Tue 14 Apr 2026, 00:00 (UTC-04:00)", "the weekday"],
+                ["Wed 15 Apr 2026, 00:00 (UTC-04:00)", "the day of the month"],
+            ],
+            rows);
+    }
+
+    [Fact]
     public void Updates_as_the_expression_changes_and_waits_for_a_valid_one()
     {
         var preview = _host.Context.Render<CronPreview>(p => p

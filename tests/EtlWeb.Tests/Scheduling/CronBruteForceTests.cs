@@ -4,16 +4,25 @@ using EtlWeb.Core.Scheduling;
 namespace EtlWeb.Tests.Scheduling;
 
 /// <summary>
-/// Cross-checks Cronos (through the scheduler's calculator) against a naive matcher that looks at every
-/// minute of a year in local time. Local times that a DST change makes missing or ambiguous are left to the
-/// dedicated DST tests; everywhere else the two must agree exactly.
+/// Cross-checks the scheduler's calculator (Cronos with the traditional day rule) against a naive matcher that looks
+/// at every minute of a year in local time, forwards (next occurrences) and backwards (previous ones). The matcher
+/// reads the day fields as Unix cron does: when both are restricted (neither is <c>*</c>), a day matching either runs.
+/// Local times that a DST change makes missing or ambiguous are left to the dedicated DST tests; everywhere else the
+/// two must agree exactly.
 /// </summary>
 public sealed class CronBruteForceTests
 {
     public static TheoryData<string, string> Cases()
     {
         var data = new TheoryData<string, string>();
-        string[] expressions = ["0 9 * * 1-5", "*/15 * * * *", "30 2 * * *", "0 0 1 * *", "5,35 8-17/3 * * *", "0 12 * * 0"];
+        string[] expressions =
+        [
+            "0 9 * * 1-5", "*/15 * * * *", "30 2 * * *", "0 0 1 * *", "5,35 8-17/3 * * *", "0 12 * * 0",
+
+            // Both day fields restricted: the 1st, the 15th and every Wednesday; every 13th and every Friday; the first
+            // seven days and every Monday; every other day from the 2nd and weekends.
+            "0 0 1,15 * 3", "30 6 13 * 5", "0 12 1-7 * 1", "45 23 2-31/2 * 0,6",
+        ];
         string[] zones = ["America/New_York", "Europe/London", "Australia/Sydney"];
         foreach (var expression in expressions)
         {
@@ -60,6 +69,18 @@ public sealed class CronBruteForceTests
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected, actual);
+
+        var backwards = new List<DateTimeOffset>();
+        for (var at = end; ScheduleCalculator.LatestAtOrBefore(job, start, at) is { } previous && previous > start; at = previous - TimeSpan.FromTicks(1))
+        {
+            if (Unambiguous(zone, TimeZoneInfo.ConvertTime(previous, zone).DateTime))
+            {
+                backwards.Add(previous);
+            }
+        }
+
+        backwards.Reverse();
+        Assert.Equal(expected, backwards);
     }
 
     /// <summary>Not within an hour of a transition, where local times are missing or repeated.</summary>
@@ -68,8 +89,15 @@ public sealed class CronBruteForceTests
         && !zone.IsInvalidTime(local.AddHours(-1)) && !zone.IsAmbiguousTime(local.AddHours(1)) && !zone.IsAmbiguousTime(local.AddHours(-1));
 
     private static bool Matches(string[] fields, DateTime local) =>
-        Field(fields[0], local.Minute, 0) && Field(fields[1], local.Hour, 0) && Field(fields[2], local.Day, 1)
-        && Field(fields[3], local.Month, 1) && Field(fields[4], (int)local.DayOfWeek, 0);
+        Field(fields[0], local.Minute, 0) && Field(fields[1], local.Hour, 0) && Field(fields[3], local.Month, 1) && Day(fields, local);
+
+    /// <summary>Unix cron's day rule: with both day fields restricted either may match; with one of them *, the other decides.</summary>
+    private static bool Day(string[] fields, DateTime local)
+    {
+        var dayOfMonth = Field(fields[2], local.Day, 1);
+        var dayOfWeek = Field(fields[4], (int)local.DayOfWeek, 0);
+        return fields[2] != "*" && fields[4] != "*" ? dayOfMonth || dayOfWeek : dayOfMonth && dayOfWeek;
+    }
 
     private static bool Field(string field, int value, int min) => field.Split(',').Any(part =>
     {

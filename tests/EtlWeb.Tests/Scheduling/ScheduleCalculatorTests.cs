@@ -32,6 +32,47 @@ public sealed class ScheduleCalculatorTests
     }
 
     [Fact]
+    public void With_both_day_fields_restricted_a_day_matching_either_runs_as_in_unix_cron_and_croniter()
+    {
+        // From 2026-12-06 croniter's next fire of this expression is Wednesday 2026-12-09; Cronos alone says 2027-09-01.
+        var job = Cron("0 0 1,15 * 3");
+
+        var fires = Fires(job, Utc(2026, 12, 6, 0, 0), Utc(2027, 1, 16, 0, 0));
+
+        Assert.Equal(
+            [Utc(2026, 12, 9, 0, 0), Utc(2026, 12, 15, 0, 0), Utc(2026, 12, 16, 0, 0), Utc(2026, 12, 23, 0, 0), Utc(2026, 12, 30, 0, 0),
+             Utc(2027, 1, 1, 0, 0), Utc(2027, 1, 6, 0, 0), Utc(2027, 1, 13, 0, 0), Utc(2027, 1, 15, 0, 0)],
+            fires);
+    }
+
+    [Fact]
+    public void A_day_both_rules_match_in_a_spring_forward_gap_fires_once_at_the_first_valid_instant()
+    {
+        // 2026-03-08 is the 8th and a Sunday, and New York skips 02:00-03:00 that night.
+        var fires = Fires(Cron("30 2 8 * 0", "America/New_York"), Utc(2026, 3, 7, 12, 0), Utc(2026, 3, 9, 12, 0));
+
+        Assert.Equal([Utc(2026, 3, 8, 7, 0)], fires);
+    }
+
+    [Theory]
+    [InlineData("0 0 1,15 * *", "2026-12-15")]
+    [InlineData("0 0 * * 3", "2026-12-09")]
+    [InlineData("0 0 ? * 3", "2026-12-09")]
+    [InlineData("0 0 0 1 * ?", "2027-01-01")]
+    [InlineData("0 0 0 13 * 5", "2026-12-11")]
+    public void A_day_field_that_is_star_or_quartz_question_mark_leaves_the_other_to_decide_alone_and_six_fields_follow_the_same_rule(string expression, string next) =>
+        Assert.Equal(DateTimeOffset.Parse(next + "T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), ScheduleCalculator.NextAfter(Cron(expression), Utc(2026, 12, 6, 0, 0), Utc(2026, 12, 6, 0, 0)));
+
+    [Fact]
+    public void The_latest_due_time_looks_back_across_both_day_rules_and_across_a_quiet_year()
+    {
+        Assert.Equal(Utc(2026, 12, 2, 0, 0), ScheduleCalculator.LatestAtOrBefore(Cron("0 0 1,15 * 3"), Utc(2026, 1, 1, 0, 0), Utc(2026, 12, 6, 0, 0)));
+        Assert.Equal(Utc(2026, 12, 1, 0, 0), ScheduleCalculator.LatestAtOrBefore(Cron("0 0 1,15 * 3"), Utc(2026, 1, 1, 0, 0), Utc(2026, 12, 1, 0, 0)));
+        Assert.Equal(Utc(2024, 2, 29, 12, 0), ScheduleCalculator.LatestAtOrBefore(Cron("0 12 29 2 *"), Utc(2020, 1, 1, 0, 0), Utc(2026, 12, 6, 0, 0)));
+        Assert.Null(ScheduleCalculator.LatestAtOrBefore(Cron("0 0 30 2 *"), Utc(2020, 1, 1, 0, 0), Utc(2026, 12, 6, 0, 0)));
+    }
+
+    [Fact]
     public void Six_field_cron_fires_every_second()
     {
         var fires = Fires(Cron("* * * * * *"), Utc(2026, 1, 1, 10, 0, 0), Utc(2026, 1, 1, 10, 0, 3));
@@ -123,7 +164,7 @@ public sealed class ScheduleCalculatorTests
         var job = Cron("0 */2 * * *");
         var state = new ScheduleState { JobId = 1, Anchor = Utc(2026, 1, 1, 0, 0), LastFireAt = Utc(2026, 1, 1, 10, 0) };
 
-        Assert.False(ScheduleCalculator.Missed(job, state, Utc(2026, 1, 1, 11, 59)));
-        Assert.True(ScheduleCalculator.Missed(job, state, Utc(2026, 1, 1, 13, 0)));
+        Assert.Null(ScheduleCalculator.LatestMissed(job, state, Utc(2026, 1, 1, 11, 59)));
+        Assert.Equal(Utc(2026, 1, 1, 12, 0), ScheduleCalculator.LatestMissed(job, state, Utc(2026, 1, 1, 13, 0)));
     }
 }
