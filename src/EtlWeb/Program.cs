@@ -1,8 +1,8 @@
 using EtlWeb.Api;
+using EtlWeb.Components;
 using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features;
-using EtlWeb.Features.Jobs;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
@@ -31,7 +31,7 @@ builder.AddEtlWebLogging();
 builder.Services.AddEtlWebOptions();
 builder.Services.AddEtlWebData(builder.Configuration);
 builder.Services.AddEtlWebSecurity(builder.Configuration);
-builder.Services.AddJobCatalog();
+builder.Services.AddEtlWebFeatures();
 builder.Services.AddEtlWebOrchestration(builder.Configuration);
 builder.Services.AddEtlWebNotifications(builder.Configuration);
 builder.Services.AddEtlWebApi();

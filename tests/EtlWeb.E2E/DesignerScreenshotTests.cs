@@ -10,7 +10,7 @@ namespace EtlWeb.E2E;
 /// </summary>
 public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppFixture>
 {
-    // 300 nodes and 400 links take longer to render and lay out than a page of the app.
+    // 300 boxes and 400 links take longer to render and lay out than a page of the app.
     private static readonly LocatorAssertionsToHaveCountOptions LargeCount = new() { Timeout = 30_000 };
     [Fact]
     public async Task Jobs_without_a_position_are_laid_out_left_to_right_without_overlaps_for_10_and_300_jobs()
@@ -49,7 +49,7 @@ public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppF
         await OpenAsync(page);
         await Expect(page.Locator(".diagram-node")).ToHaveCountAsync(300, LargeCount);
         await page.GetByTestId("designer-layout").ClickAsync();
-        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the positions of 300 nodes.", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the positions of 300 boxes.", new() { Timeout = 30_000 });
         Assert.Equal(400, links);
         await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links, LargeCount);
         await AppFixture.ScreenshotAsync(page, "designer-300-jobs");
@@ -57,7 +57,7 @@ public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppF
 
         await page.GetByTestId("designer-search").Locator("input").FillAsync("Join sales");
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Join sales" }).First.ClickAsync();
-        await Expect(page.GetByTestId("node-Join sales")).ToBeInViewportAsync();
+        await Expect(page.GetByTestId("box-Join sales")).ToBeInViewportAsync();
         await AppFixture.ScreenshotAsync(page, "designer-300-jobs-found");
         await page.Context.DisposeAsync();
 
@@ -70,7 +70,7 @@ public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppF
         await page.Locator("[data-diagram-ready=true]").WaitForAsync();
     }
 
-    /// <summary>Every node's box in diagram units, by job name.</summary>
+    /// <summary>Every job's box in diagram units, by job name.</summary>
     private static async Task<Dictionary<string, (double X, double Y, double Width, double Height)>> NodeBoxesAsync(IPage page)
     {
         var boxes = await page.EvaluateAsync<JsonElement>(

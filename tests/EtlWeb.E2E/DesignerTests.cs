@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>
-/// The workflow designer in a real browser: moving nodes, drawing and deleting links, opening and running jobs.
+/// The workflow designer in a real browser: moving boxes, drawing and deleting links, opening and running jobs.
 /// Each test places its jobs in its own band of the diagram and brings them into view with the search box.
 /// </summary>
 public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
@@ -18,12 +18,12 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         var page = await OpenAsync("Drag me");
         var before = await DiagramPositionAsync(page, id);
 
-        var box = (await Node(page, "Drag me").BoundingBoxAsync())!;
+        var box = (await Box(page, "Drag me").BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(box.X + 60, box.Y + 20);
         await page.Mouse.DownAsync();
         await page.Mouse.MoveAsync(box.X + 160, box.Y + 100, new() { Steps = 8 });
         await page.Mouse.UpAsync();
-        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the node's position.");
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the job's position.");
         var moved = await DiagramPositionAsync(page, id);
         Assert.True(moved.X > before.X + 50 && moved.Y > before.Y + 50, $"{before} -> {moved}");
 
@@ -107,17 +107,17 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task Running_a_job_from_its_menu_turns_its_node_orange_then_green()
     {
-        await CreateAsync("Run from node", x: 40, y: 1600, command: "echo start; sleep 2; echo done");
-        var page = await OpenAsync("Run from node");
+        await CreateAsync("Run from box", x: 40, y: 1600, command: "echo start; sleep 2; echo done");
+        var page = await OpenAsync("Run from box");
         await page.EvaluateAsync("window.__sameDocument = true");
-        var node = Node(page, "Run from node");
-        await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-node-idle"));
+        var box = Box(page, "Run from box");
+        await Expect(box).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-idle"));
 
-        await node.ClickAsync(new() { Button = MouseButton.Right });
-        await page.GetByTestId("node-run").ClickAsync();
-        await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-node-running"));
+        await box.ClickAsync(new() { Button = MouseButton.Right });
+        await page.GetByTestId("box-run").ClickAsync();
+        await Expect(box).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-running"));
         await AppFixture.ScreenshotAsync(page, "designer-running");
-        await Expect(node).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-node-succeeded"), new() { Timeout = 30_000 });
+        await Expect(box).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-succeeded"), new() { Timeout = 30_000 });
         Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"));
         await page.Context.DisposeAsync();
     }
@@ -125,11 +125,11 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
     [Fact]
     public async Task Double_clicking_a_node_opens_the_job_editor()
     {
-        await CreateAsync("Edit from node", x: 40, y: 2000);
-        var page = await OpenAsync("Edit from node");
+        await CreateAsync("Edit from box", x: 40, y: 2000);
+        var page = await OpenAsync("Edit from box");
 
-        await Node(page, "Edit from node").DblClickAsync();
-        await Expect(page.GetByTestId("job-editor-title")).ToHaveTextAsync("Edit job: Edit from node");
+        await Box(page, "Edit from box").DblClickAsync();
+        await Expect(page.GetByTestId("job-editor-title")).ToHaveTextAsync("Edit job: Edit from box");
         await page.Context.DisposeAsync();
     }
 
@@ -144,21 +144,21 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         await WaitReadyAsync(page);
         await page.GetByTestId("designer-search").Locator("input").FillAsync(centreOn);
         await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = centreOn }).First.ClickAsync();
-        await Expect(Node(page, centreOn)).ToBeInViewportAsync();
+        await Expect(Box(page, centreOn)).ToBeInViewportAsync();
         return page;
     }
 
     private static Task WaitReadyAsync(IPage page) => page.Locator("[data-diagram-ready=true]").WaitForAsync();
 
-    private static ILocator Node(IPage page, string name) => page.GetByTestId($"node-{name}");
+    private static ILocator Box(IPage page, string name) => page.GetByTestId($"box-{name}");
 
     private static ILocator Link(IPage page, int upstream, int downstream) => page.Locator($"g[data-link-id=dependency-{upstream}-{downstream}]");
 
     /// <summary>Presses on the upstream job's output dot and lets go on the downstream job's input dot.</summary>
     private static async Task DrawLinkAsync(IPage page, string upstream, string downstream)
     {
-        var from = (await Node(page, upstream).Locator(".etl-port.right").BoundingBoxAsync())!;
-        var to = (await Node(page, downstream).Locator(".etl-port.left").BoundingBoxAsync())!;
+        var from = (await Box(page, upstream).Locator(".etl-port.right").BoundingBoxAsync())!;
+        var to = (await Box(page, downstream).Locator(".etl-port.left").BoundingBoxAsync())!;
         var links = await page.Locator("g[data-link-id]").CountAsync();
         await page.Mouse.MoveAsync(from.X + (from.Width / 2), from.Y + (from.Height / 2));
         await page.Mouse.DownAsync();
@@ -186,7 +186,7 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         await page.Mouse.ClickAsync(point.GetProperty("x").GetSingle(), point.GetProperty("y").GetSingle());
     }
 
-    /// <summary>The node's place in diagram units, as its element is positioned.</summary>
+    /// <summary>The box's place in diagram units, as its element is positioned.</summary>
     private static async Task<(double X, double Y)> DiagramPositionAsync(IPage page, int id)
     {
         var style = await page.Locator($".diagram-node[data-node-id='{id}']").EvaluateAsync<JsonElement>(

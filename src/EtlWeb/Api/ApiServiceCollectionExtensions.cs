@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Hangfire;
 using Scalar.AspNetCore;
 

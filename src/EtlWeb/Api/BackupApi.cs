@@ -1,5 +1,5 @@
 using EtlWeb.Features.Backup;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using EtlWeb.Features.Jobs;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 

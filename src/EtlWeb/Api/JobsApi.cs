@@ -1,6 +1,6 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Features.Jobs;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 

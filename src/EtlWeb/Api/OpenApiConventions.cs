@@ -1,4 +1,4 @@
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;

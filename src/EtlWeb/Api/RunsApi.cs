@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json.Serialization;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Runs;
-using EtlWeb.Features.Security;
+using EtlWeb.Orchestration;
+using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 
@@ -56,7 +57,7 @@ internal static class RunsApi
             .Produces<RunDocument>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/{id:long}/log", async (long id, string? stream, bool? follow, int? attempt, RunReader reader, LogStreamer streamer, HttpContext context, CancellationToken ct) =>
+        group.MapGet("/{id:long}/log", async (long id, string? stream, bool? follow, int? attempt, RunReader reader, StoredLog log, LogStreamer streamer, HttpContext context, CancellationToken ct) =>
             {
                 LogStream? only = stream?.ToLowerInvariant() switch
                 {
@@ -93,7 +94,7 @@ internal static class RunsApi
                 }
 
                 // One attempt's stored lines, as the log viewer's download offers them.
-                await foreach (var line in reader.ReadLogAsync(one.Id, 0, ct))
+                await foreach (var line in log.ReadAsync(one.Id, 0, ct))
                 {
                     if (only is null || line.Stream == only)
                     {

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using EtlWeb.Features.Jobs;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 

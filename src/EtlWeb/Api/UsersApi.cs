@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using EtlWeb.Features.Security;
+using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 

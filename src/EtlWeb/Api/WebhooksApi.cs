@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using EtlWeb.Configuration;
-using EtlWeb.Features.Security;
 using EtlWeb.Features.Webhooks;
+using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 

@@ -2,8 +2,6 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
-using EtlWeb.Features.Notifications;
-using EtlWeb.Features.Security;
 
 namespace EtlWeb.Configuration;
 

@@ -1,11 +1,6 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Nodes;
-using EtlWeb.Features.Notifications;
-using EtlWeb.Features.Security;
-using EtlWeb.Features.Webhooks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;

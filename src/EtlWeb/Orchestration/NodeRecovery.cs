@@ -2,9 +2,9 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
-using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
+using EtlWeb.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,11 +1,7 @@
 using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
-using EtlWeb.Features.Dashboard;
-using EtlWeb.Features.Nodes;
-using EtlWeb.Features.Runs;
-using EtlWeb.Features.Settings;
-using EtlWeb.Features.Webhooks;
 using EtlWeb.Realtime;
+using EtlWeb.Settings;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Storage.SQLite;
@@ -27,12 +23,9 @@ public static class OrchestrationExtensions
         services.AddSingleton<RunningAttempts>();
         services.AddSingleton<RunLedger>();
         services.AddSingleton<RunQueue>();
-        services.AddSingleton<RunService>();
-        services.AddSingleton<WebhookTrigger>();
-        services.AddSingleton<RunReader>();
-        services.AddSingleton<LogStreamer>();
+        services.AddSingleton<StoredLog>();
+        services.AddSingleton<JobChangeFeed>();
         services.AddSingleton<SettingsStore>();
-        services.AddSingleton<DashboardQueries>();
         // Infrastructure timing, not schedule logic: it stays on the real clock even when tests fake the time.
         services.AddSingleton(_ => new QueueWakeUp(TimeProvider.System));
         services.AddTransient<AttemptExecutor>();
@@ -43,7 +36,6 @@ public static class OrchestrationExtensions
         services.AddSingleton<Scheduler>();
         services.AddSingleton<SchedulerLease>();
         services.AddSingleton<ClusterBus>();
-        services.AddSingleton<NodeDirectory>();
 
         // In this order at start, all before the Hangfire server: the lease is tried first, so recovery and the scheduler
         // know whether this node holds it; recovery settles what this node left before its heartbeat says it is back.

@@ -3,9 +3,9 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
-using EtlWeb.Features.Settings;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
+using EtlWeb.Settings;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;

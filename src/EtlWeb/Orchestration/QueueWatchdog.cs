@@ -1,6 +1,6 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.Storage.Monitoring;

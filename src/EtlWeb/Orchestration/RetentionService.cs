@@ -1,7 +1,7 @@
 using EtlWeb.Configuration;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -2,8 +2,8 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
-using EtlWeb.Features.Jobs;
-using EtlWeb.Features.Security;
+using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;

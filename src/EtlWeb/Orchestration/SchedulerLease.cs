@@ -1,6 +1,6 @@
 using EtlWeb.Configuration;
-using EtlWeb.Features.Security;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

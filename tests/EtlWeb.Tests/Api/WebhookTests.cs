@@ -1,8 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using EtlWeb.Tests.Security;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

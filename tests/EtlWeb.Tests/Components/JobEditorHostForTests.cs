@@ -2,9 +2,9 @@ using Bunit;
 using EtlWeb.Configuration;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
+using EtlWeb.Features;
 using EtlWeb.Features.Jobs;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +36,8 @@ public sealed class JobEditorHost : IAsyncDisposable
         Context.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         Context.Services.AddSingleton<CurrentActor>();
         Context.Services.AddSingleton<AuditLog>();
-        Context.Services.AddJobCatalog();
+        Context.Services.AddEtlWebFeatures();
+        Context.Services.AddSingleton<EtlWeb.Realtime.JobChangeFeed>();
         Context.Services.AddSingleton<TimeProvider>(Time);
         Context.Services.AddMudServices();
     }

@@ -74,7 +74,7 @@ public sealed class LogViewerReaderTests(SeqRunFixture seq) : IClassFixture<SeqR
             lines.InsertRange(0, page.Lines);
         }
 
-        var stored = await seq.Reader.ReadLogAsync(seq.AttemptId, 0).ToListAsync();
+        var stored = await seq.Factory.Services.GetRequiredService<EtlWeb.Orchestration.StoredLog>().ReadAsync(seq.AttemptId, 0).ToListAsync();
         Assert.Equal(stored, lines);
     }
 

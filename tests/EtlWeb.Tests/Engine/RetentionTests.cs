@@ -38,8 +38,8 @@ public sealed class RetentionTests : HostTest
         await using (var db = await Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync())
         {
             db.AuditEntries.AddRange(
-                new EtlWeb.Features.Audit.AuditEntry { At = now.AddDays(-400), Actor = "ann", Action = "sign-in", Target = "ann" },
-                new EtlWeb.Features.Audit.AuditEntry { At = now.AddDays(-10), Actor = "bob", Action = "sign-in", Target = "bob" });
+                new EtlWeb.Data.AuditEntry { At = now.AddDays(-400), Actor = "ann", Action = "sign-in", Target = "ann" },
+                new EtlWeb.Data.AuditEntry { At = now.AddDays(-10), Actor = "bob", Action = "sign-in", Target = "bob" });
             await db.SaveChangesAsync();
         }
 

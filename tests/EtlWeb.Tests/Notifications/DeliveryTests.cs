@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EtlWeb.Configuration;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Testing;
 using EtlWeb.Tests.Support;

@@ -1,4 +1,5 @@
 using System.Text;
+using EtlWeb.Configuration;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Tests.Support;
 using Microsoft.Data.Sqlite;

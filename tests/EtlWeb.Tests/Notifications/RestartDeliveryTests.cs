@@ -1,5 +1,4 @@
 using EtlWeb.Data;
-using EtlWeb.Features.Notifications;
 using EtlWeb.Tests.Support;
 using EtlWeb.Testing;
 using Microsoft.EntityFrameworkCore;

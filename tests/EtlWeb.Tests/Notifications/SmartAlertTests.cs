@@ -1,3 +1,4 @@
+using EtlWeb.Configuration;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Features.Notifications;

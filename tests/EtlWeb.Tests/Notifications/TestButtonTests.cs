@@ -1,3 +1,4 @@
+using EtlWeb.Configuration;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Testing;
 using EtlWeb.Tests.Support;

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using EtlWeb.Configuration;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
-using EtlWeb.Features.Settings;
+using EtlWeb.Security;
+using EtlWeb.Settings;
 using EtlWeb.Tests.Security;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

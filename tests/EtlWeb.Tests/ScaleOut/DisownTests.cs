@@ -1,5 +1,5 @@
 using EtlWeb.Core.Execution;
-using EtlWeb.Features.Nodes;
+using EtlWeb.Orchestration;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

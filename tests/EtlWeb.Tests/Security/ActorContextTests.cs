@@ -1,6 +1,6 @@
 using EtlWeb.Core.Runs;
-using EtlWeb.Features.Security;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
 
 namespace EtlWeb.Tests.Security;
 

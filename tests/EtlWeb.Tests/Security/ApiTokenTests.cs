@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using EtlWeb.Data;
 using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using EtlWeb.Testing;
 using EtlWeb.Tests.Support;
 using Microsoft.AspNetCore.Identity;
@@ -69,7 +70,7 @@ public sealed class ApiTokenTests : HostTest
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var tokens = new ApiTokens(
             Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>(),
-            Factory.Services.GetRequiredService<EtlWeb.Features.Audit.AuditLog>(),
+            Factory.Services.GetRequiredService<EtlWeb.Security.AuditLog>(),
             Factory.Services.GetRequiredService<CurrentActor>(),
             time);
         var userId = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Operator);

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using EtlWeb.Features.Audit;
+using EtlWeb.Data;
 using EtlWeb.Features.Security;
-using EtlWeb.Features.Settings;
+using EtlWeb.Security;
+using EtlWeb.Settings;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -8,8 +8,9 @@ using EtlWeb.Features.Designer;
 using EtlWeb.Features.Jobs;
 using EtlWeb.Features.Runs;
 using EtlWeb.Features.Security;
-using EtlWeb.Features.Settings;
 using EtlWeb.Features.Webhooks;
+using EtlWeb.Security;
+using EtlWeb.Settings;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -78,7 +79,7 @@ public sealed class RoleTests : HostTest
             new("import jobs", EtlRoles.Admin, s => s.GetRequiredService<JobImporter>().ImportAsync("[]", dryRun: false)),
             new("change settings", EtlRoles.Admin, s => s.GetRequiredService<SettingsStore>().SaveAsync(new Dictionary<string, long?> { [SettingCatalog.RetentionDays.Key] = 3 })),
             new("make a backup", EtlRoles.Admin, s => s.GetRequiredService<BackupService>().CreateAsync()),
-            new("move a job in the designer", EtlRoles.Admin, s => s.GetRequiredService<NodePositionStore>().SaveAsync(new Dictionary<int, NodePosition> { [id] = new(1, 2) })),
+            new("move a job in the designer", EtlRoles.Admin, s => s.GetRequiredService<BoxPositionStore>().SaveAsync(new Dictionary<int, BoxPosition> { [id] = new(1, 2) })),
             new("create a user", EtlRoles.Admin, s => s.GetRequiredService<UserAdmin>().CreateAsync("intruder", EtlRoles.Admin, Accounts.Password)),
             new("change a role", EtlRoles.Admin, s => s.GetRequiredService<UserAdmin>().SetRoleAsync(userId, EtlRoles.Admin)),
             new("reset a password", EtlRoles.Admin, s => s.GetRequiredService<UserAdmin>().ResetPasswordAsync(userId, "another long password")),

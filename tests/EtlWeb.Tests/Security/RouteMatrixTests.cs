@@ -1,5 +1,5 @@
 using System.Net;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Security;

@@ -1,4 +1,5 @@
 using System.Net;
+using EtlWeb.Configuration;
 using EtlWeb.Features.Security;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,7 @@
 using System.Net;
-using EtlWeb.Features.Audit;
+using EtlWeb.Configuration;
 using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using EtlWeb.Configuration;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Features.Security;
 using EtlWeb.Testing;

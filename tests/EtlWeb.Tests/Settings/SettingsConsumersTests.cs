@@ -1,5 +1,5 @@
-using EtlWeb.Features.Settings;
 using EtlWeb.Orchestration;
+using EtlWeb.Settings;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,5 @@
 using EtlWeb.Features.Settings;
+using EtlWeb.Settings;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,5 @@
 using EtlWeb.Data;
-using EtlWeb.Features.Settings;
+using EtlWeb.Settings;
 using EtlWeb.Tests.Support;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

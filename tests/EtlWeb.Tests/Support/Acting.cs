@@ -1,4 +1,4 @@
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 
 namespace EtlWeb.Tests.Support;
 

@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using EtlWeb.Security;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 

@@ -4,6 +4,7 @@ using EtlWeb.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using EtlWeb.Security;
 
 #nullable disable
 
@@ -381,7 +382,7 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("settings", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Audit.AuditEntry", b =>
+            modelBuilder.Entity("EtlWeb.Data.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -422,7 +423,7 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Nodes.ClusterNode", b =>
+            modelBuilder.Entity("EtlWeb.Data.ClusterNode", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(200)
@@ -461,7 +462,7 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("nodes", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Notifications.Notification", b =>
+            modelBuilder.Entity("EtlWeb.Data.Notification", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -529,7 +530,7 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("notifications", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Security.ApiToken", b =>
+            modelBuilder.Entity("EtlWeb.Data.ApiToken", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -584,7 +585,7 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Webhooks.JobWebhook", b =>
+            modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.Property<int>("JobId")
                         .HasColumnType("INTEGER");
@@ -861,7 +862,7 @@ namespace EtlWeb.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Notifications.Notification", b =>
+            modelBuilder.Entity("EtlWeb.Data.Notification", b =>
                 {
                     b.HasOne("EtlWeb.Core.Jobs.Job", null)
                         .WithMany()
@@ -875,7 +876,7 @@ namespace EtlWeb.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Security.ApiToken", b =>
+            modelBuilder.Entity("EtlWeb.Data.ApiToken", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
@@ -884,11 +885,11 @@ namespace EtlWeb.Data.Migrations
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Webhooks.JobWebhook", b =>
+            modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.HasOne("EtlWeb.Core.Jobs.Job", null)
                         .WithOne()
-                        .HasForeignKey("EtlWeb.Features.Webhooks.JobWebhook", "JobId")
+                        .HasForeignKey("EtlWeb.Data.JobWebhook", "JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,7 +1,6 @@
 using System.Globalization;
 using EtlWeb.Configuration;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

@@ -5,7 +5,7 @@ namespace EtlWeb.Features.Designer;
 /// <summary>A stored dependency, drawn from the upstream job's output to the downstream job's input.</summary>
 public sealed class DependencyLink : LinkModel
 {
-    public DependencyLink(JobNode upstream, JobNode downstream)
+    public DependencyLink(JobBox upstream, JobBox downstream)
         : base(IdOf(upstream.JobId, downstream.JobId), upstream.Output, downstream.Input)
     {
         Upstream = upstream;
@@ -13,9 +13,9 @@ public sealed class DependencyLink : LinkModel
         TargetMarker = LinkMarker.Arrow;
     }
 
-    public JobNode Upstream { get; }
+    public JobBox Upstream { get; }
 
-    public JobNode Downstream { get; }
+    public JobBox Downstream { get; }
 
     public (int Upstream, int Downstream) Key => (Upstream.JobId, Downstream.JobId);
 

@@ -9,18 +9,18 @@ using EtlWeb.Core.Jobs;
 namespace EtlWeb.Features.Designer;
 
 /// <summary>
-/// The diagram behind the designer page: one <see cref="JobNode"/> per job and one <see cref="DependencyLink"/> per
+/// The diagram behind the designer page: one <see cref="JobBox"/> per job and one <see cref="DependencyLink"/> per
 /// dependency, brought in line with the job documents on every live update (only what changed is touched), and the
 /// view commands (layout, zoom, centre). Links the person draws are handed to <see cref="LinkDrawn"/> and never kept:
 /// a dependency appears only once the catalogue has stored it.
 /// </summary>
 public sealed class DesignerDiagram
 {
-    public const double ColumnWidth = JobNode.Width + 120;
-    public const double RowHeight = JobNode.Height + 32;
+    public const double ColumnWidth = JobBox.Width + 120;
+    public const double RowHeight = JobBox.Height + 32;
     private const double Margin = 40;
 
-    private readonly Dictionary<int, JobNode> _nodes = [];
+    private readonly Dictionary<int, JobBox> _boxes = [];
     private readonly Dictionary<(int Upstream, int Downstream), DependencyLink> _links = [];
     private bool _readOnly;
 
@@ -46,30 +46,30 @@ public sealed class DesignerDiagram
             },
         };
         Diagram = new BlazorDiagram(options);
-        Diagram.RegisterComponent<JobNode, JobNodeWidget>();
+        Diagram.RegisterComponent<JobBox, JobBoxWidget>();
         Diagram.Links.Added += OnLinkAdded;
     }
 
     public BlazorDiagram Diagram { get; }
 
-    /// <summary>A drag moved the node (raised once, at the drop).</summary>
-    public event Action<JobNode>? NodeMoved;
+    /// <summary>A drag moved the box (raised once, at the drop).</summary>
+    public event Action<JobBox>? BoxMoved;
 
     /// <summary>The person drew a link, read as upstream -> downstream whichever end they started from.</summary>
-    public event Action<JobNode, JobNode>? LinkDrawn;
+    public event Action<JobBox, JobBox>? LinkDrawn;
 
-    public int NodeCount => _nodes.Count;
+    public int BoxCount => _boxes.Count;
 
-    /// <summary>Nodes cannot be moved nor links drawn: for the roles that cannot edit jobs. Applies to the nodes shown too.</summary>
+    /// <summary>Boxes cannot be moved nor links drawn: for the roles that cannot edit jobs. Applies to the boxes shown too.</summary>
     public bool ReadOnly
     {
         get => _readOnly;
         set
         {
             _readOnly = value;
-            foreach (var node in _nodes.Values)
+            foreach (var box in _boxes.Values)
             {
-                Lock(node);
+                Lock(box);
             }
         }
     }
@@ -78,41 +78,41 @@ public sealed class DesignerDiagram
 
     public DependencyLink? SelectedLink => Diagram.GetSelectedModels().OfType<DependencyLink>().FirstOrDefault();
 
-    public JobNode? Find(int jobId) => _nodes.GetValueOrDefault(jobId);
+    public JobBox? Find(int jobId) => _boxes.GetValueOrDefault(jobId);
 
-    public static NodePosition PositionOf(JobNode node) => new(Math.Round(node.Position.X), Math.Round(node.Position.Y));
+    public static BoxPosition PositionOf(JobBox box) => new(Math.Round(box.Position.X), Math.Round(box.Position.Y));
 
     /// <summary>
     /// Brings the diagram in line with the jobs. New jobs with a saved position go there; the others are laid out
     /// by <see cref="LayeredLayout"/> below what is already placed. Returns the positions it chose, to be saved.
     /// </summary>
-    public IReadOnlyDictionary<int, NodePosition> Show(IReadOnlyCollection<JobDocument> jobs)
+    public IReadOnlyDictionary<int, BoxPosition> Show(IReadOnlyCollection<JobDocument> jobs)
     {
         var ids = jobs.ToDictionary(j => j.Name ?? "", j => j.Id!.Value, StringComparer.Ordinal);
         var edges = jobs
             .SelectMany(j => (j.Dependencies ?? []).Where(ids.ContainsKey).Select(u => (Upstream: ids[u], Downstream: j.Id!.Value)))
             .ToHashSet();
-        var chosen = new Dictionary<int, NodePosition>();
+        var chosen = new Dictionary<int, BoxPosition>();
         Diagram.Batch(() =>
         {
             RemoveGone(jobs, edges);
             var fresh = new List<JobDocument>();
             foreach (var job in jobs)
             {
-                if (!_nodes.TryGetValue(job.Id!.Value, out var node))
+                if (!_boxes.TryGetValue(job.Id!.Value, out var box))
                 {
                     fresh.Add(job);
                 }
-                else if (node.Show(job))
+                else if (box.Show(job))
                 {
-                    node.Refresh();
+                    box.Refresh();
                 }
             }
 
-            AddNodes(fresh, jobs, edges, chosen);
+            AddBoxes(fresh, jobs, edges, chosen);
             foreach (var key in edges.Where(e => !_links.ContainsKey(e)))
             {
-                var link = new DependencyLink(_nodes[key.Upstream], _nodes[key.Downstream]);
+                var link = new DependencyLink(_boxes[key.Upstream], _boxes[key.Downstream]);
                 _links[key] = link;
                 Diagram.Links.Add(link);
             }
@@ -120,24 +120,24 @@ public sealed class DesignerDiagram
         return chosen;
     }
 
-    /// <summary>Lays every node out afresh; returns the new positions, to be saved.</summary>
-    public IReadOnlyDictionary<int, NodePosition> ArrangeAll()
+    /// <summary>Lays every box out afresh; returns the new positions, to be saved.</summary>
+    public IReadOnlyDictionary<int, BoxPosition> ArrangeAll()
     {
-        var cells = Arrange(_nodes.Values.OrderBy(n => n.Face.Name, StringComparer.OrdinalIgnoreCase).Select(n => n.JobId), _links.Keys);
-        var positions = new Dictionary<int, NodePosition>();
+        var cells = Arrange(_boxes.Values.OrderBy(n => n.Face.Name, StringComparer.OrdinalIgnoreCase).Select(n => n.JobId), _links.Keys);
+        var positions = new Dictionary<int, BoxPosition>();
         Diagram.Batch(() =>
         {
             foreach (var (id, cell) in cells)
             {
                 var position = Place(cell, top: Margin, firstRow: 0);
-                _nodes[id].SetPosition(position.X, position.Y);
+                _boxes[id].SetPosition(position.X, position.Y);
                 positions[id] = position;
             }
         });
         return positions;
     }
 
-    /// <summary>Shows every node, never larger than 100 % (one job would otherwise fill the screen).</summary>
+    /// <summary>Shows every box, never larger than 100 % (one job would otherwise fill the screen).</summary>
     public void FitToScreen()
     {
         Diagram.ZoomToFit(Margin);
@@ -162,8 +162,8 @@ public sealed class DesignerDiagram
         Diagram.SetPan(middle.X - (focus.X * zoom), middle.Y - (focus.Y * zoom));
     }
 
-    /// <summary>Brings the node to the middle of the visible area at a readable zoom and selects it.</summary>
-    public void CentreOn(JobNode node)
+    /// <summary>Brings the box to the middle of the visible area at a readable zoom and selects it.</summary>
+    public void CentreOn(JobBox box)
     {
         if (Diagram.Container is not { } container)
         {
@@ -173,9 +173,9 @@ public sealed class DesignerDiagram
         var zoom = Math.Max(Diagram.Zoom, 1);
         Diagram.SetZoom(zoom);
         Diagram.SetPan(
-            (container.Width / 2) - ((node.Position.X + (JobNode.Width / 2)) * zoom),
-            (container.Height / 2) - ((node.Position.Y + (JobNode.Height / 2)) * zoom));
-        Diagram.SelectModel(node, unselectOthers: true);
+            (container.Width / 2) - ((box.Position.X + (JobBox.Width / 2)) * zoom),
+            (container.Height / 2) - ((box.Position.Y + (JobBox.Height / 2)) * zoom));
+        Diagram.SelectModel(box, unselectOthers: true);
     }
 
     private void RemoveGone(IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges)
@@ -187,14 +187,14 @@ public sealed class DesignerDiagram
         }
 
         var present = jobs.Select(j => j.Id!.Value).ToHashSet();
-        foreach (var (id, node) in _nodes.Where(n => !present.Contains(n.Key)).ToList())
+        foreach (var (id, box) in _boxes.Where(n => !present.Contains(n.Key)).ToList())
         {
-            _nodes.Remove(id);
-            Diagram.Nodes.Remove(node);
+            _boxes.Remove(id);
+            Diagram.Nodes.Remove(box);
         }
     }
 
-    private void AddNodes(List<JobDocument> fresh, IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges, Dictionary<int, NodePosition> chosen)
+    private void AddBoxes(List<JobDocument> fresh, IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges, Dictionary<int, BoxPosition> chosen)
     {
         if (fresh.Count == 0)
         {
@@ -202,7 +202,7 @@ public sealed class DesignerDiagram
         }
 
         var unplaced = fresh.Where(j => j.DesignerX is null || j.DesignerY is null).Select(j => j.Id!.Value).ToHashSet();
-        var placedBottom = _nodes.Values.Select(n => n.Position.Y)
+        var placedBottom = _boxes.Values.Select(n => n.Position.Y)
             .Concat(fresh.Where(j => !unplaced.Contains(j.Id!.Value)).Select(j => j.DesignerY!.Value))
             .DefaultIfEmpty(double.NaN).Max();
         var top = double.IsNaN(placedBottom) ? Margin : placedBottom + (2 * RowHeight);
@@ -214,31 +214,31 @@ public sealed class DesignerDiagram
         foreach (var job in fresh)
         {
             var id = job.Id!.Value;
-            var position = cells.TryGetValue(id, out var cell) ? Place(cell, top, firstRow) : new NodePosition(job.DesignerX!.Value, job.DesignerY!.Value);
+            var position = cells.TryGetValue(id, out var cell) ? Place(cell, top, firstRow) : new BoxPosition(job.DesignerX!.Value, job.DesignerY!.Value);
             if (cells.ContainsKey(id))
             {
                 chosen[id] = position;
             }
 
-            var node = new JobNode(job, new Point(position.X, position.Y));
-            Lock(node);
-            node.Moved += _ => NodeMoved?.Invoke(node);
-            _nodes[id] = node;
-            Diagram.Nodes.Add(node);
+            var box = new JobBox(job, new Point(position.X, position.Y));
+            Lock(box);
+            box.Moved += _ => BoxMoved?.Invoke(box);
+            _boxes[id] = box;
+            Diagram.Nodes.Add(box);
         }
     }
 
-    private void Lock(JobNode node)
+    private void Lock(JobBox box)
     {
-        node.Locked = _readOnly;
-        node.Input.Locked = _readOnly;
-        node.Output.Locked = _readOnly;
+        box.Locked = _readOnly;
+        box.Input.Locked = _readOnly;
+        box.Output.Locked = _readOnly;
     }
 
-    private static IReadOnlyDictionary<int, LayoutCell> Arrange(IEnumerable<int> nodes, IEnumerable<(int Upstream, int Downstream)> edges) =>
-        LayeredLayout.Arrange([.. nodes], edges);
+    private static IReadOnlyDictionary<int, LayoutCell> Arrange(IEnumerable<int> boxes, IEnumerable<(int Upstream, int Downstream)> edges) =>
+        LayeredLayout.Arrange([.. boxes], edges);
 
-    private static NodePosition Place(LayoutCell cell, double top, double firstRow) =>
+    private static BoxPosition Place(LayoutCell cell, double top, double firstRow) =>
         new(Margin + (cell.Column * ColumnWidth), Math.Round(top + ((cell.Row - firstRow) * RowHeight)));
 
     private void OnLinkAdded(BaseLinkModel link)
@@ -256,13 +256,13 @@ public sealed class DesignerDiagram
         var source = (link.Source as SinglePortAnchor)?.Port as JobPort;
         var target = link.Target.Model switch
         {
-            JobPort port => port.Node,
-            JobNode node => node,
+            JobPort port => port.Box,
+            JobBox box => box,
             _ => null,
         };
         if (source is not null && target is not null)
         {
-            var (upstream, downstream) = source.IsOutput ? (source.Node, target) : (target, source.Node);
+            var (upstream, downstream) = source.IsOutput ? (source.Box, target) : (target, source.Box);
             LinkDrawn?.Invoke(upstream, downstream);
         }
     }

@@ -11,11 +11,11 @@ using MudBlazor;
 namespace EtlWeb.Features.Designer;
 
 /// <summary>
-/// The workflow designer: every job a node, every dependency a link, statuses live (the same batched feed as the
+/// The workflow designer: every job a box, every dependency a link, statuses live (the same batched feed as the
 /// main screen, no polling). Moves are saved in batches at the drop; drawn and deleted links go through
 /// <see cref="DependencyEditor"/>, so the catalogue's rules decide and its messages are shown.
 /// </summary>
-public sealed partial class DesignerPage : INodeCommands, IDisposable
+public sealed partial class DesignerPage : IBoxCommands, IDisposable
 {
     private readonly DesignerDiagram _diagram = new();
     private readonly JobListModel _jobs = new();
@@ -23,7 +23,7 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
     private PositionSaver? _saver;
     private JobActions _actions = null!;
     private MudMenu? _menu;
-    private JobNode? _menuNode;
+    private JobBox? _menuBox;
     private DependencyLink? _selectedLink;
     private string? _found;
     private string? _loadError;
@@ -57,7 +57,7 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
     private DependencyEditor Dependencies { get; set; } = null!;
 
     [Inject]
-    private NodePositionStore Positions { get; set; } = null!;
+    private BoxPositionStore Positions { get; set; } = null!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = null!;
@@ -82,7 +82,7 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
         _started = Time.GetTimestamp();
         _actions = new JobActions(Catalog, Runs, Dialogs, Snackbar, Shell);
         _saver = new PositionSaver(Positions, Time, message => _ = InvokeAsync(() => Shell.Report(message)));
-        _diagram.NodeMoved += node => _saver.Add(node.JobId, DesignerDiagram.PositionOf(node));
+        _diagram.BoxMoved += box => _saver.Add(box.JobId, DesignerDiagram.PositionOf(box));
         _diagram.LinkDrawn += (upstream, downstream) => _ = InvokeAsync(() => AddDependencyAsync(upstream, downstream));
         _diagram.Diagram.SelectionChanged += _ => ShowSelectedLink();
         _diagram.Diagram.ContainerChanged += FinishFirstRender;
@@ -92,7 +92,7 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
         {
             _jobs.Load(await Catalog.ListAsync());
             ShowJobs();
-            Shell.Report($"{Wording.Count(_diagram.NodeCount, "job")}, {Wording.Count(_diagram.LinkCount, "link")}");
+            Shell.Report($"{Wording.Count(_diagram.BoxCount, "job")}, {Wording.Count(_diagram.LinkCount, "link")}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -111,7 +111,7 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
             return;
         }
 
-        if (_diagram.NodeCount > 0)
+        if (_diagram.BoxCount > 0)
         {
             _diagram.FitToScreen();
         }
@@ -155,9 +155,9 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
     private Task FindAsync(string? name)
     {
         _found = name;
-        if (name is not null && _jobs.FindByName(name)?.Id is { } id && _diagram.Find(id) is { } node)
+        if (name is not null && _jobs.FindByName(name)?.Id is { } id && _diagram.Find(id) is { } box)
         {
-            _diagram.CentreOn(node);
+            _diagram.CentreOn(box);
         }
 
         return Task.CompletedTask;
@@ -173,7 +173,7 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
         _diagram.FitToScreen();
     }
 
-    private async Task AddDependencyAsync(JobNode upstream, JobNode downstream)
+    private async Task AddDependencyAsync(JobBox upstream, JobBox downstream)
     {
         await _actions.TryAsync("add the dependency", async () =>
         {
@@ -222,37 +222,37 @@ public sealed partial class DesignerPage : INodeCommands, IDisposable
         Snackbar.Add(change.Message, change.Done ? Severity.Success : Severity.Error);
     }
 
-    public async Task OpenAsync(JobNode node)
+    public async Task OpenAsync(JobBox box)
     {
         if (!Access.CanAdminister)
         {
             // The other roles read the job where it is shown in full: the job list.
-            Navigation.NavigateTo($"/?job={node.JobId}");
+            Navigation.NavigateTo($"/?job={box.JobId}");
             return;
         }
 
-        await _actions.TryAsync($"edit '{node.Face.Name}'", async () =>
+        await _actions.TryAsync($"edit '{box.Face.Name}'", async () =>
         {
-            if (await JobEditorDialog.OpenAsync(Dialogs, node.JobId) is { } saved)
+            if (await JobEditorDialog.OpenAsync(Dialogs, box.JobId) is { } saved)
             {
                 Shell.Report($"Saved '{saved.Name}'.");
             }
         });
     }
 
-    public async Task ShowMenuAsync(JobNode node, MouseEventArgs args)
+    public async Task ShowMenuAsync(JobBox box, MouseEventArgs args)
     {
-        _menuNode = node;
+        _menuBox = box;
         StateHasChanged();
         await _menu!.OpenMenuAsync(args);
     }
 
-    private Task RunAsync(JobNode node, bool withDownstream) => WithJobAsync(node, $"run '{node.Face.Name}'", job => _actions.RunAsync(job, withDownstream));
+    private Task RunAsync(JobBox box, bool withDownstream) => WithJobAsync(box, $"run '{box.Face.Name}'", job => _actions.RunAsync(job, withDownstream));
 
-    private Task ToggleEnabledAsync(JobNode node) => WithJobAsync(node, $"change '{node.Face.Name}'", _actions.ToggleEnabledAsync);
+    private Task ToggleEnabledAsync(JobBox box) => WithJobAsync(box, $"change '{box.Face.Name}'", _actions.ToggleEnabledAsync);
 
-    private Task WithJobAsync(JobNode node, string what, Func<Core.Jobs.JobDocument, Task> action) =>
-        _actions.TryAsync(what, () => _jobs.Find(node.JobId) is { } job ? action(job) : Task.CompletedTask);
+    private Task WithJobAsync(JobBox box, string what, Func<Core.Jobs.JobDocument, Task> action) =>
+        _actions.TryAsync(what, () => _jobs.Find(box.JobId) is { } job ? action(job) : Task.CompletedTask);
 
     public void Dispose()
     {

@@ -2,9 +2,9 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
 using EtlWeb.Features.Webhooks;
+using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;

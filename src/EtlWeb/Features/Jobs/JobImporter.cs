@@ -1,8 +1,8 @@
 using System.Text.Json;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
+using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;

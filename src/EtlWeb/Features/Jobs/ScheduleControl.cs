@@ -1,8 +1,8 @@
 using System.Globalization;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
+using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Jobs;

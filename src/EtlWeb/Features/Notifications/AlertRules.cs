@@ -1,5 +1,6 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
+using EtlWeb.Data;
 
 namespace EtlWeb.Features.Notifications;
 

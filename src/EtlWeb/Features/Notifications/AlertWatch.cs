@@ -1,9 +1,10 @@
+using EtlWeb.Configuration;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

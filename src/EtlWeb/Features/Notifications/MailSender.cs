@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using EtlWeb.Configuration;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;

@@ -1,8 +1,8 @@
 using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Runs;
-using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -2,10 +2,9 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Features.Jobs;
-using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Notifications;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using EtlWeb.Data;
 
 namespace EtlWeb.Features.Notifications;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using EtlWeb.Configuration;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using EtlWeb.Features.Security;
+using EtlWeb.Configuration;
+using EtlWeb.Security;
 
 namespace EtlWeb.Features.Notifications;
 

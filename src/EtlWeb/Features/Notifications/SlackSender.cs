@@ -1,3 +1,5 @@
+using EtlWeb.Configuration;
+
 namespace EtlWeb.Features.Notifications;
 
 /// <summary>Posts one message to a Slack incoming webhook; returns Slack's answer, throws <see cref="SlackException"/> on a non-2xx answer.</summary>

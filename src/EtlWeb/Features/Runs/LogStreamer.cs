@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using EtlWeb.Core.Runs;
+using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
 
 namespace EtlWeb.Features.Runs;
@@ -8,7 +9,7 @@ namespace EtlWeb.Features.Runs;
 /// Writes a run's log as text: every attempt's stored lines, and with follow the live lines too until the
 /// run ends. Live lines come from the broadcaster; line numbers stitch stored and live without gaps or repeats.
 /// </summary>
-public sealed class LogStreamer(RunReader reader, RunBroadcaster broadcaster)
+public sealed class LogStreamer(RunReader reader, StoredLog log, RunBroadcaster broadcaster)
 {
     public async Task WriteAsync(long runId, LogStream? only, bool follow, TextWriter output, CancellationToken cancellationToken)
     {
@@ -69,7 +70,7 @@ public sealed class LogStreamer(RunReader reader, RunBroadcaster broadcaster)
     private async Task<long> WriteStoredAsync(long attemptId, long from, LogStream? only, TextWriter output, CancellationToken cancellationToken)
     {
         var next = from;
-        await foreach (var line in reader.ReadLogAsync(attemptId, from, cancellationToken))
+        await foreach (var line in log.ReadAsync(attemptId, from, cancellationToken))
         {
             await WriteLineAsync(line, only, output);
             next = line.Number + 1;

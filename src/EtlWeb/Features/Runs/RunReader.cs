@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Features.Notifications;
@@ -47,40 +46,6 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
         var requests = await db.RunRequests.AsNoTracking().Where(q => q.RunId == runId).ToListAsync(cancellationToken);
         var notifications = await db.Notifications.AsNoTracking().Where(n => n.RunId == runId).OrderBy(n => n.Id).ToListAsync(cancellationToken);
         return RunDocument.From(found.Run, found.Name, requests) with { Notifications = [.. notifications.Select(NotificationDocument.From)] };
-    }
-
-    /// <summary>The stored lines of an attempt from <paramref name="fromLine"/> on, streamed chunk by chunk.</summary>
-    public async IAsyncEnumerable<LogLine> ReadLogAsync(long attemptId, long fromLine, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var next = fromLine;
-        while (true)
-        {
-            List<LogChunk> chunks;
-            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-            {
-                var from = next;
-                chunks = await db.LogChunks.AsNoTracking()
-                    .Where(c => c.AttemptId == attemptId && c.FirstLine + c.LineCount > from)
-                    .OrderBy(c => c.FirstLine).Take(ChunksPerQuery).ToListAsync(cancellationToken);
-            }
-
-            if (chunks.Count == 0)
-            {
-                yield break;
-            }
-
-            foreach (var chunk in chunks)
-            {
-                foreach (var line in LogChunkCodec.Decode(chunk.Data, chunk.FirstLine))
-                {
-                    if (line.Number >= next)
-                    {
-                        next = line.Number + 1;
-                        yield return line;
-                    }
-                }
-            }
-        }
     }
 
     /// <summary>The last <paramref name="count"/> stored lines of an attempt, decoded from the chunks that hold them only.</summary>

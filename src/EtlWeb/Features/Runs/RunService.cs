@@ -1,9 +1,8 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Runs;

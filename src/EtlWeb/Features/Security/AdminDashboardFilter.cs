@@ -1,3 +1,4 @@
+using EtlWeb.Security;
 using Hangfire.Dashboard;
 
 namespace EtlWeb.Features.Security;

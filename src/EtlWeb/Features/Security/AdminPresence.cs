@@ -1,4 +1,5 @@
 using EtlWeb.Data;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Security;

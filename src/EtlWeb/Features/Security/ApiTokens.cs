@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Security;
@@ -12,7 +12,6 @@ public sealed record TokenSummary(ApiToken Token, string UserName);
 /// <summary>Creates, lists, revokes and checks users' API tokens.</summary>
 public sealed class ApiTokens(IDbContextFactory<EtlDbContext> dbFactory, AuditLog audit, CurrentActor actors, TimeProvider time)
 {
-    public const int MaxNameLength = 100;
     private const string Scheme = "etl_";
 
     // Writing the last-used time on every request would turn each API read into a write.
@@ -27,9 +26,9 @@ public sealed class ApiTokens(IDbContextFactory<EtlDbContext> dbFactory, AuditLo
         string userId, string name, string? role = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {
         name = name.Trim();
-        if (name.Length == 0 || name.Length > MaxNameLength)
+        if (name.Length == 0 || name.Length > ApiToken.MaxNameLength)
         {
-            throw new ArgumentException($"A token needs a name of 1 to {MaxNameLength} characters.", nameof(name));
+            throw new ArgumentException($"A token needs a name of 1 to {ApiToken.MaxNameLength} characters.", nameof(name));
         }
 
         if (expiresAt is { } expiry && expiry <= time.GetUtcNow())

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EtlWeb.Features.Audit;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.Identity;
 
 namespace EtlWeb.Features.Security;

@@ -1,7 +1,7 @@
 using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EtlWeb.Configuration;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using EtlWeb.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Features.Security;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using EtlWeb.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 

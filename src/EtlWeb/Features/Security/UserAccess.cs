@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using EtlWeb.Security;
 
 namespace EtlWeb.Features.Security;
 

@@ -1,4 +1,4 @@
-using EtlWeb.Features.Audit;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 

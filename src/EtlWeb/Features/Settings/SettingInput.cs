@@ -1,4 +1,5 @@
 using System.Globalization;
+using EtlWeb.Settings;
 
 namespace EtlWeb.Features.Settings;
 

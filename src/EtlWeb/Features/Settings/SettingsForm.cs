@@ -1,3 +1,5 @@
+using EtlWeb.Settings;
+
 namespace EtlWeb.Features.Settings;
 
 /// <summary>The fields of the Settings page in their units, and what a save sends to the store.</summary>

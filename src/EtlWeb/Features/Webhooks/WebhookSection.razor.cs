@@ -1,5 +1,6 @@
 using EtlWeb.Configuration;
 using EtlWeb.Core.Jobs;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
@@ -102,7 +103,7 @@ public sealed partial class WebhookSection
         {
             await change();
         }
-        catch (Security.AccessDeniedException ex)
+        catch (AccessDeniedException ex)
         {
             Snackbar.Add(ex.Message, Severity.Error);
         }

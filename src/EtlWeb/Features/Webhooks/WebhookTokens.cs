@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
 using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,8 +1,7 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
 using EtlWeb.Orchestration;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Webhooks;

@@ -1,4 +1,5 @@
 ﻿using System;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using EtlWeb.Security;
 
 #nullable disable
 
@@ -396,7 +397,7 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("settings", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Audit.AuditEntry", b =>
+            modelBuilder.Entity("EtlWeb.Data.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -439,7 +440,7 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Nodes.ClusterNode", b =>
+            modelBuilder.Entity("EtlWeb.Data.ClusterNode", b =>
                 {
                     b.Property<string>("Name")
                         .HasMaxLength(200)
@@ -478,7 +479,7 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("nodes", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Notifications.Notification", b =>
+            modelBuilder.Entity("EtlWeb.Data.Notification", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -548,7 +549,7 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("notifications", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Security.ApiToken", b =>
+            modelBuilder.Entity("EtlWeb.Data.ApiToken", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
@@ -605,7 +606,7 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("api_tokens", (string)null);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Webhooks.JobWebhook", b =>
+            modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.Property<int>("JobId")
                         .HasColumnType("integer");
@@ -905,7 +906,7 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Notifications.Notification", b =>
+            modelBuilder.Entity("EtlWeb.Data.Notification", b =>
                 {
                     b.HasOne("EtlWeb.Core.Jobs.Job", null)
                         .WithMany()
@@ -919,7 +920,7 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Security.ApiToken", b =>
+            modelBuilder.Entity("EtlWeb.Data.ApiToken", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
@@ -928,11 +929,11 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("EtlWeb.Features.Webhooks.JobWebhook", b =>
+            modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.HasOne("EtlWeb.Core.Jobs.Job", null)
                         .WithOne()
-                        .HasForeignKey("EtlWeb.Features.Webhooks.JobWebhook", "JobId")
+                        .HasForeignKey("EtlWeb.Data.JobWebhook", "JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using EtlWeb.Configuration;
 
-namespace EtlWeb.Features.Security;
+namespace EtlWeb.Configuration;
 
 /// <summary>The <c>EtlWeb:Auth</c> section.</summary>
 public sealed record AuthOptions

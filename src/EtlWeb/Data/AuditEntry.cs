@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace EtlWeb.Features.Audit;
+namespace EtlWeb.Data;
 
 /// <summary>One thing a person (or token) did: who, from where, what, to which object.</summary>
 public sealed class AuditEntry
@@ -15,7 +15,7 @@ public sealed class AuditEntry
     /// <summary>The client's IP address, when the action came over the network.</summary>
     public string? Address { get; set; }
 
-    /// <summary>One of <see cref="AuditActions"/>.</summary>
+    /// <summary>One of the actions the audit log names (AuditActions, in the Security folder).</summary>
     public string Action { get; set; } = "";
 
     /// <summary>What it was done to: a job's name, a run id, a user name, a settings section.</summary>

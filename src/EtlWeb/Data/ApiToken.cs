@@ -2,11 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace EtlWeb.Features.Security;
+namespace EtlWeb.Data;
 
 /// <summary>A named API token of one user. Only its SHA-256 hash is kept; the token itself is shown once.</summary>
 public sealed class ApiToken
 {
+    public const int MaxNameLength = 100;
+
     public int Id { get; set; }
 
     public string UserId { get; set; } = "";
@@ -42,7 +44,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.ToTable("api_tokens");
         builder.HasIndex(t => t.Hash).IsUnique();
         builder.HasIndex(t => t.UserId);
-        builder.Property(t => t.Name).HasMaxLength(ApiTokens.MaxNameLength);
+        builder.Property(t => t.Name).HasMaxLength(ApiToken.MaxNameLength);
         builder.Property(t => t.Hash).HasMaxLength(64);
         builder.Property(t => t.Prefix).HasMaxLength(16);
         builder.Property(t => t.Role).HasMaxLength(16);

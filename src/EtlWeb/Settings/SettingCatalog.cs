@@ -1,6 +1,6 @@
 using EtlWeb.Configuration;
 
-namespace EtlWeb.Features.Settings;
+namespace EtlWeb.Settings;
 
 /// <summary>The settings that can be changed on the Settings page (email and Slack come with the notifications issue).</summary>
 public static class SettingCatalog

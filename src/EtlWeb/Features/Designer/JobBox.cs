@@ -5,24 +5,24 @@ using EtlWeb.Features.Jobs;
 
 namespace EtlWeb.Features.Designer;
 
-/// <summary>What a node shows; a live update re-renders the node only when this changes.</summary>
-public sealed record NodeFace(string Name, string? JobType, string Schedule, string? Status, bool Enabled)
+/// <summary>What a box shows; a live update re-renders the box only when this changes.</summary>
+public sealed record BoxFace(string Name, string? JobType, string Schedule, string? Status, bool Enabled)
 {
-    public static NodeFace Of(JobDocument job) =>
+    public static BoxFace Of(JobDocument job) =>
         new(job.Name ?? "", job.JobType, JobDisplay.Schedule(job), job.Status, job.Enabled != false);
 }
 
 /// <summary>One job in the diagram: a fixed-size box with one input port on the left and one output port on the right.</summary>
-public sealed class JobNode : NodeModel
+public sealed class JobBox : NodeModel
 {
     public const double Width = 220;
     public const double Height = 64;
 
-    public JobNode(JobDocument job, Point position)
+    public JobBox(JobDocument job, Point position)
         : base(job.Id!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), position)
     {
         JobId = job.Id.Value;
-        Face = NodeFace.Of(job);
+        Face = BoxFace.Of(job);
         Size = new Size(Width, Height);
         ControlledSize = true;
         Input = (JobPort)AddPort(new JobPort(this, PortAlignment.Left));
@@ -31,16 +31,16 @@ public sealed class JobNode : NodeModel
 
     public int JobId { get; }
 
-    public NodeFace Face { get; private set; }
+    public BoxFace Face { get; private set; }
 
     public JobPort Input { get; }
 
     public JobPort Output { get; }
 
-    /// <summary>Takes the job's fresh document; true when the node looks different now.</summary>
+    /// <summary>Takes the job's fresh document; true when the box looks different now.</summary>
     public bool Show(JobDocument job)
     {
-        var face = NodeFace.Of(job);
+        var face = BoxFace.Of(job);
         if (face == Face)
         {
             return false;

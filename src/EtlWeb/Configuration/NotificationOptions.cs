@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using EtlWeb.Configuration;
 
-namespace EtlWeb.Features.Notifications;
+namespace EtlWeb.Configuration;
 
 public enum SmtpSecurity
 {

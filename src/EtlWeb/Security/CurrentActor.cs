@@ -1,4 +1,5 @@
-namespace EtlWeb.Features.Security;
+
+namespace EtlWeb.Security;
 
 /// <summary>
 /// The actor of the current request or circuit event, flowing with the async context: set by

@@ -2,11 +2,11 @@ using EtlWeb.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace EtlWeb.Features.Nodes;
+namespace EtlWeb.Data;
 
 /// <summary>
 /// One EtlWeb process as the other nodes see it: written by its own heartbeat, read by the Nodes page and by the
-/// scheduler's holder, which takes the attempts of a node that went silent (<see cref="NodeHeartbeat"/>).
+/// scheduler's holder, which takes the attempts of a node that went silent (Orchestration/NodeHeartbeat).
 /// </summary>
 public sealed class ClusterNode
 {

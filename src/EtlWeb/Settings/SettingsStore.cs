@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using EtlWeb.Configuration;
 using EtlWeb.Data;
-using EtlWeb.Features.Audit;
-using EtlWeb.Features.Security;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace EtlWeb.Features.Settings;
+namespace EtlWeb.Settings;
 
 /// <summary>
 /// The settings in force: configuration (appsettings, environment, flags) gives the defaults, values saved on

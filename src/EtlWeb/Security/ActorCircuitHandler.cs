@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
-namespace EtlWeb.Features.Security;
+namespace EtlWeb.Security;
 
 /// <summary>
 /// One per circuit: every inbound event (a click, a navigation, a JS call) runs with the circuit's user as the

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace EtlWeb.Features.Notifications;
+namespace EtlWeb.Data;
 
 public enum NotificationChannel
 {

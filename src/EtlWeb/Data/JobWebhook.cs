@@ -2,7 +2,7 @@ using EtlWeb.Core.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace EtlWeb.Features.Webhooks;
+namespace EtlWeb.Data;
 
 /// <summary>
 /// A job's webhook token. The SHA-256 hash finds the job when a call comes in; the Data Protection copy lets an

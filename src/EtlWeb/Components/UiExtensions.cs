@@ -1,10 +1,9 @@
-using EtlWeb.Components;
 using EtlWeb.Features.Account;
 using EtlWeb.Features.Designer;
 using EtlWeb.Features.Security;
 using MudBlazor.Services;
 
-namespace EtlWeb.Features;
+namespace EtlWeb.Components;
 
 public static class UiExtensions
 {
@@ -15,7 +14,7 @@ public static class UiExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DependencyEditor>();
-        builder.Services.AddSingleton<NodePositionStore>();
+        builder.Services.AddSingleton<BoxPositionStore>();
         return builder;
     }
 

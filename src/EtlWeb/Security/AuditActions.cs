@@ -1,4 +1,4 @@
-namespace EtlWeb.Features.Audit;
+namespace EtlWeb.Security;
 
 /// <summary>The actions the audit log records; the audit page filters on them.</summary>
 public static class AuditActions

@@ -1,4 +1,5 @@
-namespace EtlWeb.Features.Security;
+
+namespace EtlWeb.Security;
 
 /// <summary>Makes the request's authenticated user the <see cref="CurrentActor"/> while the request runs.</summary>
 internal sealed class ActorMiddleware(RequestDelegate next, CurrentActor actors)

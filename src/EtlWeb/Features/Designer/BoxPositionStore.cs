@@ -1,19 +1,19 @@
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
+using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Features.Designer;
 
 /// <summary>A job's place in the diagram, in diagram units (pixels at zoom 1).</summary>
-public readonly record struct NodePosition(double X, double Y);
+public readonly record struct BoxPosition(double X, double Y);
 
 /// <summary>
-/// Saves where nodes were put. A position is not part of the job's definition: it changes neither the job's
+/// Saves where boxes were put. A position is not part of the job's definition: it changes neither the job's
 /// UpdatedAt nor its schedule, and raises no job change (the scheduler and the main screen have nothing to redo).
 /// </summary>
-public sealed class NodePositionStore(IDbContextFactory<EtlDbContext> dbFactory, CurrentActor actors)
+public sealed class BoxPositionStore(IDbContextFactory<EtlDbContext> dbFactory, CurrentActor actors)
 {
-    public async Task SaveAsync(IReadOnlyDictionary<int, NodePosition> positions, CancellationToken cancellationToken = default)
+    public async Task SaveAsync(IReadOnlyDictionary<int, BoxPosition> positions, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Admin, "move jobs in the designer");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
 
-namespace EtlWeb.Features.Settings;
+namespace EtlWeb.Settings;
 
 /// <summary>
 /// One setting the Settings page can override: its configuration key, the range declared on its options

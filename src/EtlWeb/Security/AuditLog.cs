@@ -1,8 +1,7 @@
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace EtlWeb.Features.Audit;
+namespace EtlWeb.Security;
 
 /// <summary>Writes and reads the audit log. An action EtlWeb's engine takes by itself (a scheduled run) is not audited: the run history has it.</summary>
 public sealed class AuditLog(IDbContextFactory<EtlDbContext> dbFactory, CurrentActor actors, TimeProvider time)

@@ -3,14 +3,13 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Features.Security;
-using EtlWeb.Features.Settings;
-using EtlWeb.Orchestration;
 using EtlWeb.Realtime;
+using EtlWeb.Security;
+using EtlWeb.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace EtlWeb.Features.Nodes;
+namespace EtlWeb.Orchestration;
 
 /// <summary>
 /// Writes this node's row in <c>nodes</c> at start, every <c>EtlWeb:Node:HeartbeatSeconds</c> and at a graceful stop.

@@ -2,14 +2,12 @@ using System.Text.Json;
 using System.Threading.Channels;
 using EtlWeb.Configuration;
 using EtlWeb.Core.Runs;
-using EtlWeb.Features.Jobs;
-using EtlWeb.Features.Runs;
-using EtlWeb.Features.Security;
-using EtlWeb.Orchestration;
+using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace EtlWeb.Realtime;
+namespace EtlWeb.Orchestration;
 
 /// <summary>
 /// Carries what one node's pages and engine must hear from the others over PostgreSQL's LISTEN/NOTIFY: run status
@@ -35,7 +33,7 @@ public sealed class ClusterBus : BackgroundService
     private readonly RunBroadcaster _broadcaster;
     private readonly JobChangeFeed _jobs;
     private readonly RunningAttempts _running;
-    private readonly RunReader _reader;
+    private readonly StoredLog _log;
     private readonly ILogger<ClusterBus> _logger;
     private readonly Channel<BusMessage> _outbox = Channel.CreateUnbounded<BusMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<BusMessage> _inbox = Channel.CreateUnbounded<BusMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -46,7 +44,7 @@ public sealed class ClusterBus : BackgroundService
         RunBroadcaster broadcaster,
         JobChangeFeed jobs,
         RunningAttempts running,
-        RunReader reader,
+        StoredLog log,
         ILogger<ClusterBus> logger)
     {
         _database = database.Value;
@@ -55,7 +53,7 @@ public sealed class ClusterBus : BackgroundService
         _broadcaster = broadcaster;
         _jobs = jobs;
         _running = running;
-        _reader = reader;
+        _log = log;
         _logger = logger;
     }
 
@@ -229,7 +227,7 @@ public sealed class ClusterBus : BackgroundService
                 break;
             case BusKind.Log when _broadcaster.HasLogSubscribers(message.Id):
                 var lines = new List<LogLine>();
-                await foreach (var line in _reader.ReadLogAsync(message.Id, message.First, cancellationToken))
+                await foreach (var line in _log.ReadAsync(message.Id, message.First, cancellationToken))
                 {
                     if (line.Number >= message.End)
                     {

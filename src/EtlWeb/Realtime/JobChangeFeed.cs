@@ -1,6 +1,5 @@
-using EtlWeb.Realtime;
 
-namespace EtlWeb.Features.Jobs;
+namespace EtlWeb.Realtime;
 
 /// <summary>
 /// In-process notification that a job was created, edited, enabled, disabled or deleted. The scheduler

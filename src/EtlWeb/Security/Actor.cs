@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace EtlWeb.Features.Security;
+namespace EtlWeb.Security;
 
 /// <summary>Who is acting: a signed-in user, an API token, the bootstrap token, a webhook's caller, or EtlWeb's own engine. The audit log names it.</summary>
 /// <param name="Role">One of <see cref="EtlRoles"/>; null for a principal without a role, which may do nothing.</param>

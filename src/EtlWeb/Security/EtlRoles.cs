@@ -1,4 +1,4 @@
-namespace EtlWeb.Features.Security;
+namespace EtlWeb.Security;
 
 /// <summary>
 /// The three roles, each allowed everything the one before it may do: Viewer reads, Operator also runs, cancels

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace EtlWeb.Features.Security;
+namespace EtlWeb.Data;
 
 /// <summary>Identity's tables under the app DB's snake-case names.</summary>
 internal static class IdentityTables

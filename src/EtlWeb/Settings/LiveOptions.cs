@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace EtlWeb.Features.Settings;
+namespace EtlWeb.Settings;
 
 /// <summary>
 /// Options whose <see cref="Value"/> is read from the settings store at each use, for a service that takes

@@ -1,0 +1,26 @@
+using EtlWeb.Features.Dashboard;
+using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Nodes;
+using EtlWeb.Features.Runs;
+using EtlWeb.Features.Webhooks;
+
+namespace EtlWeb.Features;
+
+public static class FeaturesServiceCollectionExtensions
+{
+    /// <summary>The services behind the pages and the API: jobs, runs, webhooks, the dashboard and the Nodes page.</summary>
+    public static IServiceCollection AddEtlWebFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton<JobCatalog>();
+        services.AddSingleton<JobImporter>();
+        services.AddSingleton<ScheduleControl>();
+        services.AddSingleton<WebhookTokens>();
+        services.AddSingleton<WebhookTrigger>();
+        services.AddSingleton<RunService>();
+        services.AddSingleton<RunReader>();
+        services.AddSingleton<LogStreamer>();
+        services.AddSingleton<DashboardQueries>();
+        services.AddSingleton<NodeDirectory>();
+        return services;
+    }
+}
