@@ -32,4 +32,29 @@ public static class PipelinePlanner
 
         return members;
     }
+
+    /// <summary>The jobs a pipeline expansion may touch: the roots and everything downstream of them.</summary>
+    public static HashSet<int> Reachable(IEnumerable<int> roots, ILookup<int, int> downstreamOf)
+    {
+        var seen = new HashSet<int>(roots);
+        var queue = new Queue<int>(seen);
+        while (queue.Count > 0)
+        {
+            foreach (var next in downstreamOf[queue.Dequeue()])
+            {
+                if (seen.Add(next))
+                {
+                    queue.Enqueue(next);
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    /// <summary>
+    /// Whether a trigger joins the job's pending run instead of making its own: one pending run per job, unless the
+    /// overlap policy is Allow or the trigger brings input of its own (a webhook's variables), which a shared run would not see.
+    /// </summary>
+    public static bool JoinsPendingRun(OverlapPolicy policy, bool hasOwnInput) => policy != OverlapPolicy.Allow && !hasOwnInput;
 }

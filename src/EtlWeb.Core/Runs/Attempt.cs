@@ -1,39 +1,115 @@
 namespace EtlWeb.Core.Runs;
 
-/// <summary>One process launch inside a run: attempt 1 and each retry.</summary>
+/// <summary>
+/// One process launch inside a run: attempt 1 and each retry. Its status changes only through its transition methods,
+/// each refused (returning false, changing nothing) unless <see cref="Lifecycle"/> allows it.
+/// </summary>
 public sealed class Attempt
 {
-    public long Id { get; set; }
+    /// <summary>For EF Core, which sets the stored values.</summary>
+    private Attempt()
+    {
+    }
 
-    public long RunId { get; set; }
+    public long Id { get; private set; }
 
-    public int Number { get; set; }
+    public long RunId { get; private set; }
+
+    public int Number { get; private set; }
 
     /// <summary>A unique value put in the process environment (ETLWEB_ATTEMPT) to find every descendant.</summary>
-    public string Marker { get; set; } = "";
+    public string Marker { get; private set; } = "";
 
     /// <summary>When a retry may start; null for a first attempt.</summary>
-    public DateTimeOffset? NotBefore { get; set; }
+    public DateTimeOffset? NotBefore { get; private set; }
 
-    public RunStatus Status { get; set; }
+    public AttemptStatus Status { get; private set; }
 
-    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; private set; }
 
-    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; private set; }
 
-    public int? ExitCode { get; set; }
+    public int? ExitCode { get; private set; }
 
     /// <summary>A human-readable outcome: "exit code 2", "interpreter not found: python9", ...</summary>
-    public string? Message { get; set; }
+    public string? Message { get; private set; }
 
     /// <summary>The node that owns the attempt and the process group it started.</summary>
-    public string? Node { get; set; }
+    public string? Node { get; private set; }
 
-    public int? ProcessGroupId { get; set; }
+    public int? ProcessGroupId { get; private set; }
 
-    public long LogLines { get; set; }
+    public long LogLines { get; private set; }
 
-    public long LogBytes { get; set; }
+    public long LogBytes { get; private set; }
 
-    public bool LogTruncated { get; set; }
+    public bool LogTruncated { get; private set; }
+
+    /// <summary>A new attempt, Queued: the first of a run, or a retry due at <paramref name="notBefore"/>.</summary>
+    public static Attempt Queued(int number, string marker, DateTimeOffset? notBefore = null, long runId = 0) =>
+        new() { Number = number, Marker = marker, NotBefore = notBefore, RunId = runId, Status = AttemptStatus.Queued };
+
+    /// <summary>Whether the attempt may start at <paramref name="now"/>: it is queued and its retry delay is over.</summary>
+    public bool IsDue(DateTimeOffset now) => Status == AttemptStatus.Queued && (NotBefore is null || NotBefore <= now);
+
+    /// <summary>Queued to Running on <paramref name="node"/>; refused when not queued or not due yet.</summary>
+    internal bool Claim(string node, DateTimeOffset now)
+    {
+        if (!IsDue(now) || !Move(AttemptStatus.Running))
+        {
+            return false;
+        }
+
+        StartedAt = now;
+        Node = node;
+        return true;
+    }
+
+    /// <summary>Running to the outcome's status, with what its log came to.</summary>
+    internal bool Settle(AttemptOutcome outcome, LogTotals? log, DateTimeOffset now)
+    {
+        if (Status != AttemptStatus.Running || !Move(outcome.Status))
+        {
+            return false;
+        }
+
+        ExitCode = outcome.ExitCode;
+        Message = outcome.Message;
+        FinishedAt = now;
+        if (log is not null)
+        {
+            LogLines = log.Lines;
+            LogBytes = log.Bytes;
+            LogTruncated = log.Truncated;
+        }
+
+        return true;
+    }
+
+    /// <summary>Queued to Cancelled: the attempt never started (its run was cancelled, or its job disabled).</summary>
+    internal bool CancelBeforeStart(string message, DateTimeOffset now)
+    {
+        if (!Move(AttemptStatus.Cancelled, from: AttemptStatus.Queued))
+        {
+            return false;
+        }
+
+        Message = message;
+        FinishedAt = now;
+        return true;
+    }
+
+    /// <summary>The process group the attempt's process leads, once started.</summary>
+    public void RecordProcess(int processGroupId) => ProcessGroupId = processGroupId;
+
+    private bool Move(AttemptStatus to, AttemptStatus? from = null)
+    {
+        if ((from is { } expected && Status != expected) || !Lifecycle.Allows(Status, to))
+        {
+            return false;
+        }
+
+        Status = to;
+        return true;
+    }
 }

@@ -1,32 +1,215 @@
+using EtlWeb.Core.Jobs;
+
 namespace EtlWeb.Core.Runs;
 
-/// <summary>One triggered execution of a job, with the definition snapshot it runs with.</summary>
+/// <summary>
+/// One triggered execution of a job, with the definition snapshot it runs with, and its attempts. Its status (and its
+/// attempts') changes only through the transition methods below, each refused (returning false or null, changing
+/// nothing) unless <see cref="Lifecycle"/> allows it; a terminal status never changes.
+/// </summary>
 public sealed class Run
 {
-    public long Id { get; set; }
+    /// <summary>For EF Core, which sets the stored values.</summary>
+    private Run()
+    {
+    }
 
-    public int JobId { get; set; }
+    public long Id { get; private set; }
 
-    public TriggerKind Trigger { get; set; }
+    public int JobId { get; private set; }
 
-    public RunStatus Status { get; set; }
+    public TriggerKind Trigger { get; private set; }
+
+    public RunStatus Status { get; private set; }
 
     /// <summary>Why the run is waiting, was skipped or ended the way it did.</summary>
-    public string? Reason { get; set; }
+    public string? Reason { get; private set; }
 
     /// <summary>The job document (JSON) the run executes with; later edits do not change it.</summary>
-    public string DefinitionSnapshot { get; set; } = "";
+    public string DefinitionSnapshot { get; private set; } = "";
 
-    public Guid? PipelineId { get; set; }
+    public Guid? PipelineId { get; private set; }
 
-    public DateTimeOffset QueuedAt { get; set; }
+    public DateTimeOffset QueuedAt { get; private set; }
 
-    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; private set; }
 
-    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; private set; }
 
     /// <summary>Set when a cancel was asked for; the node running the attempt stops it.</summary>
-    public bool CancelRequested { get; set; }
+    public bool CancelRequested { get; private set; }
 
-    public List<Attempt> Attempts { get; set; } = [];
+    public List<Attempt> Attempts { get; private set; } = [];
+
+    /// <summary>A new run, Waiting until its upstream jobs and its overlap policy let it start.</summary>
+    public static Run Create(int jobId, TriggerKind trigger, string definitionSnapshot, Guid pipelineId, DateTimeOffset queuedAt) =>
+        new()
+        {
+            JobId = jobId,
+            Trigger = trigger,
+            DefinitionSnapshot = definitionSnapshot,
+            PipelineId = pipelineId,
+            QueuedAt = queuedAt,
+            Status = RunStatus.Waiting,
+        };
+
+    /// <summary>A waiting run as read for a decision: only what deciding it needs, so that only what changes is written back.</summary>
+    public static Run AsWaiting(long id, int jobId, TriggerKind trigger, Guid? pipelineId, DateTimeOffset queuedAt, string? reason) =>
+        new() { Id = id, JobId = jobId, Trigger = trigger, PipelineId = pipelineId, QueuedAt = queuedAt, Reason = reason, Status = RunStatus.Waiting };
+
+    /// <summary>Still waiting, now for <paramref name="reason"/>.</summary>
+    public bool KeepWaiting(string reason)
+    {
+        if (Status != RunStatus.Waiting)
+        {
+            return false;
+        }
+
+        Reason = reason;
+        return true;
+    }
+
+    /// <summary>Waiting to Queued with its first attempt; null when refused.</summary>
+    public Attempt? Queue(string marker)
+    {
+        if (!Move(RunStatus.Queued, from: RunStatus.Waiting))
+        {
+            return null;
+        }
+
+        Reason = null;
+        var attempt = Attempt.Queued(1, marker, runId: Id);
+        Attempts.Add(attempt);
+        return attempt;
+    }
+
+    /// <summary>Waiting or Queued to Skipped (the overlap policy, the maximum wait, a disabled job), with the reason.</summary>
+    public bool Skip(string reason, DateTimeOffset now) => End(RunStatus.Skipped, reason, now);
+
+    /// <summary>Waiting to UpstreamFailed: an upstream in its pipeline run ended without success.</summary>
+    public bool FailUpstream(string reason, DateTimeOffset now) => End(RunStatus.UpstreamFailed, reason, now);
+
+    /// <summary>
+    /// Claims a due queued attempt of this run for <paramref name="node"/>: the attempt becomes Running, and the run too
+    /// if this is its first. Refused after a cancel was asked for, or when the attempt is not this run's, not queued or not due.
+    /// </summary>
+    public bool Claim(Attempt attempt, string node, DateTimeOffset now)
+    {
+        if (CancelRequested || attempt.RunId != Id || Status is not (RunStatus.Queued or RunStatus.Running) || !attempt.IsDue(now))
+        {
+            return false;
+        }
+
+        if (Status == RunStatus.Queued)
+        {
+            Move(RunStatus.Running);
+            StartedAt = now;
+            Reason = null;
+        }
+
+        return attempt.Claim(node, now);
+    }
+
+    /// <summary>
+    /// Ends a running attempt with its outcome and decides what follows: another attempt after the retry delay
+    /// (<see cref="RetryRules"/>), or the run's end. Null when refused (the attempt was not running), else the retry, if any.
+    /// </summary>
+    public Settled? Settle(Attempt attempt, AttemptOutcome outcome, LogTotals? log, Job job, string retryMarker, DateTimeOffset now)
+    {
+        if (attempt.RunId != Id || Status != RunStatus.Running || !attempt.Settle(outcome, log, now))
+        {
+            return null;
+        }
+
+        if (RetryRules.DelayBeforeRetry(job, attempt.Number, outcome.Status, CancelRequested) is { } delay)
+        {
+            var retry = Attempt.Queued(attempt.Number + 1, retryMarker, now + delay, Id);
+            Attempts.Add(retry);
+            Reason = RetryRules.Describe(attempt.Number, job.MaxRetries, outcome.Status, now + delay);
+            return new Settled(retry, delay);
+        }
+
+        var status = CancelRequested && outcome.Status != AttemptStatus.Succeeded ? RunStatus.Cancelled : outcome.Status.AsRunStatus();
+        End(status, outcome.Status == AttemptStatus.Succeeded ? null : outcome.Message, now);
+        return new Settled(null, TimeSpan.Zero);
+    }
+
+    /// <summary>
+    /// Asks for a cancel. A run with no running attempt ends Cancelled at once, its queued attempts with it; a running one
+    /// keeps running until its executor has stopped the process and settles it.
+    /// </summary>
+    public CancelOutcome Cancel(DateTimeOffset now)
+    {
+        if (Status.IsTerminal())
+        {
+            return CancelOutcome.AlreadyFinished;
+        }
+
+        CancelRequested = true;
+        if (Attempts.Any(a => a.Status == AttemptStatus.Running))
+        {
+            return CancelOutcome.Stopping;
+        }
+
+        const string BeforeStart = "Cancelled before it started.";
+        foreach (var attempt in Attempts.Where(a => a.Status == AttemptStatus.Queued))
+        {
+            attempt.CancelBeforeStart(BeforeStart, now);
+        }
+
+        End(RunStatus.Cancelled, BeforeStart, now);
+        return CancelOutcome.Cancelled;
+    }
+
+    /// <summary>
+    /// Ends the run before <paramref name="attempt"/> (queued) starts, because its job was disabled meanwhile: Skipped
+    /// if nothing of it ran yet, else Cancelled. Refused when the attempt is not queued or the run has ended.
+    /// </summary>
+    public bool EndBeforeStart(Attempt attempt, string jobName, DateTimeOffset now)
+    {
+        if (attempt.RunId != Id || attempt.Status != AttemptStatus.Queued || Status.IsTerminal())
+        {
+            return false;
+        }
+
+        var started = StartedAt is not null;
+        var reason = started
+            ? $"Cancelled: job '{jobName}' was disabled before attempt {attempt.Number} started."
+            : $"Skipped: job '{jobName}' was disabled before the run started.";
+        return attempt.CancelBeforeStart(reason, now) && End(started ? RunStatus.Cancelled : RunStatus.Skipped, reason, now);
+    }
+
+    private bool End(RunStatus status, string? reason, DateTimeOffset now)
+    {
+        if (!Move(status))
+        {
+            return false;
+        }
+
+        Reason = reason;
+        FinishedAt = now;
+        return true;
+    }
+
+    private bool Move(RunStatus to, RunStatus? from = null)
+    {
+        if ((from is { } expected && Status != expected) || !Lifecycle.Allows(Status, to))
+        {
+            return false;
+        }
+
+        Status = to;
+        return true;
+    }
+}
+
+/// <summary>What settling an attempt led to: the retry to run after <see cref="Delay"/>, or none when the run ended.</summary>
+public sealed record Settled(Attempt? Retry, TimeSpan Delay);
+
+/// <summary>What asking for a cancel did.</summary>
+public enum CancelOutcome
+{
+    AlreadyFinished,
+    Cancelled,
+    Stopping,
 }

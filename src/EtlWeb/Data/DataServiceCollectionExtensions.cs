@@ -19,7 +19,7 @@ public static class DataServiceCollectionExtensions
         {
             services.AddDbContextFactory<PostgresEtlDbContext>((provider, options) =>
                 options.UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
-                    .AddInterceptors(PostgresWriteLock.Instance, JobSecretsInterceptor.Instance));
+                    .AddInterceptors(JobSecretsInterceptor.Instance));
             services.AddSingleton<IDbContextFactory<EtlDbContext>>(provider =>
                 new BaseContextFactory<PostgresEtlDbContext>(provider.GetRequiredService<IDbContextFactory<PostgresEtlDbContext>>()));
             // Identity's stores ask for the context itself, per request.
@@ -82,7 +82,7 @@ public static class DataServiceCollectionExtensions
             .ToListAsync(cancellationToken);
         foreach (var run in runs)
         {
-            var scrubbed = Orchestration.RunLedger.Snapshot(Orchestration.RunLedger.FromSnapshot(run.DefinitionSnapshot));
+            var scrubbed = Core.Jobs.JobSnapshot.Of(Core.Jobs.JobSnapshot.Read(run.DefinitionSnapshot));
             if (scrubbed != run.DefinitionSnapshot)
             {
                 await db.Runs.Where(r => r.Id == run.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.DefinitionSnapshot, scrubbed), cancellationToken);

@@ -9,7 +9,9 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
     public void Configure(EntityTypeBuilder<Run> builder)
     {
         builder.ToTable("runs");
-        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+        // The status is the condition of every change: a transition decided from one status is written only if the run
+        // still has it (a compare-and-set), so two deciders never both move the same run.
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         builder.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(16);
         builder.HasOne<EtlWeb.Core.Jobs.Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(r => new { r.JobId, r.Id });
@@ -28,7 +30,7 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
     public void Configure(EntityTypeBuilder<Attempt> builder)
     {
         builder.ToTable("attempts");
-        builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         builder.HasIndex(a => new { a.RunId, a.Number }).IsUnique();
         builder.HasIndex(a => new { a.Status, a.Node });
         builder.Property(a => a.Marker).HasMaxLength(64);

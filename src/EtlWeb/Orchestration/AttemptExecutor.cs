@@ -16,11 +16,9 @@ namespace EtlWeb.Orchestration;
 /// enforce timeout and cancel by stopping the whole tree, then settle the attempt (retry or end the run).
 /// </summary>
 public sealed class AttemptExecutor(
-    RunLedger ledger,
-    RunQueue queue,
+    RunEngine engine,
     RunningAttempts running,
     RunBroadcaster broadcaster,
-    PipelineCoordinator coordinator,
     IDbContextFactory<EtlDbContext> dbFactory,
     TimeProvider time,
     SettingsStore settings,
@@ -34,32 +32,22 @@ public sealed class AttemptExecutor(
     public async Task ExecuteAsync(long attemptId, CancellationToken cancellationToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
-        var claimed = await ledger.ClaimAsync(attemptId, CancellationToken.None);
-        while (claimed is null && await ledger.NotBeforeAsync(attemptId, CancellationToken.None) - time.GetUtcNow() is { } early && early > TimeSpan.Zero)
+        using var system = CurrentActor.AsSystem();
+        var claim = await engine.ClaimAsync(attemptId, CancellationToken.None);
+        while (claim.DueIn is { } early)
         {
             // Delivered before its retry delay is over (Hangfire keeps due times in whole seconds): wait it out.
             await Task.Delay(early + TimeSpan.FromMilliseconds(1), time, CancellationToken.None);
-            claimed = await ledger.ClaimAsync(attemptId, CancellationToken.None);
+            claim = await engine.ClaimAsync(attemptId, CancellationToken.None);
         }
 
-        if (claimed is null)
+        if (claim.Claimed is not var (attempt, run, job))
         {
-            if (await ledger.EndIfJobDisabledAsync(attemptId, CancellationToken.None) is { } ended)
-            {
-                logger.LogInformation("Attempt {AttemptId} of run {RunId} did not start: {Reason}", attemptId, ended.Id, ended.Reason);
-                broadcaster.Publish(new RunChanged(ended.Id, ended.JobId, ended.Status, attemptId, 0));
-                await coordinator.EvaluateAfterRunAsync(ended.JobId, CancellationToken.None);
-                return;
-            }
-
-            logger.LogInformation("Attempt {AttemptId} was already claimed, cancelled or removed; nothing to do", attemptId);
+            logger.LogInformation("Attempt {AttemptId} was claimed, cancelled or removed already, or its job is disabled; nothing runs", attemptId);
             return;
         }
 
-        var (attempt, run, job) = claimed;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["AttemptId"] = attemptId });
-        broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Running, attemptId, attempt.Number));
         var stopRequested = running.Register(run.Id, attemptId);
         AttemptOutcome outcome;
         LogTotals? totals;
@@ -75,7 +63,7 @@ public sealed class AttemptExecutor(
         {
             // A claimed attempt must always be settled: otherwise it would stay Running until the next restart.
             logger.LogError(ex, "Attempt {AttemptId} failed inside EtlWeb", attemptId);
-            outcome = new AttemptOutcome(RunStatus.Failed, null, "EtlWeb could not run the attempt: " + ex.Message);
+            outcome = new AttemptOutcome(AttemptStatus.Failed, null, "EtlWeb could not run the attempt: " + ex.Message);
             totals = null;
         }
         finally
@@ -84,21 +72,10 @@ public sealed class AttemptExecutor(
         }
 
         logger.LogInformation("Attempt {Number} of run {RunId} ended {Status}: {Message}", attempt.Number, run.Id, outcome.Status, outcome.Message);
-        if (await ledger.SettleAsync(attemptId, outcome, totals, CancellationToken.None, owner: ledger.NodeName) is not { } settled)
+        if (!await engine.SettleAsync(attemptId, outcome, totals, engine.NodeName, CancellationToken.None))
         {
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was settled by another node while this one was taken for lost; its outcome here is dropped", attemptId, run.Id);
-            return;
         }
-
-        if (settled.Retry is { } retry)
-        {
-            queue.Schedule(retry.Id, settled.RetryDelay);
-            broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Running, retry.Id, retry.Number));
-            return;
-        }
-
-        broadcaster.Publish(new RunChanged(run.Id, run.JobId, settled.Run.Status, attemptId, attempt.Number));
-        await coordinator.EvaluateAfterRunAsync(run.JobId, CancellationToken.None);
     }
 
     /// <param name="stopping">Hangfire's: fires when this node stops and the shutdown grace is over.</param>
@@ -111,12 +88,12 @@ public sealed class AttemptExecutor(
         {
             var error = plan.Error ?? "The attempt could not be prepared.";
             log.System(error);
-            return new AttemptOutcome(RunStatus.Failed, null, error);
+            return new AttemptOutcome(AttemptStatus.Failed, null, error);
         }
 
         // The plan's error is masked already; from here on every line this method writes goes through the job's secrets.
         var secrets = plan.Spec.Secrets;
-        log.System(secrets.Mask($"Attempt {attempt.Number} started on {ledger.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}"));
+        log.System(secrets.Mask($"Attempt {attempt.Number} started on {engine.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}"));
         RunningProcess process;
         try
         {
@@ -126,12 +103,12 @@ public sealed class AttemptExecutor(
         {
             var failure = secrets.Mask("The process could not be started: " + ex.Message);
             log.System(failure);
-            return new AttemptOutcome(RunStatus.Failed, null, failure);
+            return new AttemptOutcome(AttemptStatus.Failed, null, failure);
         }
 
         await using (process)
         {
-            await ledger.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
+            await engine.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
             using var timeout = new CancellationTokenSource();
             var timeoutTask = job.TimeoutSeconds > 0
                 ? Task.Delay(TimeSpan.FromSeconds(job.TimeoutSeconds), time, timeout.Token)
@@ -140,17 +117,17 @@ public sealed class AttemptExecutor(
             var first = await Task.WhenAny(process.Completion, timeoutTask, stopRequested, shutdown);
             await timeout.CancelAsync();
             var disowned = first == stopRequested && stopRequested.Result == StopRequest.Disown;
-            var stoppedAs = first == process.Completion ? (RunStatus?)null
-                : first == stopRequested ? disowned ? RunStatus.Interrupted : RunStatus.Cancelled
-                : first == shutdown ? RunStatus.Interrupted
-                : RunStatus.TimedOut;
+            var stoppedAs = first == process.Completion ? (AttemptStatus?)null
+                : first == stopRequested ? disowned ? AttemptStatus.Interrupted : AttemptStatus.Cancelled
+                : first == shutdown ? AttemptStatus.Interrupted
+                : AttemptStatus.TimedOut;
             if (stoppedAs is { } status)
             {
                 var why = status switch
                 {
-                    RunStatus.Cancelled => "Cancelled",
-                    RunStatus.Interrupted when disowned => $"Interrupted: {ledger.NodeName} was taken for lost and another node settled this attempt",
-                    RunStatus.Interrupted => $"Interrupted: EtlWeb is shutting down and the attempt did not finish within the {limits.ShutdownGraceSeconds} s grace",
+                    AttemptStatus.Cancelled => "Cancelled",
+                    AttemptStatus.Interrupted when disowned => $"Interrupted: {engine.NodeName} was taken for lost and another node settled this attempt",
+                    AttemptStatus.Interrupted => $"Interrupted: EtlWeb is shutting down and the attempt did not finish within the {limits.ShutdownGraceSeconds} s grace",
                     _ => $"Timed out after {job.TimeoutSeconds} s",
                 };
                 log.System(secrets.Mask($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {limits.KillGraceSeconds} s)."));
@@ -163,8 +140,8 @@ public sealed class AttemptExecutor(
 
             var exitCode = await process.Completion;
             return exitCode == 0
-                ? new AttemptOutcome(RunStatus.Succeeded, 0, "exit code 0")
-                : new AttemptOutcome(RunStatus.Failed, exitCode, $"exit code {exitCode}");
+                ? new AttemptOutcome(AttemptStatus.Succeeded, 0, "exit code 0")
+                : new AttemptOutcome(AttemptStatus.Failed, exitCode, $"exit code {exitCode}");
         }
     }
 }

@@ -9,9 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
 
-/// <summary>What an attempt's log amounted to once its process ended.</summary>
-public sealed record LogTotals(long Lines, long Bytes, bool Truncated);
-
 /// <summary>
 /// The log pipeline of one attempt: lines are encoded into chunks (never a row per line), chunks are written
 /// by a background task in batched transactions, and every line is handed to live subscribers in small

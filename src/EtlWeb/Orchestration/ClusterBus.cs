@@ -81,7 +81,7 @@ public sealed class ClusterBus : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         if (!IsActive)
         {
             return;

@@ -5,9 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
 
-/// <summary>What the overlap policy says about a run that is otherwise ready.</summary>
-public sealed record OverlapDecision(bool Start, bool Skip, string Reason);
-
 /// <summary>Everything one evaluation of the waiting runs reads, loaded in a few queries.</summary>
 internal sealed class EvaluationContext
 {
@@ -71,7 +68,21 @@ internal sealed class EvaluationContext
             .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running).Min(r => (long?)r.Id)))
             .ToDictionaryAsync(a => a.JobId, cancellationToken);
 
-    public IReadOnlyList<UpstreamView> UpstreamsOf(Run run)
+    /// <summary>Everything <see cref="WaitingRunRules"/> reads to decide <paramref name="run"/>.</summary>
+    public WaitingRunFacts FactsOf(Run run)
+    {
+        var job = _jobs.GetValueOrDefault(run.JobId);
+        return new WaitingRunFacts(
+            job is { Enabled: false } ? job.Name : null,
+            UpstreamsOf(run),
+            run.QueuedAt,
+            job?.OverlapPolicy ?? OverlapPolicy.Skip,
+
+            // A waiting run is never Running itself, so the first running run of its job is always another run.
+            _active.TryGetValue(run.JobId, out var active) ? active.FirstRunning : null);
+    }
+
+    private List<UpstreamView> UpstreamsOf(Run run)
     {
         var pipelines = _pipelinesOf[run.Id].ToHashSet();
         return [.. _upstreamOf[run.JobId].Where(_jobs.ContainsKey).Select(upstream =>
@@ -84,22 +95,6 @@ internal sealed class EvaluationContext
                 _active.ContainsKey(upstream),
                 _latestFinished.TryGetValue(upstream, out var last) ? last : null);
         })];
-    }
-
-    /// <summary>The job's name when it is disabled (its runs must not start), else null.</summary>
-    public string? DisabledJobName(int jobId) => _jobs.TryGetValue(jobId, out var job) && !job.Enabled ? job.Name : null;
-
-    /// <summary>Skip: a run of the same job is running, so this one is recorded as Skipped; Queue: wait for it; Allow: start.</summary>
-    public OverlapDecision Overlap(Run run)
-    {
-        // A waiting run is never Running itself, so the first running run of its job is always another run.
-        var other = _active.TryGetValue(run.JobId, out var active) ? active.FirstRunning : null;
-        var policy = _jobs.TryGetValue(run.JobId, out var job) ? job.OverlapPolicy : OverlapPolicy.Skip;
-        return other is null || policy == OverlapPolicy.Allow
-            ? new OverlapDecision(true, false, "")
-            : policy == OverlapPolicy.Skip
-                ? new OverlapDecision(false, true, $"Skipped: run #{other} of this job was still running.")
-                : new OverlapDecision(false, false, $"waiting for run #{other} of this job to finish");
     }
 }
 

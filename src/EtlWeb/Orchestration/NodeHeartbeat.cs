@@ -1,9 +1,7 @@
 using System.Reflection;
 using EtlWeb.Configuration;
-using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Realtime;
 using EtlWeb.Security;
 using EtlWeb.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -15,17 +13,13 @@ namespace EtlWeb.Orchestration;
 /// Writes this node's row in <c>nodes</c> at start, every <c>EtlWeb:Node:HeartbeatSeconds</c> and at a graceful stop.
 /// On PostgreSQL each beat also checks that every attempt running here is still this node's (when another node took
 /// this one for lost, the process is stopped and its outcome dropped), and the scheduler lease's holder takes over the
-/// running attempts of nodes silent for <c>EtlWeb:Node:LostAfterSeconds</c>: it kills their processes if they run on
-/// its own machine, records them Interrupted and lets each run's retry policy decide (the retry goes to any node).
+/// running attempts of lost nodes (<see cref="LostNodes"/>).
 /// </summary>
 public sealed class NodeHeartbeat(
     IDbContextFactory<EtlDbContext> dbFactory,
     RunningAttempts running,
     SchedulerLease lease,
-    RunLedger ledger,
-    RunQueue queue,
-    RunBroadcaster broadcaster,
-    PipelineCoordinator coordinator,
+    LostNodes lostNodes,
     SettingsStore settings,
     IOptions<NodeOptions> nodeOptions,
     IOptions<DatabaseOptions> database,
@@ -41,7 +35,7 @@ public sealed class NodeHeartbeat(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         var now = time.GetUtcNow();
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -83,7 +77,7 @@ public sealed class NodeHeartbeat(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         var period = TimeSpan.FromSeconds(_node.HeartbeatSeconds);
         try
         {
@@ -132,7 +126,7 @@ public sealed class NodeHeartbeat(
         await StopDisownedAsync(cancellationToken);
         if (lease.Held)
         {
-            await TakeOverLostAsync(now, cancellationToken);
+            await lostNodes.TakeOverAsync(now, cancellationToken);
         }
     }
 
@@ -156,7 +150,7 @@ public sealed class NodeHeartbeat(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var name = _node.EffectiveName;
         var disowned = await db.Attempts.AsNoTracking()
-            .Where(a => mine.Contains(a.Id) && (a.Status != RunStatus.Running || a.Node != name))
+            .Where(a => mine.Contains(a.Id) && (a.Status != AttemptStatus.Running || a.Node != name))
             .Select(a => a.Id).ToListAsync(cancellationToken);
         // An attempt that ended here after the snapshot above is no longer registered: Disown finds nothing to stop.
         foreach (var attemptId in disowned.Where(running.Disown))
@@ -165,45 +159,4 @@ public sealed class NodeHeartbeat(
         }
     }
 
-    /// <summary>The running attempts of nodes silent past the limit: Interrupted, and retried per their job's policy.</summary>
-    public async Task TakeOverLostAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var cutoff = now - TimeSpan.FromSeconds(_node.LostAfterSeconds);
-        List<LostAttempt> lost;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            lost = await db.Attempts.AsNoTracking()
-                .Where(a => a.Status == RunStatus.Running && !db.Nodes.Any(n => n.Name == a.Node && n.LastHeartbeat >= cutoff))
-                .Select(a => new LostAttempt(a.Id, a.RunId, a.Number, a.Node ?? "", a.Marker,
-                    db.Nodes.Where(n => n.Name == a.Node).Select(n => (DateTimeOffset?)n.LastHeartbeat).FirstOrDefault()))
-                .ToListAsync(cancellationToken);
-        }
-
-        var grace = TimeSpan.FromSeconds(settings.Current.Execution.KillGraceSeconds);
-        foreach (var attempt in lost)
-        {
-            // The marker is this attempt's alone, so this stops nothing else; it finds the processes only if the lost
-            // node ran on this machine. Done before the retry is queued, so the two never run side by side here.
-            await ProcessTree.KillAllAsync(null, attempt.Marker, grace, cancellationToken);
-            var silentSince = attempt.LastHeartbeat is { } beat ? $"its last heartbeat was at {beat:O}" : "it never sent a heartbeat";
-            var message = $"Interrupted: node {attempt.Node} was lost ({silentSince}, limit {_node.LostAfterSeconds} s); taken over by {_node.EffectiveName}.";
-            if (await ledger.SettleAsync(attempt.Id, new AttemptOutcome(RunStatus.Interrupted, null, message), null, cancellationToken, attempt.Node) is not { } settled)
-            {
-                continue;
-            }
-
-            logger.LogWarning("Attempt {AttemptId} of run {RunId} was running on lost node {Lost}; marked Interrupted", attempt.Id, attempt.RunId, attempt.Node);
-            if (settled.Retry is { } retry)
-            {
-                queue.Schedule(retry.Id, settled.RetryDelay);
-                broadcaster.Publish(new RunChanged(settled.Run.Id, settled.Run.JobId, RunStatus.Running, retry.Id, retry.Number));
-                continue;
-            }
-
-            broadcaster.Publish(new RunChanged(settled.Run.Id, settled.Run.JobId, settled.Run.Status, attempt.Id, attempt.Number));
-            await coordinator.EvaluateAfterRunAsync(settled.Run.JobId, cancellationToken);
-        }
-    }
-
-    private sealed record LostAttempt(long Id, long RunId, int Number, string Node, string Marker, DateTimeOffset? LastHeartbeat);
 }

@@ -2,7 +2,6 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Realtime;
 using EtlWeb.Security;
 using EtlWeb.Settings;
 using Microsoft.EntityFrameworkCore;
@@ -19,10 +18,8 @@ namespace EtlWeb.Orchestration;
 /// </summary>
 public sealed class NodeRecovery(
     IDbContextFactory<EtlDbContext> dbFactory,
-    RunLedger ledger,
+    RunEngine engine,
     RunQueue queue,
-    RunBroadcaster broadcaster,
-    PipelineCoordinator coordinator,
     TimeProvider time,
     SettingsStore settings,
     IOptions<DatabaseOptions> database,
@@ -32,38 +29,28 @@ public sealed class NodeRecovery(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
         // With the SQLite stores there is one node, whatever name it had before a restart; on PostgreSQL, only this node's.
-        var owner = database.Value.IsPostgreSql ? ledger.NodeName : null;
+        var owner = database.Value.IsPostgreSql ? engine.NodeName : null;
         var grace = TimeSpan.FromSeconds(settings.Current.Execution.KillGraceSeconds);
         await KillDisownedAsync(db, owner, grace, cancellationToken);
-        var orphans = await db.Attempts.AsNoTracking().Where(a => a.Status == RunStatus.Running && (owner == null || a.Node == owner)).ToListAsync(cancellationToken);
+        var orphans = await db.Attempts.AsNoTracking().Where(a => a.Status == AttemptStatus.Running && (owner == null || a.Node == owner)).ToListAsync(cancellationToken);
         foreach (var attempt in orphans)
         {
             var survivors = await ProcessTree.KillAllAsync(attempt.ProcessGroupId, attempt.Marker, grace, cancellationToken);
             var message = $"Interrupted: EtlWeb stopped while this attempt ran on {attempt.Node}."
                 + (survivors.Count > 0 ? $" Processes still alive: {string.Join(", ", survivors)}." : "");
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was left running; marked Interrupted", attempt.Id, attempt.RunId);
-            if (await ledger.SettleAsync(attempt.Id, new AttemptOutcome(RunStatus.Interrupted, null, message), null, cancellationToken, owner) is not { } settled)
-            {
-                continue;
-            }
-
-            if (settled.Retry is { } retry)
-            {
-                queue.Schedule(retry.Id, settled.RetryDelay);
-            }
-
-            broadcaster.Publish(new RunChanged(settled.Run.Id, settled.Run.JobId, settled.Run.Status, settled.Retry?.Id, settled.Retry?.Number ?? attempt.Number));
+            await engine.SettleAsync(attempt.Id, new AttemptOutcome(AttemptStatus.Interrupted, null, message), null, owner, cancellationToken);
         }
 
         // On PostgreSQL Hangfire's queue outlives any node; the lease holder alone hands queued attempts to it again.
         var handedAgain = owner is null || lease.Held ? await RequeueAsync(db, cancellationToken) : 0;
 
         // Waiting runs may have become ready, failed upstream or timed out their wait while the node was down.
-        await coordinator.EvaluateAsync(cancellationToken);
+        await engine.DecideWaitingAsync(cancellationToken);
         if (orphans.Count + handedAgain > 0)
         {
             logger.LogInformation("Recovery: {Orphans} interrupted attempt(s), {Queued} queued attempt(s) handed to the queue again", orphans.Count, handedAgain);
@@ -72,7 +59,7 @@ public sealed class NodeRecovery(
 
     private async Task<int> RequeueAsync(EtlDbContext db, CancellationToken cancellationToken)
     {
-        var queued = await db.Attempts.AsNoTracking().Where(a => a.Status == RunStatus.Queued)
+        var queued = await db.Attempts.AsNoTracking().Where(a => a.Status == AttemptStatus.Queued)
             .Where(a => db.Runs.Any(r => r.Id == a.RunId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running)))
             .Select(a => new { a.Id, a.NotBefore }).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -97,7 +84,7 @@ public sealed class NodeRecovery(
         }
 
         var ended = await db.Attempts.AsNoTracking()
-            .Where(a => markers.Contains(a.Marker) && a.Status != RunStatus.Running && (owner == null || a.Node == owner))
+            .Where(a => markers.Contains(a.Marker) && a.Status != AttemptStatus.Running && (owner == null || a.Node == owner))
             .Select(a => new { a.Id, a.RunId, a.ProcessGroupId, a.Marker, a.Status })
             .ToListAsync(cancellationToken);
         foreach (var attempt in ended)

@@ -21,7 +21,11 @@ public static class OrchestrationExtensions
         var node = configuration.GetSection($"{EtlWebOptions.Section}:Node").Get<NodeOptions>() ?? new NodeOptions();
         services.AddSingleton<RunBroadcaster>();
         services.AddSingleton<RunningAttempts>();
-        services.AddSingleton<RunLedger>();
+        services.AddSingleton<EngineLocks>();
+        services.AddSingleton<RunFollowUps>();
+        services.AddSingleton<WaitingRuns>();
+        services.AddSingleton<RunEngine>();
+        services.AddSingleton<LostNodes>();
         services.AddSingleton<RunQueue>();
         services.AddSingleton<StoredLog>();
         services.AddSingleton<JobChangeFeed>();
@@ -33,6 +37,7 @@ public static class OrchestrationExtensions
             .With(InheritedEnvironment.ParseNames(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.PassEnvironment))
             .Select(Environment.GetEnvironmentVariables())));
         services.AddSingleton<PipelineCoordinator>();
+        services.AddSingleton<ScheduleStateStore>();
         services.AddSingleton<Scheduler>();
         services.AddSingleton<SchedulerLease>();
         services.AddSingleton<ClusterBus>();

@@ -24,7 +24,7 @@ public sealed class QueueWatchdog(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(Period, time, stoppingToken);
@@ -43,7 +43,7 @@ public sealed class QueueWatchdog(
     {
         var cutoff = time.GetUtcNow() - Overdue;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var overdue = await db.Attempts.Where(a => a.Status == RunStatus.Queued)
+        var overdue = await db.Attempts.Where(a => a.Status == AttemptStatus.Queued)
             .Join(db.Runs, a => a.RunId, r => r.Id, (a, r) => new { a.Id, a.RunId, Due = a.NotBefore ?? r.QueuedAt, r.Status })
             .Where(x => (x.Status == RunStatus.Queued || x.Status == RunStatus.Running) && x.Due < cutoff)
             .Select(x => new { x.Id, x.RunId })

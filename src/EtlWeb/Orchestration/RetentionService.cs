@@ -19,7 +19,7 @@ public sealed class RetentionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         var interval = TimeSpan.FromMinutes(options.Value.IntervalMinutes);
         while (!stoppingToken.IsCancellationRequested)
         {

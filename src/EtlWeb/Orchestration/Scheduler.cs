@@ -20,7 +20,8 @@ public sealed class Scheduler : IHostedService, IDisposable
     private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(1);
 
     private readonly IDbContextFactory<EtlDbContext> _dbFactory;
-    private readonly PipelineCoordinator _coordinator;
+    private readonly RunEngine _engine;
+    private readonly ScheduleStateStore _states;
     private readonly JobChangeFeed _changes;
     private readonly TimeProvider _time;
     private readonly SchedulerLease _lease;
@@ -34,10 +35,11 @@ public sealed class Scheduler : IHostedService, IDisposable
     private sealed record Planned(Job Job, ScheduleState State, DateTimeOffset Due);
 
     public Scheduler(
-        IDbContextFactory<EtlDbContext> dbFactory, PipelineCoordinator coordinator, JobChangeFeed changes, TimeProvider time, SchedulerLease lease, ILogger<Scheduler> logger)
+        IDbContextFactory<EtlDbContext> dbFactory, RunEngine engine, ScheduleStateStore states, JobChangeFeed changes, TimeProvider time, SchedulerLease lease, ILogger<Scheduler> logger)
     {
         _dbFactory = dbFactory;
-        _coordinator = coordinator;
+        _engine = engine;
+        _states = states;
         _changes = changes;
         _time = time;
         _lease = lease;
@@ -58,7 +60,7 @@ public sealed class Scheduler : IHostedService, IDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         _leaseSubscription = _lease.Subscribe(held => _ = held ? BeginSafelyAsync() : PauseAsync());
         if (_lease.Held)
         {
@@ -102,7 +104,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                     }
 
                     state.LastFireAt = now;
-                    await SaveStateAsync(state, cancellationToken);
+                    await _states.SaveAsync([state], cancellationToken);
                 }
 
                 Plan(job, state, now);
@@ -110,7 +112,7 @@ public sealed class Scheduler : IHostedService, IDisposable
 
             if (catchUp.Count > 0)
             {
-                await _coordinator.TriggerAsync(catchUp, cancellationToken);
+                await _engine.TriggerAsync(catchUp, cancellationToken);
             }
 
             _subscription = _changes.Subscribe(id => _ = ReplanAsync(id));
@@ -185,7 +187,7 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
 
         // A job that was disabled, enabled or deleted changes what waiting runs can do.
-        await _coordinator.EvaluateAsync(CancellationToken.None);
+        await _engine.DecideWaitingAsync(CancellationToken.None);
     }
 
     private async Task TickAsync()
@@ -212,8 +214,8 @@ public sealed class Scheduler : IHostedService, IDisposable
                 var state = planned.State;
                 if (state.SkipFireAt == planned.Due)
                 {
-                    await _coordinator.RecordSkippedAsync(planned.Job.Id, TriggerKind.Schedule, $"Skipped by an operator: the fire due at {planned.Due:O}.", CancellationToken.None);
-                    await ClearSkipAsync(planned.Job.Id, planned.Due);
+                    await _engine.RecordSkippedAsync(planned.Job.Id, TriggerKind.Schedule, $"Skipped by an operator: the fire due at {planned.Due:O}.", CancellationToken.None);
+                    await _states.ClearSkipAsync(planned.Job.Id, planned.Due);
                     state.SkipFireAt = null;
                 }
                 else
@@ -227,10 +229,10 @@ public sealed class Scheduler : IHostedService, IDisposable
 
             if (requests.Count > 0)
             {
-                await _coordinator.TriggerAsync(requests, CancellationToken.None);
+                await _engine.TriggerAsync(requests, CancellationToken.None);
             }
 
-            await SaveStatesAsync(due.Select(d => d.State));
+            await _states.SaveAsync(due.Select(d => d.State));
             Arm(_time.GetUtcNow());
         }
         catch (Exception ex)
@@ -270,44 +272,6 @@ public sealed class Scheduler : IHostedService, IDisposable
 
         var wait = earliest is { } due ? due - now : MaxSleep;
         _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait, Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task SaveStateAsync(ScheduleState state, CancellationToken cancellationToken) =>
-        await SaveStatesAsync([state], cancellationToken);
-
-    private async Task SaveStatesAsync(IEnumerable<ScheduleState> states, CancellationToken cancellationToken = default)
-    {
-        var list = states.ToList();
-        if (list.Count == 0)
-        {
-            return;
-        }
-
-        await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
-        var ids = list.Select(s => s.JobId).ToList();
-        var existing = await db.ScheduleStates.Where(s => ids.Contains(s.JobId)).ToDictionaryAsync(s => s.JobId, cancellationToken);
-        var jobIds = await db.Jobs.Where(j => ids.Contains(j.Id)).Select(j => j.Id).ToListAsync(cancellationToken);
-        foreach (var state in list.Where(s => jobIds.Contains(s.JobId)))
-        {
-            // Only the scheduler's own field: pause and skip are written by operators at any time.
-            if (existing.TryGetValue(state.JobId, out var row))
-            {
-                row.LastFireAt = state.LastFireAt;
-            }
-            else
-            {
-                db.ScheduleStates.Add(new ScheduleState { JobId = state.JobId, Anchor = state.Anchor, LastFireAt = state.LastFireAt });
-            }
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private async Task ClearSkipAsync(int jobId, DateTimeOffset due)
-    {
-        await using var db = await _dbFactory.CreateDbContextAsync();
-        await db.ScheduleStates.Where(s => s.JobId == jobId && s.SkipFireAt == due)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.SkipFireAt, (DateTimeOffset?)null));
     }
 
     public void Dispose()

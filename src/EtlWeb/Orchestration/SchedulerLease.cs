@@ -16,7 +16,7 @@ namespace EtlWeb.Orchestration;
 /// </summary>
 public sealed class SchedulerLease : BackgroundService
 {
-    /// <summary>EtlWeb's key in the database's advisory lock space (the write lock uses the one before it).</summary>
+    /// <summary>EtlWeb's key in the database's advisory lock space (the job catalogue's lock uses the one before it).</summary>
     private const long LockKey = 5043768772;
 
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
@@ -46,7 +46,7 @@ public sealed class SchedulerLease : BackgroundService
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         // Tried once before the services registered after it start, so a single web node schedules from its first second.
         if (Contends)
         {
@@ -65,7 +65,7 @@ public sealed class SchedulerLease : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         if (!Contends)
         {
             return;

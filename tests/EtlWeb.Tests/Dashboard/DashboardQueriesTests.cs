@@ -37,21 +37,9 @@ public sealed class DashboardQueriesTests : IAsyncLifetime
     private async Task<long> RunAsync(int jobId, RunStatus status, DateTimeOffset queued, TimeSpan? duration = null, string? reason = null)
     {
         await using var db = await _factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
-        var run = new Run
-        {
-            JobId = jobId,
-            Status = status,
-            Trigger = TriggerKind.Manual,
-            QueuedAt = queued,
-            StartedAt = status is RunStatus.Queued or RunStatus.Waiting or RunStatus.Skipped ? null : queued,
-            FinishedAt = status.IsTerminal() ? queued + (duration ?? TimeSpan.FromSeconds(1)) : null,
-            Reason = reason,
-        };
-        if (status == RunStatus.Running)
-        {
-            run.Attempts.Add(new Attempt { Number = 2, Status = RunStatus.Running, StartedAt = queued, Marker = "m" });
-        }
-
+        // A running run is on its second attempt, as a retry would be.
+        var run = SeededRuns.InStatus(jobId, status, queued, started: queued, finished: queued + (duration ?? TimeSpan.FromSeconds(1)), reason: reason,
+            attempt: status == RunStatus.Running ? 2 : 1);
         db.Runs.Add(run);
         await db.SaveChangesAsync();
         return run.Id;

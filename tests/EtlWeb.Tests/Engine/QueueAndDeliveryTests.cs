@@ -86,15 +86,7 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         var dbFactory = Factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<EtlWeb.Data.EtlDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
         var definition = await db.Jobs.FindAsync(job["id"]!.GetValue<int>());
-        var run = new Run
-        {
-            JobId = definition!.Id,
-            Trigger = TriggerKind.Manual,
-            Status = RunStatus.Queued,
-            DefinitionSnapshot = RunLedger.Snapshot(definition),
-            QueuedAt = TimeProvider.System.GetUtcNow().AddMinutes(-1),
-            Attempts = [new Attempt { Number = 1, Status = RunStatus.Queued, Marker = Guid.NewGuid().ToString("N") }],
-        };
+        var run = SeededRuns.InStatus(definition!.Id, RunStatus.Queued, TimeProvider.System.GetUtcNow().AddMinutes(-1), snapshot: EtlWeb.Core.Jobs.JobSnapshot.Of(definition));
         db.Runs.Add(run);
         await db.SaveChangesAsync();
         return (run.Id, run.Attempts.Single().Id);

@@ -184,11 +184,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
         {
             start = start.AddHours(1);
             var end = start.AddSeconds(duration);
-            db.Runs.Add(new Run
-            {
-                JobId = jobId, Trigger = TriggerKind.Schedule, Status = RunStatus.Succeeded, QueuedAt = start, StartedAt = start, FinishedAt = end,
-                Attempts = [new Attempt { Number = 1, Marker = Guid.NewGuid().ToString("N"), Status = RunStatus.Succeeded, StartedAt = start, FinishedAt = end, ExitCode = 0 }],
-            });
+            db.Runs.Add(SeededRuns.InStatus(jobId, RunStatus.Succeeded, start, started: start, finished: end, trigger: TriggerKind.Schedule));
         }
 
         await db.SaveChangesAsync();

@@ -126,6 +126,7 @@ public sealed class JobCatalog(
         actors.Demand(EtlRoles.Admin, "delete jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CatalogLock.TakeAsync(db, cancellationToken);
         var name = await db.Jobs.Where(j => j.Id == id).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken);
         await db.Dependencies.Where(d => d.UpstreamJobId == id || d.DownstreamJobId == id).ExecuteDeleteAsync(cancellationToken);
         var deleted = await db.Jobs.Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken);
@@ -182,6 +183,7 @@ public sealed class JobCatalog(
         var draft = JobDocumentMapper.ToDraft(document, errors);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CatalogLock.TakeAsync(db, cancellationToken);
         var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         CheckAgainstCatalog(id, draft, names, edges, errors);

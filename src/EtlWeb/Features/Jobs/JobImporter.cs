@@ -42,6 +42,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CatalogLock.TakeAsync(db, cancellationToken);
         var existing = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         var plan = Plan(documents, existing, edges);

@@ -28,7 +28,7 @@ public sealed class AlertWatch(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds), time);
         try
         {
@@ -61,7 +61,7 @@ public sealed class AlertWatch(
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var running = await db.Attempts.AsNoTracking()
-            .Where(a => a.Status == RunStatus.Running && a.StartedAt != null)
+            .Where(a => a.Status == AttemptStatus.Running && a.StartedAt != null)
             .Join(db.Runs, a => a.RunId, r => r.Id, (a, r) => new { Attempt = a, r.JobId })
             .Join(db.Jobs.Where(j => j.NotifyLongRunning > 0), x => x.JobId, j => j.Id, (x, j) => new { x.Attempt, Job = j })
             .ToListAsync(cancellationToken);
@@ -76,7 +76,7 @@ public sealed class AlertWatch(
 
             var jobId = item.Job.Id;
             var samples = await db.Attempts.AsNoTracking()
-                .Where(a => a.Status == RunStatus.Succeeded && a.StartedAt != null && a.FinishedAt != null && db.Runs.Any(r => r.Id == a.RunId && r.JobId == jobId))
+                .Where(a => a.Status == AttemptStatus.Succeeded && a.StartedAt != null && a.FinishedAt != null && db.Runs.Any(r => r.Id == a.RunId && r.JobId == jobId))
                 .OrderByDescending(a => a.FinishedAt)
                 .Take(options.Value.DurationSample)
                 .Select(a => new { a.StartedAt, a.FinishedAt })

@@ -30,7 +30,7 @@ public sealed class NotificationDelivery(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         using var gained = lease.Subscribe(held =>
         {
             if (held)

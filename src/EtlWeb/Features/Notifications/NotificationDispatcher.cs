@@ -34,7 +34,7 @@ public sealed class NotificationDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         using var subscription = broadcaster.SubscribeRuns(change =>
         {
             if (change.Status.IsTerminal() && lease.Held)

@@ -1,7 +1,6 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Orchestration;
-using EtlWeb.Realtime;
 using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,11 +21,9 @@ public sealed record TriggerOutcome(Run? Run, string? Refusal);
 /// <summary>Operator actions on runs: trigger a job, cancel a run.</summary>
 public sealed class RunService(
     IDbContextFactory<EtlDbContext> dbFactory,
-    PipelineCoordinator coordinator,
+    RunEngine engine,
     RunningAttempts running,
-    RunBroadcaster broadcaster,
     ClusterBus bus,
-    TimeProvider time,
     CurrentActor actors,
     AuditLog audit)
 {
@@ -54,7 +51,7 @@ public sealed class RunService(
             name = job.Name;
         }
 
-        var runs = await coordinator.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream)], cancellationToken);
+        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream)], cancellationToken);
         await audit.RecordAsync(AuditActions.RunTriggered, name, $"run {runs[0]?.Id}{(withDownstream ? "" : ", without downstream jobs")}", cancellationToken);
         return new TriggerOutcome(runs[0], null);
     }
@@ -73,7 +70,7 @@ public sealed class RunService(
             return null;
         }
 
-        var outcome = await coordinator.RerunFailedAsync(id, cancellationToken);
+        var outcome = await engine.RerunFailedAsync(id, cancellationToken);
         if (outcome.Refusal is null)
         {
             await audit.RecordAsync(AuditActions.RunTriggered, $"run {runId}", $"re-run of what did not succeed: runs {string.Join(", ", outcome.RunIds)}", cancellationToken);
@@ -83,59 +80,35 @@ public sealed class RunService(
     }
 
     /// <summary>
-    /// Cancels a queued or waiting run (and a run waiting for its retry) at once; a running one is stopped
-    /// by the executor that owns its process, which records Cancelled.
+    /// Cancels a queued or waiting run (and a run waiting for its retry) at once; a running one is stopped by the
+    /// executor that owns its process, here or on another node, which records Cancelled.
     /// </summary>
     public async Task<CancelResult> CancelAsync(long runId, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Operator, "cancel runs");
-        var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var run = await db.Runs.Include(r => r.Attempts).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        if (run is null)
+        var outcome = await engine.CancelAsync(runId, cancellationToken);
+        if (outcome is null)
         {
             return CancelResult.NotFound;
         }
 
-        if (run.Status.IsTerminal())
+        if (outcome == CancelOutcome.AlreadyFinished)
         {
             return CancelResult.AlreadyFinished;
         }
 
-        run.CancelRequested = true;
-        var processRunning = run.Attempts.Any(a => a.Status == RunStatus.Running);
-        if (!processRunning)
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            foreach (var attempt in run.Attempts.Where(a => a.Status == RunStatus.Queued))
-            {
-                attempt.Status = RunStatus.Cancelled;
-                attempt.FinishedAt = now;
-                attempt.Message = "Cancelled before it started.";
-            }
-
-            run.Status = RunStatus.Cancelled;
-            run.FinishedAt = now;
-            run.Reason = "Cancelled before it started.";
+            var jobName = await db.Runs.Where(r => r.Id == runId).Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => j.Name).FirstOrDefaultAsync(cancellationToken);
+            await audit.RecordAsync(AuditActions.RunCancelled, jobName ?? $"run {runId}", $"run {runId}", cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        var jobName = await db.Jobs.Where(j => j.Id == run.JobId).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken);
-        await audit.RecordAsync(AuditActions.RunCancelled, jobName ?? $"job {run.JobId}", $"run {runId}", cancellationToken);
-        if (processRunning)
+        if (outcome == CancelOutcome.Stopping && !running.RequestCancel(runId))
         {
-            if (!running.RequestCancel(runId))
-            {
-                // Its process runs on another node.
-                bus.SendCancel(runId);
-            }
-
-            return CancelResult.Stopping;
+            // Its process runs on another node.
+            bus.SendCancel(runId);
         }
 
-        broadcaster.Publish(new RunChanged(run.Id, run.JobId, RunStatus.Cancelled, null, 0));
-        await coordinator.EvaluateAfterRunAsync(run.JobId, cancellationToken);
-        return CancelResult.Cancelled;
+        return outcome == CancelOutcome.Stopping ? CancelResult.Stopping : CancelResult.Cancelled;
     }
 }

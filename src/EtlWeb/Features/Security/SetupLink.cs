@@ -33,7 +33,7 @@ public sealed class SetupLink(IServiceScopeFactory scopes, PublicLinks links, IH
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
-        using var engine = CurrentActor.AsSystem();
+        using var system = CurrentActor.AsSystem();
         await using var scope = scopes.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in EtlRoles.All)

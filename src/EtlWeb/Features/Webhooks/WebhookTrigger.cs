@@ -21,7 +21,7 @@ public sealed record HookOutcome(HookResult Result, Run? Run = null, string? Err
 /// Starts a job's pipeline for a webhook call, as a manual trigger would, with the body's variables given to the
 /// job's own run only. The token is the credential, so no role is asked of the caller.
 /// </summary>
-public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, WebhookTokens tokens, PipelineCoordinator coordinator, AuditLog audit, CurrentActor actors)
+public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, WebhookTokens tokens, RunEngine engine, AuditLog audit, CurrentActor actors)
 {
     /// <summary>The caller as the audit log names it: whoever holds the token, seen from its address.</summary>
     public const string ActorName = "webhook";
@@ -62,7 +62,7 @@ public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, We
         var caller = new Actor(ActorName, EtlRoles.Operator, address);
         using var acting = actors.Enter(caller);
         var variables = input.Variables;
-        var runs = await coordinator.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables)], cancellationToken);
+        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables)], cancellationToken);
         var passed = variables.Count == 0 ? "no variables" : "variables " + string.Join(", ", variables.Keys.Order(StringComparer.Ordinal));
         await audit.RecordAsync(caller, AuditActions.WebhookRun, name, $"run {runs[0]?.Id}, {passed}", cancellationToken);
         return runs[0] is { } run ? new HookOutcome(HookResult.Started, run) : new HookOutcome(HookResult.UnknownToken);

@@ -1,0 +1,215 @@
+using EtlWeb.Configuration;
+using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>An attempt this node claimed: it, its run, and the job definition the run was created with (secret values in).</summary>
+public sealed record ClaimedAttempt(Attempt Attempt, Run Run, Job Job);
+
+/// <summary>What a claim found: the attempt to run, a retry delivered before its delay is over, or nothing to do.</summary>
+/// <param name="DueIn">Set when the attempt is queued but its retry delay is not over yet.</param>
+public sealed record ClaimResult(ClaimedAttempt? Claimed, TimeSpan? DueIn = null);
+
+/// <summary>
+/// The one writer of the run lifecycle. Every status change of a run or an attempt is decided by Core's transition
+/// methods and persisted here (or by the engine's <see cref="PipelineCoordinator"/> and <see cref="WaitingRuns"/>,
+/// which it calls), each on the condition that the status is still the one it was decided from (the status is a
+/// concurrency token: a second delivery, a second settle, a cancel racing a claim change nothing). What follows a
+/// transition is done here, once: publish it, schedule the retry, decide the waiting runs it affects (notifications
+/// follow the published changes). The executor, crash recovery, the lost-node takeover, cancel, the scheduler and the
+/// webhooks all come through it.
+/// </summary>
+public sealed class RunEngine(
+    IDbContextFactory<EtlDbContext> dbFactory,
+    PipelineCoordinator coordinator,
+    WaitingRuns waiting,
+    RunFollowUps followUps,
+    TimeProvider time,
+    IOptions<NodeOptions> node)
+{
+    /// <summary>How often a cancel that lost a race to a claim or a settle is tried again from fresh rows.</summary>
+    private const int CancelAttempts = 5;
+
+    public string NodeName => node.Value.EffectiveName;
+
+    /// <summary>Creates (or joins) the runs of each request's pipeline and starts what is ready; returns each request's own run.</summary>
+    public Task<IReadOnlyList<Run?>> TriggerAsync(IReadOnlyList<TriggerRequest> requests, CancellationToken cancellationToken) =>
+        coordinator.TriggerAsync(requests, cancellationToken);
+
+    /// <summary>Re-runs the part of a pipeline run that did not succeed; refused when a job of it is disabled.</summary>
+    public Task<RerunOutcome> RerunFailedAsync(Guid pipelineId, CancellationToken cancellationToken) =>
+        coordinator.RerunFailedAsync(pipelineId, cancellationToken);
+
+    /// <summary>Records a due time that was not run (skipped by an operator) as a Skipped run with its reason.</summary>
+    public Task RecordSkippedAsync(int jobId, TriggerKind trigger, string reason, CancellationToken cancellationToken) =>
+        coordinator.RecordSkippedAsync(jobId, trigger, reason, cancellationToken);
+
+    /// <summary>Decides every waiting run: after a restart, or when what they wait on may have changed.</summary>
+    public Task DecideWaitingAsync(CancellationToken cancellationToken) => waiting.DecideAllAsync(cancellationToken);
+
+    /// <summary>
+    /// Claims a queued attempt for this node. An attempt whose job was disabled meanwhile never starts: its run ends
+    /// (Skipped, or Cancelled when an earlier attempt ran). Nothing to do when it was claimed, cancelled or removed already.
+    /// </summary>
+    public async Task<ClaimResult> ClaimAsync(long attemptId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await LoadAsync(db, attemptId, cancellationToken) is not var (attempt, run))
+        {
+            return new ClaimResult(null);
+        }
+
+        var job = await db.Jobs.Where(j => j.Id == run.JobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
+        if (job is { Enabled: false } && run.EndBeforeStart(attempt, job.Name, now))
+        {
+            if (await SaveAsync(db, cancellationToken))
+            {
+                followUps.Publish(run, attempt);
+                await waiting.DecideAfterRunAsync(run.JobId, cancellationToken);
+            }
+
+            return new ClaimResult(null);
+        }
+
+        if (attempt.Status == AttemptStatus.Queued && attempt.NotBefore is { } due && due > now)
+        {
+            return new ClaimResult(null, due - now);
+        }
+
+        if (!run.Claim(attempt, NodeName, now) || !await SaveAsync(db, cancellationToken))
+        {
+            return new ClaimResult(null);
+        }
+
+        followUps.Publish(run, attempt);
+        var definition = JobSnapshot.Read(run.DefinitionSnapshot);
+        await AddSecretValuesAsync(db, run.JobId, definition, cancellationToken);
+        return new ClaimResult(new ClaimedAttempt(attempt, run, definition));
+    }
+
+    /// <summary>
+    /// Ends a running attempt with its outcome, then schedules the retry or ends the run and decides what waited on it.
+    /// False when refused: the attempt is no longer running, or (<paramref name="owner"/> given) no longer that node's,
+    /// as when another node settled it after taking this one for lost. A null owner settles it wherever it ran.
+    /// </summary>
+    public async Task<bool> SettleAsync(long attemptId, AttemptOutcome outcome, LogTotals? log, string? owner, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await LoadAsync(db, attemptId, cancellationToken) is not var (attempt, run) || (owner is not null && attempt.Node != owner))
+        {
+            return false;
+        }
+
+        var job = JobSnapshot.Read(run.DefinitionSnapshot);
+        if (run.Settle(attempt, outcome, log, job, WaitingRuns.NewMarker(), time.GetUtcNow()) is not { } settled
+            || !await SaveAsync(db, cancellationToken))
+        {
+            return false;
+        }
+
+        if (settled.Retry is { } retry)
+        {
+            followUps.ScheduleRetry(run, retry, settled.Delay);
+            return true;
+        }
+
+        followUps.Publish(run, attempt);
+        await waiting.DecideAfterRunAsync(run.JobId, cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Asks for a cancel: a run that has not started a process ends Cancelled at once; a running one is marked, and the
+    /// caller has its process stopped (the executor then settles it Cancelled). Null when there is no such run.
+    /// </summary>
+    public async Task<CancelOutcome?> CancelAsync(long runId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var run = await db.Runs.Include(r => r.Attempts).FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+            if (run is null)
+            {
+                return null;
+            }
+
+            var outcome = run.Cancel(time.GetUtcNow());
+            if (outcome == CancelOutcome.AlreadyFinished)
+            {
+                return outcome;
+            }
+
+            if (!await SaveAsync(db, cancellationToken) && attempt < CancelAttempts)
+            {
+                // A claim or a settle changed the run first: decide again from what it is now.
+                continue;
+            }
+
+            if (outcome == CancelOutcome.Cancelled)
+            {
+                followUps.Publish(run, null);
+                await waiting.DecideAfterRunAsync(run.JobId, cancellationToken);
+            }
+
+            return outcome;
+        }
+    }
+
+    /// <summary>The process group an attempt's process leads, so recovery can stop it.</summary>
+    public async Task RecordProcessAsync(long attemptId, int processGroupId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Attempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken) is { } attempt)
+        {
+            attempt.RecordProcess(processGroupId);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Saves the tracked transitions; false when a status changed meanwhile, and nothing of the save is kept.</summary>
+    private static async Task<bool> SaveAsync(EtlDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An attempt and its run (with the run's attempts), both tracked, in one query; null when the attempt is gone.</summary>
+    private static async Task<(Attempt Attempt, Run Run)?> LoadAsync(EtlDbContext db, long attemptId, CancellationToken cancellationToken)
+    {
+        // Found from the attempt's primary key: a filter on the run side alone would scan the runs table.
+        var run = await db.Runs.Include(r => r.Attempts)
+            .Where(r => db.Attempts.Where(a => a.Id == attemptId).Select(a => a.RunId).Contains(r.Id))
+            .FirstOrDefaultAsync(cancellationToken);
+        return run is null ? null : (run.Attempts.Single(a => a.Id == attemptId), run);
+    }
+
+    /// <summary>The secret values as the job holds them now (decrypted on load); a secret the job no longer has stays unset.</summary>
+    private static async Task AddSecretValuesAsync(EtlDbContext db, int jobId, Job job, CancellationToken cancellationToken)
+    {
+        if (job.SecretEnvironment.Count == 0
+            || await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken) is not { } current)
+        {
+            return;
+        }
+
+        foreach (var name in job.SecretEnvironment)
+        {
+            if (current.Environment.TryGetValue(name, out var value))
+            {
+                job.Environment[name] = value;
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using EtlWeb.Core.Runs;
+using EtlWeb.Realtime;
+
+namespace EtlWeb.Orchestration;
+
+/// <summary>What one engine transaction changed, gathered while it runs and acted on once it has committed.</summary>
+public sealed class EngineChanges
+{
+    private readonly List<(Run Run, Attempt Attempt)> _started = [];
+    private readonly List<Run> _changed = [];
+
+    public IReadOnlyList<(Run Run, Attempt Attempt)> StartedAttempts => _started;
+
+    public IReadOnlyList<Run> ChangedRuns => _changed;
+
+    /// <summary>A run was queued with its first attempt: the attempt goes to the workers, the change to the pages.</summary>
+    public void Started(Run run, Attempt attempt)
+    {
+        _started.Add((run, attempt));
+        _changed.Add(run);
+    }
+
+    public void Changed(Run run) => _changed.Add(run);
+}
+
+/// <summary>
+/// What follows a committed transition, done once and never under a transaction: queued attempts go to Hangfire (its
+/// enqueue is a slow write), changes go to the pages through the broadcaster (and to other nodes through the bus).
+/// </summary>
+public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster)
+{
+    public void Dispatch(EngineChanges changes)
+    {
+        // A duplicate delivery is refused by the claim.
+        foreach (var (_, attempt) in changes.StartedAttempts)
+        {
+            queue.Enqueue(attempt.Id);
+        }
+
+        foreach (var run in changes.ChangedRuns)
+        {
+            var first = run.Attempts.FirstOrDefault();
+            broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, first?.Id, run.Attempts.Count));
+        }
+    }
+
+    /// <summary>A run's change, with the attempt it is about (the one that started, ended or is due next).</summary>
+    public void Publish(Run run, Attempt? attempt) =>
+        broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, attempt?.Id, attempt?.Number ?? 0));
+
+    /// <summary>A retry waits its delay in Hangfire's schedule; the pages hear which attempt is due next.</summary>
+    public void ScheduleRetry(Run run, Attempt retry, TimeSpan delay)
+    {
+        queue.Schedule(retry.Id, delay);
+        Publish(run, retry);
+    }
+}
