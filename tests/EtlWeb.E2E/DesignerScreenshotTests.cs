@@ -49,7 +49,7 @@ public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppF
         await OpenAsync(page);
         await Expect(page.Locator(".diagram-node")).ToHaveCountAsync(300, LargeCount);
         await page.GetByTestId("designer-layout").ClickAsync();
-        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the positions of 300 boxes.", new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("Saved the positions of 300 jobs.", new() { Timeout = 30_000 });
         Assert.Equal(400, links);
         await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links, LargeCount);
         await AppFixture.ScreenshotAsync(page, "designer-300-jobs");
@@ -76,7 +76,7 @@ public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppF
         var boxes = await page.EvaluateAsync<JsonElement>(
             """
             () => [...document.querySelectorAll('.diagram-node')].map(n => ({
-                name: n.querySelector('[data-testid^=node-]').dataset.testid.substring(5),
+                name: n.querySelector('[data-testid^=box-]').dataset.testid.substring(4),
                 x: parseFloat(n.style.left), y: parseFloat(n.style.top), w: n.offsetWidth, h: n.offsetHeight }))
             """);
         return boxes.EnumerateArray().ToDictionary(

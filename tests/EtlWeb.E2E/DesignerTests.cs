@@ -12,7 +12,7 @@ namespace EtlWeb.E2E;
 public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
 {
     [Fact]
-    public async Task A_dragged_node_is_found_at_its_new_position_after_a_reload()
+    public async Task A_dragged_box_is_found_at_its_new_position_after_a_reload()
     {
         var id = await CreateAsync("Drag me", x: 40, y: 0);
         var page = await OpenAsync("Drag me");
@@ -105,7 +105,7 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task Running_a_job_from_its_menu_turns_its_node_orange_then_green()
+    public async Task Running_a_job_from_its_menu_turns_its_box_orange_then_green()
     {
         await CreateAsync("Run from box", x: 40, y: 1600, command: "echo start; sleep 2; echo done");
         var page = await OpenAsync("Run from box");
@@ -123,7 +123,7 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task Double_clicking_a_node_opens_the_job_editor()
+    public async Task Double_clicking_a_box_opens_the_job_editor()
     {
         await CreateAsync("Edit from box", x: 40, y: 2000);
         var page = await OpenAsync("Edit from box");

@@ -66,7 +66,7 @@ public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper out
         await WaitUntilAsync(async () =>
         {
             await ScrollToTopAsync(page);
-            return await FirstLineAsync(viewer) < firstShown;
+            return await ShowsEarlierThanAsync(page, firstShown);
         }, "an older page after scrolling to the top");
         var first = await FirstLineAsync(viewer);
         var next = long.Parse((await viewer.GetAttributeAsync("data-next-line"))!, CultureInfo.InvariantCulture);
@@ -131,7 +131,21 @@ public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper out
         await page.Mouse.UpAsync();
         await page.Locator("[data-testid=log-terminal]").HoverAsync();
         await page.Mouse.WheelAsync(0, -100);
-        await Task.Delay(500);
+    }
+
+    /// <summary>Whether the viewer comes to show a page that starts before <paramref name="line"/> within two seconds.</summary>
+    private static async Task<bool> ShowsEarlierThanAsync(IPage page, long line)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(
+                "line => Number(document.querySelector('[data-testid=log-viewer]').dataset.firstLine) < line", line, new() { Timeout = 2_000 });
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private static Task<string> TerminalTextAsync(IPage page) => page.Locator("[data-testid=log-terminal] .xterm-rows").InnerTextAsync();

@@ -32,6 +32,12 @@ public sealed class Run
 
     public DateTimeOffset QueuedAt { get; private set; }
 
+    /// <summary>
+    /// The instant the run is for: the due time of the fire for a scheduled run (also a catch-up of a missed fire), the
+    /// trigger time for a manual or webhook run; the downstream runs of a pipeline run take their root's.
+    /// </summary>
+    public DateTimeOffset LogicalDate { get; private set; }
+
     public DateTimeOffset? StartedAt { get; private set; }
 
     public DateTimeOffset? FinishedAt { get; private set; }
@@ -41,8 +47,12 @@ public sealed class Run
 
     public List<Attempt> Attempts { get; private set; } = [];
 
-    /// <summary>A new run, Waiting until its upstream jobs and its overlap policy let it start.</summary>
-    public static Run Create(int jobId, TriggerKind trigger, string definitionSnapshot, Guid pipelineId, DateTimeOffset queuedAt) =>
+    /// <summary>
+    /// A new run, Waiting until its upstream jobs and its overlap policy let it start; its logical date is the time it is
+    /// queued unless it is for another instant.
+    /// </summary>
+    public static Run Create(
+        int jobId, TriggerKind trigger, string definitionSnapshot, Guid pipelineId, DateTimeOffset queuedAt, DateTimeOffset? logicalDate = null) =>
         new()
         {
             JobId = jobId,
@@ -50,6 +60,7 @@ public sealed class Run
             DefinitionSnapshot = definitionSnapshot,
             PipelineId = pipelineId,
             QueuedAt = queuedAt,
+            LogicalDate = logicalDate ?? queuedAt,
             Status = RunStatus.Waiting,
         };
 

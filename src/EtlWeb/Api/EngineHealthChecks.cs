@@ -49,5 +49,5 @@ internal sealed class SchedulerHealthCheck(Scheduler scheduler, TimeProvider tim
             ? HealthCheckResult.Degraded("The scheduler has not ticked yet.")
             : time.GetUtcNow() - last > Stale
                 ? HealthCheckResult.Unhealthy($"The scheduler last ticked at {last:O}.")
-                : HealthCheckResult.Healthy($"Last tick {last:O}"));
+                : HealthCheckResult.Healthy(scheduler.NextFire is { } next ? $"Last tick {last:O}; next fire {next:O}" : $"Last tick {last:O}; no fire planned"));
 }

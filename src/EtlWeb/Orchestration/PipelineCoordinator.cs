@@ -12,9 +12,12 @@ public sealed record RerunOutcome(IReadOnlyList<long> RunIds, string? Refusal);
 /// <summary>A request to start a job: alone, or with its Manual downstream jobs as one pipeline run.</summary>
 /// <param name="Variables">Environment variables for the job's own run only (a webhook's input), not for its downstream runs.</param>
 /// <param name="FireAt">For a schedule's fire, its due time: the fire is recorded in the same transaction and refused when
-/// it was recorded already, so each due time makes one run even if two schedulers tried (a lease that just moved).</param>
+/// it was recorded already, so each due time makes one run even if two schedulers tried (a lease that just moved). It is
+/// also the run's logical date.</param>
+/// <param name="LogicalDate">The instant the run is for, when it is not a fire's (a catch-up of a missed one); else the trigger time.</param>
 public sealed record TriggerRequest(
-    int JobId, TriggerKind Trigger, bool WithDownstream = true, IReadOnlyDictionary<string, string>? Variables = null, DateTimeOffset? FireAt = null);
+    int JobId, TriggerKind Trigger, bool WithDownstream = true, IReadOnlyDictionary<string, string>? Variables = null, DateTimeOffset? FireAt = null,
+    DateTimeOffset? LogicalDate = null);
 
 /// <summary>
 /// Turns triggers into runs (DESIGN.md section 4): pipeline expansion, one pending run per job (later triggers join
@@ -61,6 +64,7 @@ public sealed class PipelineCoordinator(
                 }
 
                 var pipeline = Guid.NewGuid();
+                var logicalDate = request.LogicalDate ?? request.FireAt ?? now;
                 foreach (var member in PipelinePlanner.Expand(request.JobId, jobs, downstreamOf, request.WithDownstream))
                 {
                     var job = jobs[member];
@@ -78,7 +82,7 @@ public sealed class PipelineCoordinator(
                     }
                     else
                     {
-                        var run = Run.Create(member, trigger, JobSnapshot.Of(job, input), pipeline, now);
+                        var run = Run.Create(member, trigger, JobSnapshot.Of(job, input), pipeline, now, logicalDate);
                         db.Runs.Add(run);
                         created[member] = run;
                         fresh.Add(run);
@@ -113,8 +117,8 @@ public sealed class PipelineCoordinator(
         return [.. rootRunIds.Select(id => id is { } value ? runs.GetValueOrDefault(value) : null)];
     }
 
-    /// <summary>Records a due time that was not run (skipped by an operator) as a Skipped run with its reason.</summary>
-    public async Task RecordSkippedAsync(int jobId, TriggerKind trigger, string reason, CancellationToken cancellationToken)
+    /// <summary>Records a due time that was not run (skipped by an operator) as a Skipped run for it, with its reason.</summary>
+    public async Task RecordSkippedAsync(int jobId, TriggerKind trigger, DateTimeOffset due, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -123,7 +127,7 @@ public sealed class PipelineCoordinator(
             return;
         }
 
-        var run = Run.Create(jobId, trigger, JobSnapshot.Of(job), Guid.NewGuid(), now);
+        var run = Run.Create(jobId, trigger, JobSnapshot.Of(job), Guid.NewGuid(), now, due);
         run.Skip(reason, now);
         db.Runs.Add(run);
         await db.SaveChangesAsync(cancellationToken);
@@ -143,9 +147,12 @@ public sealed class PipelineCoordinator(
             var now = time.GetUtcNow();
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var members = await db.RunRequests.Where(q => q.PipelineId == pipelineId)
-                .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new PipelineMember(r.JobId, r.Id, r.Status)).ToListAsync(cancellationToken);
-            var failedJobs = RerunPlanner.JobsToRerun(members);
+            var rows = await db.RunRequests.Where(q => q.PipelineId == pipelineId)
+                .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new { r.JobId, r.Id, r.Status, r.LogicalDate }).ToListAsync(cancellationToken);
+            var failedJobs = RerunPlanner.JobsToRerun([.. rows.Select(r => new PipelineMember(r.JobId, r.Id, r.Status))]);
+
+            // A job's re-run is for the same instant as the run it re-does.
+            var logicalDates = rows.GroupBy(r => r.JobId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!.LogicalDate);
             await EngineLocks.LockJobsAsync(db, failedJobs, cancellationToken);
             var jobs = await db.Jobs.AsNoTracking().Where(j => failedJobs.Contains(j.Id)).ToListAsync(cancellationToken);
             if (jobs.Where(j => !j.Enabled).Select(j => $"'{j.Name}'").ToList() is { Count: > 0 } disabled)
@@ -154,7 +161,7 @@ public sealed class PipelineCoordinator(
             }
 
             var pipeline = Guid.NewGuid();
-            created.AddRange(jobs.Select(job => Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now)));
+            created.AddRange(jobs.Select(job => Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, logicalDates.GetValueOrDefault(job.Id, now))));
             db.Runs.AddRange(created);
             await db.SaveChangesAsync(cancellationToken);
             db.RunRequests.AddRange(created.Select(r => new RunRequest { RunId = r.Id, Trigger = TriggerKind.Manual, PipelineId = pipeline, RequestedAt = now }));

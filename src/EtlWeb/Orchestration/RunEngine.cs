@@ -44,9 +44,9 @@ public sealed class RunEngine(
     public Task<RerunOutcome> RerunFailedAsync(Guid pipelineId, CancellationToken cancellationToken) =>
         coordinator.RerunFailedAsync(pipelineId, cancellationToken);
 
-    /// <summary>Records a due time that was not run (skipped by an operator) as a Skipped run with its reason.</summary>
-    public Task RecordSkippedAsync(int jobId, TriggerKind trigger, string reason, CancellationToken cancellationToken) =>
-        coordinator.RecordSkippedAsync(jobId, trigger, reason, cancellationToken);
+    /// <summary>Records a due time that was not run (skipped by an operator) as a Skipped run for it, with its reason.</summary>
+    public Task RecordSkippedAsync(int jobId, TriggerKind trigger, DateTimeOffset due, string reason, CancellationToken cancellationToken) =>
+        coordinator.RecordSkippedAsync(jobId, trigger, due, reason, cancellationToken);
 
     /// <summary>Decides every waiting run: after a restart, or when what they wait on may have changed.</summary>
     public Task DecideWaitingAsync(CancellationToken cancellationToken) => waiting.DecideAllAsync(cancellationToken);

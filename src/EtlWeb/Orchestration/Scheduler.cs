@@ -54,6 +54,12 @@ public sealed class Scheduler : IHostedService, IDisposable
     /// <summary>When the heartbeat last ran: the scheduler is alive when this is recent.</summary>
     public DateTimeOffset? LastTick { get; private set; }
 
+    /// <summary>
+    /// The earliest fire planned, published once a pass or a re-plan has finished: every fire due before it has been
+    /// triggered (its run made). Null while nothing is planned, or this node does not schedule.
+    /// </summary>
+    public DateTimeOffset? NextFire { get; private set; }
+
     /// <summary>Whether this node schedules (it holds the lease); otherwise another web node does.</summary>
     public bool Active => _lease.Held;
 
@@ -100,7 +106,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                         job.Name, missed, state.LastFireAt ?? state.Anchor, job.MisfirePolicy);
                     if (job.MisfirePolicy == MisfirePolicy.RunOnce)
                     {
-                        catchUp.Add(new TriggerRequest(job.Id, TriggerKind.CatchUp));
+                        catchUp.Add(new TriggerRequest(job.Id, TriggerKind.CatchUp, LogicalDate: missed));
                     }
 
                     state.LastFireAt = now;
@@ -143,6 +149,8 @@ public sealed class Scheduler : IHostedService, IDisposable
             {
                 _plan.Clear();
             }
+
+            NextFire = null;
         }
         finally
         {
@@ -214,7 +222,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                 var state = planned.State;
                 if (state.SkipFireAt == planned.Due)
                 {
-                    await _engine.RecordSkippedAsync(planned.Job.Id, TriggerKind.Schedule, $"Skipped by an operator: the fire due at {planned.Due:O}.", CancellationToken.None);
+                    await _engine.RecordSkippedAsync(planned.Job.Id, TriggerKind.Schedule, planned.Due, $"Skipped by an operator: the fire due at {planned.Due:O}.", CancellationToken.None);
                     await _states.ClearSkipAsync(planned.Job.Id, planned.Due);
                     state.SkipFireAt = null;
                 }
@@ -262,6 +270,7 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
     }
 
+    /// <summary>Arms the timer for the earliest planned fire (at most <see cref="MaxSleep"/> away) and publishes it.</summary>
     private void Arm(DateTimeOffset now)
     {
         DateTimeOffset? earliest;
@@ -270,6 +279,7 @@ public sealed class Scheduler : IHostedService, IDisposable
             earliest = _plan.Count == 0 ? null : _plan.Values.Min(p => p.Due);
         }
 
+        NextFire = earliest;
         var wait = earliest is { } due ? due - now : MaxSleep;
         _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait, Timeout.InfiniteTimeSpan);
     }

@@ -143,9 +143,14 @@ public sealed class LogViewerComponentTests : IAsyncLifetime
         await viewer.InvokeAsync(viewer.Instance.OnLeftBottom);
         viewer.WaitForAssertion(() => Assert.Contains("since you paused", viewer.Find("[data-testid=log-newer]").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         var editsWhilePaused = Edits().Count;
-        await Task.Delay(600);
+        var newerAtPause = Newer();
+        viewer.WaitForAssertion(() => Assert.True(Newer() >= newerAtPause + 5, $"{Newer()} newer lines"), TimeSpan.FromSeconds(10));
         Assert.Equal(editsWhilePaused, Edits().Count);
         Assert.Equal("false", viewer.Find("[data-testid=log-viewer]").GetAttribute("data-following"));
+
+        int Newer() => int.Parse(
+            System.Text.RegularExpressions.Regex.Match(viewer.Find("[data-testid=log-newer]").TextContent, @"(\d[\d,]*) newer").Groups[1].Value.Replace(",", "", StringComparison.Ordinal),
+            System.Globalization.CultureInfo.InvariantCulture);
 
         // Inside the renderer's dispatcher, so a live re-render cannot replace the button between finding and clicking it.
         await viewer.InvokeAsync(() => viewer.Find("[data-testid=log-newer] button").Click());

@@ -34,19 +34,23 @@ public sealed class SmartAlertTests : IAsyncLifetime
         return await db.Notifications.AsNoTracking().Where(n => n.JobId == jobId).OrderBy(n => n.Id).ToListAsync();
     }
 
-    private static async Task<List<Notification>> SettledAsync(EtlWebFactory factory, int jobId, int count)
+    /// <summary>
+    /// The job's notifications once every one of them is delivered (or given up), after the dispatcher has handled the
+    /// end of <paramref name="lastRun"/> (and so of every run before it): what is there then is all there will be.
+    /// </summary>
+    private static async Task<List<Notification>> SettledAsync(EtlWebFactory factory, int jobId, long? lastRun = null)
     {
+        var dispatcher = factory.Services.GetRequiredService<NotificationDispatcher>();
         var deadline = Environment.TickCount64 + 30_000;
         while (true)
         {
             var rows = await NotificationsAsync(factory, jobId);
-            if ((rows.Count >= count && rows.All(n => n.Status != NotificationStatus.Pending)) || Environment.TickCount64 > deadline)
+            if ((lastRun is not { } run || dispatcher.LastHandledRunId >= run) && rows.All(n => n.Status != NotificationStatus.Pending))
             {
-                // A moment more, so a second alert that should not exist has had its chance to appear.
-                await Task.Delay(300);
-                return await NotificationsAsync(factory, jobId);
+                return rows;
             }
 
+            Assert.True(Environment.TickCount64 < deadline, $"Notifications still pending after 30 s: {rows.Count} row(s), last run handled {dispatcher.LastHandledRunId}.");
             await Task.Delay(50);
         }
     }
@@ -67,9 +71,10 @@ public sealed class SmartAlertTests : IAsyncLifetime
         await File.WriteAllTextAsync(marker, "");
         var recovered = await client.RunJobAsync(job);
         await client.WaitForEndAsync(recovered);
-        await client.WaitForEndAsync(await client.RunJobAsync(job));
+        var later = await client.RunJobAsync(job);
+        await client.WaitForEndAsync(later);
 
-        var alert = Assert.Single(await SettledAsync(factory, id, 1));
+        var alert = Assert.Single(await SettledAsync(factory, id, lastRun: later));
         Assert.Equal((NotificationKind.Recovered, recovered, NotificationStatus.Sent), (alert.Kind, alert.RunId, alert.Status));
         Assert.Equal("First success after 2 runs that failed.", alert.Detail);
         var post = Assert.Single(_slack.Posts);
@@ -107,7 +112,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
             await RunAsync();
         }
 
-        var alerts = await SettledAsync(factory, id, 2);
+        var alerts = await SettledAsync(factory, id, lastRun: runs[^1]);
         Assert.Equal([runs[2], runs[8]], alerts.Select(a => a.RunId!.Value));
         Assert.All(alerts, a => Assert.Equal((NotificationKind.Streak, "3 runs in a row have failed."), (a.Kind, a.Detail)));
         Assert.Equal(2, _slack.Posts.Count);
@@ -137,7 +142,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromMinutes(5));
         await watch.CheckLongRunningAsync(CancellationToken.None);
 
-        var alert = Assert.Single(await SettledAsync(factory, id, 1));
+        var alert = Assert.Single(await SettledAsync(factory, id));
         Assert.Equal((NotificationKind.LongRunning, runId, NotificationStatus.Sent), (alert.Kind, alert.RunId, alert.Status));
         Assert.Equal("Attempt 1 has run for 2 min 10 s: more than 2 × its usual 1 min 0 s (p95 of the last 5 successful attempts).", alert.Detail);
         Assert.Equal(":hourglass_flowing_sand: export is running longer than usual", Assert.Single(_slack.Posts)["text"]!.GetValue<string>());
@@ -170,7 +175,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
         clock.Advance(TimeSpan.FromMinutes(1));
         await watch.CheckMissedAsync(CancellationToken.None);
 
-        var alert = Assert.Single(await SettledAsync(after, id, 1));
+        var alert = Assert.Single(await SettledAsync(after, id));
         Assert.Equal((NotificationKind.Missed, (long?)null, Start.AddMinutes(60)), (alert.Kind, alert.RunId, alert.FireTime));
         Assert.Equal("The scheduled fire due at 2026-06-01 11:00:30 UTC produced no run within 10 min.", alert.Detail);
         Assert.Equal(":calendar: hourly did not run", Assert.Single(_slack.Posts)["text"]!.GetValue<string>());

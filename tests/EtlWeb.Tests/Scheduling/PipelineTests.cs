@@ -37,6 +37,11 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         Assert.True(bRun["started_at"]!.GetValue<DateTimeOffset>() >= aRun["finished_at"]!.GetValue<DateTimeOffset>());
         Assert.True(cRun["started_at"]!.GetValue<DateTimeOffset>() >= bRun["finished_at"]!.GetValue<DateTimeOffset>());
         Assert.Single(await Client.RunsOfAsync(d));
+
+        // A manual run is for the time it was triggered; its pipeline's runs are for the same instant.
+        var logicalDate = aRun["logical_date"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(aRun["queued_at"]!.GetValue<DateTimeOffset>(), logicalDate);
+        Assert.Equal([logicalDate, logicalDate], new[] { bRun, cRun }.Select(r => r["logical_date"]!.GetValue<DateTimeOffset>()));
     }
 
     [Fact]
@@ -91,6 +96,10 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         Assert.Single(await Client.RunsOfAsync(a));
         Assert.Equal(2, (await Client.RunsOfAsync(b)).Count);
         Assert.Equal(2, (await Client.RunsOfAsync(c)).Count);
+
+        // The re-runs are for the instant of the runs they re-do.
+        Assert.All(await Task.WhenAll(created.Select(id => Client.GetJsonAsync($"/api/runs/{id}"))),
+            r => Assert.Equal(bRun["logical_date"]!.GetValue<DateTimeOffset>(), r!["logical_date"]!.GetValue<DateTimeOffset>()));
     }
 
     [Fact]
@@ -113,8 +122,8 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         var manual = await Client.CreateJobAsync(JobsClient.ShellJob("manual-down", "up"));
         var scheduled = await Client.CreateJobAsync(JobsClient.ShellJob("cron-down", "up").With("schedule_type", "cron").With("cron_expression", "0 0 1 1 *"));
 
+        // A trigger makes every run of its pipeline run at once (downstream ones waiting), so none can appear later.
         await Client.WaitForEndAsync(await Client.TriggerAsync(up, downstream: false));
-        await Task.Delay(300);
         Assert.Empty(await Client.RunsOfAsync(manual));
 
         await Client.WaitForEndAsync(await Client.TriggerAsync(up));

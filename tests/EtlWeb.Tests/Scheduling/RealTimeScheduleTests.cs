@@ -16,16 +16,22 @@ public sealed class RealTimeScheduleTests
         var follower = await client.CreateJobAsync(JobsClient.ShellJob("follower", "ticker").With("overlap_policy", "allow"));
         await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker["id"]}/enable", "{}");
 
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await client.WaitForRunsAsync(ticker, 3, r => r["status"]!.GetValue<string>() == "Succeeded");
         await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker["id"]}/disable", "{}");
-        await Task.Delay(TimeSpan.FromSeconds(1));
 
-        var fires = (await client.RunsOfAsync(ticker)).Select(r => r!).Where(r => r["status"]!.GetValue<string>() == "Succeeded").ToList();
-        var follows = (await client.WaitForRunsAsync(follower, fires.Count, r => r["status"]!.GetValue<string>() == "Succeeded"))
-            .Select(r => r["pipeline_id"]!.GetValue<Guid>()).ToHashSet();
-        Assert.True(fires.Count >= 3, $"only {fires.Count} scheduled run(s) succeeded in 4 s");
+        // Once the scheduler has dropped it from its plan it fires no more; the runs it made end, each follower after its own.
+        await factory.WaitForPlanAsync(next => next is null, "the disabled ticker out of the plan");
+        var fires = await client.WaitForRunsAsync(ticker, (await client.RunsOfAsync(ticker)).Count, r => r["finished_at"] is not null);
+        var follows = await client.WaitForRunsAsync(follower, fires.Count, r => r["finished_at"] is not null);
+        Assert.All(fires.Concat(follows), r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
         Assert.All(fires, f => Assert.Equal("Schedule", f["trigger"]!.GetValue<string>()));
-        Assert.All(fires, f => Assert.Contains(f["pipeline_id"]!.GetValue<Guid>(), follows));
-        Assert.Equal(fires.Count, fires.Select(f => f["queued_at"]!.GetValue<DateTimeOffset>()).Distinct().Count());
+
+        // One run per fire: each for its own whole second; each follower in its fire's pipeline run, for the same instant.
+        var dueTimes = fires.Select(f => f["logical_date"]!.GetValue<DateTimeOffset>()).ToList();
+        Assert.Equal(dueTimes.Count, dueTimes.Distinct().Count());
+        Assert.All(dueTimes, d => Assert.Equal(0, d.Ticks % TimeSpan.TicksPerSecond));
+        Assert.Equal(
+            fires.Select(f => (f["pipeline_id"]!.GetValue<Guid>(), f["logical_date"]!.GetValue<DateTimeOffset>())).Order(),
+            follows.Select(f => (f["pipeline_id"]!.GetValue<Guid>(), f["logical_date"]!.GetValue<DateTimeOffset>())).Order());
     }
 }

@@ -32,10 +32,13 @@ public sealed class SchedulerTests
         clock.Advance(TimeSpan.FromSeconds(60));
         var runs = await client.WaitForRunsAsync(job, 2);
         clock.Advance(TimeSpan.FromSeconds(59));
-        await Task.Delay(300);
+        await factory.FiresSettledAsync(clock);
 
         Assert.Equal(2, (await client.RunsOfAsync(job)).Count);
         Assert.All(runs, r => Assert.Equal("Schedule", r["trigger"]!.GetValue<string>()));
+
+        // Each run is for its fire's due time, whenever it was made.
+        Assert.Equal([Start.AddSeconds(30), Start.AddSeconds(90)], runs.Select(r => r["logical_date"]!.GetValue<DateTimeOffset>()).Order());
         Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 3, 0, TimeSpan.Zero), (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
     }
 
@@ -48,7 +51,7 @@ public sealed class SchedulerTests
         var job = await client.CreateJobAsync(JobsClient.ShellJob("every5").With("schedule_type", "interval").With("interval_minutes", 5));
 
         clock.Advance(TimeSpan.FromMinutes(4));
-        await Task.Delay(300);
+        await factory.FiresSettledAsync(clock);
         Assert.Empty(await client.RunsOfAsync(job));
         clock.Advance(TimeSpan.FromMinutes(1));
         await client.WaitForRunsAsync(job, 1, Finished);
@@ -66,18 +69,21 @@ public sealed class SchedulerTests
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly").With("schedule_type", "cron").With("cron_expression", "0 * * * *"));
 
+        await factory.WaitForPlanAsync(next => next == new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), "the hourly job planned");
         await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/disable", "{}");
         var disabled = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!;
+        await factory.WaitForPlanAsync(next => next is null, "the disabled job out of the plan");
         clock.Advance(TimeSpan.FromHours(1));
-        await Task.Delay(300);
+        await factory.FiresSettledAsync(clock);
         Assert.Null(disabled["next_run_at"]);
         Assert.Empty(await client.RunsOfAsync(job));
 
         await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/enable", "{}");
         var (pause, _) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/pause", """{"until":"2026-06-01T14:00:00Z"}""");
         var paused = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!;
+        await factory.WaitForPlanAsync(next => next == new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), "the paused job planned for 14:00");
         clock.Advance(TimeSpan.FromHours(2));
-        await Task.Delay(300);
+        await factory.FiresSettledAsync(clock);
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, pause);
         Assert.Equal(new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), paused["next_run_at"]!.GetValue<DateTimeOffset>());
@@ -104,6 +110,7 @@ public sealed class SchedulerTests
         Assert.Equal(System.Net.HttpStatusCode.OK, status);
         Assert.Equal(new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), body!["skipped_fire_at"]!.GetValue<DateTimeOffset>());
         Assert.Equal("Skipped", first[0]["status"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), first[0]["logical_date"]!.GetValue<DateTimeOffset>());
         Assert.Contains("Skipped by an operator", first[0]["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.NotEqual("Skipped", both[0]["status"]!.GetValue<string>());
     }
@@ -128,10 +135,13 @@ public sealed class SchedulerTests
         clock.Advance(TimeSpan.FromHours(3));
         await using var after = new EtlWebFactory { DataDirectory = dataDirectory, ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
         using var restarted = after.CreateClient();
-        var runs = await restarted.WaitForRunsAsync(catchUp, 2);
-        await Task.Delay(500);
+        await after.FiresSettledAsync(clock);
+        var runs = await restarted.RunsOfAsync(catchUp);
 
-        Assert.Equal(["CatchUp", "Schedule"], (await restarted.RunsOfAsync(catchUp)).Select(r => r!["trigger"]!.GetValue<string>()));
+        Assert.Equal(["CatchUp", "Schedule"], runs.Select(r => r!["trigger"]!.GetValue<string>()));
+
+        // The catch-up run is for the latest fire it stands in for.
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), runs[0]!["logical_date"]!.GetValue<DateTimeOffset>());
         Assert.Single(await restarted.RunsOfAsync(skip));
         Assert.Equal(new DateTimeOffset(2026, 6, 1, 15, 0, 0, TimeSpan.Zero), (await restarted.GetJsonAsync($"/api/jobs/{skip["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
         Assert.Equal(2, runs.Count);

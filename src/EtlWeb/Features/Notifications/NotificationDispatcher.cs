@@ -31,6 +31,14 @@ public sealed class NotificationDispatcher(
     // changes: a burst of runs of jobs that notify nobody (a fan-out of 100) then costs no query at all.
     private readonly ConcurrentDictionary<int, bool> _addressed = new();
 
+    private long _lastHandledRunId;
+
+    /// <summary>
+    /// The run whose end was handled last (its message raised, when it earned one). Ends are handled in the order they
+    /// were heard, so every run that ended before it has been handled too.
+    /// </summary>
+    public long LastHandledRunId => Interlocked.Read(ref _lastHandledRunId);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
@@ -47,19 +55,19 @@ public sealed class NotificationDispatcher(
         {
             await foreach (var change in _finished.Reader.ReadAllAsync(stoppingToken))
             {
-                if (_addressed.TryGetValue(change.JobId, out var addressed) && !addressed)
-                {
-                    continue;
-                }
-
                 try
                 {
-                    await PlanAsync(change.RunId, stoppingToken);
+                    if (!_addressed.TryGetValue(change.JobId, out var addressed) || addressed)
+                    {
+                        await PlanAsync(change.RunId, stoppingToken);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogError(ex, "Notifications for run {RunId} could not be planned", change.RunId);
                 }
+
+                Interlocked.Exchange(ref _lastHandledRunId, change.RunId);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -22,7 +22,8 @@ public static class NotificationsServiceCollectionExtensions
             return services;
         }
 
-        services.AddHostedService<NotificationDispatcher>();
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<NotificationDispatcher>());
         services.AddHostedService<NotificationDelivery>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertWatch>());
         return services;

@@ -35,6 +35,7 @@ public sealed record RunDocument(
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("pipeline_id")] Guid? PipelineId,
     [property: JsonPropertyName("queued_at")] DateTimeOffset QueuedAt,
+    [property: JsonPropertyName("logical_date")] DateTimeOffset LogicalDate,
     [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
     [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptDocument> Attempts,
@@ -47,6 +48,6 @@ public sealed record RunDocument(
 
     public static RunDocument From(Run run, string jobName, IEnumerable<RunRequest> requests) => new(
         run.Id, run.JobId, jobName, run.Status.ToString(), run.Trigger.ToString(), run.Reason, run.PipelineId,
-        run.QueuedAt, run.StartedAt, run.FinishedAt, [.. run.Attempts.OrderBy(a => a.Number).Select(AttemptDocument.From)],
+        run.QueuedAt, run.LogicalDate, run.StartedAt, run.FinishedAt, [.. run.Attempts.OrderBy(a => a.Number).Select(AttemptDocument.From)],
         [.. requests.OrderBy(q => q.Id).Select(q => new RunRequestDocument(q.Trigger.ToString(), q.PipelineId, q.RequestedAt))]);
 }
