@@ -4,8 +4,9 @@
 #   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer|scale-out ...]   default: all, in that order
 #   BENCH_ARTIFACTS=/tmp/art-bench scripts/bench.sh          build into that artifacts path instead of bin/obj
 #   BENCH_WORKERS=50 scripts/bench.sh punctuality           EtlWeb and its baselines with 50 workers instead of 5
-# scale-out starts a throwaway PostgreSQL cluster (Debian's postgresql; scripts/test.sh installs it), a web node and
-# worker nodes with BENCH_WORKERS workers each.
+# throughput runs its bursts on SQLite, then on a throwaway PostgreSQL cluster (Debian's postgresql; scripts/test.sh
+# installs it); scale-out starts such a cluster, a web node and worker nodes with BENCH_WORKERS workers each. On
+# PostgreSQL both report the time database sessions spent waiting for locks, sampled every 10 ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

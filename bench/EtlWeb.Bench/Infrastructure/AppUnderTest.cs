@@ -73,11 +73,11 @@ public sealed class AppUnderTest : IAsyncDisposable
         ForgetStartupProblems();
     }
 
-    /// <summary>Adds how many warnings and errors the app logged so far to a scenario's figures.</summary>
-    public void ReportLogHealth(JsonObject result)
+    /// <summary>Adds how many warnings and errors the app logged so far to a scenario's figures (names end with <paramref name="suffix"/>).</summary>
+    public void ReportLogHealth(JsonObject result, string suffix = "")
     {
-        result["app_warnings"] = Warnings;
-        result["app_errors"] = Errors;
+        result[$"app_warnings{suffix}"] = Warnings;
+        result[$"app_errors{suffix}"] = Errors;
     }
 
     /// <summary>Asks for a graceful stop (SIGTERM), then kills what is left.</summary>

@@ -11,6 +11,7 @@ namespace EtlWeb.Bench.Scenarios;
 /// throwaway cluster. A burst of runs of <c>true</c> triggered through the web node's API with one worker node,
 /// then the same burst once a second worker node has joined; every node on this one machine shares its cores with
 /// the others and with PostgreSQL, so the ratio shows what a second worker costs and gains here, not on two machines.
+/// Each phase also reports the time database sessions spent waiting for locks (<see cref="LockWaitSampler"/>).
 /// </summary>
 public static class ScaleOutScenario
 {
@@ -33,11 +34,11 @@ public static class ScaleOutScenario
             using var api = new ApiClient(web.Address);
             result["workers_per_node"] = BenchSettings.WorkerCount;
 
-            var one = await MeasureAsync(api, nodes, "one-worker");
+            var one = await MeasureAsync(api, nodes, database, "one-worker");
             Record(result, one, "one_worker", "phase1");
 
             nodes["worker-2"] = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "worker-2"), NodeSettings(database, "worker-2", worker: true));
-            var two = await MeasureAsync(api, nodes, "two-workers");
+            var two = await MeasureAsync(api, nodes, database, "two-workers");
             Record(result, two, "two_workers", "phase2");
             result["ratio"] = Stats.Round(two.PerSecond / one.PerSecond, 2);
             result["app_warnings"] = nodes.Values.Sum(n => n.Warnings);
@@ -80,12 +81,16 @@ public static class ScaleOutScenario
         result[$"runs_per_node_{phase}"] = Counts(measured.RunsPerNode);
         result[$"cpu_ms_per_run_{phase}"] = Figures(measured.CpuMillisecondsPerRun);
         result[$"machine_busy_{phase}"] = Stats.Round(measured.MachineBusy, 2);
+        result[$"lock_wait_ms_per_run_{phase}"] = Stats.Round(measured.LockWaitSeconds * 1000 / Runs, 2);
+        result[$"lock_waiting_sessions_max_{phase}"] = measured.MostWaitingForLocks;
     }
 
-    private sealed record Phase(double PerSecond, double WallSeconds, int Succeeded, IReadOnlyDictionary<string, int> RunsPerNode, IReadOnlyDictionary<string, double> CpuMillisecondsPerRun, double MachineBusy);
+    private sealed record Phase(
+        double PerSecond, double WallSeconds, int Succeeded, IReadOnlyDictionary<string, int> RunsPerNode, IReadOnlyDictionary<string, double> CpuMillisecondsPerRun,
+        double MachineBusy, double LockWaitSeconds, int MostWaitingForLocks);
 
     /// <summary>A job of its own, warmed up with <see cref="WarmUpRuns"/> runs, then <see cref="Runs"/> runs measured from the first trigger to the last end.</summary>
-    private static async Task<Phase> MeasureAsync(ApiClient api, IReadOnlyDictionary<string, AppUnderTest> nodes, string name)
+    private static async Task<Phase> MeasureAsync(ApiClient api, IReadOnlyDictionary<string, AppUnderTest> nodes, string database, string name)
     {
         // Allow: with Skip or Queue the design folds triggers of a job that has not started yet into one run.
         var job = await api.CreateShellJobAsync(name, "true", new Dictionary<string, object> { ["overlap_policy"] = "allow" });
@@ -95,7 +100,15 @@ public static class ScaleOutScenario
         var cpuBefore = nodes.ToDictionary(n => n.Key, n => ProcFs.CpuMilliseconds(n.Value.Pid));
         var machineBefore = ProcFs.MachineTicks();
         var before = TimeProvider.System.GetUtcNow();
-        var runs = await BurstAsync(api, job, Runs);
+        IReadOnlyList<RunView> runs;
+        double lockWait;
+        int mostWaiting;
+        await using (var locks = await LockWaitSampler.StartAsync(database))
+        {
+            runs = await BurstAsync(api, job, Runs);
+            (lockWait, mostWaiting) = (locks.WaitingSeconds, locks.MostWaiting);
+        }
+
         var wall = (runs.Max(r => r.FinishedAt!.Value) - before).TotalSeconds;
         var cpu = nodes.ToDictionary(n => n.Key, n => (ProcFs.CpuMilliseconds(n.Value.Pid) - cpuBefore[n.Key]) / Runs);
 
@@ -104,7 +117,7 @@ public static class ScaleOutScenario
         var busy = (double)(machine.Busy - machineBefore.Busy) / (machine.Total - machineBefore.Total);
         var perNode = runs.SelectMany(r => r.Attempts).GroupBy(a => a.Node ?? "(none)").ToDictionary(g => g.Key, g => g.Count());
         await Console.Error.WriteLineAsync($"{name}: {runs.Count} runs in {wall:F2} s, per node {string.Join(", ", perNode.Select(n => $"{n.Key} {n.Value}"))}");
-        return new Phase(runs.Count / wall, wall, runs.Count(r => r.Status == "Succeeded"), perNode, cpu, busy);
+        return new Phase(runs.Count / wall, wall, runs.Count(r => r.Status == "Succeeded"), perNode, cpu, busy, lockWait, mostWaiting);
     }
 
     /// <summary>Triggers <paramref name="count"/> runs with <see cref="InFlight"/> callers at once and waits until all have ended.</summary>

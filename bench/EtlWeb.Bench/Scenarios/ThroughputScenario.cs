@@ -3,12 +3,14 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EtlWeb.Bench.Baselines;
 using EtlWeb.Bench.Infrastructure;
+using EtlWeb.Testing;
 
 namespace EtlWeb.Bench.Scenarios;
 
 /// <summary>
-/// A burst of runs of <c>true</c> triggered at once through the API, until all have ended, against plain
-/// Hangfire running as many empty jobs with the same storage settings and worker count.
+/// A burst of runs of <c>true</c> triggered at once through the API, until all have ended: on EtlWeb's default SQLite
+/// storage, against plain Hangfire running as many empty jobs with the same storage settings and worker count, and
+/// on a throwaway PostgreSQL cluster (<c>postgres_ratio</c>: PostgreSQL's figure over SQLite's).
 /// </summary>
 public static class ThroughputScenario
 {
@@ -18,31 +20,17 @@ public static class ThroughputScenario
 
     public static async Task RunAsync(string dataDirectory, JsonObject result)
     {
-        double perSecond;
-        await using (var app = await AppUnderTest.StartAsync(BenchSettings.AppDirectory(dataDirectory), BenchSettings.App()))
+        var perSecond = await MeasureAsync(BenchSettings.AppDirectory(dataDirectory), BenchSettings.App(), result, "", null);
+
+        // The same bursts with EtlWeb's stores on a throwaway PostgreSQL cluster on this machine (one node running attempts).
+        await using (var cluster = await PostgresCluster.StartAsync())
         {
-            using var api = new ApiClient(app.Address);
-
-            // Allow: with Skip or Queue the design folds triggers of a job that has not started yet into one run.
-            var job = await api.CreateShellJobAsync("throughput", "true", new Dictionary<string, object> { ["overlap_policy"] = "allow" });
-
-            // The first burst of a fresh process is paid largely to the JIT (tiered compilation of EF Core, Hangfire
-            // and ASP.NET Core); it is reported apart, and the figure that counts is the same burst once warm.
-            var cold = await BurstAsync(app, api, job);
-            result["cold_runs_per_s"] = Stats.Round(cold.PerSecond);
-            result["cold_cpu_ms_per_run"] = Stats.Round(cold.CpuMilliseconds / Runs, 2);
-
-            var warm = await BurstAsync(app, api, job);
-            perSecond = warm.PerSecond;
-            result["post_s"] = Stats.Round(warm.PostSeconds, 2);
-            result["runs"] = warm.Runs.Count;
-            result["succeeded"] = warm.Runs.Count(r => r.Status == "Succeeded");
-            result["wall_s"] = Stats.Round(warm.WallSeconds, 2);
-            result["runs_per_s"] = Stats.Round(perSecond);
-
-            // CPU the app spent per run (user + system, all threads): tells a CPU-bound burst from one that waits.
-            result["app_cpu_ms_per_run"] = Stats.Round(warm.CpuMilliseconds / Runs, 2);
-            app.ReportLogHealth(result);
+            var database = await cluster.CreateDatabaseAsync();
+            var settings = BenchSettings.App();
+            settings["EtlWeb__Database__Provider"] = "PostgreSql";
+            settings["EtlWeb__Database__ConnectionString"] = database;
+            var onPostgres = await MeasureAsync(Path.Combine(dataDirectory, "etlweb-postgres"), settings, result, "_postgres", database);
+            result["postgres_ratio"] = Stats.Round(onPostgres / perSecond, 2);
         }
 
         using var hangfire = new HangfireBaseline(BenchSettings.BaselineDirectory(dataDirectory), BenchSettings.WorkerCount);
@@ -56,6 +44,51 @@ public static class ThroughputScenario
         result["baseline_hangfire_from_enqueue_per_s"] = Stats.Round(baseline.FromEnqueue);
         result["baseline_cpu_ms_per_job"] = Stats.Round(benchCpu / Runs, 2);
         result["ratio"] = Stats.Round(perSecond / baseline.FromFirstJob, 2);
+    }
+
+    /// <summary>
+    /// A cold and a warm burst against EtlWeb started with <paramref name="settings"/>; records the figures under their
+    /// names plus <paramref name="suffix"/> and returns the warm runs per second. On PostgreSQL (<paramref name="database"/>
+    /// given) it also records the time sessions spent waiting for locks during the warm burst.
+    /// </summary>
+    private static async Task<double> MeasureAsync(
+        string appDirectory, Dictionary<string, string> settings, JsonObject result, string suffix, string? database)
+    {
+        await using var app = await AppUnderTest.StartAsync(appDirectory, settings);
+        using var api = new ApiClient(app.Address);
+
+        // Allow: with Skip or Queue the design folds triggers of a job that has not started yet into one run.
+        var job = await api.CreateShellJobAsync("throughput", "true", new Dictionary<string, object> { ["overlap_policy"] = "allow" });
+
+        // The first burst of a fresh process is paid largely to the JIT (tiered compilation of EF Core, Hangfire
+        // and ASP.NET Core); it is reported apart, and the figure that counts is the same burst once warm.
+        var cold = await BurstAsync(app, api, job);
+        result[$"cold_runs_per_s{suffix}"] = Stats.Round(cold.PerSecond);
+        result[$"cold_cpu_ms_per_run{suffix}"] = Stats.Round(cold.CpuMilliseconds / Runs, 2);
+
+        Burst warm;
+        if (database is null)
+        {
+            warm = await BurstAsync(app, api, job);
+        }
+        else
+        {
+            await using var locks = await LockWaitSampler.StartAsync(database);
+            warm = await BurstAsync(app, api, job);
+            result[$"lock_wait_ms_per_run{suffix}"] = Stats.Round(locks.WaitingSeconds * 1000 / Runs, 2);
+            result[$"lock_waiting_sessions_max{suffix}"] = locks.MostWaiting;
+        }
+
+        result[$"post_s{suffix}"] = Stats.Round(warm.PostSeconds, 2);
+        result[$"runs{suffix}"] = warm.Runs.Count;
+        result[$"succeeded{suffix}"] = warm.Runs.Count(r => r.Status == "Succeeded");
+        result[$"wall_s{suffix}"] = Stats.Round(warm.WallSeconds, 2);
+        result[$"runs_per_s{suffix}"] = Stats.Round(warm.PerSecond);
+
+        // CPU the app spent per run (user + system, all threads): tells a CPU-bound burst from one that waits.
+        result[$"app_cpu_ms_per_run{suffix}"] = Stats.Round(warm.CpuMilliseconds / Runs, 2);
+        app.ReportLogHealth(result, suffix);
+        return warm.PerSecond;
     }
 
     private sealed record Burst(IReadOnlyList<RunView> Runs, double PostSeconds, double WallSeconds, double PerSecond, double CpuMilliseconds);
