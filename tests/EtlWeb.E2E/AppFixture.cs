@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Testing;
 using Microsoft.Playwright;
 
@@ -119,9 +120,9 @@ public class AppFixture : IAsyncLifetime
     {
         using var client = CreateClient();
         using var response = await client.PostAsJsonAsync(new Uri("/api/jobs", UriKind.Relative), document);
-        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
-        return body.GetProperty("id").GetInt32();
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return System.Text.Json.JsonSerializer.Deserialize<JobDocument>(body)!.Id!.Value;
     }
 
     /// <summary>Triggers a run of the job through the API; returns the run's id.</summary>

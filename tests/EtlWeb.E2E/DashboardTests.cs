@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using EtlWeb.Features.Runs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -114,8 +115,8 @@ public sealed class DashboardTests(AppFixture app) : IClassFixture<AppFixture>
     {
         for (var i = 0; i < 600; i++)
         {
-            var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/runs/{runId}", UriKind.Relative));
-            if (run.GetProperty("status").GetString() == status)
+            var run = await client.GetFromJsonAsync<RunDocument>(new Uri($"/api/runs/{runId}", UriKind.Relative));
+            if (run!.Status == status)
             {
                 return;
             }

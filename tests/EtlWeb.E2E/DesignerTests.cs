@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using EtlWeb.Core.Jobs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -31,8 +32,8 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         await WaitReadyAsync(page);
         Assert.Equal(moved, await DiagramPositionAsync(page, id));
         var job = await GetJobAsync(id);
-        Assert.Equal(moved.X, job.GetProperty("designer_x").GetDouble());
-        Assert.Equal(moved.Y, job.GetProperty("designer_y").GetDouble());
+        Assert.Equal(moved.X, job.DesignerX);
+        Assert.Equal(moved.Y, job.DesignerY);
         await page.Context.DisposeAsync();
     }
 
@@ -46,7 +47,7 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         await DrawLinkAsync(page, "Draw upstream", "Draw downstream");
         await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("'Draw downstream' now depends on 'Draw upstream'.");
         await Expect(Link(page, upstream, downstream)).ToHaveCountAsync(1);
-        Assert.Equal(["Draw upstream"], Dependencies(await GetJobAsync(downstream)));
+        Assert.Equal(["Draw upstream"], (await GetJobAsync(downstream)).Dependencies!);
 
         await AppFixture.GotoAsync(page, $"/?job={downstream}");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Dependencies" }).ClickAsync();
@@ -68,12 +69,12 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         await Expect(message).ToContainTextAsync("These dependencies form a cycle: Cycle first -> Cycle second -> Cycle first.");
         await AppFixture.ScreenshotAsync(page, "designer-cycle-refused");
         await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links);
-        Assert.Empty(Dependencies(await GetJobAsync(first)));
-        Assert.Equal(["Cycle first"], Dependencies(await GetJobAsync(second)));
+        Assert.Empty((await GetJobAsync(first)).Dependencies!);
+        Assert.Equal(["Cycle first"], (await GetJobAsync(second)).Dependencies!);
 
         await DrawLinkAsync(page, "Cycle first", "Cycle first");
         await Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "itself" })).ToContainTextAsync("'Cycle first' cannot depend on itself.");
-        Assert.Empty(Dependencies(await GetJobAsync(first)));
+        Assert.Empty((await GetJobAsync(first)).Dependencies!);
         await page.Context.DisposeAsync();
     }
 
@@ -93,14 +94,14 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         await Expect(dialog).ToContainTextAsync("'Unlink downstream' will no longer wait for 'Unlink upstream'");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Expect(link).ToHaveCountAsync(1);
-        Assert.Equal(["Unlink upstream"], Dependencies(await GetJobAsync(downstream)));
+        Assert.Equal(["Unlink upstream"], (await GetJobAsync(downstream)).Dependencies!);
 
         await ClickLinkAsync(page, link);
         await page.Keyboard.PressAsync("Delete");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("'Unlink downstream' no longer depends on 'Unlink upstream'.");
         await Expect(link).ToHaveCountAsync(0);
-        Assert.Empty(Dependencies(await GetJobAsync(downstream)));
+        Assert.Empty((await GetJobAsync(downstream)).Dependencies!);
         await page.Context.DisposeAsync();
     }
 
@@ -194,11 +195,10 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
         return (style.GetProperty("x").GetDouble(), style.GetProperty("y").GetDouble());
     }
 
-    private async Task<JsonElement> GetJobAsync(int id)
+    private async Task<JobDocument> GetJobAsync(int id)
     {
         using var client = app.CreateClient();
-        return await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/jobs/{id}", UriKind.Relative));
+        return (await client.GetFromJsonAsync<JobDocument>(new Uri($"/api/jobs/{id}", UriKind.Relative)))!;
     }
 
-    private static string[] Dependencies(JsonElement job) => [.. job.GetProperty("dependencies").EnumerateArray().Select(d => d.GetString()!)];
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using EtlWeb.Core.Jobs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -127,8 +128,8 @@ public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture
     private async Task<List<string>> JobNamesAsync()
     {
         using var client = app.CreateClient();
-        var jobs = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/jobs", UriKind.Relative));
-        Assert.Equal(JsonValueKind.Array, jobs.ValueKind);
-        return [.. jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()!)];
+        var jobs = await client.GetFromJsonAsync<List<JobDocument>>(new Uri("/api/jobs", UriKind.Relative));
+        Assert.NotNull(jobs);
+        return [.. jobs.Select(j => j.Name!)];
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using EtlWeb.Core.Jobs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -53,15 +54,15 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("job-row-Say hello")).ToBeVisibleAsync();
 
         var job = await JobAsync("Say hello");
-        Assert.Equal("shell", job.GetProperty("job_type").GetString());
-        Assert.Equal("echo \"hello, $HELLO_TO\"", job.GetProperty("command").GetString());
-        Assert.Equal("world", job.GetProperty("environment").GetProperty("HELLO_TO").GetString());
-        Assert.Equal(120, job.GetProperty("timeout_seconds").GetInt32());
-        Assert.Equal(2, job.GetProperty("max_retries").GetInt32());
-        Assert.Equal("cron", job.GetProperty("schedule_type").GetString());
-        Assert.Equal("*/15 * * * *", job.GetProperty("cron_expression").GetString());
-        Assert.Equal("Europe/London", job.GetProperty("time_zone").GetString());
-        Assert.Equal("ops@example.com", job.GetProperty("notify_email").GetString());
+        Assert.Equal("shell", job.JobType);
+        Assert.Equal("echo \"hello, $HELLO_TO\"", job.Command);
+        Assert.Equal("world", job.Environment!.Value.Deserialize<Dictionary<string, string>>()!["HELLO_TO"]);
+        Assert.Equal(120, job.TimeoutSeconds);
+        Assert.Equal(2, job.MaxRetries);
+        Assert.Equal("cron", job.ScheduleType);
+        Assert.Equal("*/15 * * * *", job.CronExpression);
+        Assert.Equal("Europe/London", job.TimeZone);
+        Assert.Equal("ops@example.com", job.NotifyEmail);
         await page.Context.DisposeAsync();
     }
 
@@ -144,11 +145,11 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
         await SaveAsync(page);
 
         var job = await JobAsync("Load warehouse");
-        Assert.Equal(900, job.GetProperty("timeout_seconds").GetInt32());
-        Assert.Equal("30 3 * * *", job.GetProperty("cron_expression").GetString());
-        Assert.Equal("Europe/Paris", job.GetProperty("time_zone").GetString());
-        Assert.Equal(["PGPASSWORD"], job.GetProperty("secret_environment").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(["Extract orders"], job.GetProperty("dependencies").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(900, job.TimeoutSeconds);
+        Assert.Equal("30 3 * * *", job.CronExpression);
+        Assert.Equal("Europe/Paris", job.TimeZone);
+        Assert.Equal(["PGPASSWORD"], job.SecretEnvironment!);
+        Assert.Equal(["Extract orders"], job.Dependencies!);
         await page.Context.DisposeAsync();
     }
 
@@ -209,9 +210,9 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
 
         await SaveAsync(page);
         var job = await JobAsync("Inline python");
-        Assert.Equal("python", job.GetProperty("job_type").GetString());
-        Assert.Equal("import sys\nprint('rows:', len(sys.argv))", job.GetProperty("script").GetString());
-        Assert.Equal("", job.GetProperty("command").GetString());
+        Assert.Equal("python", job.JobType);
+        Assert.Equal("import sys\nprint('rows:', len(sys.argv))", job.Script);
+        Assert.Equal("", job.Command);
         await page.Context.DisposeAsync();
     }
 
@@ -314,10 +315,10 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("job-editor")).ToHaveCountAsync(0);
     }
 
-    private async Task<JsonElement> JobAsync(string name)
+    private async Task<JobDocument> JobAsync(string name)
     {
         using var client = app.CreateClient();
-        var jobs = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/jobs", UriKind.Relative));
-        return jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == name);
+        var jobs = await client.GetFromJsonAsync<List<JobDocument>>(new Uri("/api/jobs", UriKind.Relative));
+        return jobs!.Single(j => j.Name == name);
     }
 }

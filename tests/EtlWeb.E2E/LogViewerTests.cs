@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using EtlWeb.Features.Runs;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -113,8 +113,8 @@ public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper out
     private async Task<string> StatusAsync(long runId)
     {
         using var client = app.CreateClient();
-        var run = await client.GetFromJsonAsync<JsonElement>(new Uri($"/api/runs/{runId}", UriKind.Relative));
-        return run.GetProperty("status").GetString()!;
+        var run = await client.GetFromJsonAsync<RunDocument>(new Uri($"/api/runs/{runId}", UriKind.Relative));
+        return run!.Status;
     }
 
     /// <summary>

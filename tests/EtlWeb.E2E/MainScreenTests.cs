@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using EtlWeb.Core.Jobs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -323,16 +324,16 @@ public sealed class MainScreenTests(AppFixture app) : IClassFixture<AppFixture>
     private async Task<int> TotalAsync()
     {
         using var client = app.CreateClient();
-        var jobs = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri("/api/jobs", UriKind.Relative));
-        return jobs.GetArrayLength();
+        var jobs = await client.GetFromJsonAsync<List<JobDocument>>(new Uri("/api/jobs", UriKind.Relative));
+        return jobs!.Count;
     }
 
     private static async Task WaitUntilIdleAsync(HttpClient client, int jobId)
     {
         for (var i = 0; i < 300; i++)
         {
-            var job = await client.GetFromJsonAsync<System.Text.Json.JsonElement>(new Uri($"/api/jobs/{jobId}", UriKind.Relative));
-            if (job.GetProperty("status").GetString() is "Succeeded" or "Failed")
+            var job = await client.GetFromJsonAsync<JobDocument>(new Uri($"/api/jobs/{jobId}", UriKind.Relative));
+            if (job!.Status is "Succeeded" or "Failed")
             {
                 return;
             }

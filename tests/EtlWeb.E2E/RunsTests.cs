@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using EtlWeb.Features.Runs;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -63,7 +64,7 @@ public sealed class RunsTests(AppFixture app) : IClassFixture<AppFixture>
         await Expect(page.GetByTestId("status-state")).ToContainTextAsync("Re-running 1 run");
         // The new run of the flaky job appears on top without reloading the page.
         await Expect(page.GetByTestId("runs-table").Locator("tbody tr").First).ToContainTextAsync("Runs flaky");
-        Assert.Equal("Cancelled", (await RunAsync(client, running)).GetProperty("status").GetString());
+        Assert.Equal("Cancelled", (await RunAsync(client, running)).Status);
         await page.Context.DisposeAsync();
     }
 
@@ -88,7 +89,7 @@ public sealed class RunsTests(AppFixture app) : IClassFixture<AppFixture>
     {
         for (var i = 0; i < 600; i++)
         {
-            var status = (await RunAsync(client, runId)).GetProperty("status").GetString();
+            var status = (await RunAsync(client, runId)).Status;
             if (Array.IndexOf(statuses, status) >= 0)
             {
                 return;
@@ -100,6 +101,6 @@ public sealed class RunsTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Fail($"Run {runId} never reached {string.Join(" or ", statuses)}.");
     }
 
-    private static Task<JsonElement> RunAsync(HttpClient client, long runId) =>
-        client.GetFromJsonAsync<JsonElement>(new Uri($"/api/runs/{runId}", UriKind.Relative));
+    private static async Task<RunDocument> RunAsync(HttpClient client, long runId) =>
+        (await client.GetFromJsonAsync<RunDocument>(new Uri($"/api/runs/{runId}", UriKind.Relative)))!;
 }

@@ -1,3 +1,4 @@
+using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
 using EtlWeb.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -76,7 +77,7 @@ public sealed class EtlWebFactoryTests
         await using var second = new EtlWebFactory { DataDirectory = directory };
         using var secondClient = second.CreateClient();
 
-        var jobs = (await secondClient.GetJsonAsync("/api/jobs"))!.AsArray();
-        Assert.Equal("extract", Assert.Single(jobs)!["name"]!.GetValue<string>());
+        var jobs = await secondClient.GetDocumentAsync<List<JobDocument>>("/api/jobs");
+        Assert.Equal("extract", Assert.Single(jobs).Name);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
 using EtlWeb.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +13,7 @@ public sealed class ImportExportTests : HostTest
 {
     private static JsonArray Jobs(params JsonObject[] jobs) => [.. jobs];
 
-    private async Task<JsonArray> ListAsync() => (await Client.GetJsonAsync("/api/jobs"))!.AsArray();
+    private Task<List<JobDocument>> ListAsync() => Client.GetDocumentAsync<List<JobDocument>>("/api/jobs");
 
     private static JsonNode ReportFor(JsonNode? report, string name)
     {
@@ -58,7 +60,7 @@ public sealed class ImportExportTests : HostTest
         Assert.Equal(count, Actions(report).Values.Count(a => a == "created"));
         var stored = await ListAsync();
         Assert.Equal(count, stored.Count);
-        Assert.Equal(names[^2], Assert.Single(stored, j => j!["name"]!.GetValue<string>() == names[^1])!["dependencies"]![0]!.GetValue<string>());
+        Assert.Equal(names[^2], Assert.Single(stored, j => j.Name == names[^1]).Dependencies![0]);
     }
 
     [Fact]
@@ -180,23 +182,23 @@ public sealed class ImportExportTests : HostTest
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.Equal(new Dictionary<string, string> { ["Daily Extract"] = "created", ["Backup"] = "created" }, Actions(report));
         var jobs = await ListAsync();
-        var extract = Assert.Single(jobs, j => j!["name"]!.GetValue<string>() == "Daily Extract")!;
-        Assert.Equal("/home/user/etl", extract["working_directory"]!.GetValue<string>());
-        Assert.Equal("postgresql://localhost/mydb", extract["environment"]!["DATABASE_URL"]!.GetValue<string>());
-        Assert.Equal("production", extract["environment"]!["ENV"]!.GetValue<string>());
-        Assert.Equal(3600, extract["timeout_seconds"]!.GetValue<int>());
-        Assert.Equal(60, extract["retry_delay_seconds"]!.GetValue<int>());
-        Assert.Equal(3, extract["max_retries"]!.GetValue<int>());
-        Assert.Equal("data-team@example.com", extract["notify_email"]!.GetValue<string>());
-        Assert.True(extract["enabled"]!.GetValue<bool>());
-        Assert.False(extract["notify_on_success"]!.GetValue<bool>());
-        Assert.True(extract["notify_on_failure"]!.GetValue<bool>());
-        Assert.Equal("Idle", extract["status"]!.GetValue<string>());
-        var backup = Assert.Single(jobs, j => j!["name"]!.GetValue<string>() == "Backup")!;
-        Assert.False(backup["enabled"]!.GetValue<bool>());
-        Assert.Equal(1440, backup["interval_minutes"]!.GetValue<int>());
-        Assert.Equal(["Daily Extract"], backup["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
-        Assert.Empty(backup["environment"]!.AsObject());
+        var extract = Assert.Single(jobs, j => j.Name == "Daily Extract");
+        Assert.Equal("/home/user/etl", extract.WorkingDirectory);
+        Assert.Equal("postgresql://localhost/mydb", JobsClient.EnvironmentOf(extract)["DATABASE_URL"]);
+        Assert.Equal("production", JobsClient.EnvironmentOf(extract)["ENV"]);
+        Assert.Equal(3600, extract.TimeoutSeconds);
+        Assert.Equal(60, extract.RetryDelaySeconds);
+        Assert.Equal(3, extract.MaxRetries);
+        Assert.Equal("data-team@example.com", extract.NotifyEmail);
+        Assert.True(extract.Enabled);
+        Assert.False(extract.NotifyOnSuccess);
+        Assert.True(extract.NotifyOnFailure);
+        Assert.Equal("Idle", extract.Status);
+        var backup = Assert.Single(jobs, j => j.Name == "Backup");
+        Assert.False(backup.Enabled);
+        Assert.Equal(1440, backup.IntervalMinutes);
+        Assert.Equal(["Daily Extract"], backup.Dependencies!);
+        Assert.Empty(JobsClient.EnvironmentOf(backup));
     }
 
     [Fact]
@@ -269,9 +271,9 @@ public sealed class ImportExportTests : HostTest
         Assert.True(report!["applied"]!.GetValue<bool>());
         Assert.Equal(new Dictionary<string, string> { ["extract"] = "updated", ["load"] = "created" }, Actions(report));
         var jobs = await ListAsync();
-        Assert.Equal(["archive", "extract", "load"], jobs.Select(j => j!["name"]!.GetValue<string>()));
-        Assert.Equal("new description", jobs[1]!["description"]!.GetValue<string>());
-        Assert.Equal(["extract"], jobs[2]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
+        Assert.Equal(["archive", "extract", "load"], jobs.Select(j => j.Name));
+        Assert.Equal("new description", jobs[1].Description);
+        Assert.Equal(["extract"], jobs[2].Dependencies!);
     }
 
     [Fact]
@@ -413,8 +415,8 @@ public sealed class ImportExportTests : HostTest
         var (status, report) = await Client.ImportAsync(Jobs(Pipeline("load", "extract")).ToJsonString());
 
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
-        var load = Assert.Single(await ListAsync(), j => j!["name"]!.GetValue<string>() == "load")!;
-        Assert.Equal(["extract"], load["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
+        var load = Assert.Single(await ListAsync(), j => j.Name == "load");
+        Assert.Equal(["extract"], load.Dependencies!);
     }
 
     [Fact]
@@ -465,7 +467,7 @@ public sealed class ImportExportTests : HostTest
         var createdBody = await created.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.DoesNotContain("s3cr3t", createdBody, StringComparison.Ordinal);
-        var id = JsonNode.Parse(createdBody)!["id"]!.GetValue<int>();
+        var id = JsonSerializer.Deserialize<JobDocument>(createdBody)!.Id;
 
         var single = await Client.GetStringAsync(new Uri($"/api/jobs/{id}", UriKind.Relative));
         var list = await Client.GetStringAsync(new Uri("/api/jobs", UriKind.Relative));
@@ -473,10 +475,12 @@ public sealed class ImportExportTests : HostTest
         Assert.DoesNotContain("s3cr3t", single, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", list, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cr3t", export, StringComparison.Ordinal);
-        var returned = JsonNode.Parse(single)!;
-        Assert.Equal(["API_KEY"], returned["secret_environment"]!.AsArray().Select(s => s!.GetValue<string>()));
-        Assert.Equal("prod", returned["environment"]!["ENV"]!.GetValue<string>());
+        var read = JsonSerializer.Deserialize<JobDocument>(single)!;
+        Assert.Equal(["API_KEY"], read.SecretEnvironment!);
+        Assert.Equal("prod", JobsClient.EnvironmentOf(read)["ENV"]);
 
+        // The document as returned goes back as it is, with only its description changed.
+        var returned = JsonNode.Parse(single)!;
         returned["description"] = "edited in the browser";
         var (status, _) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{id}", returned.ToJsonString());
 
@@ -495,7 +499,7 @@ public sealed class ImportExportTests : HostTest
         var created = await Client.CreateJobAsync(document);
         document["environment"] = new JsonObject { ["API_KEY"] = "rotated" };
 
-        var (status, body) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{created["id"]}", document.ToJsonString());
+        var (status, body) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{created.Id}", document.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.DoesNotContain("rotated", body!.ToJsonString(), StringComparison.Ordinal);

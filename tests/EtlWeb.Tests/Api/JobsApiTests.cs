@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
 using EtlWeb.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +18,7 @@ public sealed class JobsApiTests : HostTest
     private Task<(HttpStatusCode Status, JsonNode? Body)> PutJobAsync(int id, JsonNode document) =>
         Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{id}", document.ToJsonString());
 
-    private static int IdOf(JsonNode job) => job["id"]!.GetValue<int>();
+    private static int IdOf(JobDocument job) => job.Id!.Value;
 
     private static void AssertValidationProblem(HttpStatusCode status, JsonNode? body)
     {
@@ -33,15 +36,15 @@ public sealed class JobsApiTests : HostTest
         document["time_zone"] = "Europe/London";
 
         using var response = await Client.PostAsync(new Uri("/api/jobs", UriKind.Relative), JobsClient.Json(document));
-        var created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var created = (await response.Content.ReadFromJsonAsync<JobDocument>())!;
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal($"/api/jobs/{IdOf(created)}", response.Headers.Location?.OriginalString);
-        Assert.Equal("extract", created["name"]!.GetValue<string>());
-        Assert.Equal("Idle", created["status"]!.GetValue<string>());
-        var fetched = await Client.GetJsonAsync(response.Headers.Location!.OriginalString);
-        Assert.Equal("0 2 * * *", fetched!["cron_expression"]!.GetValue<string>());
-        Assert.Equal("Europe/London", fetched["time_zone"]!.GetValue<string>());
+        Assert.Equal("extract", created.Name);
+        Assert.Equal("Idle", created.Status);
+        var fetched = await Client.GetDocumentAsync<JobDocument>(response.Headers.Location!.OriginalString);
+        Assert.Equal("0 2 * * *", fetched.CronExpression);
+        Assert.Equal("Europe/London", fetched.TimeZone);
     }
 
     [Fact]
@@ -124,7 +127,7 @@ public sealed class JobsApiTests : HostTest
 
         AssertValidationProblem(status, body);
         Assert.Contains("no job named 'ghost'", Assert.Single(JobsClient.ErrorsOf(body, "dependencies")), StringComparison.Ordinal);
-        Assert.Empty((await Client.GetJsonAsync("/api/jobs"))!.AsArray());
+        Assert.Empty(await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs"));
     }
 
     [Fact]
@@ -160,8 +163,8 @@ public sealed class JobsApiTests : HostTest
         Assert.Equal(
             "These dependencies form a cycle: extract -> transform -> load -> extract.",
             Assert.Single(JobsClient.ErrorsOf(body, "dependencies")));
-        var stored = await Client.GetJsonAsync($"/api/jobs/{IdOf(extract)}");
-        Assert.Empty(stored!["dependencies"]!.AsArray());
+        var stored = await Client.GetJobAsync(IdOf(extract));
+        Assert.Empty(stored.Dependencies!);
     }
 
     [Fact]
@@ -195,11 +198,11 @@ public sealed class JobsApiTests : HostTest
         await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
         await Client.CreateJobAsync(JobsClient.ShellJob("load", "transform", "extract"));
 
-        var jobs = (await Client.GetJsonAsync("/api/jobs"))!.AsArray();
+        var jobs = await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs");
 
-        Assert.Equal(["extract", "load", "transform"], jobs.Select(j => j!["name"]!.GetValue<string>()));
-        Assert.Equal(["extract", "transform"], jobs[1]!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
-        Assert.All(jobs, j => Assert.Equal("Idle", j!["status"]!.GetValue<string>()));
+        Assert.Equal(["extract", "load", "transform"], jobs.Select(j => j.Name));
+        Assert.Equal(["extract", "transform"], jobs[1].Dependencies!);
+        Assert.All(jobs, j => Assert.Equal("Idle", j.Status));
     }
 
     [Fact]
@@ -211,9 +214,10 @@ public sealed class JobsApiTests : HostTest
         document["retry_delay_seconds"] = 30;
         var created = await Client.CreateJobAsync(document);
 
+        // The document as it is on the wire: these are its field names.
         var job = (await Client.GetJsonAsync($"/api/jobs/{IdOf(created)}"))!;
 
-        Assert.Equal(IdOf(created), IdOf(job));
+        Assert.Equal(IdOf(created), job["id"]!.GetValue<int>());
         Assert.Equal("shell", job["job_type"]!.GetValue<string>());
         Assert.Equal("prod", job["environment"]!["ENV"]!.GetValue<string>());
         Assert.Equal(3, job["max_retries"]!.GetValue<int>());
@@ -242,14 +246,15 @@ public sealed class JobsApiTests : HostTest
         var (status, body) = await PutJobAsync(IdOf(created), replacement);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var job = (await Client.GetJsonAsync($"/api/jobs/{IdOf(created)}"))!;
-        Assert.Equal(body!.ToJsonString(), job.ToJsonString());
-        Assert.Equal("load-v2", job["name"]!.GetValue<string>());
-        Assert.Equal("python", job["job_type"]!.GetValue<string>());
-        Assert.Equal(15, job["interval_minutes"]!.GetValue<int>());
-        Assert.Equal(0, job["max_retries"]!.GetValue<int>());
-        Assert.Empty(job["environment"]!.AsObject());
-        Assert.Empty(job["dependencies"]!.AsArray());
+        var stored = (await Client.GetJsonAsync($"/api/jobs/{IdOf(created)}"))!;
+        Assert.Equal(body!.ToJsonString(), stored.ToJsonString());
+        var job = stored.Deserialize<JobDocument>()!;
+        Assert.Equal("load-v2", job.Name);
+        Assert.Equal("python", job.JobType);
+        Assert.Equal(15, job.IntervalMinutes);
+        Assert.Equal(0, job.MaxRetries);
+        Assert.Empty(JobsClient.EnvironmentOf(job));
+        Assert.Empty(job.Dependencies!);
     }
 
     [Fact]
@@ -262,7 +267,7 @@ public sealed class JobsApiTests : HostTest
         var (status, body) = await PutJobAsync(IdOf(created), document);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("nightly", body!["description"]!.GetValue<string>());
+        Assert.Equal("nightly", body.Deserialize<JobDocument>()!.Description);
     }
 
     [Fact]
@@ -274,8 +279,8 @@ public sealed class JobsApiTests : HostTest
         var (status, _) = await PutJobAsync(IdOf(extract), JobsClient.ShellJob("extract-v2"));
 
         Assert.Equal(HttpStatusCode.OK, status);
-        var downstream = await Client.GetJsonAsync($"/api/jobs/{IdOf(load)}");
-        Assert.Equal(["extract-v2"], downstream!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
+        var downstream = await Client.GetJobAsync(IdOf(load));
+        Assert.Equal(["extract-v2"], downstream.Dependencies!);
     }
 
     [Theory]
@@ -305,8 +310,8 @@ public sealed class JobsApiTests : HostTest
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         using var gone = await Client.GetAsync(new Uri($"/api/jobs/{IdOf(extract)}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-        var downstream = await Client.GetJsonAsync($"/api/jobs/{IdOf(load)}");
-        Assert.Equal(["transform"], downstream!["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
+        var downstream = await Client.GetJobAsync(IdOf(load));
+        Assert.Equal(["transform"], downstream.Dependencies!);
 
         var dbFactory = Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -322,8 +327,8 @@ public sealed class JobsApiTests : HostTest
 
         var again = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
 
-        var listed = Assert.Single((await Client.GetJsonAsync("/api/jobs"))!.AsArray());
-        Assert.Equal(IdOf(again), IdOf(listed!));
+        var listed = Assert.Single(await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs"));
+        Assert.Equal(IdOf(again), IdOf(listed));
     }
 
     [Fact]
@@ -337,14 +342,14 @@ public sealed class JobsApiTests : HostTest
             Assert.Equal(HttpStatusCode.NoContent, disabled.StatusCode);
         }
 
-        Assert.False((await Client.GetJsonAsync($"/api/jobs/{id}"))!["enabled"]!.GetValue<bool>());
+        Assert.False((await Client.GetJobAsync(id)).Enabled);
 
         using (var enabled = await Client.PostAsync(new Uri($"/api/jobs/{id}/enable", UriKind.Relative), null))
         {
             Assert.Equal(HttpStatusCode.NoContent, enabled.StatusCode);
         }
 
-        Assert.True((await Client.GetJsonAsync($"/api/jobs/{id}"))!["enabled"]!.GetValue<bool>());
+        Assert.True((await Client.GetJobAsync(id)).Enabled);
     }
 
     [Fact]
@@ -371,12 +376,12 @@ public sealed class JobsApiTests : HostTest
     {
         await Client.CreateJobAsync(JobsClient.ShellJob("up"));
         var down = await Client.CreateJobAsync(JobsClient.ShellJob("down", "up"));
-        down["description"] = "edited";
 
-        var (status, body) = await PutJobAsync(IdOf(down), down);
+        var (status, body) = await PutJobAsync(IdOf(down), JsonSerializer.SerializeToNode(down with { Description = "edited" })!);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("edited", body!["description"]!.GetValue<string>());
-        Assert.Equal(["up"], body["dependencies"]!.AsArray().Select(d => d!.GetValue<string>()));
+        var replaced = body.Deserialize<JobDocument>()!;
+        Assert.Equal("edited", replaced.Description);
+        Assert.Equal(["up"], replaced.Dependencies!);
     }
 }

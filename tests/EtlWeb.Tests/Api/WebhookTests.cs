@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Api;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Security;
 using EtlWeb.Tests.Security;
 using EtlWeb.Tests.Support;
@@ -10,12 +13,12 @@ namespace EtlWeb.Tests.Api;
 
 public sealed class WebhookTests : HostTest
 {
-    private async Task<JsonNode> CreateWebhookAsync(JsonNode job, HttpClient? client = null)
+    private async Task<WebhookAddress> CreateWebhookAsync(JobDocument job, HttpClient? client = null)
     {
-        using var response = await (client ?? Client).PostAsync(new Uri($"/api/jobs/{job["id"]}/webhook", UriKind.Relative), null);
+        using var response = await (client ?? Client).PostAsync(new Uri($"/api/jobs/{job.Id}/webhook", UriKind.Relative), null);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"Creating the webhook: {(int)response.StatusCode} {body}");
-        return JsonNode.Parse(body)!;
+        return JsonSerializer.Deserialize<WebhookAddress>(body)!;
     }
 
     /// <summary>Calls the hook as another system would: no account, no cookie, only the token in the address.</summary>
@@ -32,8 +35,6 @@ public sealed class WebhookTests : HostTest
         return (response.StatusCode, body.Length == 0 ? null : JsonNode.Parse(body));
     }
 
-    private static string TokenOf(JsonNode webhook) => webhook["webhook_token"]!.GetValue<string>();
-
     [Fact]
     public async Task A_call_starts_the_job_with_the_body_as_ETL_HOOK_variables_and_its_downstream_job_without_them()
     {
@@ -43,15 +44,15 @@ public sealed class WebhookTests : HostTest
         var load = await Client.CreateJobAsync(JobsClient.ShellJob("load", "extract").With("command", "echo \"load sees [$ETL_HOOK_FOO]\""));
         var webhook = await CreateWebhookAsync(extract);
 
-        var (status, body) = await CallAsync(TokenOf(webhook), """{"foo": "bar baz", "n-1": 42, "obj": {"a": [1, 2]}, "nothing": null, "flag": true}""");
+        var (status, body) = await CallAsync(webhook.WebhookToken, """{"foo": "bar baz", "n-1": 42, "obj": {"a": [1, 2]}, "nothing": null, "flag": true}""");
 
         Assert.Equal(HttpStatusCode.Accepted, status);
         var run = await Client.WaitForEndAsync(body!["run_id"]!.GetValue<long>());
-        Assert.Equal(("Succeeded", "Webhook"), (run.Status(), run["trigger"]!.GetValue<string>()));
-        Assert.Contains("foo=bar baz n=42 obj={\"a\":[1,2]} nothing=[] flag=true", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
-        var downstream = Assert.Single(await Client.WaitForRunsAsync(load, 1, r => r["finished_at"] is not null));
-        Assert.Equal("Upstream", downstream["trigger"]!.GetValue<string>());
-        Assert.Contains("load sees []", await Client.LogAsync(downstream["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Equal(("Succeeded", "Webhook"), (run.Status, run.Trigger));
+        Assert.Contains("foo=bar baz n=42 obj={\"a\":[1,2]} nothing=[] flag=true", await Client.LogAsync(run.Id), StringComparison.Ordinal);
+        var downstream = Assert.Single(await Client.WaitForRunsAsync(load, 1, r => r.FinishedAt is not null));
+        Assert.Equal("Upstream", downstream.Trigger);
+        Assert.Contains("load sees []", await Client.LogAsync(downstream.Id), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,12 +62,12 @@ public sealed class WebhookTests : HostTest
             .With("command", "echo \"token=$ETL_HOOK_TOKEN\"")
             .With("environment", new JsonObject { ["ETL_HOOK_TOKEN"] = "stored-secret" })
             .With("secret_environment", new JsonArray("ETL_HOOK_TOKEN")));
-        var token = TokenOf(await CreateWebhookAsync(job));
+        var token = (await CreateWebhookAsync(job)).WebhookToken;
 
         var (_, body) = await CallAsync(token, """{"token": "from-the-caller"}""");
 
         var runId = body!["run_id"]!.GetValue<long>();
-        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(runId)).Status());
+        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(runId)).Status);
         Assert.Contains("token=from-the-caller", await Client.LogAsync(runId), StringComparison.Ordinal);
     }
 
@@ -74,8 +75,8 @@ public sealed class WebhookTests : HostTest
     public async Task A_call_with_variables_gets_a_run_of_its_own_while_one_without_joins_the_pending_run()
     {
         var pending = await Client.RunWaitingOnAJobThatNeverRanAsync();
-        var down = (await Client.GetJsonAsync("/api/jobs"))!.AsArray().Single(j => j!["name"]!.GetValue<string>() == "down")!;
-        var token = TokenOf(await CreateWebhookAsync(down));
+        var down = (await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs")).Single(j => j.Name == "down");
+        var token = (await CreateWebhookAsync(down)).WebhookToken;
 
         var (_, joined) = await CallAsync(token, null);
         var (_, own) = await CallAsync(token, """{"date": "2026-11-27"}""");
@@ -89,22 +90,22 @@ public sealed class WebhookTests : HostTest
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
         var webhook = await CreateWebhookAsync(job);
-        var url = webhook["url"]!.GetValue<string>();
+        var url = webhook.Url;
 
-        Assert.StartsWith("whk_", TokenOf(webhook), StringComparison.Ordinal);
-        Assert.EndsWith($"/api/hooks/{TokenOf(webhook)}", url, StringComparison.Ordinal);
-        var (status, body) = await CallAsync(TokenOf(webhook), null);
+        Assert.StartsWith("whk_", webhook.WebhookToken, StringComparison.Ordinal);
+        Assert.EndsWith($"/api/hooks/{webhook.WebhookToken}", url, StringComparison.Ordinal);
+        var (status, body) = await CallAsync(webhook.WebhookToken, null);
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(body!["run_id"]!.GetValue<long>())).Status());
+        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(body!["run_id"]!.GetValue<long>())).Status);
     }
 
     [Fact]
     public async Task Rotating_refuses_the_old_token_at_once_and_the_new_one_starts_runs()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        var old = TokenOf(await CreateWebhookAsync(job));
+        var old = (await CreateWebhookAsync(job)).WebhookToken;
 
-        var rotated = TokenOf(await CreateWebhookAsync(job));
+        var rotated = (await CreateWebhookAsync(job)).WebhookToken;
 
         Assert.NotEqual(old, rotated);
         var (oldStatus, oldBody) = await CallAsync(old, "{}");
@@ -117,15 +118,15 @@ public sealed class WebhookTests : HostTest
     public async Task A_removed_token_answers_404_like_one_that_never_existed()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        var token = TokenOf(await CreateWebhookAsync(job));
+        var token = (await CreateWebhookAsync(job)).WebhookToken;
 
-        using var removed = await Client.DeleteAsync(new Uri($"/api/jobs/{job["id"]}/webhook", UriKind.Relative));
+        using var removed = await Client.DeleteAsync(new Uri($"/api/jobs/{job.Id}/webhook", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await CallAsync(token, "{}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await CallAsync("whk_" + new string('A', 43), "{}")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await CallAsync("guess", "{}")).Status);
-        Assert.Null((await Client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["webhook_token"]);
+        Assert.Null((await Client.GetJobAsync(job.Id!.Value)).WebhookToken);
         Assert.Empty(await Client.RunsOfAsync(job));
     }
 
@@ -133,7 +134,7 @@ public sealed class WebhookTests : HostTest
     public async Task A_disabled_job_answers_409_and_starts_nothing()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract").With("enabled", false));
-        var token = TokenOf(await CreateWebhookAsync(job));
+        var token = (await CreateWebhookAsync(job)).WebhookToken;
 
         var (status, body) = await CallAsync(token, "{}");
 
@@ -150,7 +151,7 @@ public sealed class WebhookTests : HostTest
     public async Task A_body_that_is_not_a_usable_JSON_object_is_refused_with_400_saying_why(string json, string message)
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        var token = TokenOf(await CreateWebhookAsync(job));
+        var token = (await CreateWebhookAsync(job)).WebhookToken;
 
         var (status, body) = await CallAsync(token, json);
 
@@ -163,7 +164,7 @@ public sealed class WebhookTests : HostTest
     public async Task A_body_over_64_KiB_is_refused_with_413()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        var token = TokenOf(await CreateWebhookAsync(job));
+        var token = (await CreateWebhookAsync(job)).WebhookToken;
 
         var (status, _) = await CallAsync(token, $$"""{"blob": "{{new string('x', 64 * 1024)}}"}""");
 
@@ -178,34 +179,34 @@ public sealed class WebhookTests : HostTest
         var viewer = await Factory.ClientForNewUserAsync(Client, "vera", EtlRoles.Viewer);
         var operatorClient = await Factory.ClientForNewUserAsync(Client, "otto", EtlRoles.Operator);
 
-        using var refused = await viewer.PostAsync(new Uri($"/api/jobs/{job["id"]}/webhook", UriKind.Relative), null);
-        var token = TokenOf(await CreateWebhookAsync(job, operatorClient));
+        using var refused = await viewer.PostAsync(new Uri($"/api/jobs/{job.Id}/webhook", UriKind.Relative), null);
+        var token = (await CreateWebhookAsync(job, operatorClient)).WebhookToken;
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Null((await viewer.GetJsonAsync($"/api/jobs/{job["id"]}"))!["webhook_token"]);
-        Assert.Null((await viewer.GetJsonAsync("/api/jobs"))![0]!["webhook_token"]);
-        Assert.Equal(token, (await operatorClient.GetJsonAsync($"/api/jobs/{job["id"]}"))!["webhook_token"]!.GetValue<string>());
-        Assert.Equal(token, (await operatorClient.GetJsonAsync("/api/jobs"))![0]!["webhook_token"]!.GetValue<string>());
-        Assert.Equal(token, (await Client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["webhook_token"]!.GetValue<string>());
+        Assert.Null((await viewer.GetJobAsync(job.Id!.Value)).WebhookToken);
+        Assert.Null((await viewer.GetDocumentAsync<List<JobDocument>>("/api/jobs"))[0].WebhookToken);
+        Assert.Equal(token, (await operatorClient.GetJobAsync(job.Id!.Value)).WebhookToken);
+        Assert.Equal(token, (await operatorClient.GetDocumentAsync<List<JobDocument>>("/api/jobs"))[0].WebhookToken);
+        Assert.Equal(token, (await Client.GetJobAsync(job.Id!.Value)).WebhookToken);
     }
 
     [Fact]
     public async Task Export_leaves_the_token_out_and_import_and_put_ignore_one()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        var token = TokenOf(await CreateWebhookAsync(job));
+        var token = (await CreateWebhookAsync(job)).WebhookToken;
 
         var export = await Client.ExportAsync();
-        var (putStatus, _) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{job["id"]}", JobsClient.ShellJob("extract").With("webhook_token", "whk_mine").ToJsonString());
+        var (putStatus, _) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{job.Id}", JobsClient.ShellJob("extract").With("webhook_token", "whk_mine").ToJsonString());
         var (importStatus, report) = await Client.ImportAsync(new JsonArray(JobsClient.ShellJob("extract").With("webhook_token", "whk_mine"), JobsClient.ShellJob("other").With("webhook_token", "whk_mine")).ToJsonString());
 
         Assert.DoesNotContain("webhook_token", export, StringComparison.Ordinal);
         Assert.DoesNotContain(token, export, StringComparison.Ordinal);
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (putStatus, importStatus));
         Assert.Equal("unchanged", report!["jobs"]!.AsArray().Single(j => j!["name"]!.GetValue<string>() == "extract")!["action"]!.GetValue<string>());
-        var jobs = (await Client.GetJsonAsync("/api/jobs"))!.AsArray();
-        Assert.Equal(token, jobs.Single(j => j!["name"]!.GetValue<string>() == "extract")!["webhook_token"]!.GetValue<string>());
-        Assert.Null(jobs.Single(j => j!["name"]!.GetValue<string>() == "other")!["webhook_token"]);
+        var jobs = await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs");
+        Assert.Equal(token, jobs.Single(j => j.Name == "extract").WebhookToken);
+        Assert.Null(jobs.Single(j => j.Name == "other").WebhookToken);
         Assert.Equal(HttpStatusCode.NotFound, (await CallAsync("whk_mine", "{}")).Status);
     }
 
@@ -214,9 +215,9 @@ public sealed class WebhookTests : HostTest
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
         await CreateWebhookAsync(job);
-        var token = TokenOf(await CreateWebhookAsync(job));
+        var token = (await CreateWebhookAsync(job)).WebhookToken;
         var (_, body) = await CallAsync(token, """{"date": "2026-11-27"}""");
-        using var removed = await Client.DeleteAsync(new Uri($"/api/jobs/{job["id"]}/webhook", UriKind.Relative));
+        using var removed = await Client.DeleteAsync(new Uri($"/api/jobs/{job.Id}/webhook", UriKind.Relative));
 
         var (entries, _) = await Factory.Services.GetRequiredService<AuditLog>().SearchAsync(new AuditQuery(Text: "extract"));
 

@@ -190,7 +190,7 @@ public sealed class LogViewerComponentTests : IAsyncLifetime
         job["command"] = command;
         configure?.Invoke(job);
         var runId = await _client.RunJobAsync(await _client.CreateJobAsync(job));
-        Assert.Equal("Succeeded", (await _client.WaitForEndAsync(runId)).Status());
+        Assert.Equal("Succeeded", (await _client.WaitForEndAsync(runId)).Status);
         return runId;
     }
 

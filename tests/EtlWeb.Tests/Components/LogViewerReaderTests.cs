@@ -26,8 +26,8 @@ public sealed class SeqRunFixture : IAsyncLifetime
         job["command"] = $"seq 1 {Lines}";
         RunId = await client.RunJobAsync(await client.CreateJobAsync(job));
         var run = await client.WaitForEndAsync(RunId);
-        Assert.Equal("Succeeded", run.Status());
-        AttemptId = run.Attempts()[0]!["id"]!.GetValue<long>();
+        Assert.Equal("Succeeded", run.Status);
+        AttemptId = run.Attempts[0].Id;
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();

@@ -31,7 +31,7 @@ public sealed class DashboardQueriesTests : IAsyncLifetime
     private async Task<int> JobAsync(string name, System.Text.Json.Nodes.JsonObject? document = null)
     {
         var job = await _client.CreateJobAsync(document ?? JobsClient.ShellJob(name));
-        return job["id"]!.GetValue<int>();
+        return job.Id!.Value;
     }
 
     private async Task<long> RunAsync(int jobId, RunStatus status, DateTimeOffset queued, TimeSpan? duration = null, string? reason = null)

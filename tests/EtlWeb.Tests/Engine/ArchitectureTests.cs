@@ -6,7 +6,7 @@ namespace EtlWeb.Tests.Engine;
 
 /// <summary>
 /// The architecture the code promises, checked on the source itself: only Core's transitions change a run's or an
-/// attempt's status, and the folders import each other in one direction only.
+/// attempt's status, the folders import each other in one direction only, and no file outgrows a sitting.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -66,6 +66,17 @@ public sealed partial class ArchitectureTests
             .Select(b => $"{a} <-> {b}"));
 
         Assert.Empty(mutual);
+    }
+
+    [Fact]
+    public void Every_source_file_reads_in_one_sitting()
+    {
+        var tooLong = SourceFiles(Src)
+            .Select(f => (File: Path.GetRelativePath(Src, f), Lines: File.ReadLines(f).Count()))
+            .Where(f => f.Lines > 300)
+            .Select(f => $"{f.File}: {f.Lines} lines");
+
+        Assert.Empty(tooLong);
     }
 
     private static IEnumerable<string> SourceFiles(string folder) =>

@@ -43,8 +43,8 @@ public sealed class CrashRecoveryTests : ChildAppTest
             foreach (var runId in runIds)
             {
                 var run = await client.WaitForEndAsync(runId);
-                Assert.Equal("Succeeded", run.Status());
-                Assert.Equal(["Interrupted", "Succeeded"], run.Attempts().Select(a => a!["status"]!.GetValue<string>()));
+                Assert.Equal("Succeeded", run.Status);
+                Assert.Equal(["Interrupted", "Succeeded"], run.Attempts.Select(a => a.Status));
                 Assert.Contains("second", await client.LogAsync(runId), StringComparison.Ordinal);
             }
         }

@@ -1,11 +1,13 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Engine;
 
 public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settings = { ["EtlWeb:KillGraceSeconds"] = "1", ["EtlWeb:MaxLogBytesPerAttempt"] = "65536" } })
 {
-    private Task<JsonObject> ShellAsync(string name, string command, Action<JsonObject>? configure = null)
+    private Task<JobDocument> ShellAsync(string name, string command, Action<JsonObject>? configure = null)
     {
         var job = JobsClient.ShellJob(name);
         job["command"] = command;
@@ -19,10 +21,10 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         var job = await ShellAsync("seq", "seq 1 3000");
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Equal("Succeeded", run.Status());
-        var attempt = Assert.Single(run.Attempts());
-        Assert.Equal(0, attempt!["exit_code"]!.GetValue<int>());
-        var lines = (await Client.LogAsync(run["id"]!.GetValue<long>(), "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Succeeded", run.Status);
+        var attempt = Assert.Single(run.Attempts);
+        Assert.Equal(0, attempt.ExitCode);
+        var lines = (await Client.LogAsync(run.Id, "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Enumerable.Range(1, 3000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), lines);
     }
 
@@ -32,14 +34,14 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         var job = await ShellAsync("fails", "echo trying; exit 3", j => j["max_retries"] = 2);
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Equal("Failed", run.Status());
-        Assert.Equal([1, 2, 3], run.Attempts().Select(a => a!["number"]!.GetValue<int>()));
-        Assert.All(run.Attempts(), a =>
+        Assert.Equal("Failed", run.Status);
+        Assert.Equal([1, 2, 3], run.Attempts.Select(a => a.Number));
+        Assert.All(run.Attempts, a =>
         {
-            Assert.Equal("Failed", a!["status"]!.GetValue<string>());
-            Assert.Equal(3, a["exit_code"]!.GetValue<int>());
+            Assert.Equal("Failed", a.Status);
+            Assert.Equal(3, a.ExitCode);
         });
-        var log = await Client.LogAsync(run["id"]!.GetValue<long>());
+        var log = await Client.LogAsync(run.Id);
         Assert.Equal(3, log.Split('\n').Count(l => l == "trying"));
         Assert.Contains("===== attempt 3 =====", log, StringComparison.Ordinal);
     }
@@ -55,14 +57,14 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         });
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Equal("Succeeded", run.Status());
-        var first = run.Attempts()[0]!;
-        var second = run.Attempts()[1]!;
-        Assert.Equal("Failed", first["status"]!.GetValue<string>());
-        Assert.Equal("Succeeded", second["status"]!.GetValue<string>());
-        var notBefore = second["not_before"]!.GetValue<DateTimeOffset>();
-        Assert.Equal(first["finished_at"]!.GetValue<DateTimeOffset>().AddSeconds(1), notBefore);
-        Assert.True(second["started_at"]!.GetValue<DateTimeOffset>() >= notBefore, run.ToJsonString());
+        Assert.Equal("Succeeded", run.Status);
+        var first = run.Attempts[0];
+        var second = run.Attempts[1];
+        Assert.Equal("Failed", first.Status);
+        Assert.Equal("Succeeded", second.Status);
+        var notBefore = second.NotBefore!.Value;
+        Assert.Equal(first.FinishedAt!.Value.AddSeconds(1), notBefore);
+        Assert.True(second.StartedAt!.Value >= notBefore, JsonSerializer.Serialize(run));
     }
 
     [Fact]
@@ -73,12 +75,12 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
             j => j["timeout_seconds"] = 2);
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Equal("TimedOut", run.Status());
-        Assert.Equal("TimedOut", run.Attempts()[0]!["status"]!.GetValue<string>());
+        Assert.Equal("TimedOut", run.Status);
+        Assert.Equal("TimedOut", run.Attempts[0].Status);
         var pids = File.ReadAllLines(pidFile).Select(int.Parse).ToList();
         Assert.Equal(3, pids.Count);
         Assert.All(pids, pid => Assert.False(RunsClient.IsAlive(pid), $"process {pid} survived the timeout"));
-        Assert.Contains("Timed out after 2 s", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Contains("Timed out after 2 s", await Client.LogAsync(run.Id), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,8 +95,8 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         var run = await Client.WaitForEndAsync(runId);
 
         Assert.Equal(System.Net.HttpStatusCode.Accepted, status);
-        Assert.Equal("Cancelled", run.Status());
-        Assert.Equal("Cancelled", Assert.Single(run.Attempts())!["status"]!.GetValue<string>());
+        Assert.Equal("Cancelled", run.Status);
+        Assert.Equal("Cancelled", Assert.Single(run.Attempts).Status);
         Assert.False(RunsClient.IsAlive(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture)));
     }
 
@@ -104,9 +106,9 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         var job = await ShellAsync("chatty", "seq 1 100000");
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Equal("Succeeded", run.Status());
-        Assert.True(run.Attempts()[0]!["log_truncated"]!.GetValue<bool>());
-        var log = await Client.LogAsync(run["id"]!.GetValue<long>());
+        Assert.Equal("Succeeded", run.Status);
+        Assert.True(run.Attempts[0].LogTruncated);
+        var log = await Client.LogAsync(run.Id);
         Assert.Contains("Log truncated", log.TrimEnd().Split('\n')[^1], StringComparison.Ordinal);
         Assert.True(log.Length < 70_000, $"stored log is {log.Length} chars");
     }
@@ -117,8 +119,8 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         var job = await ShellAsync("binary", "head -c 3000 /dev/urandom; echo; echo after");
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Equal("Succeeded", run.Status());
-        Assert.Contains("after", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Equal("Succeeded", run.Status);
+        Assert.Contains("after", await Client.LogAsync(run.Id), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,9 +132,9 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         job["interpreter"] = "python-does-not-exist";
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(await Client.CreateJobAsync(job)));
 
-        Assert.Equal("Failed", run.Status());
-        Assert.Contains("python-does-not-exist", run.Attempts()[0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains("python-does-not-exist", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Equal("Failed", run.Status);
+        Assert.Contains("python-does-not-exist", run.Attempts[0].Message, StringComparison.Ordinal);
+        Assert.Contains("python-does-not-exist", await Client.LogAsync(run.Id), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,8 +143,8 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         var job = await ShellAsync("nowhere", "pwd", j => j["working_directory"] = "/nonexistent/etlweb-dir");
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Equal("Failed", run.Status());
-        Assert.Contains("/nonexistent/etlweb-dir", run["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("Failed", run.Status);
+        Assert.Contains("/nonexistent/etlweb-dir", run.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,7 +156,7 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         var log = await Client.LogAsync(runId, "?follow=true");
 
         Assert.Equal(["tick 1", "tick 2", "tick 3", "tick 4", "tick 5"], log.Split('\n').Where(l => l.StartsWith("tick", StringComparison.Ordinal)));
-        Assert.Equal("Succeeded", (await Client.GetJsonAsync($"/api/runs/{runId}"))!.Status());
+        Assert.Equal("Succeeded", (await Client.GetRunAsync(runId)).Status);
     }
 
     [Fact]
@@ -167,7 +169,7 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         });
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        Assert.Contains("hello from /tmp", await Client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Contains("hello from /tmp", await Client.LogAsync(run.Id), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -180,7 +182,7 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
         });
         var run = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
 
-        var log = await Client.LogAsync(run["id"]!.GetValue<long>());
+        var log = await Client.LogAsync(run.Id);
         Assert.DoesNotContain("hunter2", log, StringComparison.Ordinal);
         Assert.Contains("key=***", log, StringComparison.Ordinal);
         Assert.Contains("echo *** >&2", log, StringComparison.Ordinal);

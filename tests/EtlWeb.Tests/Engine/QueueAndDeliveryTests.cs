@@ -23,10 +23,10 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         var run = await Client.WaitForEndAsync(queuedRun);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, status);
-        Assert.Equal("Cancelled", run.Status());
-        var attempt = Assert.Single(run.Attempts())!;
-        Assert.Equal("Cancelled", attempt["status"]!.GetValue<string>());
-        Assert.Null(attempt["started_at"]);
+        Assert.Equal("Cancelled", run.Status);
+        var attempt = Assert.Single(run.Attempts);
+        Assert.Equal("Cancelled", attempt.Status);
+        Assert.Null(attempt.StartedAt);
     }
 
     [Fact]
@@ -38,8 +38,8 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         job["command"] = $"echo started >> {counter}; sleep 1";
         var created = await Client.CreateJobAsync(job);
         var runs = Factory.Services.GetRequiredService<EtlWeb.Features.Runs.RunService>();
-        var run = (await runs.TriggerAsync(created["id"]!.GetValue<int>(), TriggerKind.Manual)).Run!;
-        var attemptId = (await Client.GetJsonAsync($"/api/runs/{run.Id}"))!.Attempts()[0]!["id"]!.GetValue<long>();
+        var run = (await runs.TriggerAsync(created.Id!.Value, TriggerKind.Manual)).Run!;
+        var attemptId = (await Client.GetRunAsync(run.Id)).Attempts[0].Id;
 
         // Hangfire delivers the attempt once; these are the extra deliveries a crash or a timeout would cause.
         var executor = Factory.Services.GetRequiredService<AttemptExecutor>();
@@ -49,8 +49,8 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         var ended = await Client.WaitForEndAsync(run.Id);
         await executor.ExecuteAsync(attemptId, CancellationToken.None);
 
-        Assert.Equal("Succeeded", ended.Status());
-        Assert.Single(ended.Attempts());
+        Assert.Equal("Succeeded", ended.Status);
+        Assert.Single(ended.Attempts);
         Assert.Equal(["started"], File.ReadAllLines(counter));
     }
 
@@ -63,8 +63,8 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         var ended = await Client.WaitForEndAsync(runId);
 
         Assert.Equal(1, requeued);
-        Assert.Equal("Succeeded", ended.Status());
-        Assert.Single(ended.Attempts());
+        Assert.Equal("Succeeded", ended.Status);
+        Assert.Single(ended.Attempts);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         var requeued = await Factory.Services.GetRequiredService<QueueWatchdog>().RequeueOverdueAsync(CancellationToken.None);
 
         Assert.Equal(0, requeued);
-        Assert.Equal("Queued", (await Client.GetJsonAsync($"/api/runs/{runId}"))!.Status());
+        Assert.Equal("Queued", (await Client.GetRunAsync(runId)).Status);
     }
 
     /// <summary>A run whose first attempt was never given to Hangfire, as if the enqueue had been lost a minute ago.</summary>
@@ -85,7 +85,7 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         var job = await Client.CreateJobAsync(JobsClient.ShellJob(name));
         var dbFactory = Factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<EtlWeb.Data.EtlDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
-        var definition = await db.Jobs.FindAsync(job["id"]!.GetValue<int>());
+        var definition = await db.Jobs.FindAsync(job.Id!.Value);
         var run = SeededRuns.InStatus(definition!.Id, RunStatus.Queued, TimeProvider.System.GetUtcNow().AddMinutes(-1), snapshot: EtlWeb.Core.Jobs.JobSnapshot.Of(definition));
         db.Runs.Add(run);
         await db.SaveChangesAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Jobs;
@@ -21,12 +22,12 @@ public sealed class SecretKeyLossTests
         Directory.Delete(Path.Combine(data, "keys"), recursive: true);
         await using var second = new EtlWebFactory { DataDirectory = data };
         var client = second.CreateClient();
-        var stored = (await client.GetJsonAsync("/api/jobs"))!.AsArray().Single()!;
-        Assert.Equal("keyless", stored["name"]!.GetValue<string>());
-        Assert.Equal(["TOKEN"], stored["secret_environment"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var stored = (await client.GetDocumentAsync<List<JobDocument>>("/api/jobs")).Single();
+        Assert.Equal("keyless", stored.Name);
+        Assert.Equal(["TOKEN"], stored.SecretEnvironment!);
 
         var run = await client.WaitForEndAsync(await client.RunJobAsync(stored));
-        Assert.Equal("Succeeded", run.Status());
-        Assert.Contains("plain=kept secret=[]", await client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Equal("Succeeded", run.Status);
+        Assert.Contains("plain=kept secret=[]", await client.LogAsync(run.Id), StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using EtlWeb.Configuration;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Testing;
 using EtlWeb.Tests.Support;
@@ -55,11 +57,11 @@ public sealed class DeliveryTests : IAsyncLifetime
         return runId;
     }
 
-    private async Task<JsonArray> WaitForNotificationsAsync(long runId, int count)
+    private async Task<IReadOnlyList<NotificationDocument>> WaitForNotificationsAsync(long runId, int count)
     {
-        var run = await _client.WaitForRunAsync(runId, r => r["notifications"] is JsonArray list && list.Count == count
-            && list.All(n => n!["status"]!.GetValue<string>() != "pending"));
-        return run["notifications"]!.AsArray();
+        var run = await _client.WaitForRunAsync(runId, r => r.Notifications is { } list && list.Count == count
+            && list.All(n => n.Status != "pending"));
+        return run.Notifications!;
     }
 
     [Fact]
@@ -67,18 +69,18 @@ public sealed class DeliveryTests : IAsyncLifetime
     {
         using var admin = Acting.AsAdmin();
         var quiet = await RunAsync("late-subscriber", "exit 1", _ => { });
-        var job = (await _client.GetJsonAsync($"/api/runs/{quiet}"))!["job_id"]!.GetValue<int>();
+        var job = (await _client.GetRunAsync(quiet)).JobId;
         await WaitForNotificationsAsync(quiet, 0);
 
         var document = (await _client.GetJsonAsync($"/api/jobs/{job}"))!.AsObject();
         document["notify_slack"] = true;
         var (status, body) = await _client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{job}", document.ToJsonString());
         Assert.True(status == System.Net.HttpStatusCode.OK, body?.ToJsonString());
-        var loud = await _client.RunJobAsync(body!);
+        var loud = await _client.RunJobAsync(body!.Deserialize<JobDocument>()!);
         await _client.WaitForEndAsync(loud);
 
         var notification = Assert.Single(await WaitForNotificationsAsync(loud, 1));
-        Assert.Equal("slack", notification!["channel"]!.GetValue<string>());
+        Assert.Equal("slack", notification.Channel);
     }
 
     [Fact]
@@ -94,12 +96,12 @@ public sealed class DeliveryTests : IAsyncLifetime
         var notifications = await WaitForNotificationsAsync(runId, 3);
         Assert.All(notifications, n =>
         {
-            Assert.Equal("failure", n!["kind"]!.GetValue<string>());
-            Assert.Equal("sent", n["status"]!.GetValue<string>());
-            Assert.Equal(1, n["attempts"]!.GetValue<int>());
-            Assert.NotNull(n["sent_at"]);
+            Assert.Equal("failure", n.Kind);
+            Assert.Equal("sent", n.Status);
+            Assert.Equal(1, n.Attempts);
+            Assert.NotNull(n.SentAt);
         });
-        Assert.Equal(["email", "email", "slack"], notifications.Select(n => n!["channel"]!.GetValue<string>()));
+        Assert.Equal(["email", "email", "slack"], notifications.Select(n => n.Channel));
 
         var mails = await _smtp.WaitForAsync(2);
         Assert.Equal(["oncall@example.com", "ops@example.com"], mails.Select(m => Assert.Single(m.To.Mailboxes).Address).Order(StringComparer.Ordinal));
@@ -134,9 +136,9 @@ public sealed class DeliveryTests : IAsyncLifetime
             j["notify_on_success"] = true;
         });
 
-        Assert.Equal("success", (await WaitForNotificationsAsync(loud, 1))[0]!["kind"]!.GetValue<string>());
+        Assert.Equal("success", (await WaitForNotificationsAsync(loud, 1))[0].Kind);
         Assert.Equal("[EtlWeb] loud succeeded", Assert.Single(await _smtp.WaitForAsync(1)).Subject);
-        Assert.Empty((await _client.GetJsonAsync($"/api/runs/{quiet}"))!["notifications"]!.AsArray());
+        Assert.Empty((await _client.GetRunAsync(quiet)).Notifications!);
     }
 
     [Fact]
@@ -156,14 +158,12 @@ public sealed class DeliveryTests : IAsyncLifetime
         });
 
         var notifications = await WaitForNotificationsAsync(runId, 2);
-        var email = notifications.Single(n => n!["channel"]!.GetValue<string>() == "email")!;
-        var slack = notifications.Single(n => n!["channel"]!.GetValue<string>() == "slack")!;
-        Assert.Equal(("failed", 3, $"Connection refused by 127.0.0.1:{closedPort}"),
-            (email["status"]!.GetValue<string>(), email["attempts"]!.GetValue<int>(), email["error"]!.GetValue<string>()));
-        Assert.Equal(("failed", 3, "Slack answered 500: invalid_payload"),
-            (slack["status"]!.GetValue<string>(), slack["attempts"]!.GetValue<int>(), slack["error"]!.GetValue<string>()));
+        var email = notifications.Single(n => n.Channel == "email");
+        var slack = notifications.Single(n => n.Channel == "slack");
+        Assert.Equal(("failed", 3, $"Connection refused by 127.0.0.1:{closedPort}"), (email.Status, email.Attempts, email.Error));
+        Assert.Equal(("failed", 3, "Slack answered 500: invalid_payload"), (slack.Status, slack.Attempts, slack.Error));
         Assert.Equal(3, _slack.Posts.Count);
-        Assert.Equal("Succeeded", (await _client.GetJsonAsync($"/api/runs/{runId}"))!.Status());
+        Assert.Equal("Succeeded", (await _client.GetRunAsync(runId)).Status);
     }
 
     [Fact]
@@ -176,10 +176,10 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         var runId = await RunAsync("bad-login", "exit 1", j => j["notify_email"] = "ops@example.com");
 
-        var email = Assert.Single(await WaitForNotificationsAsync(runId, 1))!;
-        Assert.Equal("failed", email["status"]!.GetValue<string>());
-        Assert.StartsWith("Authentication failed:", email["error"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal("Failed", (await _client.GetJsonAsync($"/api/runs/{runId}"))!.Status());
+        var email = Assert.Single(await WaitForNotificationsAsync(runId, 1));
+        Assert.Equal("failed", email.Status);
+        Assert.StartsWith("Authentication failed:", email.Error, StringComparison.Ordinal);
+        Assert.Equal("Failed", (await _client.GetRunAsync(runId)).Status);
         Assert.Empty(_smtp.Messages);
     }
 
@@ -196,10 +196,9 @@ public sealed class DeliveryTests : IAsyncLifetime
         var load = await _client.CreateJobAsync(downstream);
 
         await _client.WaitForEndAsync(await _client.RunJobAsync(extract));
-        var runs = await _client.GetJsonAsync($"/api/runs?job_id={load["id"]}");
-        var runId = Assert.Single(runs!.AsArray())!["id"]!.GetValue<long>();
+        var runId = Assert.Single(await _client.RunsOfAsync(load)).Id;
 
-        Assert.Equal("failure", Assert.Single(await WaitForNotificationsAsync(runId, 1))!["kind"]!.GetValue<string>());
+        Assert.Equal("failure", Assert.Single(await WaitForNotificationsAsync(runId, 1)).Kind);
         var mail = Assert.Single(await _smtp.WaitForAsync(1));
         Assert.Equal("[EtlWeb] load did not run: an upstream job failed", mail.Subject);
         Assert.Contains("Started: did not start", mail.TextBody, StringComparison.Ordinal);

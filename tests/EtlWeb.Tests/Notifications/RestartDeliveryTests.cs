@@ -30,9 +30,9 @@ public sealed class RestartDeliveryTests
             var client = before.CreateClient();
             var job = await client.CreateJobAsync(JobsClient.ShellJob("nightly").With("command", "exit 1").With("notify_email", "ops@example.com"));
             runId = await client.RunJobAsync(job);
-            var run = await client.WaitForRunAsync(runId, r => r["notifications"] is System.Text.Json.Nodes.JsonArray { Count: 1 } list && list[0]!["attempts"]!.GetValue<int>() == 1);
-            var pending = run["notifications"]![0]!;
-            Assert.Equal(("pending", $"Connection refused by 127.0.0.1:{port}"), (pending["status"]!.GetValue<string>(), pending["error"]!.GetValue<string>()));
+            var run = await client.WaitForRunAsync(runId, r => r.Notifications is [{ Attempts: 1 }]);
+            var pending = run.Notifications![0];
+            Assert.Equal(("pending", $"Connection refused by 127.0.0.1:{port}"), (pending.Status, pending.Error));
         }
 
         using var smtp = new LoopbackSmtp(port: port);

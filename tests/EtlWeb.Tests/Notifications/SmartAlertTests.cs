@@ -64,7 +64,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
         var marker = Path.Combine(factory.DataDirectory, "healthy");
         var job = await client.CreateJobAsync(JobsClient.ShellJob("flaky")
             .With("command", $"test -f {marker}").With("notify_slack", true).With("notify_on_failure", false).With("notify_on_recovery", true));
-        var id = job["id"]!.GetValue<int>();
+        var id = job.Id!.Value;
 
         await client.WaitForEndAsync(await client.RunJobAsync(job));
         await client.WaitForEndAsync(await client.RunJobAsync(job));
@@ -90,7 +90,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
         var marker = Path.Combine(factory.DataDirectory, "healthy");
         var job = await client.CreateJobAsync(JobsClient.ShellJob("broken")
             .With("command", $"test -f {marker}").With("notify_slack", true).With("notify_on_failure", false).With("notify_failure_streak", 3));
-        var id = job["id"]!.GetValue<int>();
+        var id = job.Id!.Value;
         var runs = new List<long>();
         async Task RunAsync()
         {
@@ -128,7 +128,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
         var client = await StartAsync(factory);
         var job = await client.CreateJobAsync(JobsClient.ShellJob("export")
             .With("command", "sleep 60").With("notify_slack", true).With("notify_long_running", 2));
-        var id = job["id"]!.GetValue<int>();
+        var id = job.Id!.Value;
         await SeedSuccessfulAttemptsAsync(factory, id, [50, 55, 60, 58, 52]);
         var watch = factory.Services.GetRequiredService<AlertWatch>();
 
@@ -163,7 +163,7 @@ public sealed class SmartAlertTests : IAsyncLifetime
             var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly")
                 .With("command", "true").With("schedule_type", "interval").With("interval_minutes", 60)
                 .With("misfire_policy", "Skip").With("notify_slack", true).With("notify_missed", true));
-            id = job["id"]!.GetValue<int>();
+            id = job.Id!.Value;
         }
 
         // EtlWeb is down across the fire due at 11:00:30 and comes back at 11:15:30; misfire Skip makes no run.

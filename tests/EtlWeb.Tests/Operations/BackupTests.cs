@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Features.Backup;
 using EtlWeb.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -14,22 +16,22 @@ public sealed class BackupTests : HostTest
         document["command"] = "for i in $(seq 1 40); do echo line $i; sleep 0.05; done";
         var job = await Client.CreateJobAsync(document);
         var runId = await Client.RunJobAsync(job);
-        await Client.WaitForRunAsync(runId, r => r["status"]!.GetValue<string>() == "Running");
+        await Client.WaitForRunAsync(runId, r => r.Status == "Running");
 
         using var response = await Client.PostAsync(new Uri("/api/backup", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var backup = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        var directory = backup["directory"]!.GetValue<string>();
+        var backup = (await response.Content.ReadFromJsonAsync<BackupResult>())!;
+        var directory = backup.Directory;
         Assert.StartsWith(Path.Combine(Factory.DataDirectory, "backups"), directory, StringComparison.Ordinal);
         // Both databases, then the key ring that decrypts secret variables.
-        var names = backup["files"]!.AsArray().Select(f => f!["name"]!.GetValue<string>()).ToList();
+        var names = backup.Files.Select(f => f.Name).ToList();
         Assert.Equal(["etlweb.db", "hangfire.db"], names.Take(2));
         Assert.NotEmpty(names.Skip(2));
         Assert.All(names.Skip(2), n => Assert.Matches(@"^keys/key-[0-9a-f-]+\.xml$", n));
         Assert.Equal(
             Directory.GetFiles(Path.Combine(Factory.DataDirectory, "keys")).Select(Path.GetFileName).Order(),
             Directory.GetFiles(Path.Combine(directory, "keys")).Select(Path.GetFileName).Order());
-        Assert.All(backup["files"]!.AsArray(), f => Assert.True(f!["bytes"]!.GetValue<long>() > 0));
+        Assert.All(backup.Files, f => Assert.True(f.Bytes > 0));
         await Client.WaitForEndAsync(runId);
 
         // Each copy is one file (no WAL needed beside it), passes SQLite's integrity check and holds the data.
@@ -49,9 +51,9 @@ public sealed class BackupTests : HostTest
             .With("secret_environment", new JsonArray("TOKEN"));
         var job = await Client.CreateJobAsync(secret);
         var before = await Client.WaitForEndAsync(await Client.RunJobAsync(job));
-        Assert.Equal("Succeeded", before.Status());
+        Assert.Equal("Succeeded", before.Status);
         using var response = await Client.PostAsync(new Uri("/api/backup", UriKind.Relative), null);
-        var directory = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["directory"]!.GetValue<string>();
+        var directory = (await response.Content.ReadFromJsonAsync<BackupResult>())!.Directory;
         var jobs = (await Client.GetJsonAsync("/api/jobs"))!.ToJsonString();
         var runs = (await Client.GetJsonAsync("/api/runs"))!.ToJsonString();
 
@@ -70,8 +72,8 @@ public sealed class BackupTests : HostTest
         Assert.Equal(jobs, (await client.GetJsonAsync("/api/jobs"))!.ToJsonString());
         Assert.Equal(runs, (await client.GetJsonAsync("/api/runs"))!.ToJsonString());
         var after = await client.WaitForEndAsync(await client.RunJobAsync(job));
-        Assert.Equal("Succeeded", after.Status());
-        Assert.Contains("token intact", await client.LogAsync(after["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Equal("Succeeded", after.Status);
+        Assert.Contains("token intact", await client.LogAsync(after.Id), StringComparison.Ordinal);
     }
 
     private static string Scalar(string file, string sql)

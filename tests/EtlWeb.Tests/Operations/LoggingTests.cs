@@ -35,7 +35,7 @@ public sealed class LoggingTests : ChildAppTest
 
         // The attempt's other properties ride along on the line (a property already in the message is not repeated).
         Assert.Contains(lines, l => l.Contains($"Attempt 1 of run {runId} ended", StringComparison.Ordinal) && l.Contains("\"AttemptId\":", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains($"HTTP POST /api/jobs/{job["id"]}/run responded 202", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains($"HTTP POST /api/jobs/{job.Id}/run responded 202", StringComparison.Ordinal));
         // Health probes come every 30 s from Docker; they stay out of the Information log.
         Assert.DoesNotContain(lines, l => l.Contains("HTTP GET /health", StringComparison.Ordinal));
     }

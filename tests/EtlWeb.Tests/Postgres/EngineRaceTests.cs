@@ -152,7 +152,7 @@ public sealed class EngineRaceTests(PostgresFixture postgres) : IClassFixture<Po
     private static async Task<int> CreateJobAsync(EtlWebFactory factory, string name)
     {
         using var client = factory.CreateClient();
-        return (await client.CreateJobAsync(JobsClient.ShellJob(name)))["id"]!.GetValue<int>();
+        return (await client.CreateJobAsync(JobsClient.ShellJob(name))).Id!.Value;
     }
 
     /// <summary>Triggers the job and returns its run's queued attempt.</summary>

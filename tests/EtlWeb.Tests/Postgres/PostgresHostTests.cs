@@ -28,7 +28,7 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IClassFixture<
         await using var factory = await FactoryAsync(connectionString);
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("stored"));
-        Assert.Equal("Succeeded", (await client.WaitForEndAsync(await client.RunJobAsync(job))).Status());
+        Assert.Equal("Succeeded", (await client.WaitForEndAsync(await client.RunJobAsync(job))).Status);
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -106,10 +106,10 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IClassFixture<
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("paused").With("schedule_type", "interval").With("interval_minutes", 5));
 
-        var (status, body) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/pause", """{"until": "2030-01-01T12:00:00+02:00"}""");
+        var (status, body) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/pause", """{"until": "2030-01-01T12:00:00+02:00"}""");
 
         Assert.True(status == HttpStatusCode.NoContent, body?.ToJsonString());
-        var stored = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["paused_until"]!.GetValue<DateTimeOffset>();
+        var stored = (await client.GetJobAsync(job.Id!.Value)).PausedUntil;
         Assert.Equal(new DateTimeOffset(2030, 1, 1, 10, 0, 0, TimeSpan.Zero), stored);
     }
 

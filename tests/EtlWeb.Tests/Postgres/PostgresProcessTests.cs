@@ -1,4 +1,5 @@
 using System.Net;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Testing;
 using EtlWeb.Tests.Support;
 
@@ -20,7 +21,7 @@ public sealed class PostgresProcessTests(PostgresFixture postgres) : ChildAppTes
             using var client = app.CreateClient();
             var hello = await client.CreateJobAsync(JobsClient.ShellJob("hello").With("command", "echo out-line; echo err-line >&2"));
             helloRun = await client.RunJobAsync(hello);
-            Assert.Equal("Succeeded", (await client.WaitForEndAsync(helloRun)).Status());
+            Assert.Equal("Succeeded", (await client.WaitForEndAsync(helloRun)).Status);
             var log = await client.LogAsync(helloRun);
             Assert.Contains("out-line", log, StringComparison.Ordinal);
             Assert.Contains("err-line", log, StringComparison.Ordinal);
@@ -35,24 +36,24 @@ public sealed class PostgresProcessTests(PostgresFixture postgres) : ChildAppTes
             var load = await client.CreateJobAsync(JobsClient.ShellJob("load", "extract"));
             pipelineRun = await client.TriggerAsync(extract);
             var extracted = await client.WaitForEndAsync(pipelineRun);
-            Assert.Equal("Succeeded", extracted.Status());
+            Assert.Equal("Succeeded", extracted.Status);
             var downstream = Assert.Single(await client.WaitForRunsAsync(load, 1));
-            var loadRun = await client.WaitForEndAsync(downstream["id"]!.GetValue<long>());
-            Assert.Equal("Succeeded", loadRun.Status());
-            Assert.Equal(extracted["pipeline_id"]!.ToJsonString(), loadRun["pipeline_id"]!.ToJsonString());
-            Assert.True(loadRun["started_at"]!.GetValue<DateTimeOffset>() >= extracted["finished_at"]!.GetValue<DateTimeOffset>());
+            var loadRun = await client.WaitForEndAsync(downstream.Id);
+            Assert.Equal("Succeeded", loadRun.Status);
+            Assert.Equal(extracted.PipelineId!.Value, loadRun.PipelineId);
+            Assert.True(loadRun.StartedAt >= extracted.FinishedAt);
 
             var flaky = await client.CreateJobAsync(JobsClient.ShellJob("flaky").With("command", "exit 3").With("max_retries", 1));
             retryRun = await client.RunJobAsync(flaky);
             var failed = await client.WaitForEndAsync(retryRun);
-            Assert.Equal("Failed", failed.Status());
-            Assert.Equal(["Failed", "Failed"], failed.Attempts().Select(a => a!["status"]!.GetValue<string>()));
+            Assert.Equal("Failed", failed.Status);
+            Assert.Equal(["Failed", "Failed"], failed.Attempts.Select(a => a.Status));
 
             var everySecond = await client.CreateJobAsync(JobsClient.ShellJob("every-second")
                 .With("schedule_type", "cron").With("cron_expression", "* * * * * *"));
-            var fired = await client.WaitForRunsAsync(everySecond, 2, r => r["trigger"]!.GetValue<string>() == "Schedule");
-            await client.PostAsync(new Uri($"/api/jobs/{everySecond["id"]}/disable", UriKind.Relative), null);
-            Assert.Equal("Succeeded", (await client.WaitForEndAsync(fired[^1]["id"]!.GetValue<long>())).Status());
+            var fired = await client.WaitForRunsAsync(everySecond, 2, r => r.Trigger == "Schedule");
+            await client.PostAsync(new Uri($"/api/jobs/{everySecond.Id}/disable", UriKind.Relative), null);
+            Assert.Equal("Succeeded", (await client.WaitForEndAsync(fired[^1].Id)).Status);
 
             using var backup = await client.PostAsync(new Uri("/api/backup", UriKind.Relative), null);
             Assert.Equal(HttpStatusCode.Conflict, backup.StatusCode);
@@ -64,15 +65,15 @@ public sealed class PostgresProcessTests(PostgresFixture postgres) : ChildAppTes
         await using (var restarted = await AppProcess.StartAsync(DataDirectory, address, environment))
         {
             using var client = restarted.CreateClient();
-            var names = (await client.GetJsonAsync("/api/jobs"))!.AsArray().Select(j => j!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+            var names = (await client.GetDocumentAsync<List<JobDocument>>("/api/jobs")).Select(j => j.Name).Order(StringComparer.Ordinal);
             Assert.Equal(["Hello", "every-second", "extract", "flaky", "hello", "load"], names);
-            Assert.Equal("Succeeded", (await client.GetJsonAsync($"/api/runs/{helloRun}"))!.Status());
-            Assert.Equal("Failed", (await client.GetJsonAsync($"/api/runs/{retryRun}"))!.Status());
+            Assert.Equal("Succeeded", (await client.GetRunAsync(helloRun)).Status);
+            Assert.Equal("Failed", (await client.GetRunAsync(retryRun)).Status);
             Assert.Contains("out-line", await client.LogAsync(helloRun), StringComparison.Ordinal);
 
-            var hello = (await client.GetJsonAsync("/api/jobs"))!.AsArray().Single(j => j!["name"]!.GetValue<string>() == "hello")!;
+            var hello = (await client.GetDocumentAsync<List<JobDocument>>("/api/jobs")).Single(j => j.Name == "hello");
             var again = await client.RunJobAsync(hello);
-            Assert.Equal("Succeeded", (await client.WaitForEndAsync(again)).Status());
+            Assert.Equal("Succeeded", (await client.WaitForEndAsync(again)).Status);
             Assert.True(again > pipelineRun);
         }
 

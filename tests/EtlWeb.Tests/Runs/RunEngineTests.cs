@@ -32,7 +32,7 @@ public sealed class RunEngineTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var client = _factory.CreateClient();
-        _jobId = (await client.CreateJobAsync(JobsClient.ShellJob("load")))["id"]!.GetValue<int>();
+        _jobId = (await client.CreateJobAsync(JobsClient.ShellJob("load"))).Id!.Value;
         _subscription = _factory.Services.GetRequiredService<RunBroadcaster>().SubscribeRuns(_heard.Enqueue);
         _actor = Acting.AsAdmin();
     }

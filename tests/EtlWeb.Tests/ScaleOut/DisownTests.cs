@@ -25,7 +25,7 @@ public sealed class DisownTests(PostgresFixture postgres) : IClassFixture<Postgr
         var marker = Path.Combine(factory.DataDirectory, "marker");
         var job = await client.CreateJobAsync(JobsClient.ShellJob("long").With("command", $"echo \"$ETLWEB_ATTEMPT\" > '{marker}'; sleep 600"));
         var runId = await client.RunJobAsync(job);
-        await client.WaitForRunAsync(runId, r => r.Status() == "Running" && File.Exists(marker) && new FileInfo(marker).Length > 0);
+        await client.WaitForRunAsync(runId, r => r.Status == "Running" && File.Exists(marker) && new FileInfo(marker).Length > 0);
         var attemptMarker = (await File.ReadAllTextAsync(marker)).Trim();
         Assert.NotEmpty(ProcessTree.FindByMarker(attemptMarker));
 
@@ -46,9 +46,9 @@ public sealed class DisownTests(PostgresFixture postgres) : IClassFixture<Postgr
 
         await WaitForAsync(() => Task.FromResult(ProcessTree.FindByMarker(attemptMarker).Count == 0));
         await WaitForAsync(async () => (await client.LogAsync(runId)).Contains("node-a was taken for lost and another node settled this attempt", StringComparison.Ordinal));
-        var run = (await client.GetJsonAsync($"/api/runs/{runId}"))!;
-        Assert.Equal("Interrupted", run.Status());
-        Assert.Equal(TakenOver, Assert.Single(run.Attempts())!["message"]!.GetValue<string>());
+        var run = await client.GetRunAsync(runId);
+        Assert.Equal("Interrupted", run.Status);
+        Assert.Equal(TakenOver, Assert.Single(run.Attempts).Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using EtlWeb.Core.Execution;
+using EtlWeb.Features.Nodes;
 using EtlWeb.Testing;
 using EtlWeb.Tests.Support;
 using Npgsql;
@@ -43,9 +44,9 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
         foreach (var run in runs)
         {
             var ended = await client.WaitForEndAsync(run, TimeSpan.FromMinutes(3));
-            Assert.Equal("Succeeded", ended.Status());
-            var attempt = Assert.Single(ended.Attempts())!;
-            nodes.Add(attempt["node"]!.GetValue<string>());
+            Assert.Equal("Succeeded", ended.Status);
+            var attempt = Assert.Single(ended.Attempts);
+            nodes.Add(attempt.Node!);
         }
 
         var lines = await File.ReadAllLinesAsync(ledger);
@@ -53,13 +54,13 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
         Assert.Equal(200, lines.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(["worker-a", "worker-b"], nodes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
-        var listed = (await client.GetJsonAsync("/api/nodes"))!.AsArray().Select(n => n!).ToList();
-        Assert.Equal(["web-1", "worker-a", "worker-b"], listed.Select(n => n["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
-        Assert.All(listed, n => Assert.Equal("Alive", n["state"]!.GetValue<string>()));
-        Assert.Equal("web-1", Assert.Single(listed, n => n["scheduler"]!.GetValue<bool>())["name"]!.GetValue<string>());
-        Assert.Equal(0, listed.Single(n => n["name"]!.GetValue<string>() == "web-1")["workers"]!.GetValue<int>());
-        Assert.Equal("worker", listed.Single(n => n["name"]!.GetValue<string>() == "worker-a")["role"]!.GetValue<string>());
-        Assert.Equal(4, listed.Single(n => n["name"]!.GetValue<string>() == "worker-b")["workers"]!.GetValue<int>());
+        var listed = await client.GetDocumentAsync<List<NodeView>>("/api/nodes");
+        Assert.Equal(["web-1", "worker-a", "worker-b"], listed.Select(n => n.Name).Order(StringComparer.Ordinal));
+        Assert.All(listed, n => Assert.Equal(NodeState.Alive, n.State));
+        Assert.Equal("web-1", Assert.Single(listed, n => n.Scheduler).Name);
+        Assert.Equal(0, listed.Single(n => n.Name == "web-1").Workers);
+        Assert.Equal("worker", listed.Single(n => n.Name == "worker-a").Role);
+        Assert.Equal(4, listed.Single(n => n.Name == "worker-b").Workers);
 
         // A worker serves its health only: no pages, no API.
         using var workerClient = workerA.CreateClient();
@@ -86,14 +87,14 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
         await ReadUntilAsync(reader, "first-line");
 
         // The first line came through the web node while the process still runs on the worker.
-        var running = (await client.GetJsonAsync($"/api/runs/{run}"))!;
-        Assert.Equal("Running", running.Status());
-        Assert.Equal("worker-a", running.Attempts()[0]!["node"]!.GetValue<string>());
+        var running = await client.GetRunAsync(run);
+        Assert.Equal("Running", running.Status);
+        Assert.Equal("worker-a", running.Attempts[0].Node);
 
         await File.WriteAllTextAsync(release, "");
         await ReadUntilAsync(reader, "second-line");
         Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal("Succeeded", (await client.WaitForEndAsync(run)).Status());
+        Assert.Equal("Succeeded", (await client.WaitForEndAsync(run)).Status);
     }
 
     [Fact]
@@ -116,31 +117,31 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
                 .With("command", $"echo \"$ETLWEB_ATTEMPT\" >> '{attempts}'; if [ $(wc -l < '{attempts}') -ge 2 ]; then exit 0; fi; sleep 600")
                 .With("max_retries", 1));
             var run = await client.RunJobAsync(job);
-            var started = await client.WaitForRunAsync(run, r => r.Attempts()[0]!["status"]!.GetValue<string>() == "Running" && File.Exists(attempts));
-            var lostNode = started.Attempts()[0]!["node"]!.GetValue<string>();
+            var started = await client.WaitForRunAsync(run, r => r.Attempts[0].Status == "Running" && File.Exists(attempts));
+            var lostNode = started.Attempts[0].Node!;
             var marker = (await File.ReadAllLinesAsync(attempts))[0];
             Assert.NotEmpty(ProcessTree.FindByMarker(marker));
 
             await workers[lostNode].KillHardAsync();
             var ended = await client.WaitForEndAsync(run, TimeSpan.FromSeconds(90));
 
-            Assert.Equal("Succeeded", ended.Status());
-            var (first, second) = (ended.Attempts()[0]!, ended.Attempts()[1]!);
-            Assert.Equal("Interrupted", first["status"]!.GetValue<string>());
-            Assert.Contains($"node {lostNode} was lost", first["message"]!.GetValue<string>(), StringComparison.Ordinal);
-            Assert.Equal("Succeeded", second["status"]!.GetValue<string>());
-            Assert.NotEqual(lostNode, second["node"]!.GetValue<string>());
+            Assert.Equal("Succeeded", ended.Status);
+            var (first, second) = (ended.Attempts[0], ended.Attempts[1]);
+            Assert.Equal("Interrupted", first.Status);
+            Assert.Contains($"node {lostNode} was lost", first.Message, StringComparison.Ordinal);
+            Assert.Equal("Succeeded", second.Status);
+            Assert.NotEqual(lostNode, second.Node);
             Assert.Equal(2, (await File.ReadAllLinesAsync(attempts)).Length);
             Assert.Empty(ProcessTree.FindByMarker(marker));
 
-            var lost = (await client.GetJsonAsync("/api/nodes"))!.AsArray().Single(n => n!["name"]!.GetValue<string>() == lostNode)!;
-            Assert.Equal("Lost", lost["state"]!.GetValue<string>());
+            var lost = (await client.GetDocumentAsync<List<NodeView>>("/api/nodes")).Single(n => n.Name == lostNode);
+            Assert.Equal(NodeState.Lost, lost.State);
 
             // The lost node comes back under its name and is alive again.
             await workers[lostNode].DisposeAsync();
             workers[lostNode] = await StartNodeAsync(database, lostNode, "Worker");
-            await WaitForAsync(async () => (await client.GetJsonAsync("/api/nodes"))!.AsArray()
-                .Single(n => n!["name"]!.GetValue<string>() == lostNode)!["state"]!.GetValue<string>() == "Alive");
+            await WaitForAsync(async () => (await client.GetDocumentAsync<List<NodeView>>("/api/nodes"))
+                .Single(n => n.Name == lostNode).State == NodeState.Alive);
         }
         finally
         {
@@ -166,22 +167,22 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
             await first.StopGracefullyAsync();
             var stopped = (await client.RunsOfAsync(job)).Count;
             await client.WaitForRunsAsync(job, stopped + 3);
-            await client.PostAsync(new Uri($"/api/jobs/{job["id"]}/disable", UriKind.Relative), null);
+            await client.PostAsync(new Uri($"/api/jobs/{job.Id}/disable", UriKind.Relative), null);
 
             // One run per fire: two schedulers both firing a due second would make two runs for it. A fire due in the
             // moment the lease moved is a missed fire to the new holder: its misfire policy (RunOnce) runs it once.
-            var runs = (await client.RunsOfAsync(job)).Select(r => r!).ToList();
-            var triggers = runs.Select(r => r["trigger"]!.GetValue<string>()).ToList();
-            var dueTimes = runs.Select(r => r["logical_date"]!.GetValue<DateTimeOffset>()).ToList();
+            var runs = await client.RunsOfAsync(job);
+            var triggers = runs.Select(r => r.Trigger).ToList();
+            var dueTimes = runs.Select(r => r.LogicalDate).ToList();
             Assert.All(triggers, t => Assert.Contains(t, (string[])["Schedule", "CatchUp"]));
             Assert.InRange(triggers.Count(t => t == "CatchUp"), 0, 1);
             Assert.True(runs.Count >= 9, $"{runs.Count} runs");
             Assert.Equal(runs.Count, dueTimes.Distinct().Count());
             Assert.All(dueTimes, d => Assert.Equal(0, d.Ticks % TimeSpan.TicksPerSecond));
 
-            var nodes = (await client.GetJsonAsync("/api/nodes"))!.AsArray().Select(n => n!).ToList();
-            Assert.Equal("Stopped", nodes.Single(n => n["name"]!.GetValue<string>() == "web-1")["state"]!.GetValue<string>());
-            Assert.True(nodes.Single(n => n["name"]!.GetValue<string>() == "web-2")["scheduler"]!.GetValue<bool>());
+            var nodes = await client.GetDocumentAsync<List<NodeView>>("/api/nodes");
+            Assert.Equal(NodeState.Stopped, nodes.Single(n => n.Name == "web-1").State);
+            Assert.True(nodes.Single(n => n.Name == "web-2").Scheduler);
         }
         finally
         {

@@ -14,7 +14,7 @@ public sealed class FireRecordTests() : HostTest(new EtlWebFactory())
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("nightly").With("overlap_policy", "allow"));
         var coordinator = Factory.Services.GetRequiredService<PipelineCoordinator>();
         var due = new DateTimeOffset(2030, 1, 1, 2, 0, 0, TimeSpan.Zero);
-        var jobId = job["id"]!.GetValue<int>();
+        var jobId = job.Id!.Value;
 
         var first = await coordinator.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Schedule, FireAt: due)], CancellationToken.None);
         var again = await coordinator.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Schedule, FireAt: due)], CancellationToken.None);

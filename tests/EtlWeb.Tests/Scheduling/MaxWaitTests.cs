@@ -22,12 +22,12 @@ public sealed class MaxWaitTests
             await factory.Services.GetRequiredService<RunEngine>().DecideWaitingAsync(CancellationToken.None);
         }
 
-        var stillWaiting = (await client.GetJsonAsync($"/api/runs/{runId}"))!;
+        var stillWaiting = await client.GetRunAsync(runId);
         clock.Advance(TimeSpan.FromHours(1));
         var skipped = await client.WaitForEndAsync(runId);
 
-        Assert.Equal("Waiting", stillWaiting.Status());
-        Assert.Equal("Skipped", skipped.Status());
-        Assert.Equal("Skipped after waiting 24 h, still waiting for: never (never ran)", skipped["reason"]!.GetValue<string>());
+        Assert.Equal("Waiting", stillWaiting.Status);
+        Assert.Equal("Skipped", skipped.Status);
+        Assert.Equal("Skipped after waiting 24 h, still waiting for: never (never ran)", skipped.Reason);
     }
 }

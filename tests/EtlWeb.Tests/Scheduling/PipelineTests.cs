@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Jobs;
+using EtlWeb.Features.Runs;
 using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Scheduling;
@@ -9,7 +11,7 @@ namespace EtlWeb.Tests.Scheduling;
 /// </summary>
 public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { ["EtlWeb:KillGraceSeconds"] = "1" } })
 {
-    private async Task<(JsonObject A, JsonObject B, JsonObject C, JsonObject D)> ExampleAsync(string bCommand = "echo B")
+    private async Task<(JobDocument A, JobDocument B, JobDocument C, JobDocument D)> ExampleAsync(string bCommand = "echo B")
     {
         var a = await Client.CreateJobAsync(JobsClient.ShellJob("A"));
         var b = await Client.CreateJobAsync(JobsClient.ShellJob("B", "A").With("command", bCommand));
@@ -18,7 +20,7 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         return (a, b, c, d);
     }
 
-    private async Task<JsonNode> OnlyRunAsync(JsonNode job) => Assert.Single(await Client.RunsOfAsync(job))!;
+    private async Task<RunDocument> OnlyRunAsync(JobDocument job) => Assert.Single(await Client.RunsOfAsync(job));
 
     [Fact]
     public async Task When_D_last_succeeded_triggering_A_runs_A_then_B_then_C_in_one_pipeline_run()
@@ -27,21 +29,21 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
 
         var aRun = await Client.WaitForEndAsync(await Client.TriggerAsync(a));
-        var cRun = (await Client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
+        var cRun = (await Client.WaitForRunsAsync(c, 1, r => r.FinishedAt is not null))[0];
         var bRun = await OnlyRunAsync(b);
 
-        Assert.Equal("Succeeded", cRun["status"]!.GetValue<string>());
-        Assert.Equal(aRun["pipeline_id"]!.GetValue<Guid>(), bRun["pipeline_id"]!.GetValue<Guid>());
-        Assert.Equal(aRun["pipeline_id"]!.GetValue<Guid>(), cRun["pipeline_id"]!.GetValue<Guid>());
-        Assert.Equal("Upstream", cRun["trigger"]!.GetValue<string>());
-        Assert.True(bRun["started_at"]!.GetValue<DateTimeOffset>() >= aRun["finished_at"]!.GetValue<DateTimeOffset>());
-        Assert.True(cRun["started_at"]!.GetValue<DateTimeOffset>() >= bRun["finished_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("Succeeded", cRun.Status);
+        Assert.Equal(aRun.PipelineId!.Value, bRun.PipelineId);
+        Assert.Equal(aRun.PipelineId!.Value, cRun.PipelineId);
+        Assert.Equal("Upstream", cRun.Trigger);
+        Assert.True(bRun.StartedAt >= aRun.FinishedAt);
+        Assert.True(cRun.StartedAt >= bRun.FinishedAt);
         Assert.Single(await Client.RunsOfAsync(d));
 
         // A manual run is for the time it was triggered; its pipeline's runs are for the same instant.
-        var logicalDate = aRun["logical_date"]!.GetValue<DateTimeOffset>();
-        Assert.Equal(aRun["queued_at"]!.GetValue<DateTimeOffset>(), logicalDate);
-        Assert.Equal([logicalDate, logicalDate], new[] { bRun, cRun }.Select(r => r["logical_date"]!.GetValue<DateTimeOffset>()));
+        var logicalDate = aRun.LogicalDate;
+        Assert.Equal(aRun.QueuedAt, logicalDate);
+        Assert.Equal([logicalDate, logicalDate], new[] { bRun, cRun }.Select(r => r.LogicalDate));
     }
 
     [Fact]
@@ -50,14 +52,14 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         var (a, b, c, d) = await ExampleAsync();
 
         await Client.WaitForEndAsync(await Client.TriggerAsync(a));
-        await Client.WaitForRunsAsync(b, 1, r => r["status"]!.GetValue<string>() == "Succeeded");
-        var waiting = (await Client.WaitForRunsAsync(c, 1, r => r["reason"]?.GetValue<string>() == "waiting for: D (never ran)"))[0];
-        Assert.Equal("Waiting", waiting["status"]!.GetValue<string>());
+        await Client.WaitForRunsAsync(b, 1, r => r.Status == "Succeeded");
+        var waiting = (await Client.WaitForRunsAsync(c, 1, r => r.Reason == "waiting for: D (never ran)"))[0];
+        Assert.Equal("Waiting", waiting.Status);
 
         await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
-        var ended = await Client.WaitForEndAsync(waiting["id"]!.GetValue<long>());
+        var ended = await Client.WaitForEndAsync(waiting.Id);
 
-        Assert.Equal("Succeeded", ended.Status());
+        Assert.Equal("Succeeded", ended.Status);
     }
 
     [Fact]
@@ -67,11 +69,11 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
 
         await Client.WaitForEndAsync(await Client.TriggerAsync(a));
-        var cRun = (await Client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
+        var cRun = (await Client.WaitForRunsAsync(c, 1, r => r.FinishedAt is not null))[0];
 
-        Assert.Equal("UpstreamFailed", cRun["status"]!.GetValue<string>());
-        Assert.Contains("Upstream B ended Failed", cRun["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Empty(cRun["attempts"]!.AsArray());
+        Assert.Equal("UpstreamFailed", cRun.Status);
+        Assert.Contains("Upstream B ended Failed", cRun.Reason, StringComparison.Ordinal);
+        Assert.Empty(cRun.Attempts);
     }
 
     [Fact]
@@ -81,38 +83,38 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         var (a, b, c, d) = await ExampleAsync(bCommand: $"test -f {marker} || {{ touch {marker}; exit 1; }}");
         await Client.WaitForEndAsync(await Client.TriggerAsync(d, downstream: false));
         await Client.WaitForEndAsync(await Client.TriggerAsync(a));
-        var failed = (await Client.WaitForRunsAsync(c, 1, r => r["finished_at"] is not null))[0];
+        var failed = (await Client.WaitForRunsAsync(c, 1, r => r.FinishedAt is not null))[0];
         var bRun = await OnlyRunAsync(b);
 
-        using var rerun = await Client.PostAsync(new Uri($"/api/runs/{bRun["id"]}/rerun", UriKind.Relative), null);
+        using var rerun = await Client.PostAsync(new Uri($"/api/runs/{bRun.Id}/rerun", UriKind.Relative), null);
         var created = JsonNode.Parse(await rerun.Content.ReadAsStringAsync())!["run_ids"]!.AsArray().Select(n => n!.GetValue<long>()).ToList();
         foreach (var id in created)
         {
-            Assert.Equal("Succeeded", (await Client.WaitForEndAsync(id)).Status());
+            Assert.Equal("Succeeded", (await Client.WaitForEndAsync(id)).Status);
         }
 
-        Assert.Equal("UpstreamFailed", failed["status"]!.GetValue<string>());
+        Assert.Equal("UpstreamFailed", failed.Status);
         Assert.Equal(2, created.Count);
         Assert.Single(await Client.RunsOfAsync(a));
         Assert.Equal(2, (await Client.RunsOfAsync(b)).Count);
         Assert.Equal(2, (await Client.RunsOfAsync(c)).Count);
 
         // The re-runs are for the instant of the runs they re-do.
-        Assert.All(await Task.WhenAll(created.Select(id => Client.GetJsonAsync($"/api/runs/{id}"))),
-            r => Assert.Equal(bRun["logical_date"]!.GetValue<DateTimeOffset>(), r!["logical_date"]!.GetValue<DateTimeOffset>()));
+        Assert.All(await Task.WhenAll(created.Select(Client.GetRunAsync)),
+            r => Assert.Equal(bRun.LogicalDate, r.LogicalDate));
     }
 
     [Fact]
     public async Task A_disabled_upstream_outside_the_pipeline_keeps_its_downstream_waiting()
     {
         var (a, b, c, d) = await ExampleAsync();
-        await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{d["id"]}/disable", "{}");
+        await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{d.Id}/disable", "{}");
 
         await Client.WaitForEndAsync(await Client.TriggerAsync(a));
-        var waiting = (await Client.WaitForRunsAsync(c, 1, r => r["reason"]?.GetValue<string>() == "waiting for: D (disabled)"))[0];
+        var waiting = (await Client.WaitForRunsAsync(c, 1, r => r.Reason == "waiting for: D (disabled)"))[0];
 
-        Assert.Equal("Waiting", waiting["status"]!.GetValue<string>());
-        Assert.Equal("Succeeded", (await OnlyRunAsync(b))["status"]!.GetValue<string>());
+        Assert.Equal("Waiting", waiting.Status);
+        Assert.Equal("Succeeded", (await OnlyRunAsync(b)).Status);
     }
 
     [Fact]
@@ -127,7 +129,7 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         Assert.Empty(await Client.RunsOfAsync(manual));
 
         await Client.WaitForEndAsync(await Client.TriggerAsync(up));
-        await Client.WaitForRunsAsync(manual, 1, r => r["finished_at"] is not null);
+        await Client.WaitForRunsAsync(manual, 1, r => r.FinishedAt is not null);
         Assert.Empty(await Client.RunsOfAsync(scheduled));
     }
 
@@ -141,8 +143,8 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         var second = await Client.WaitForEndAsync(await Client.TriggerAsync(job));
         await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
 
-        Assert.Equal("Skipped", second.Status());
-        Assert.Equal($"Skipped: run #{first} of this job was still running.", second["reason"]!.GetValue<string>());
+        Assert.Equal("Skipped", second.Status);
+        Assert.Equal($"Skipped: run #{first} of this job was still running.", second.Reason);
     }
 
     [Fact]
@@ -154,14 +156,14 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
 
         var second = await Client.TriggerAsync(job);
         var third = await Client.TriggerAsync(job);
-        var waiting = await Client.WaitForRunAsync(second, r => r["reason"]?.GetValue<string>() is not null);
+        var waiting = await Client.WaitForRunAsync(second, r => r.Reason is not null);
         await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
         var started = await Client.WaitForStatusAsync(second, "Running");
         await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{second}/cancel", "{}");
 
         Assert.Equal(second, third);
-        Assert.Equal($"waiting for run #{first} of this job to finish", waiting["reason"]!.GetValue<string>());
-        Assert.Equal(2, started["requests"]!.AsArray().Count);
+        Assert.Equal($"waiting for run #{first} of this job to finish", waiting.Reason);
+        Assert.Equal(2, started.Requests.Count);
         Assert.Equal(2, (await Client.RunsOfAsync(job)).Count);
     }
 
@@ -185,7 +187,7 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("off").With("enabled", false));
 
-        using var response = await Client.PostAsync(new Uri($"/api/jobs/{job["id"]}/run", UriKind.Relative), null);
+        using var response = await Client.PostAsync(new Uri($"/api/jobs/{job.Id}/run", UriKind.Relative), null);
 
         Assert.Equal(System.Net.HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("disabled", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -14,24 +14,24 @@ public sealed class RealTimeScheduleTests
         var ticker = await client.CreateJobAsync(JobsClient.ShellJob("ticker").With("schedule_type", "cron").With("cron_expression", "* * * * * *")
             .With("overlap_policy", "allow").With("enabled", false));
         var follower = await client.CreateJobAsync(JobsClient.ShellJob("follower", "ticker").With("overlap_policy", "allow"));
-        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker["id"]}/enable", "{}");
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker.Id}/enable", "{}");
 
-        await client.WaitForRunsAsync(ticker, 3, r => r["status"]!.GetValue<string>() == "Succeeded");
-        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker["id"]}/disable", "{}");
+        await client.WaitForRunsAsync(ticker, 3, r => r.Status == "Succeeded");
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{ticker.Id}/disable", "{}");
 
         // Once the scheduler has dropped it from its plan it fires no more; the runs it made end, each follower after its own.
         await factory.WaitForPlanAsync(next => next is null, "the disabled ticker out of the plan");
-        var fires = await client.WaitForRunsAsync(ticker, (await client.RunsOfAsync(ticker)).Count, r => r["finished_at"] is not null);
-        var follows = await client.WaitForRunsAsync(follower, fires.Count, r => r["finished_at"] is not null);
-        Assert.All(fires.Concat(follows), r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
-        Assert.All(fires, f => Assert.Equal("Schedule", f["trigger"]!.GetValue<string>()));
+        var fires = await client.WaitForRunsAsync(ticker, (await client.RunsOfAsync(ticker)).Count, r => r.FinishedAt is not null);
+        var follows = await client.WaitForRunsAsync(follower, fires.Count, r => r.FinishedAt is not null);
+        Assert.All(fires.Concat(follows), r => Assert.Equal("Succeeded", r.Status));
+        Assert.All(fires, f => Assert.Equal("Schedule", f.Trigger));
 
         // One run per fire: each for its own whole second; each follower in its fire's pipeline run, for the same instant.
-        var dueTimes = fires.Select(f => f["logical_date"]!.GetValue<DateTimeOffset>()).ToList();
+        var dueTimes = fires.Select(f => f.LogicalDate).ToList();
         Assert.Equal(dueTimes.Count, dueTimes.Distinct().Count());
         Assert.All(dueTimes, d => Assert.Equal(0, d.Ticks % TimeSpan.TicksPerSecond));
         Assert.Equal(
-            fires.Select(f => (f["pipeline_id"]!.GetValue<Guid>(), f["logical_date"]!.GetValue<DateTimeOffset>())).Order(),
-            follows.Select(f => (f["pipeline_id"]!.GetValue<Guid>(), f["logical_date"]!.GetValue<DateTimeOffset>())).Order());
+            fires.Select(f => (f.PipelineId!.Value, f.LogicalDate)).Order(),
+            follows.Select(f => (f.PipelineId!.Value, f.LogicalDate)).Order());
     }
 }

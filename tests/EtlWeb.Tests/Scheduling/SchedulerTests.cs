@@ -1,3 +1,7 @@
+using System.Text.Json;
+using EtlWeb.Api;
+using EtlWeb.Core.Jobs;
+using EtlWeb.Features.Runs;
 using EtlWeb.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -12,7 +16,7 @@ public sealed class SchedulerTests
     /// Hangfire runs on the real clock, so a run triggered at a fake instant may still be queued when the test
     /// moves the fake clock on; a fire then joins that pending run. Tests that count fires wait for each run.
     /// </summary>
-    private static bool Finished(System.Text.Json.Nodes.JsonNode run) => run["finished_at"] is not null;
+    private static bool Finished(RunDocument run) => run.FinishedAt is not null;
 
     private static EtlWebFactory FakeClockFactory(FakeTimeProvider clock, string? dataDirectory = null) => dataDirectory is null
         ? new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) }
@@ -25,7 +29,7 @@ public sealed class SchedulerTests
         await using var factory = FakeClockFactory(clock);
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("minutely").With("schedule_type", "cron").With("cron_expression", "* * * * *").With("time_zone", "UTC"));
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 1, 0, TimeSpan.Zero), (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 1, 0, TimeSpan.Zero), (await client.GetJobAsync(job.Id!.Value)).NextRunAt);
 
         clock.Advance(TimeSpan.FromSeconds(30));
         await client.WaitForRunsAsync(job, 1, Finished);
@@ -35,11 +39,11 @@ public sealed class SchedulerTests
         await factory.FiresSettledAsync(clock);
 
         Assert.Equal(2, (await client.RunsOfAsync(job)).Count);
-        Assert.All(runs, r => Assert.Equal("Schedule", r["trigger"]!.GetValue<string>()));
+        Assert.All(runs, r => Assert.Equal("Schedule", r.Trigger));
 
         // Each run is for its fire's due time, whenever it was made.
-        Assert.Equal([Start.AddSeconds(30), Start.AddSeconds(90)], runs.Select(r => r["logical_date"]!.GetValue<DateTimeOffset>()).Order());
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 3, 0, TimeSpan.Zero), (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal([Start.AddSeconds(30), Start.AddSeconds(90)], runs.Select(r => r.LogicalDate).Order());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 10, 3, 0, TimeSpan.Zero), (await client.GetJobAsync(job.Id!.Value)).NextRunAt);
     }
 
     [Fact]
@@ -58,7 +62,7 @@ public sealed class SchedulerTests
         clock.Advance(TimeSpan.FromMinutes(5));
         await client.WaitForRunsAsync(job, 2);
 
-        Assert.Equal(Start.AddMinutes(15), (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(Start.AddMinutes(15), (await client.GetJobAsync(job.Id!.Value)).NextRunAt);
     }
 
     [Fact]
@@ -70,27 +74,27 @@ public sealed class SchedulerTests
         var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly").With("schedule_type", "cron").With("cron_expression", "0 * * * *"));
 
         await factory.WaitForPlanAsync(next => next == new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), "the hourly job planned");
-        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/disable", "{}");
-        var disabled = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!;
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/disable", "{}");
+        var disabled = await client.GetJobAsync(job.Id!.Value);
         await factory.WaitForPlanAsync(next => next is null, "the disabled job out of the plan");
         clock.Advance(TimeSpan.FromHours(1));
         await factory.FiresSettledAsync(clock);
-        Assert.Null(disabled["next_run_at"]);
+        Assert.Null(disabled.NextRunAt);
         Assert.Empty(await client.RunsOfAsync(job));
 
-        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/enable", "{}");
-        var (pause, _) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/pause", """{"until":"2026-06-01T14:00:00Z"}""");
-        var paused = (await client.GetJsonAsync($"/api/jobs/{job["id"]}"))!;
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/enable", "{}");
+        var (pause, _) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/pause", """{"until":"2026-06-01T14:00:00Z"}""");
+        var paused = await client.GetJobAsync(job.Id!.Value);
         await factory.WaitForPlanAsync(next => next == new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), "the paused job planned for 14:00");
         clock.Advance(TimeSpan.FromHours(2));
         await factory.FiresSettledAsync(clock);
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, pause);
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), paused["next_run_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), paused.NextRunAt);
         Assert.Empty(await client.RunsOfAsync(job));
         clock.Advance(TimeSpan.FromMinutes(60));
         var runs = await client.WaitForRunsAsync(job, 1);
-        Assert.Equal("Schedule", runs[0]["trigger"]!.GetValue<string>());
+        Assert.Equal("Schedule", runs[0].Trigger);
     }
 
     [Fact]
@@ -101,18 +105,18 @@ public sealed class SchedulerTests
         using var client = factory.CreateClient();
         var job = await client.CreateJobAsync(JobsClient.ShellJob("skippy").With("schedule_type", "cron").With("cron_expression", "0 * * * *"));
 
-        var (status, body) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job["id"]}/skip-next", "{}");
+        var (status, body) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/skip-next", "{}");
         clock.Advance(TimeSpan.FromHours(1));
         var first = await client.WaitForRunsAsync(job, 1, Finished);
         clock.Advance(TimeSpan.FromHours(1));
         var both = await client.WaitForRunsAsync(job, 2);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, status);
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), body!["skipped_fire_at"]!.GetValue<DateTimeOffset>());
-        Assert.Equal("Skipped", first[0]["status"]!.GetValue<string>());
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), first[0]["logical_date"]!.GetValue<DateTimeOffset>());
-        Assert.Contains("Skipped by an operator", first[0]["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.NotEqual("Skipped", both[0]["status"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), body.Deserialize<SkippedFire>()!.SkippedFireAt);
+        Assert.Equal("Skipped", first[0].Status);
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), first[0].LogicalDate);
+        Assert.Contains("Skipped by an operator", first[0].Reason, StringComparison.Ordinal);
+        Assert.NotEqual("Skipped", both[0].Status);
     }
 
     [Fact]
@@ -120,15 +124,15 @@ public sealed class SchedulerTests
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "etlweb-tests", "misfire-" + Guid.NewGuid().ToString("N"));
         var clock = new FakeTimeProvider(Start);
-        System.Text.Json.Nodes.JsonObject catchUp, skip;
+        JobDocument catchUp, skip;
         await using (var before = FakeClockFactory(clock, dataDirectory))
         {
             using var client = before.CreateClient();
             catchUp = await client.CreateJobAsync(JobsClient.ShellJob("catch-up").With("schedule_type", "cron").With("cron_expression", "0 * * * *"));
             skip = await client.CreateJobAsync(JobsClient.ShellJob("no-catch-up").With("schedule_type", "cron").With("cron_expression", "0 * * * *").With("misfire_policy", "skip"));
             clock.Advance(TimeSpan.FromMinutes(60));
-            await client.WaitForRunsAsync(catchUp, 1, r => r["status"]!.GetValue<string>() == "Succeeded");
-            await client.WaitForRunsAsync(skip, 1, r => r["status"]!.GetValue<string>() == "Succeeded");
+            await client.WaitForRunsAsync(catchUp, 1, r => r.Status == "Succeeded");
+            await client.WaitForRunsAsync(skip, 1, r => r.Status == "Succeeded");
         }
 
         // Down from 11:00:30 to 14:00:30: the 12:00, 13:00 and 14:00 fires were missed.
@@ -138,12 +142,12 @@ public sealed class SchedulerTests
         await after.FiresSettledAsync(clock);
         var runs = await restarted.RunsOfAsync(catchUp);
 
-        Assert.Equal(["CatchUp", "Schedule"], runs.Select(r => r!["trigger"]!.GetValue<string>()));
+        Assert.Equal(["CatchUp", "Schedule"], runs.Select(r => r.Trigger));
 
         // The catch-up run is for the latest fire it stands in for.
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), runs[0]!["logical_date"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 14, 0, 0, TimeSpan.Zero), runs[0].LogicalDate);
         Assert.Single(await restarted.RunsOfAsync(skip));
-        Assert.Equal(new DateTimeOffset(2026, 6, 1, 15, 0, 0, TimeSpan.Zero), (await restarted.GetJsonAsync($"/api/jobs/{skip["id"]}"))!["next_run_at"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(new DateTimeOffset(2026, 6, 1, 15, 0, 0, TimeSpan.Zero), (await restarted.GetJobAsync(skip.Id!.Value)).NextRunAt);
         Assert.Equal(2, runs.Count);
     }
 }

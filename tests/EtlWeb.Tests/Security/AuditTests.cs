@@ -1,6 +1,8 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using EtlWeb.Data;
+using EtlWeb.Features.Backup;
 using EtlWeb.Features.Security;
 using EtlWeb.Security;
 using EtlWeb.Settings;
@@ -19,7 +21,7 @@ public sealed class AuditTests : HostTest
     public async Task Each_change_through_the_API_is_audited_once_with_its_action_its_target_and_the_bootstrap_token_as_actor()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract"));
-        var id = job["id"]!.GetValue<int>();
+        var id = job.Id;
         await SendAsync(HttpMethod.Put, $"/api/jobs/{id}", JobsClient.ShellJob("extract").With("command", "echo edited"), HttpStatusCode.OK);
         await SendAsync(HttpMethod.Post, $"/api/jobs/{id}/disable", null, HttpStatusCode.NoContent);
         await SendAsync(HttpMethod.Post, $"/api/jobs/{id}/enable", null, HttpStatusCode.NoContent);
@@ -52,7 +54,7 @@ public sealed class AuditTests : HostTest
                 (AuditActions.RunCancelled, Bootstrap, "down"),
                 (AuditActions.Imported, Bootstrap, "1 job(s)"),
                 (AuditActions.ScheduleChanged, Bootstrap, "extract"),
-                (AuditActions.BackupMade, Bootstrap, backup!["directory"]!.GetValue<string>()),
+                (AuditActions.BackupMade, Bootstrap, JsonSerializer.Deserialize<BackupResult>(backup!, JsonSerializerOptions.Web)!.Directory),
                 (AuditActions.UserCreated, Bootstrap, "ann"),
                 (AuditActions.SettingsChanged, "settings admin", SettingCatalog.RetentionDays.Key),
                 (AuditActions.JobDeleted, Bootstrap, "extract"),
@@ -71,7 +73,7 @@ public sealed class AuditTests : HostTest
             .With("environment", new JsonObject { ["TOKEN"] = "first-secret-value", ["REGION"] = "eu" })
             .With("secret_environment", new JsonArray("TOKEN")));
 
-        await SendAsync(HttpMethod.Put, $"/api/jobs/{job["id"]}", JobsClient.ShellJob("load", "stage")
+        await SendAsync(HttpMethod.Put, $"/api/jobs/{job.Id}", JobsClient.ShellJob("load", "stage")
             .With("command", "echo loaded")
             .With("timeout_seconds", 60)
             .With("environment", new JsonObject { ["TOKEN"] = "second-secret-value", ["REGION"] = "us", ["MODE"] = "full" })
@@ -79,7 +81,7 @@ public sealed class AuditTests : HostTest
 
         var edit = (await EntriesAsync()).Single(e => e.Action == AuditActions.JobEdited);
         Assert.Equal(
-            $"job {job["id"]}: command: \"echo load\" -> \"echo loaded\"; timeout_seconds: \"0\" -> \"60\"; environment.MODE added: \"full\"; "
+            $"job {job.Id}: command: \"echo load\" -> \"echo loaded\"; timeout_seconds: \"0\" -> \"60\"; environment.MODE added: \"full\"; "
             + "environment.REGION: \"eu\" -> \"us\"; environment.TOKEN: \"(secret)\" -> \"(secret)\"; dependencies: \"\" -> \"stage\"",
             edit.Details);
         Assert.DoesNotContain("secret-value", edit.Details, StringComparison.Ordinal);
@@ -90,10 +92,10 @@ public sealed class AuditTests : HostTest
     {
         var ticker = await Client.CreateJobAsync(JobsClient.ShellJob("ticker").With("schedule_type", "cron").With("cron_expression", "* * * * * *"));
 
-        var fired = await Client.WaitForRunsAsync(ticker, 2, r => r["status"]!.GetValue<string>() == "Succeeded");
-        await SendAsync(HttpMethod.Post, $"/api/jobs/{ticker["id"]}/disable", null, HttpStatusCode.NoContent);
+        var fired = await Client.WaitForRunsAsync(ticker, 2, r => r.Status == "Succeeded");
+        await SendAsync(HttpMethod.Post, $"/api/jobs/{ticker.Id}/disable", null, HttpStatusCode.NoContent);
 
-        Assert.All(fired, r => Assert.Equal("Schedule", r["trigger"]!.GetValue<string>()));
+        Assert.All(fired, r => Assert.Equal("Schedule", r.Trigger));
         Assert.Equal(
             [(AuditActions.JobCreated, "ticker"), (AuditActions.JobDisabled, "ticker")],
             (await EntriesAsync()).Select(e => (e.Action, e.Target)));

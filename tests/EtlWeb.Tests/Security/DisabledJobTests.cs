@@ -1,4 +1,5 @@
 using System.Net;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Security;
@@ -6,9 +7,9 @@ namespace EtlWeb.Tests.Security;
 /// <summary>No path starts a disabled job: run now, re-run, webhook, schedule, upstream, a pending run, a retry.</summary>
 public sealed class DisabledJobTests() : HostTest(new EtlWebFactory { Settings = { ["EtlWeb:KillGraceSeconds"] = "1" } })
 {
-    private async Task DisableAsync(System.Text.Json.Nodes.JsonNode job)
+    private async Task DisableAsync(JobDocument job)
     {
-        using var response = await Client.PostAsync(new Uri($"/api/jobs/{job["id"]}/disable", UriKind.Relative), null);
+        using var response = await Client.PostAsync(new Uri($"/api/jobs/{job.Id}/disable", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
@@ -18,11 +19,11 @@ public sealed class DisabledJobTests() : HostTest(new EtlWebFactory { Settings =
         var extract = await Client.CreateJobAsync(JobsClient.ShellJob("extract").With("command", "exit 3"));
         var load = await Client.CreateJobAsync(JobsClient.ShellJob("load", "extract"));
         var failed = await Client.WaitForEndAsync(await Client.TriggerAsync(extract));
-        Assert.Equal("Failed", failed.Status());
-        Assert.Equal("UpstreamFailed", (await Client.WaitForRunsAsync(load, 1, r => r["finished_at"] is not null))[0].Status());
+        Assert.Equal("Failed", failed.Status);
+        Assert.Equal("UpstreamFailed", (await Client.WaitForRunsAsync(load, 1, r => r.FinishedAt is not null))[0].Status);
         await DisableAsync(extract);
 
-        using var response = await Client.PostAsync(new Uri($"/api/runs/{failed["id"]}/rerun", UriKind.Relative), null);
+        using var response = await Client.PostAsync(new Uri($"/api/runs/{failed.Id}/rerun", UriKind.Relative), null);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("'extract' is disabled", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -36,17 +37,17 @@ public sealed class DisabledJobTests() : HostTest(new EtlWebFactory { Settings =
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("flaky").With("command", "exit 1")
             .With("max_retries", 2).With("retry_delay_seconds", 2));
         var runId = await Client.TriggerAsync(job);
-        await Client.WaitForRunAsync(runId, r => r.Attempts().Count == 2);
+        await Client.WaitForRunAsync(runId, r => r.Attempts.Count == 2);
 
         await DisableAsync(job);
         var ended = await Client.WaitForEndAsync(runId);
 
-        Assert.Equal("Cancelled", ended.Status());
-        Assert.Contains("'flaky' was disabled before attempt 2 started", ended["reason"]!.GetValue<string>(), StringComparison.Ordinal);
-        var retry = ended.Attempts()[1]!;
-        Assert.Equal("Cancelled", retry["status"]!.GetValue<string>());
-        Assert.Null(retry["started_at"]);
-        Assert.Equal(2, ended.Attempts().Count);
+        Assert.Equal("Cancelled", ended.Status);
+        Assert.Contains("'flaky' was disabled before attempt 2 started", ended.Reason, StringComparison.Ordinal);
+        var retry = ended.Attempts[1];
+        Assert.Equal("Cancelled", retry.Status);
+        Assert.Null(retry.StartedAt);
+        Assert.Equal(2, ended.Attempts.Count);
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class DisabledJobTests() : HostTest(new EtlWebFactory { Settings =
         var first = await Client.TriggerAsync(job);
         await Client.WaitForStatusAsync(first, "Running");
         var second = await Client.TriggerAsync(job);
-        await Client.WaitForRunAsync(second, r => r.Status() == "Waiting" && r["reason"] is not null);
+        await Client.WaitForRunAsync(second, r => r.Status == "Waiting" && r.Reason is not null);
 
         await DisableAsync(job);
         using (var cancel = await Client.PostAsync(new Uri($"/api/runs/{first}/cancel", UriKind.Relative), null))
@@ -68,9 +69,9 @@ public sealed class DisabledJobTests() : HostTest(new EtlWebFactory { Settings =
         }
 
         var ended = await Client.WaitForEndAsync(second);
-        Assert.Equal("Skipped", ended.Status());
-        Assert.Equal("Skipped: job 'queued' is disabled.", ended["reason"]!.GetValue<string>());
-        Assert.Empty(ended.Attempts());
+        Assert.Equal("Skipped", ended.Status);
+        Assert.Equal("Skipped: job 'queued' is disabled.", ended.Reason);
+        Assert.Empty(ended.Attempts);
         Assert.False(File.Exists(marker));
     }
 
@@ -81,7 +82,7 @@ public sealed class DisabledJobTests() : HostTest(new EtlWebFactory { Settings =
         var load = await Client.CreateJobAsync(JobsClient.ShellJob("load", "extract"));
         await DisableAsync(load);
 
-        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(await Client.TriggerAsync(extract))).Status());
+        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(await Client.TriggerAsync(extract))).Status);
 
         Assert.Empty(await Client.RunsOfAsync(load));
     }

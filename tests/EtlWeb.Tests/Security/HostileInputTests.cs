@@ -1,7 +1,9 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using EtlWeb.Api;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Tests.Support;
 
@@ -97,7 +99,7 @@ public sealed class HostileInputTests : HostTest
             foreach (var body in new[] { sample.document, sample.raw })
             {
                 await AssertNamesAFieldAsync(await SendAsync(HttpMethod.Post, "/api/jobs", body));
-                await AssertNamesAFieldAsync(await SendAsync(HttpMethod.Put, $"/api/jobs/{existing["id"]}", body));
+                await AssertNamesAFieldAsync(await SendAsync(HttpMethod.Put, $"/api/jobs/{existing.Id}", body));
             }
         }, iter: Samples, threads: 1);
 
@@ -127,8 +129,8 @@ public sealed class HostileInputTests : HostTest
     public async Task Hostile_webhook_bodies_are_answered_400_saying_what_is_wrong_and_start_nothing()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("hooked"));
-        using var created = await Client.PostAsync(new Uri($"/api/jobs/{job["id"]}/webhook", UriKind.Relative), null);
-        var url = new Uri(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["url"]!.GetValue<string>()).AbsolutePath;
+        using var created = await Client.PostAsync(new Uri($"/api/jobs/{job.Id}/webhook", UriKind.Relative), null);
+        var url = new Uri((await created.Content.ReadFromJsonAsync<WebhookAddress>())!.Url).AbsolutePath;
         var anonymous = Factory.AnonymousClient();
         var notAnObject = Gen.OneOf(HostileValue.Where(v => v is not JsonObject).Select(v => v?.ToJsonString() ?? "null"), Gen.Const("{\"a-b\": 1, \"a_b\": 2}"));
 

@@ -27,7 +27,7 @@ public sealed class JobEnvironmentTests : ChildAppTest
         var job = await client.CreateJobAsync(JobsClient.ShellJob("show-environment").With("command", "env | sort"));
 
         var runId = await client.RunJobAsync(job);
-        Assert.Equal("Succeeded", (await client.WaitForEndAsync(runId)).Status());
+        Assert.Equal("Succeeded", (await client.WaitForEndAsync(runId)).Status);
         var log = await client.LogAsync(runId, "?stream=stdout");
 
         Assert.Contains("TEAM_BUCKET=s3://team-bucket", log, StringComparison.Ordinal);

@@ -49,19 +49,19 @@ public sealed class RoleTests : HostTest
 
         using (Factory.Services.GetRequiredService<CurrentActor>().Enter(new Actor("v", EtlRoles.Viewer, null)))
         {
-            await Assert.ThrowsAsync<AccessDeniedException>(() => runs.TriggerAsync(job["id"]!.GetValue<int>(), TriggerKind.Manual));
+            await Assert.ThrowsAsync<AccessDeniedException>(() => runs.TriggerAsync(job.Id!.Value, TriggerKind.Manual));
             await Assert.ThrowsAsync<AccessDeniedException>(() => catalog.CreateAsync(new JobDocument { Name = "load", JobType = "shell", Command = "true" }));
         }
 
         Assert.Empty(await Client.RunsOfAsync(job));
-        Assert.Equal(["extract"], (await Client.GetJsonAsync("/api/jobs"))!.AsArray().Select(j => j!["name"]!.GetValue<string>()));
+        Assert.Equal(["extract"], (await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs")).Select(j => j.Name));
     }
 
     [Fact]
     public async Task Every_service_that_changes_something_refuses_each_role_below_its_minimum_an_actor_without_a_role_and_no_actor()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("extract").With("schedule_type", "cron").With("cron_expression", "0 0 1 1 *"));
-        var id = job["id"]!.GetValue<int>();
+        var id = job.Id!.Value;
         var userId = await Factory.CreateUserAsync(Client, "someone", EtlRoles.Viewer);
         ServiceAction[] actions =
         [
@@ -109,8 +109,8 @@ public sealed class RoleTests : HostTest
         }
 
         Assert.True(allowed.Count == 0, string.Join('\n', allowed));
-        var after = (await Client.GetJsonAsync($"/api/jobs/{id}"))!;
-        Assert.Equal(("echo extract", true, (string?)null), (after["command"]!.GetValue<string>(), after["enabled"]!.GetValue<bool>(), after["paused_until"]?.ToJsonString()));
+        var after = await Client.GetJobAsync(id);
+        Assert.Equal(("echo extract", (bool?)true, (DateTimeOffset?)null), (after.Command, after.Enabled, after.PausedUntil));
         Assert.Empty(await Client.RunsOfAsync(job));
         Assert.Equal(["someone"], (await Client.GetJsonAsync("/api/users"))!.AsArray().Select(u => u!["name"]!.GetValue<string>()));
         Assert.Equal(EtlRoles.Viewer, (await Client.GetJsonAsync("/api/users"))![0]!["role"]!.GetValue<string>());
@@ -176,14 +176,14 @@ public sealed class RoleTests : HostTest
     private async Task<int> NewJobAsync(Func<JsonObject, JsonObject>? shape = null)
     {
         var job = await Client.CreateJobAsync((shape ?? (j => j))(JobsClient.ShellJob(NextName())));
-        return job["id"]!.GetValue<int>();
+        return job.Id!.Value;
     }
 
     private async Task<long> FailedRunAsync()
     {
         var job = await Client.CreateJobAsync(JobsClient.ShellJob(NextName()).With("command", "false"));
         var runId = await Client.RunJobAsync(job);
-        Assert.Equal("Failed", (await Client.WaitForEndAsync(runId)).Status());
+        Assert.Equal("Failed", (await Client.WaitForEndAsync(runId)).Status);
         return runId;
     }
 
@@ -193,7 +193,7 @@ public sealed class RoleTests : HostTest
         var upstream = NextName();
         await Client.CreateJobAsync(JobsClient.ShellJob(upstream));
         var runId = await Client.TriggerAsync(await Client.CreateJobAsync(JobsClient.ShellJob(NextName(), upstream)));
-        await Client.WaitForRunAsync(runId, r => r["reason"]?.GetValue<string>() is not null);
+        await Client.WaitForRunAsync(runId, r => r.Reason is not null);
         return runId;
     }
 

@@ -159,11 +159,11 @@ public sealed class SignInTests() : HostTest(new EtlWebFactory
         (await SignInAsync(browser, "ada", Accounts.Password)).Dispose();
 
         // What a forged form on a sibling site would send: the cookie, no token.
-        using var forged = await browser.PostAsync(new Uri($"/api/jobs/{job["id"]}/disable", UriKind.Relative), new FormUrlEncodedContent([]));
+        using var forged = await browser.PostAsync(new Uri($"/api/jobs/{job.Id}/disable", UriKind.Relative), new FormUrlEncodedContent([]));
 
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Contains("API token", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.True((await Client.GetJsonAsync($"/api/jobs/{job["id"]}"))!["enabled"]!.GetValue<bool>());
+        Assert.True((await Client.GetJobAsync(job.Id!.Value)).Enabled);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/api/export", UriKind.Relative))).StatusCode);
     }
 

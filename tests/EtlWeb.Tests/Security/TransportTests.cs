@@ -73,7 +73,7 @@ public sealed class TransportTests() : HostTest(new EtlWebFactory { Settings = {
         // A failed attempt whose retry waits ten minutes: a scheduled job on the dashboard, with the commands it would offer.
         var job = await Client.CreateJobAsync(JobsClient.ShellJob("flaky").With("command", "exit 1").With("max_retries", 1).With("retry_delay_seconds", 600));
         var runId = await Client.TriggerAsync(job);
-        await Client.WaitForRunAsync(runId, r => r.Attempts().Count == 2);
+        await Client.WaitForRunAsync(runId, r => r.Attempts.Count == 2);
 
         var page = await Client.GetStringAsync(new Uri("/hangfire/jobs/scheduled", UriKind.Relative));
 

@@ -46,8 +46,8 @@ public sealed class SettingsConsumersTests
         clock.Advance(TimeSpan.FromMinutes(61));
         var skipped = await client.WaitForEndAsync(runId);
 
-        Assert.Equal("Skipped", skipped.Status());
-        Assert.Equal("Skipped after waiting 1 h, still waiting for: never (never ran)", skipped["reason"]!.GetValue<string>());
+        Assert.Equal("Skipped", skipped.Status);
+        Assert.Equal("Skipped after waiting 1 h, still waiting for: never (never ran)", skipped.Reason);
     }
 
     [Fact]
@@ -61,8 +61,8 @@ public sealed class SettingsConsumersTests
         await SaveAsync(factory, SettingCatalog.MaxLogBytesPerAttempt, 1024);
         var run = await client.WaitForEndAsync(await client.RunJobAsync(job));
 
-        Assert.True(run.Attempts()[0]!["log_truncated"]!.GetValue<bool>());
-        Assert.Contains("more than 1,024 bytes", await client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.True(run.Attempts[0].LogTruncated);
+        Assert.Contains("more than 1,024 bytes", await client.LogAsync(run.Id), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class SettingsConsumersTests
         await SaveAsync(factory, SettingCatalog.KillGraceSeconds, 2);
         var run = await client.WaitForEndAsync(await client.RunJobAsync(job));
 
-        Assert.Equal("TimedOut", run.Status());
-        Assert.Contains("then SIGKILL after 2 s", await client.LogAsync(run["id"]!.GetValue<long>()), StringComparison.Ordinal);
+        Assert.Equal("TimedOut", run.Status);
+        Assert.Contains("then SIGKILL after 2 s", await client.LogAsync(run.Id), StringComparison.Ordinal);
     }
 }

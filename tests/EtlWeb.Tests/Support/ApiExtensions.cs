@@ -1,29 +1,32 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Jobs;
+using EtlWeb.Features.Runs;
 
 namespace EtlWeb.Tests.Support;
 
 /// <summary>Run and schedule helpers shared by the scheduling tests.</summary>
 public static class ApiExtensions
 {
-    public static async Task<long> TriggerAsync(this HttpClient client, JsonNode job, bool downstream = true)
+    public static async Task<long> TriggerAsync(this HttpClient client, JobDocument job, bool downstream = true)
     {
-        using var response = await client.PostAsync(new Uri($"/api/jobs/{job["id"]}/run?downstream={(downstream ? "true" : "false")}", UriKind.Relative), null);
+        using var response = await client.PostAsync(new Uri($"/api/jobs/{job.Id}/run?downstream={(downstream ? "true" : "false")}", UriKind.Relative), null);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, body.ToJsonString());
         return body["run_id"]!.GetValue<long>();
     }
 
-    public static async Task<JsonArray> RunsOfAsync(this HttpClient client, JsonNode job) =>
-        (await client.GetJsonAsync($"/api/runs?job_id={job["id"]}&limit=1000"))!.AsArray();
+    public static async Task<IReadOnlyList<RunDocument>> RunsOfAsync(this HttpClient client, JobDocument job) =>
+        await client.GetDocumentAsync<List<RunDocument>>($"/api/runs?job_id={job.Id}&limit=1000");
 
     /// <summary>Polls until the job has at least <paramref name="count"/> runs matching <paramref name="filter"/>.</summary>
-    public static async Task<List<JsonNode>> WaitForRunsAsync(this HttpClient client, JsonNode job, int count, Func<JsonNode, bool>? filter = null)
+    public static async Task<List<RunDocument>> WaitForRunsAsync(this HttpClient client, JobDocument job, int count, Func<RunDocument, bool>? filter = null)
     {
         var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
-        List<JsonNode> runs;
+        List<RunDocument> runs;
         do
         {
-            runs = [.. (await client.RunsOfAsync(job)).Select(r => r!).Where(filter ?? (_ => true))];
+            runs = [.. (await client.RunsOfAsync(job)).Where(filter ?? (_ => true))];
             if (runs.Count >= count)
             {
                 return runs;
@@ -33,7 +36,7 @@ public static class ApiExtensions
         }
         while (TimeProvider.System.GetUtcNow() < deadline);
 
-        Assert.Fail($"Job {job["name"]} has {runs.Count} matching run(s), expected {count}: {(await client.RunsOfAsync(job)).ToJsonString()}");
+        Assert.Fail($"Job {job.Name} has {runs.Count} matching run(s), expected {count}: {JsonSerializer.Serialize(await client.RunsOfAsync(job))}");
         return runs;
     }
 
@@ -52,7 +55,7 @@ public static class ApiExtensions
         await client.CreateJobAsync(JobsClient.ShellJob("never"));
         var down = await client.CreateJobAsync(JobsClient.ShellJob("down", "never"));
         var runId = await client.TriggerAsync(down);
-        await client.WaitForRunAsync(runId, r => r["reason"]?.GetValue<string>() is not null);
+        await client.WaitForRunAsync(runId, r => r.Reason is not null);
         return runId;
     }
 }

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Jobs;
 
 namespace EtlWeb.Tests.Support;
 
-/// <summary>Small helpers over the jobs, import and export routes, reading responses as JSON nodes.</summary>
+/// <summary>Small helpers over the jobs, import and export routes: request bodies are JSON nodes, responses the API's documents.</summary>
 public static class JobsClient
 {
     /// <summary>A valid shell job document; callers add or override fields.</summary>
@@ -16,12 +18,28 @@ public static class JobsClient
         ["dependencies"] = new JsonArray([.. dependencies.Select(d => (JsonNode)d)]),
     };
 
-    public static async Task<JsonObject> CreateJobAsync(this HttpClient client, JsonObject document)
+    public static async Task<JobDocument> CreateJobAsync(this HttpClient client, JsonObject document)
     {
         using var response = await client.PostAsync(new Uri("/api/jobs", UriKind.Relative), Json(document));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"Expected 201, got {(int)response.StatusCode}: {body}");
-        return JsonNode.Parse(body)!.AsObject();
+        return JsonSerializer.Deserialize<JobDocument>(body)!;
+    }
+
+    public static Task<JobDocument> GetJobAsync(this HttpClient client, int id) =>
+        client.GetDocumentAsync<JobDocument>($"/api/jobs/{id}");
+
+    /// <summary>The job's environment variables, which <see cref="JobDocument"/> keeps as raw JSON.</summary>
+    public static Dictionary<string, string?> EnvironmentOf(JobDocument job) =>
+        job.Environment!.Value.Deserialize<Dictionary<string, string?>>()!;
+
+    /// <summary>GETs <paramref name="path"/>, which must succeed, and reads the body as <typeparamref name="T"/>.</summary>
+    public static async Task<T> GetDocumentAsync<T>(this HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {body}");
+        return JsonSerializer.Deserialize<T>(body)!;
     }
 
     public static async Task<JsonNode?> GetJsonAsync(this HttpClient client, string path)
