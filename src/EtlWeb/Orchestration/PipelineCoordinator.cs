@@ -42,8 +42,8 @@ public sealed class PipelineCoordinator(
             var downstreamOf = dependencies.ToLookup(d => d.UpstreamJobId, d => d.DownstreamJobId);
             var reachable = PipelinePlanner.Reachable(requests.Select(r => r.JobId), downstreamOf);
 
-            // Each job's join and overlap decision, and each fire of its schedule, is made by one transaction at a time.
-            await EngineLocks.LockJobsAsync(db, reachable, cancellationToken);
+            // Each job's join, overlap and fan-in decision, and each fire of its schedule, is made by one transaction at a time.
+            await EngineLocks.LockDecidingJobsAsync(db, reachable, requests.Where(r => r.FireAt is not null).Select(r => r.JobId), cancellationToken);
             var jobs = await db.Jobs.AsNoTracking().Where(j => reachable.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
             var firedAlready = await RecordFiresAsync(db, requests, jobs, cancellationToken);
 

@@ -149,8 +149,8 @@ public sealed class WaitingRuns : IDisposable
             return false;
         }
 
-        // Each job's overlap decision is made by one transaction at a time; what it reads is read after the lock.
-        await EngineLocks.LockJobsAsync(db, waiting.Select(r => r.JobId), cancellationToken);
+        // Each job's overlap and fan-in decision is made by one transaction at a time; what it reads is read after the lock.
+        await EngineLocks.LockDecidingJobsAsync(db, waiting.Select(r => r.JobId), [], cancellationToken);
         db.Runs.AttachRange(waiting);
         var context = await EvaluationContext.LoadAsync(db, waiting, dependencies, cancellationToken);
         var cascade = false;

@@ -94,15 +94,17 @@ public sealed class EngineRaceTests(PostgresFixture postgres) : IClassFixture<Po
         }
     }
 
-    [Fact]
-    public async Task Two_nodes_recording_the_same_schedule_fire_make_one_run()
+    [Theory]
+    [InlineData("skip")]
+    [InlineData("allow")]
+    public async Task Two_nodes_recording_the_same_schedule_fire_make_one_run(string overlap)
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var first = WebNode(connectionString, "web-1");
         await using var second = WebNode(connectionString, "web-2");
         var engines = new[] { first.Services.GetRequiredService<RunEngine>(), second.Services.GetRequiredService<RunEngine>() };
         using var admin = Acting.AsAdmin();
-        var jobId = await CreateJobAsync(first, "nightly");
+        var jobId = await CreateJobAsync(first, "nightly", overlap);
         var due = new DateTimeOffset(2026, 6, 1, 2, 0, 0, TimeSpan.Zero);
         for (var round = 0; round < Rounds; round++)
         {
@@ -149,10 +151,44 @@ public sealed class EngineRaceTests(PostgresFixture postgres) : IClassFixture<Po
         Assert.NotNull((await waiting.WaitAsync(limit))[0]);
     }
 
-    private static async Task<int> CreateJobAsync(EtlWebFactory factory, string name)
+    [Fact]
+    public async Task Manual_runs_of_an_Allow_job_without_upstream_do_not_wait_for_its_row_but_its_fires_do()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var factory = WebNode(connectionString, "web-1");
+        var engine = factory.Services.GetRequiredService<RunEngine>();
+        using var admin = Acting.AsAdmin();
+        var jobId = await CreateJobAsync(factory, "parallel", "allow");
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var lockHeld = new NpgsqlCommand($"SELECT 1 FROM jobs WHERE \"Id\" = {jobId} FOR NO KEY UPDATE", connection, transaction))
+        {
+            await lockHeld.ExecuteScalarAsync();
+        }
+
+        // Held as an edit of the job holds it. Nothing a manual run of the job decides depends on another transaction:
+        // each makes its own run meanwhile.
+        var limit = TimeSpan.FromSeconds(30);
+        var manual = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Manual)], CancellationToken.None).WaitAsync(limit))));
+        Assert.Equal(4, manual.Select(r => r[0]!.Id).Distinct().Count());
+
+        // A fire is recorded once, so it waits for the row.
+        var fire = engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Schedule, FireAt: new DateTimeOffset(2026, 6, 1, 2, 0, 0, TimeSpan.Zero))], CancellationToken.None);
+        await WaitForLockWaitAsync(connectionString);
+        Assert.False(fire.IsCompleted);
+        await transaction.RollbackAsync();
+        Assert.NotNull((await fire.WaitAsync(limit))[0]);
+    }
+
+    private static async Task<int> CreateJobAsync(EtlWebFactory factory, string name, string overlap = "skip")
     {
         using var client = factory.CreateClient();
-        return (await client.CreateJobAsync(JobsClient.ShellJob(name))).Id!.Value;
+        var document = JobsClient.ShellJob(name);
+        document["overlap_policy"] = overlap;
+        return (await client.CreateJobAsync(document)).Id!.Value;
     }
 
     /// <summary>Triggers the job and returns its run's queued attempt.</summary>
