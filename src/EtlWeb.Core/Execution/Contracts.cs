@@ -13,8 +13,12 @@ public sealed record ProcessSpec(
     string Marker,
     SecretMasker Secrets);
 
-/// <summary>Receives an attempt's output, one line at a time, in arrival order; calls are never concurrent.</summary>
+/// <summary>Receives an attempt's output, one line at a time, in arrival order; calls to OnLine are never concurrent.</summary>
 public interface IAttemptOutput
 {
-    void OnLine(LogStream stream, string text, DateTimeOffset timestamp);
+    /// <param name="spoolEnd">The offset in the stream's spool file just past the line: a restart reads on from there.</param>
+    void OnLine(LogStream stream, string text, DateTimeOffset timestamp, long spoolEnd);
+
+    /// <summary>The offset in the stream's spool up to which its lines are stored for good: the bytes before it may be freed.</summary>
+    long Stored(LogStream stream);
 }

@@ -15,7 +15,7 @@ public static class LaunchPlanner
     private static readonly UTF8Encoding ScriptEncoding = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <param name="marker">Unique per attempt; put in the child's environment so its descendants can be found.</param>
-    /// <param name="tempDirectory">Where an inline script is written (created if missing).</param>
+    /// <param name="tempDirectory">Where an inline script is written (created if missing): the attempt's spool, which it goes with.</param>
     /// <param name="inherited">What the process gets from EtlWeb's environment (<see cref="InheritedEnvironment"/>); the job's own variables win over it.</param>
     public static LaunchPlan Plan(Job job, string marker, string tempDirectory, IReadOnlyDictionary<string, string> inherited)
     {
@@ -105,8 +105,8 @@ public static class LaunchPlanner
             : $"{label} '{program}' was not found on PATH.";
     }
 
-    /// <summary>A name marked secret without a value has nothing to mask.</summary>
-    private static SecretMasker SecretsOf(Job job) =>
+    /// <summary>What masks the job's secret values in its output. A name marked secret without a value has nothing to mask.</summary>
+    public static SecretMasker SecretsOf(Job job) =>
         new(job.SecretEnvironment.Select(name => job.Environment.GetValueOrDefault(name)).OfType<string>());
 
     private static Dictionary<string, string> ChildEnvironment(Job job, string marker, IReadOnlyDictionary<string, string> inherited)

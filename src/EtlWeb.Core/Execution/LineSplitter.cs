@@ -2,15 +2,24 @@ namespace EtlWeb.Core.Execution;
 
 /// <summary>
 /// Cuts a byte stream into lines on '\n'. A line longer than <see cref="MaxLineBytes"/> goes out in pieces of
-/// that size, so one endless line can neither exhaust memory nor be lost.
+/// that size, so one endless line can neither exhaust memory nor be lost. Each line goes out with the offset in
+/// the stream just past it (and its newline): where reading would start again to get the lines after it.
 /// </summary>
 /// <param name="secrets">Keeps each cut clear of a secret, which is masked a piece at a time.</param>
-internal sealed class LineSplitter(SecretMasker secrets, Action<ReadOnlySpan<byte>> emit)
+/// <param name="start">The offset in the stream of the first byte pushed.</param>
+internal sealed class LineSplitter(SecretMasker secrets, long start, LineSplitter.Emit emit)
 {
     public const int MaxLineBytes = 64 * 1024;
 
     private readonly byte[] pending = new byte[MaxLineBytes];
     private int length;
+
+    /// <summary>The offset just past the last byte pushed.</summary>
+    private long accepted = start;
+
+    /// <param name="line">The line without its newline (nor a CR before it).</param>
+    /// <param name="end">The offset in the stream just past the line.</param>
+    public delegate void Emit(ReadOnlySpan<byte> line, long end);
 
     public void Push(ReadOnlySpan<byte> data)
     {
@@ -27,11 +36,13 @@ internal sealed class LineSplitter(SecretMasker secrets, Action<ReadOnlySpan<byt
             if (length == 0 && line.Length <= MaxLineBytes)
             {
                 // The common case: a whole line inside the read buffer goes out without a copy.
+                accepted += newline + 1;
                 EmitLine(line);
             }
             else
             {
                 Append(line);
+                accepted++;
                 EmitLine(pending.AsSpan(0, length));
                 length = 0;
             }
@@ -51,7 +62,7 @@ internal sealed class LineSplitter(SecretMasker secrets, Action<ReadOnlySpan<byt
     }
 
     private void EmitLine(ReadOnlySpan<byte> line) =>
-        emit(line.EndsWith((byte)'\r') ? line[..^1] : line);
+        emit(line.EndsWith((byte)'\r') ? line[..^1] : line, accepted);
 
     private void Append(ReadOnlySpan<byte> data)
     {
@@ -60,9 +71,11 @@ internal sealed class LineSplitter(SecretMasker secrets, Action<ReadOnlySpan<byt
             var take = MaxLineBytes - length;
             data[..take].CopyTo(pending.AsSpan(length));
             data = data[take..];
+            accepted += take;
 
+            // The piece ends where the bytes held back for the next piece begin.
             var cut = secrets.SafeCut(pending.AsSpan(0, CharacterBoundary()));
-            emit(pending.AsSpan(0, cut));
+            emit(pending.AsSpan(0, cut), accepted - (MaxLineBytes - cut));
 
             // The bytes of a character or a secret the cut would have split start the next piece.
             pending.AsSpan(cut, MaxLineBytes - cut).CopyTo(pending);
@@ -71,6 +84,7 @@ internal sealed class LineSplitter(SecretMasker secrets, Action<ReadOnlySpan<byt
 
         data.CopyTo(pending.AsSpan(length));
         length += data.Length;
+        accepted += data.Length;
     }
 
     /// <summary>Where to cut a full buffer so a UTF-8 sequence is not split across two pieces.</summary>

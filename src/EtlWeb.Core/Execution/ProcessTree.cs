@@ -40,6 +40,10 @@ public static class ProcessTree
         return markers;
     }
 
+    /// <summary>Whether the process's environment holds this attempt's marker: a pid reused by another process does not.</summary>
+    public static bool Carries(int pid, string marker) =>
+        EnvironmentEntry(pid, Encoding.UTF8.GetBytes(MarkerVariable + "=")) == marker;
+
     /// <summary>Whether the process exists and is not a zombie (a zombie has ended; it only waits to be reaped).</summary>
     public static bool IsAlive(int pid) => ProcStat.TryRead(pid, out var stat) && !stat.HasEnded;
 

@@ -45,6 +45,11 @@ public sealed class Attempt
 
     public bool LogTruncated { get; private set; }
 
+    /// <summary>The offsets in the attempt's spool files (stdout, stderr) up to which its log is stored; kept by the log writer.</summary>
+    public long SpoolStdout { get; private set; }
+
+    public long SpoolStderr { get; private set; }
+
     /// <summary>A new attempt, Queued: the first of a run, or a retry due at <paramref name="notBefore"/>.</summary>
     public static Attempt Queued(int number, string marker, DateTimeOffset? notBefore = null, long runId = 0) =>
         new() { Number = number, Marker = marker, NotBefore = notBefore, RunId = runId, Status = AttemptStatus.Queued };

@@ -15,8 +15,11 @@ public sealed record ExecutionOptions
     public int KillGraceSeconds { get; init; } = 5;
 
     [Range(0, 86400)]
-    [Description("On a graceful stop (SIGTERM, Ctrl+C, docker stop) no new attempt starts; running ones may finish within this many seconds, then their trees are stopped and they are recorded Interrupted.")]
+    [Description("On a graceful stop (SIGTERM, Ctrl+C, docker stop) no new attempt starts; with StopPolicy Drain or Kill, running ones may finish within this many seconds first.")]
     public int ShutdownGraceSeconds { get; init; } = 30;
+
+    [Description("What a graceful stop does with running attempts. Detach: they run on, their output kept in the data directory, and the next start of this node follows them to their end. Drain: they get ShutdownGraceSeconds to end, then the rest is detached. Kill: after that grace their trees are stopped and they are recorded Interrupted (retried per their job's policy). Any case, e.g. drain.")]
+    public StopPolicy StopPolicy { get; init; } = StopPolicy.Detach;
 
     [Range(1024, long.MaxValue)]
     [Description("Log bytes stored per attempt; past it a truncation line is written and the rest is dropped.")]
@@ -25,6 +28,19 @@ public sealed record ExecutionOptions
     [PassedVariables]
     [Description("Variables of EtlWeb's own environment that jobs inherit besides PATH, HOME, USER, LOGNAME, SHELL, LANG, LANGUAGE, LC_*, TZ, TMPDIR, TERM and HOSTNAME: names separated by ',', a trailing * matches any ending (AWS_*). EtlWeb__*, ConnectionStrings__*, ASPNETCORE_*, DOTNET_*, Kestrel__* and Serilog__* are never passed on.")]
     public string PassEnvironment { get; init; } = "";
+}
+
+/// <summary>What a graceful stop does with the attempts running on this node (EtlWeb:StopPolicy).</summary>
+public enum StopPolicy
+{
+    /// <summary>Leave them running for the next start to adopt.</summary>
+    Detach,
+
+    /// <summary>Wait up to the shutdown grace for them to end, then detach the rest.</summary>
+    Drain,
+
+    /// <summary>Stop their trees after the shutdown grace and record them Interrupted.</summary>
+    Kill,
 }
 
 /// <summary>This process as a node: the <c>EtlWeb:Node</c> section.</summary>

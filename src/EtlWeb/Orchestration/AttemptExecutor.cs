@@ -12,8 +12,10 @@ using Microsoft.Extensions.Options;
 namespace EtlWeb.Orchestration;
 
 /// <summary>
-/// The Hangfire job that runs one attempt: claim it, launch the process in its own group, pump its log,
-/// enforce timeout and cancel by stopping the whole tree, then settle the attempt (retry or end the run).
+/// Runs one attempt: the Hangfire job claims it and starts its process under a supervisor that outlives EtlWeb; a
+/// restarted node adopts the attempts its previous run left (<see cref="AdoptAsync"/>). Either way it follows the
+/// spool into the log, enforces timeout and cancel by stopping the whole tree, and settles the attempt (retry or end
+/// the run), unless this node stops first and the stop policy leaves the process running for the next start.
 /// </summary>
 public sealed class AttemptExecutor(
     RunEngine engine,
@@ -25,8 +27,13 @@ public sealed class AttemptExecutor(
     IOptions<EtlWebOptions> etl,
     ClusterBus bus,
     JobBaseEnvironment baseEnvironment,
+    IHostApplicationLifetime lifetime,
     ILogger<AttemptExecutor> logger)
 {
+    /// <summary>Where the attempts' spools live, in the data directory: they must survive a restart.</summary>
+    public string SpoolRoot => Path.Combine(etl.Value.FullDataDirectory, "spool");
+
+    /// <param name="cancellationToken">Hangfire's: fires when this node stops and the shutdown grace is over.</param>
     [AutomaticRetry(Attempts = 0)]
     [JobDisplayName("Attempt {0}")]
     public async Task ExecuteAsync(long attemptId, CancellationToken cancellationToken)
@@ -41,28 +48,52 @@ public sealed class AttemptExecutor(
             claim = await engine.ClaimAsync(attemptId, CancellationToken.None);
         }
 
-        if (claim.Claimed is not var (attempt, run, job))
+        if (claim.Claimed is not { } claimed)
         {
             logger.LogInformation("Attempt {AttemptId} was claimed, cancelled or removed already, or its job is disabled; nothing runs", attemptId);
             return;
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["AttemptId"] = attemptId });
-        var stopRequested = running.Register(run.Id, attemptId);
-        AttemptOutcome outcome;
+        await SuperviseAsync(claimed, adoptedPid: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Follows an attempt this node's previous run left running, whose supervisor <paramref name="pid"/> is alive or has
+    /// recorded the end: its log goes on from the last stored line, its timeout counts from its start.
+    /// </summary>
+    /// <param name="graceOver">Fires when this node stops and the shutdown grace is over, as Hangfire's token does.</param>
+    public async Task AdoptAsync(ClaimedAttempt adopted, int pid, CancellationToken graceOver)
+    {
+        using var system = CurrentActor.AsSystem();
+        await SuperviseAsync(adopted, pid, graceOver);
+    }
+
+    private async Task SuperviseAsync(ClaimedAttempt claimed, int? adoptedPid, CancellationToken graceOver)
+    {
+        var (attempt, run, job) = claimed;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = run.Id, ["AttemptId"] = attempt.Id });
+        var stopRequested = running.Register(run.Id, attempt.Id);
+        var spool = new AttemptSpool(SpoolRoot, attempt.Id);
+        AttemptOutcome? outcome;
         LogTotals? totals;
         // Read once per attempt, so a setting saved meanwhile applies from the next attempt on.
         var limits = settings.Current.Execution;
         try
         {
-            await using var log = new AttemptLog(attemptId, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory, bus.LogStored);
-            outcome = await RunProcessAsync(job, attempt, log, stopRequested, limits, cancellationToken);
+            var resume = adoptedPid is null ? null : LogResume.Of(attempt, spool);
+            await using var log = new AttemptLog(attempt.Id, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory, bus.LogStored, resume);
+            // This node's stop reaches the attempt at once to detach it, after the grace to drain or kill.
+            var stop = Task.Delay(Timeout.Infinite, limits.StopPolicy == StopPolicy.Detach ? lifetime.ApplicationStopping : graceOver);
+            var watch = new Watch(stopRequested, stop, limits);
+            outcome = adoptedPid is { } pid
+                ? await FollowAdoptedAsync(claimed, pid, spool, resume!, log, watch)
+                : await StartProcessAsync(claimed, spool, log, watch);
             totals = await log.CompleteAsync();
         }
         catch (Exception ex)
         {
             // A claimed attempt must always be settled: otherwise it would stay Running until the next restart.
-            logger.LogError(ex, "Attempt {AttemptId} failed inside EtlWeb", attemptId);
+            logger.LogError(ex, "Attempt {AttemptId} failed inside EtlWeb", attempt.Id);
             outcome = new AttemptOutcome(AttemptStatus.Failed, null, "EtlWeb could not run the attempt: " + ex.Message);
             totals = null;
         }
@@ -71,19 +102,25 @@ public sealed class AttemptExecutor(
             running.Unregister(run.Id);
         }
 
-        logger.LogInformation("Attempt {Number} of run {RunId} ended {Status}: {Message}", attempt.Number, run.Id, outcome.Status, outcome.Message);
-        if (!await engine.SettleAsync(attemptId, outcome, totals, engine.NodeName, CancellationToken.None))
+        if (outcome is null)
         {
-            logger.LogWarning("Attempt {AttemptId} of run {RunId} was settled by another node while this one was taken for lost; its outcome here is dropped", attemptId, run.Id);
+            logger.LogInformation("Attempt {Number} of run {RunId} is left running ({Policy}) for this node's next start", attempt.Number, run.Id, limits.StopPolicy);
+            return;
         }
+
+        logger.LogInformation("Attempt {Number} of run {RunId} ended {Status}: {Message}", attempt.Number, run.Id, outcome.Status, outcome.Message);
+        if (!await engine.SettleAsync(attempt.Id, outcome, totals, engine.NodeName, CancellationToken.None))
+        {
+            logger.LogWarning("Attempt {AttemptId} of run {RunId} was settled by another node while this one was taken for lost; its outcome here is dropped", attempt.Id, run.Id);
+        }
+
+        spool.Delete();
     }
 
-    /// <param name="stopping">Hangfire's: fires when this node stops and the shutdown grace is over.</param>
-    private async Task<AttemptOutcome> RunProcessAsync(Core.Jobs.Job job, Attempt attempt, AttemptLog log, Task<StopRequest> stopRequested, ExecutionOptions limits, CancellationToken stopping)
+    private async Task<AttemptOutcome?> StartProcessAsync(ClaimedAttempt claimed, AttemptSpool spool, AttemptLog log, Watch watch)
     {
-        var tempDirectory = Path.Combine(etl.Value.FullDataDirectory, "tmp");
-        PrivateDirectory.Ensure(tempDirectory);
-        using var plan = LaunchPlanner.Plan(job, attempt.Marker, tempDirectory, baseEnvironment.Variables);
+        var (attempt, _, job) = claimed;
+        var plan = LaunchPlanner.Plan(job, attempt.Marker, spool.Directory, baseEnvironment.Variables);
         if (plan.Spec is null)
         {
             var error = plan.Error ?? "The attempt could not be prepared.";
@@ -94,32 +131,55 @@ public sealed class AttemptExecutor(
         // The plan's error is masked already; from here on every line this method writes goes through the job's secrets.
         var secrets = plan.Spec.Secrets;
         log.System(secrets.Mask($"Attempt {attempt.Number} started on {engine.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}"));
-        RunningProcess process;
+        SpooledProcess process;
         try
         {
-            process = ProcessLauncher.Start(plan.Spec, log, time);
+            process = SpooledProcess.Start(plan.Spec, spool, log, time);
         }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             var failure = secrets.Mask("The process could not be started: " + ex.Message);
             log.System(failure);
             return new AttemptOutcome(AttemptStatus.Failed, null, failure);
         }
 
+        await engine.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
+        return await WatchAsync(claimed, process, secrets, log, watch);
+    }
+
+    private async Task<AttemptOutcome?> FollowAdoptedAsync(ClaimedAttempt adopted, int pid, AttemptSpool spool, LogResume resume, AttemptLog log, Watch watch)
+    {
+        var secrets = LaunchPlanner.SecretsOf(adopted.Job);
+        var state = SpooledProcess.IsAlive(pid, adopted.Attempt.Marker) ? "still running" : "ended while EtlWeb was down";
+        log.System($"EtlWeb restarted on {engine.NodeName}: attempt {adopted.Attempt.Number} ({state}) is followed on from line {resume.Lines}.");
+        var process = SpooledProcess.Adopt(pid, adopted.Attempt.Marker, spool, resume.From, secrets, log, time);
+        return await WatchAsync(adopted, process, secrets, log, watch);
+    }
+
+    /// <summary>Waits for the end, the timeout (counted from the attempt's start), a cancel or disown, or this node's stop.</summary>
+    private async Task<AttemptOutcome?> WatchAsync(ClaimedAttempt claimed, SpooledProcess process, SecretMasker secrets, AttemptLog log, Watch watch)
+    {
+        var (attempt, _, job) = claimed;
+        var (stopRequested, stop, limits) = watch;
         await using (process)
         {
-            await engine.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
             using var timeout = new CancellationTokenSource();
             var timeoutTask = job.TimeoutSeconds > 0
-                ? Task.Delay(TimeSpan.FromSeconds(job.TimeoutSeconds), time, timeout.Token)
+                ? Task.Delay(Max(TimeSpan.FromSeconds(job.TimeoutSeconds) - (time.GetUtcNow() - (attempt.StartedAt ?? time.GetUtcNow())), TimeSpan.Zero), time, timeout.Token)
                 : Task.Delay(Timeout.Infinite, timeout.Token);
-            var shutdown = Task.Delay(Timeout.Infinite, stopping);
-            var first = await Task.WhenAny(process.Completion, timeoutTask, stopRequested, shutdown);
+            var first = await Task.WhenAny(process.Completion, timeoutTask, stopRequested, stop);
             await timeout.CancelAsync();
+            if (first == stop && limits.StopPolicy != StopPolicy.Kill)
+            {
+                log.System($"EtlWeb is stopping ({limits.StopPolicy}): the process is left running and {engine.NodeName} follows it on when it starts again.");
+                await process.DetachAsync();
+                return null;
+            }
+
             var disowned = first == stopRequested && stopRequested.Result == StopRequest.Disown;
             var stoppedAs = first == process.Completion ? (AttemptStatus?)null
                 : first == stopRequested ? disowned ? AttemptStatus.Interrupted : AttemptStatus.Cancelled
-                : first == shutdown ? AttemptStatus.Interrupted
+                : first == stop ? AttemptStatus.Interrupted
                 : AttemptStatus.TimedOut;
             if (stoppedAs is { } status)
             {
@@ -138,10 +198,24 @@ public sealed class AttemptExecutor(
                 return new AttemptOutcome(status, exit, message);
             }
 
-            var exitCode = await process.Completion;
-            return exitCode == 0
-                ? new AttemptOutcome(AttemptStatus.Succeeded, 0, "exit code 0")
-                : new AttemptOutcome(AttemptStatus.Failed, exitCode, $"exit code {exitCode}");
+            return await process.Completion switch
+            {
+                0 => new AttemptOutcome(AttemptStatus.Succeeded, 0, "exit code 0"),
+                int code => new AttemptOutcome(AttemptStatus.Failed, code, $"exit code {code}"),
+                null => Lost(log),
+            };
         }
     }
+
+    private static AttemptOutcome Lost(AttemptLog log)
+    {
+        const string message = "Interrupted: the process ended while EtlWeb was down and its supervisor recorded no exit status (it was killed)";
+        log.System(message);
+        return new AttemptOutcome(AttemptStatus.Interrupted, null, message);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>What ends the watch of an attempt early: a cancel or disown, this node's stop; and the limits in force.</summary>
+    private sealed record Watch(Task<StopRequest> StopRequested, Task Stop, ExecutionOptions Limits);
 }

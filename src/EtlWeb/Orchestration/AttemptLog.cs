@@ -10,9 +10,27 @@ using Microsoft.EntityFrameworkCore;
 namespace EtlWeb.Orchestration;
 
 /// <summary>
+/// Where an adopted attempt's stored log ends: its line count, the bytes counted against the cap, whether it hit the
+/// cap, and where its spool files are read on from.
+/// </summary>
+public sealed record LogResume(long Lines, long Bytes, bool Truncated, SpoolOffsets From)
+{
+    /// <summary>After the stored lines; past the cap, at the end of the files (nothing more is stored anyway).</summary>
+    public static LogResume Of(Attempt attempt, AttemptSpool spool) => new(
+        attempt.LogLines,
+        attempt.LogBytes,
+        attempt.LogTruncated,
+        attempt.LogTruncated
+            ? new SpoolOffsets(AttemptSpool.LengthOf(spool.StdoutPath), AttemptSpool.LengthOf(spool.StderrPath))
+            : new SpoolOffsets(attempt.SpoolStdout, attempt.SpoolStderr));
+}
+
+/// <summary>
 /// The log pipeline of one attempt: lines are encoded into chunks (never a row per line), chunks are written
 /// by a background task in batched transactions, and every line is handed to live subscribers in small
 /// batches. Past the byte cap one truncation marker is stored and the rest is dropped (but still drained).
+/// Each batch also records on the attempt where the stored log ends (its lines, bytes, and the offsets in the
+/// spool files), so an EtlWeb that restarts follows the spool on from there: no line lost, none twice.
 /// </summary>
 public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
 {
@@ -27,7 +45,7 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     private readonly IDbContextFactory<EtlDbContext> _dbFactory;
     private readonly Action<long, long, long>? _stored;
     private readonly Lock _gate = new();
-    private readonly Channel<LogChunk> _chunks = Channel.CreateBounded<LogChunk>(new BoundedChannelOptions(64) { SingleReader = true });
+    private readonly Channel<(LogChunk Chunk, Mark End)> _chunks = Channel.CreateBounded<(LogChunk, Mark)>(new BoundedChannelOptions(64) { SingleReader = true });
     private readonly Task _writer;
     private readonly ITimer _flushTimer;
     private MemoryStream _buffer = new();
@@ -39,11 +57,29 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     private List<LogLine> _live = [];
     private bool _completed;
 
+    /// <summary>Per stream (stdout, stderr), the spool offset past the last line read, and past the last line stored.</summary>
+    private readonly long[] _read = new long[2];
+    private readonly long[] _durable = new long[2];
+
+    /// <summary>Where the stored log ends once a chunk is stored.</summary>
+    private readonly record struct Mark(long Lines, long Bytes, bool Truncated, long Stdout, long Stderr);
+
     /// <param name="stored">Told (attempt, first line, end) after each batch of lines is committed: the other nodes hear of it.</param>
+    /// <param name="resume">For an adopted attempt, where its stored log ends; its spool is read on from <see cref="SpoolOffsets"/>.</param>
     public AttemptLog(
-        long attemptId, long maxBytes, RunBroadcaster broadcaster, TimeProvider time, IDbContextFactory<EtlDbContext> dbFactory, Action<long, long, long>? stored = null)
+        long attemptId, long maxBytes, RunBroadcaster broadcaster, TimeProvider time, IDbContextFactory<EtlDbContext> dbFactory,
+        Action<long, long, long>? stored = null, LogResume? resume = null)
     {
         _attemptId = attemptId;
+        if (resume is not null)
+        {
+            _lines = _chunkFirstLine = resume.Lines;
+            _bytes = resume.Bytes;
+            _truncated = resume.Truncated;
+            _read[0] = _durable[0] = resume.From.Stdout;
+            _read[1] = _durable[1] = resume.From.Stderr;
+        }
+
         _maxBytes = maxBytes;
         _broadcaster = broadcaster;
         _time = time;
@@ -53,10 +89,15 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
         _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
     }
 
-    public void OnLine(LogStream stream, string text, DateTimeOffset timestamp)
+    public void OnLine(LogStream stream, string text, DateTimeOffset timestamp, long spoolEnd)
     {
         lock (_gate)
         {
+            if (stream != LogStream.System)
+            {
+                _read[Slot(stream)] = spoolEnd;
+            }
+
             if (_truncated)
             {
                 return;
@@ -76,7 +117,18 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     }
 
     /// <summary>A line EtlWeb writes into the attempt's log (start, error, kill).</summary>
-    public void System(string text) => OnLine(LogStream.System, "[EtlWeb] " + text, _time.GetUtcNow());
+    public void System(string text) => OnLine(LogStream.System, "[EtlWeb] " + text, _time.GetUtcNow(), 0);
+
+    /// <summary>Past the cap nothing more is stored, so everything read may go; otherwise what the database holds.</summary>
+    public long Stored(LogStream stream)
+    {
+        lock (_gate)
+        {
+            return _truncated ? _read[Slot(stream)] : _durable[Slot(stream)];
+        }
+    }
+
+    private static int Slot(LogStream stream) => stream == LogStream.Stderr ? 1 : 0;
 
     /// <summary>Stores everything still buffered and waits until it is written.</summary>
     public async Task<LogTotals> CompleteAsync()
@@ -142,11 +194,12 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
         _chunkFirstLine += _chunkLines;
         _chunkLines = 0;
         _buffer = new MemoryStream();
+        var end = new Mark(_chunkFirstLine, _bytes, _truncated, _read[0], _read[1]);
 
-        // Waiting here (the channel is full because the database is behind) slows the pipe reader, and so the child.
-        if (!_chunks.Writer.TryWrite(chunk))
+        // Waiting here (the channel is full because the database is behind) slows the spool reader; the job writes on.
+        if (!_chunks.Writer.TryWrite((chunk, end)))
         {
-            _chunks.Writer.WriteAsync(chunk).AsTask().GetAwaiter().GetResult();
+            _chunks.Writer.WriteAsync((chunk, end)).AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -168,24 +221,32 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
         var connection = db.Database.GetDbConnection();
         await connection.OpenAsync();
         var batch = new List<LogChunk>();
+        var end = default(Mark);
         while (await _chunks.Reader.WaitToReadAsync())
         {
-            while (batch.Count < 64 && _chunks.Reader.TryRead(out var chunk))
+            while (batch.Count < 64 && _chunks.Reader.TryRead(out var item))
             {
-                batch.Add(chunk);
+                batch.Add(item.Chunk);
+                end = item.End;
             }
 
-            await InsertAsync(connection, batch);
+            await InsertAsync(connection, _attemptId, batch, end);
+            lock (_gate)
+            {
+                _durable[0] = end.Stdout;
+                _durable[1] = end.Stderr;
+            }
+
             _stored?.Invoke(_attemptId, batch[0].FirstLine, batch[^1].FirstLine + batch[^1].LineCount);
             batch.Clear();
         }
     }
 
     /// <summary>
-    /// One insert per chunk in one transaction, below EF Core (no tracking, no per-row overhead); plain
-    /// ADO.NET with quoted names and @ parameters, which both SQLite and PostgreSQL read.
+    /// One insert per chunk and the attempt's log end in one transaction, below EF Core (no tracking, no per-row
+    /// overhead); plain ADO.NET with quoted names and @ parameters, which both SQLite and PostgreSQL read.
     /// </summary>
-    private static async Task InsertAsync(DbConnection connection, List<LogChunk> batch)
+    private static async Task InsertAsync(DbConnection connection, long attemptId, List<LogChunk> batch, Mark end)
     {
         await using var transaction = await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
@@ -204,6 +265,16 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
 
+        await using var mark = connection.CreateCommand();
+        mark.Transaction = transaction;
+        mark.CommandText = "UPDATE attempts SET \"LogLines\" = @l, \"LogBytes\" = @b, \"LogTruncated\" = @t, \"SpoolStdout\" = @o, \"SpoolStderr\" = @e WHERE \"Id\" = @a";
+        Add(mark, "@l", DbType.Int64).Value = end.Lines;
+        Add(mark, "@b", DbType.Int64).Value = end.Bytes;
+        Add(mark, "@t", DbType.Boolean).Value = end.Truncated;
+        Add(mark, "@o", DbType.Int64).Value = end.Stdout;
+        Add(mark, "@e", DbType.Int64).Value = end.Stderr;
+        Add(mark, "@a", DbType.Int64).Value = attemptId;
+        await mark.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }
 

@@ -10,11 +10,13 @@ using Microsoft.Extensions.Options;
 namespace EtlWeb.Orchestration;
 
 /// <summary>
-/// On start, before Hangfire's workers take work: attempts this node left running are marked Interrupted,
-/// their process trees killed if they survived, and their runs continue per the retry policy. Processes of this
-/// node's attempts that another node settled meanwhile (it took this node for lost) are killed too. Queued
-/// attempts are handed to Hangfire again (a duplicate delivery is harmless: the claim refuses it). The kill
-/// grace is the one in force: saved on the Settings page, or configured.
+/// On start, before Hangfire's workers take work: attempts this node left running are adopted when their process
+/// still runs or its supervisor recorded how it ended (<see cref="AttemptExecutor.AdoptAsync"/>); the others (the
+/// spool gone, the process gone without a record) are marked Interrupted, what survives of their trees is killed,
+/// and their runs continue per the retry policy. Processes of this node's attempts that another node settled
+/// meanwhile (it took this node for lost) are killed too. Queued attempts are handed to Hangfire again (a duplicate
+/// delivery is harmless: the claim refuses it). The kill grace is the one in force: saved on the Settings page, or
+/// configured.
 /// </summary>
 public sealed class NodeRecovery(
     IDbContextFactory<EtlDbContext> dbFactory,
@@ -24,10 +26,18 @@ public sealed class NodeRecovery(
     SettingsStore settings,
     IOptions<DatabaseOptions> database,
     SchedulerLease lease,
-    ILogger<NodeRecovery> logger) : IHostedService
+    AttemptExecutor executor,
+    IHostApplicationLifetime lifetime,
+    ILogger<NodeRecovery> logger) : IHostedService, IDisposable
 {
+    private readonly List<Task> _adopted = [];
+
+    /// <summary>For the adopted attempts, what Hangfire's token is for the others: the stop's grace is over.</summary>
+    private readonly CancellationTokenSource _graceOver = new();
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        lifetime.ApplicationStopping.Register(() => _graceOver.CancelAfter(TimeSpan.FromSeconds(settings.Current.Execution.ShutdownGraceSeconds)));
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
         using var system = CurrentActor.AsSystem();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -37,14 +47,31 @@ public sealed class NodeRecovery(
         var grace = TimeSpan.FromSeconds(settings.Current.Execution.KillGraceSeconds);
         await KillDisownedAsync(db, owner, grace, cancellationToken);
         var orphans = await db.Attempts.AsNoTracking().Where(a => a.Status == AttemptStatus.Running && (owner == null || a.Node == owner)).ToListAsync(cancellationToken);
+        var interrupted = 0;
         foreach (var attempt in orphans)
         {
+            var spool = new AttemptSpool(executor.SpoolRoot, attempt.Id);
+            var pid = attempt.ProcessGroupId ?? 0;
+            var ended = spool.RecordedExit() is not null;
+            if (spool.Exists && (ended || SpooledProcess.IsAlive(pid, attempt.Marker))
+                && await engine.RunningOnAsync(attempt.Id, owner, cancellationToken) is { } adopted)
+            {
+                logger.LogInformation("Attempt {AttemptId} of run {RunId} was left running; its process {State}: followed on", attempt.Id, attempt.RunId, ended ? "has ended" : "still runs");
+                _adopted.Add(Task.Run(() => executor.AdoptAsync(adopted, pid, _graceOver.Token), CancellationToken.None));
+                continue;
+            }
+
             var survivors = await ProcessTree.KillAllAsync(attempt.ProcessGroupId, attempt.Marker, grace, cancellationToken);
-            var message = $"Interrupted: EtlWeb stopped while this attempt ran on {attempt.Node}."
+            var why = spool.Exists ? "its process ended without a recorded exit status" : "its output spool is gone, so it cannot be followed on";
+            var message = $"Interrupted: EtlWeb stopped while this attempt ran on {attempt.Node}, and {why}."
                 + (survivors.Count > 0 ? $" Processes still alive: {string.Join(", ", survivors)}." : "");
-            logger.LogWarning("Attempt {AttemptId} of run {RunId} was left running; marked Interrupted", attempt.Id, attempt.RunId);
+            logger.LogWarning("Attempt {AttemptId} of run {RunId} was left running and {Why}; marked Interrupted", attempt.Id, attempt.RunId, why);
             await engine.SettleAsync(attempt.Id, new AttemptOutcome(AttemptStatus.Interrupted, null, message), null, owner, cancellationToken);
+            spool.Delete();
+            interrupted++;
         }
+
+        RemoveStaleSpools(orphans.Select(a => a.Id).ToHashSet());
 
         // On PostgreSQL Hangfire's queue outlives any node; the lease holder alone hands queued attempts to it again.
         var handedAgain = owner is null || lease.Held ? await RequeueAsync(db, cancellationToken) : 0;
@@ -53,7 +80,25 @@ public sealed class NodeRecovery(
         await engine.DecideWaitingAsync(cancellationToken);
         if (orphans.Count + handedAgain > 0)
         {
-            logger.LogInformation("Recovery: {Orphans} interrupted attempt(s), {Queued} queued attempt(s) handed to the queue again", orphans.Count, handedAgain);
+            logger.LogInformation("Recovery: {Adopted} attempt(s) followed on, {Interrupted} interrupted, {Queued} queued attempt(s) handed to the queue again",
+                _adopted.Count, interrupted, handedAgain);
+        }
+    }
+
+    /// <summary>Spools of attempts that are not running here any more (settled just before a crash, or elsewhere): nothing reads them.</summary>
+    private void RemoveStaleSpools(HashSet<long> runningHere)
+    {
+        if (!Directory.Exists(executor.SpoolRoot))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(executor.SpoolRoot))
+        {
+            if (long.TryParse(Path.GetFileName(directory), out var id) && !runningHere.Contains(id))
+            {
+                new AttemptSpool(executor.SpoolRoot, id).Delete();
+            }
         }
     }
 
@@ -95,5 +140,8 @@ public sealed class NodeRecovery(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Waits until the adopted attempts ended or were detached again, their logs stored.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await Task.WhenAll(_adopted).WaitAsync(cancellationToken);
+
+    public void Dispose() => _graceOver.Dispose();
 }

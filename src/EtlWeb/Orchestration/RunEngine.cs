@@ -93,6 +93,24 @@ public sealed class RunEngine(
     }
 
     /// <summary>
+    /// An attempt still Running on <paramref name="node"/> (any node when null), with the job as its run has it: what a
+    /// restarted node needs to follow the attempt's process on. No status changes: the attempt stays the node's.
+    /// </summary>
+    public async Task<ClaimedAttempt?> RunningOnAsync(long attemptId, string? node, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await LoadAsync(db, attemptId, cancellationToken) is not var (attempt, run)
+            || attempt.Status != AttemptStatus.Running || (node is not null && attempt.Node != node))
+        {
+            return null;
+        }
+
+        var definition = JobSnapshot.Read(run.DefinitionSnapshot);
+        await AddSecretValuesAsync(db, run.JobId, definition, cancellationToken);
+        return new ClaimedAttempt(attempt, run, definition);
+    }
+
+    /// <summary>
     /// Ends a running attempt with its outcome, then schedules the retry or ends the run and decides what waited on it.
     /// False when refused: the attempt is no longer running, or (<paramref name="owner"/> given) no longer that node's,
     /// as when another node settled it after taking this one for lost. A null owner settles it wherever it ran.

@@ -8,10 +8,48 @@ namespace EtlWeb.Tests.Engine;
 public sealed class GracefulShutdownTests : ChildAppTest
 {
     [Fact]
-    public async Task A_stop_lets_an_attempt_finish_within_the_grace_and_interrupts_one_that_does_not_leaving_no_process()
+    public async Task Under_Detach_a_stop_leaves_the_job_running_and_the_next_start_follows_it_to_its_end_with_every_line_once()
     {
         Directory.CreateDirectory(DataDirectory);
-        var settings = new Dictionary<string, string> { ["EtlWeb__ShutdownGraceSeconds"] = "4", ["EtlWeb__KillGraceSeconds"] = "1" };
+        var address = EtlWebChild.FreeAddress();
+        long runId;
+        await using (var app = await AppProcess.StartAsync(DataDirectory, address))
+        {
+            using var client = app.CreateClient();
+            var job = JobsClient.ShellJob("numbers");
+            job["command"] = "for i in $(seq 1 40); do echo $i; sleep 0.1; done";
+            runId = await client.RunJobAsync(await client.CreateJobAsync(job));
+            await client.WaitForRunAsync(runId, r => r.Status == "Running");
+            await WaitForStdoutAsync(client, runId, 5);
+
+            await app.StopGracefullyAsync();
+        }
+
+        Assert.Equal(("Running", "Running"), await StatusAsync(runId));
+
+        await using (var app = await AppProcess.StartAsync(DataDirectory, address))
+        {
+            using var client = app.CreateClient();
+            var run = await client.WaitForEndAsync(runId);
+
+            Assert.Equal("Succeeded", run.Status);
+            Assert.Single(run.Attempts);
+            var lines = (await client.LogAsync(runId, "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(Enumerable.Range(1, 40).Select(i => i.ToString(CultureInfo.InvariantCulture)), lines);
+            var log = await client.LogAsync(runId);
+            Assert.Contains("EtlWeb is stopping (Detach)", log, StringComparison.Ordinal);
+            Assert.Contains("EtlWeb restarted", log, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Under_Kill_a_stop_lets_an_attempt_finish_within_the_grace_and_interrupts_one_that_does_not_leaving_no_process()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        var settings = new Dictionary<string, string>
+        {
+            ["EtlWeb__StopPolicy"] = "Kill", ["EtlWeb__ShutdownGraceSeconds"] = "4", ["EtlWeb__KillGraceSeconds"] = "1",
+        };
         var pidFile = Path.Combine(DataDirectory, "long.pid");
         long quick, slow;
         await using (var app = await AppProcess.StartAsync(DataDirectory, EtlWebChild.FreeAddress(), settings))
@@ -38,6 +76,16 @@ public sealed class GracefulShutdownTests : ChildAppTest
         Assert.False(RunsClient.IsAlive(pid), $"the attempt process {pid} outlived the stop");
     }
 
+    private static async Task WaitForStdoutAsync(HttpClient client, long runId, int count)
+    {
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(60);
+        while ((await client.LogAsync(runId, "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length < count)
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"run {runId} did not reach {count} stored lines");
+            await Task.Delay(50);
+        }
+    }
+
     private async Task<(string Run, string Attempt)> StatusAsync(long runId)
     {
         await using var db = Open();
@@ -58,7 +106,7 @@ public sealed class GracefulShutdownTests : ChildAppTest
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    // Read from the file, not through a restarted app: recovery at start would mark a left-over attempt Interrupted too.
+    // Read from the file, not through a restarted app: recovery at start would adopt or settle a left-over attempt.
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "etlweb.db")};Mode=ReadOnly");

@@ -20,17 +20,26 @@ internal static class Attempts
 
     public static LaunchPlan Plan(Job job, string marker) => LaunchPlanner.Plan(job, marker, TempDirectory, Inherited);
 
-    public static RunningProcess Start(LaunchPlan plan, ListOutput output)
+    /// <summary>Where the tests' attempts spool their output: a directory per test process.</summary>
+    public static string SpoolRoot { get; } = Path.Combine(TempDirectory, $"spool-{Environment.ProcessId}");
+
+    private static long lastSpool;
+
+    public static AttemptSpool NewSpool() => new(SpoolRoot, Interlocked.Increment(ref lastSpool));
+
+    public static SpooledProcess Start(LaunchPlan plan, ListOutput output) => Start(plan, NewSpool(), output);
+
+    public static SpooledProcess Start(LaunchPlan plan, AttemptSpool spool, IAttemptOutput output)
     {
         Assert.Null(plan.Error);
-        return ProcessLauncher.Start(plan.Spec!, output, TimeProvider.System);
+        return SpooledProcess.Start(plan.Spec!, spool, output, TimeProvider.System);
     }
 
-    public static Task<int> WaitAsync(RunningProcess process) => process.Completion.WaitAsync(Patience);
+    public static Task<int?> WaitAsync(SpooledProcess process) => process.Completion.WaitAsync(Patience);
 
-    public static async Task<(int ExitCode, ListOutput Output)> RunAsync(Job job)
+    public static async Task<(int? ExitCode, ListOutput Output)> RunAsync(Job job)
     {
-        using var plan = Plan(job, NewMarker());
+        var plan = Plan(job, NewMarker());
         var output = new ListOutput();
         await using var process = Start(plan, output);
         var exitCode = await WaitAsync(process);

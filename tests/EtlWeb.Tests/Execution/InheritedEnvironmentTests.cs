@@ -82,7 +82,7 @@ public sealed class InheritedEnvironmentTests
         job.Environment["STAGE"] = "load";
         var inherited = InheritedEnvironment.With([]).Select(Server);
 
-        using var plan = LaunchPlanner.Plan(job, "m-env", Attempts.TempDirectory, inherited);
+        var plan = LaunchPlanner.Plan(job, "m-env", Attempts.TempDirectory, inherited);
 
         Assert.Equal(
             ["ETLWEB_ATTEMPT", "HOME", "LANG", "LC_TIME", "PATH", "STAGE", "TZ", "USER"],

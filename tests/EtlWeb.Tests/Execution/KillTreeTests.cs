@@ -8,7 +8,7 @@ public sealed class KillTreeTests
     public async Task Kills_the_group_and_descendants_that_left_it_through_setsid_or_a_double_fork()
     {
         var marker = Attempts.NewMarker();
-        using var plan = Attempts.Plan(Attempts.Shell("setsid sleep 300 & (sleep 300 &) ; sleep 300"), marker);
+        var plan = Attempts.Plan(Attempts.Shell("setsid sleep 300 & (sleep 300 &) ; sleep 300"), marker);
         await using var process = Attempts.Start(plan, new ListOutput());
         var tree = await Attempts.WaitForMarkedAsync(marker, "sleep", 3);
 
@@ -24,7 +24,7 @@ public sealed class KillTreeTests
     public async Task A_child_that_ignores_sigterm_is_sigkilled_after_the_grace()
     {
         var marker = Attempts.NewMarker();
-        using var plan = Attempts.Plan(Attempts.Shell("trap '' TERM; sleep 300"), marker);
+        var plan = Attempts.Plan(Attempts.Shell("trap '' TERM; sleep 300"), marker);
         await using var process = Attempts.Start(plan, new ListOutput());
         var tree = await Attempts.WaitForMarkedAsync(marker, "sleep", 1);
 
@@ -39,7 +39,7 @@ public sealed class KillTreeTests
     public async Task Survivors_of_a_previous_node_are_found_and_killed_by_marker_alone()
     {
         var marker = Attempts.NewMarker();
-        using var plan = Attempts.Plan(Attempts.Shell("setsid sleep 300 & sleep 300"), marker);
+        var plan = Attempts.Plan(Attempts.Shell("setsid sleep 300 & sleep 300"), marker);
         await using var process = Attempts.Start(plan, new ListOutput());
         var tree = await Attempts.WaitForMarkedAsync(marker, "sleep", 2);
 

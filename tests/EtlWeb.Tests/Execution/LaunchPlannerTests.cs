@@ -15,7 +15,7 @@ public sealed class LaunchPlannerTests
         var job = Attempts.Shell("echo hi");
         job.Environment["STAGE"] = "load";
 
-        using var plan = Attempts.Plan(job, "m-1");
+        var plan = Attempts.Plan(job, "m-1");
 
         Assert.Null(plan.Error);
         Assert.Equal("/usr/bin/setsid", plan.Spec!.FileName);
@@ -31,7 +31,7 @@ public sealed class LaunchPlannerTests
     {
         var job = new Job { Kind = JobKind.Python, Command = "etl.py --day 1" };
 
-        using var plan = Attempts.Plan(job, "m-2");
+        var plan = Attempts.Plan(job, "m-2");
 
         Assert.Equal([DefaultShell, "-c", "exec 'python3' etl.py --day 1"], plan.Spec!.Arguments);
         Assert.Equal("1", plan.Spec.Environment["PYTHONUNBUFFERED"]);
@@ -42,24 +42,12 @@ public sealed class LaunchPlannerTests
     {
         var job = new Job { Kind = JobKind.Sql, Script = "select 1;", Interpreter = "cat -n" };
 
-        using var plan = Attempts.Plan(job, "m-3");
+        var plan = Attempts.Plan(job, "m-3");
 
         Assert.NotNull(plan.ScriptPath);
         Assert.Equal("select 1;", File.ReadAllText(plan.ScriptPath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(plan.ScriptPath));
         Assert.Equal([DefaultShell, "-c", $"exec cat -n < '{plan.ScriptPath}'"], plan.Spec!.Arguments);
-    }
-
-    [Fact]
-    public void Dispose_deletes_the_inline_script()
-    {
-        var plan = Attempts.Plan(new Job { Kind = JobKind.Shell, Script = "echo hi" }, "m-4");
-        var path = plan.ScriptPath!;
-        Assert.True(File.Exists(path));
-
-        plan.Dispose();
-
-        Assert.False(File.Exists(path));
     }
 
     [Theory]
@@ -73,7 +61,7 @@ public sealed class LaunchPlannerTests
     {
         var job = new Job { Kind = kind, Command = command, Script = "select 1;", Interpreter = interpreter };
 
-        using var plan = Attempts.Plan(job, "m-5");
+        var plan = Attempts.Plan(job, "m-5");
 
         Assert.Equal(error, plan.Error);
         Assert.Null(plan.Spec);
@@ -86,7 +74,7 @@ public sealed class LaunchPlannerTests
         var job = Attempts.Shell("echo hi");
         job.WorkingDirectory = "/nope-etlweb";
 
-        using var plan = Attempts.Plan(job, "m-6");
+        var plan = Attempts.Plan(job, "m-6");
 
         Assert.Equal("Working directory '/nope-etlweb' does not exist.", plan.Error);
         Assert.Null(plan.Spec);
@@ -100,7 +88,7 @@ public sealed class LaunchPlannerTests
         job.Environment["STAGE"] = "load";
         job.SecretEnvironment.AddRange(["API_KEY", "NOT_SET"]);
 
-        using var plan = Attempts.Plan(job, "m-8");
+        var plan = Attempts.Plan(job, "m-8");
 
         Assert.Equal("*** load", plan.Spec!.Secrets.Mask("s3cr3t-value load"));
     }
@@ -113,7 +101,7 @@ public sealed class LaunchPlannerTests
         job.SecretEnvironment.Add("API_KEY");
         job.WorkingDirectory = "/nope/s3cr3t-value";
 
-        using var plan = Attempts.Plan(job, "m-9");
+        var plan = Attempts.Plan(job, "m-9");
 
         Assert.Equal("Working directory '/nope/***' does not exist.", plan.Error);
     }
@@ -121,7 +109,7 @@ public sealed class LaunchPlannerTests
     [Fact]
     public void Inline_sql_without_a_client_says_where_to_name_it()
     {
-        using var plan = Attempts.Plan(new Job { Kind = JobKind.Sql, Script = "select 1;" }, "m-7");
+        var plan = Attempts.Plan(new Job { Kind = JobKind.Sql, Script = "select 1;" }, "m-7");
 
         Assert.Contains("interpreter field", plan.Error, StringComparison.Ordinal);
         Assert.Null(plan.Spec);

@@ -23,8 +23,12 @@ internal sealed class ListOutput : IAttemptOutput
         }
     }
 
-    public void OnLine(LogStream stream, string text, DateTimeOffset timestamp)
+    /// <summary>Per stream, the spool offset past the last line received: all of it counts as stored.</summary>
+    private readonly long[] ends = new long[3];
+
+    public void OnLine(LogStream stream, string text, DateTimeOffset timestamp, long spoolEnd)
     {
+        Volatile.Write(ref ends[(int)stream - 1], spoolEnd);
         if (Interlocked.Increment(ref callers) > 1)
         {
             SawConcurrentCalls = true;
@@ -37,6 +41,8 @@ internal sealed class ListOutput : IAttemptOutput
 
         Interlocked.Decrement(ref callers);
     }
+
+    public long Stored(LogStream stream) => Volatile.Read(ref ends[(int)stream - 1]);
 
     public List<string> Texts(LogStream stream) => [.. Lines.Where(line => line.Stream == stream).Select(line => line.Text)];
 }

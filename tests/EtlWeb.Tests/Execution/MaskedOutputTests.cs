@@ -69,6 +69,6 @@ public sealed class MaskedOutputTests
     {
         var output = new ListOutput();
         var serialized = new SerializedOutput(output, Masker, TimeProvider.System);
-        return (new LineSplitter(serialized.Secrets, line => serialized.Write(LogStream.Stdout, line)), output);
+        return (new LineSplitter(serialized.Secrets, 0, (line, end) => serialized.Write(LogStream.Stdout, line, end)), output);
     }
 }

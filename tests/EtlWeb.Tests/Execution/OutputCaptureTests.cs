@@ -68,12 +68,38 @@ public sealed class OutputCaptureTests
     public void A_piece_boundary_never_splits_a_utf8_character()
     {
         var pieces = new List<string>();
-        var splitter = new LineSplitter(new SecretMasker([]), piece => pieces.Add(LineText.Decode(piece)));
+        var splitter = new LineSplitter(new SecretMasker([]), 0, (piece, _) => pieces.Add(LineText.Decode(piece)));
         var line = new string('a', LineSplitter.MaxLineBytes - 1) + "é";
 
         splitter.Push(Encoding.UTF8.GetBytes(line));
         splitter.Flush();
 
         Assert.Equal([new string('a', LineSplitter.MaxLineBytes - 1), "é"], pieces);
+    }
+
+    [Fact]
+    public void Each_line_goes_out_with_the_offset_just_past_it_where_reading_would_start_again()
+    {
+        var lines = new List<(string Text, long End)>();
+        var splitter = new LineSplitter(new SecretMasker([]), 100, (line, end) => lines.Add((LineText.Decode(line), end)));
+
+        splitter.Push("ab\ncd\r\n"u8);
+        splitter.Push("e"u8);
+        splitter.Push("f\ntail"u8);
+        Assert.Equal([("ab", 103L), ("cd", 107L), ("ef", 110L)], lines);
+
+        splitter.Flush();
+        Assert.Equal(("tail", 114L), lines[^1]);
+    }
+
+    [Fact]
+    public void A_piece_of_a_long_line_ends_where_the_next_piece_starts()
+    {
+        var lines = new List<(int Length, long End)>();
+        var splitter = new LineSplitter(new SecretMasker([]), 0, (line, end) => lines.Add((line.Length, end)));
+
+        splitter.Push(Encoding.UTF8.GetBytes(new string('a', LineSplitter.MaxLineBytes + 10) + "\n"));
+
+        Assert.Equal([(LineSplitter.MaxLineBytes, (long)LineSplitter.MaxLineBytes), (10, LineSplitter.MaxLineBytes + 11L)], lines);
     }
 }

@@ -190,14 +190,43 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
         }
     }
 
-    private Task<AppProcess> StartNodeAsync(string connectionString, string name, string role, bool runsAttempts = true)
+    [Fact]
+    public async Task A_worker_killed_and_started_again_in_time_adopts_its_attempt_with_every_line_stored_once()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var web = await StartNodeAsync(database, "web-1", "Web", runsAttempts: false, lostAfterSeconds: 120);
+        var worker = await StartNodeAsync(database, "worker-a", "Worker", lostAfterSeconds: 120);
+        try
+        {
+            using var client = web.CreateClient();
+            var job = await client.CreateJobAsync(JobsClient.ShellJob("numbers").With("command", "for i in $(seq 1 50); do echo $i; sleep 0.1; done"));
+            var run = await client.RunJobAsync(job);
+            await WaitForAsync(async () => (await client.LogAsync(run, "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length >= 5);
+
+            await worker.KillHardAsync();
+            await worker.DisposeAsync();
+            worker = await StartNodeAsync(database, "worker-a", "Worker", lostAfterSeconds: 120);
+            var ended = await client.WaitForEndAsync(run, TimeSpan.FromSeconds(90));
+
+            Assert.Equal("Succeeded", ended.Status);
+            Assert.Equal("worker-a", Assert.Single(ended.Attempts).Node);
+            var lines = (await client.LogAsync(run, "?stream=stdout")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(Enumerable.Range(1, 50).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), lines);
+        }
+        finally
+        {
+            await worker.DisposeAsync();
+        }
+    }
+
+    private Task<AppProcess> StartNodeAsync(string connectionString, string name, string role, bool runsAttempts = true, int lostAfterSeconds = 5)
     {
         var settings = PostgresFixture.Environment(connectionString);
         settings["EtlWeb__Node__Name"] = name;
         settings["EtlWeb__Node__Role"] = role;
         settings["EtlWeb__Node__RunsAttempts"] = runsAttempts ? "true" : "false";
         settings["EtlWeb__Node__HeartbeatSeconds"] = "1";
-        settings["EtlWeb__Node__LostAfterSeconds"] = "5";
+        settings["EtlWeb__Node__LostAfterSeconds"] = lostAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["EtlWeb__MaxConcurrentJobs"] = "4";
         return AppProcess.StartAsync(Path.Combine(DataDirectory, name), EtlWebChild.FreeAddress(), settings);
     }

@@ -210,6 +210,12 @@ namespace EtlWeb.Data.Migrations
                     b.Property<long>("RunId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("SpoolStderr")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpoolStdout")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
 

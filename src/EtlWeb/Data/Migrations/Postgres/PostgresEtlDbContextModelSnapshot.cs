@@ -219,6 +219,12 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<long>("RunId")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("SpoolStderr")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SpoolStdout")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 

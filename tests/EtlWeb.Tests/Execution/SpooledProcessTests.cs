@@ -4,7 +4,7 @@ using EtlWeb.Core.Runs;
 
 namespace EtlWeb.Tests.Execution;
 
-public sealed class ProcessLauncherTests
+public sealed class SpooledProcessTests
 {
     [Theory]
     [InlineData("exit 0", 0)]
@@ -23,7 +23,7 @@ public sealed class ProcessLauncherTests
         var job = Attempts.Shell("""echo "$GREETING"; pwd; echo "$ETLWEB_ATTEMPT" """);
         job.Environment["GREETING"] = "hello world";
         job.WorkingDirectory = "/usr";
-        using var plan = Attempts.Plan(job, marker);
+        var plan = Attempts.Plan(job, marker);
         var output = new ListOutput();
 
         await using var process = Attempts.Start(plan, output);
@@ -35,7 +35,7 @@ public sealed class ProcessLauncherTests
     [Fact]
     public async Task The_process_leads_its_own_process_group()
     {
-        using var plan = Attempts.Plan(Attempts.Shell("sleep 300"), Attempts.NewMarker());
+        var plan = Attempts.Plan(Attempts.Shell("sleep 300"), Attempts.NewMarker());
 
         await using var process = Attempts.Start(plan, new ListOutput());
 
@@ -69,22 +69,23 @@ public sealed class ProcessLauncherTests
     }
 
     [Fact]
-    public async Task Inline_shell_script_runs_and_its_temp_file_goes_with_the_plan()
+    public async Task Inline_shell_script_runs_from_the_spool_and_goes_with_it()
     {
-        var plan = Attempts.Plan(new Job { Kind = JobKind.Shell, Script = "echo from script\r\nexit 4\r\n" }, Attempts.NewMarker());
+        var spool = Attempts.NewSpool();
+        var plan = LaunchPlanner.Plan(new Job { Kind = JobKind.Shell, Script = "echo from script\r\nexit 4\r\n" }, Attempts.NewMarker(), spool.Directory, Attempts.Inherited);
         var output = new ListOutput();
 
-        int exitCode;
-        await using (var process = Attempts.Start(plan, output))
+        int? exitCode;
+        await using (var process = Attempts.Start(plan, spool, output))
         {
             exitCode = await Attempts.WaitAsync(process);
         }
 
-        plan.Dispose();
-
         Assert.Equal(4, exitCode);
         Assert.Equal(["from script"], output.Texts(LogStream.Stdout));
-        Assert.False(File.Exists(plan.ScriptPath));
+        Assert.Equal(spool.Directory, Path.GetDirectoryName(plan.ScriptPath));
+        spool.Delete();
+        Assert.False(Directory.Exists(spool.Directory));
     }
 
     [Fact]
@@ -130,10 +131,10 @@ public sealed class ProcessLauncherTests
     }
 
     [Fact]
-    public async Task Completes_even_when_a_background_child_keeps_the_pipes_open()
+    public async Task Completes_when_the_job_exits_even_while_a_background_child_runs_on()
     {
         var marker = Attempts.NewMarker();
-        using var plan = Attempts.Plan(Attempts.Shell("sleep 300 & echo started"), marker);
+        var plan = Attempts.Plan(Attempts.Shell("sleep 300 & echo started"), marker);
         var output = new ListOutput();
         await using var process = Attempts.Start(plan, output);
 

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace EtlWeb.Core.Execution;
+
+/// <summary>
+/// An attempt's spool: a private directory in EtlWeb's data directory where the attempt's supervisor appends the
+/// process's stdout and stderr and, once the process ended, writes its exit status. It outlives EtlWeb, so a
+/// restarted EtlWeb reads on from where the stored log ends and settles the attempt from the recorded status.
+/// An inline script is written here too; the whole directory goes once the attempt is settled.
+/// </summary>
+public sealed class AttemptSpool(string root, long attemptId)
+{
+    public string Directory { get; } = Path.Combine(root, attemptId.ToString(CultureInfo.InvariantCulture));
+
+    public string StdoutPath => Path.Combine(Directory, "stdout");
+
+    public string StderrPath => Path.Combine(Directory, "stderr");
+
+    public string ExitPath => Path.Combine(Directory, "exit");
+
+    /// <summary>Whether both output files are there to read on from.</summary>
+    public bool Exists => File.Exists(StdoutPath) && File.Exists(StderrPath);
+
+    /// <summary>Creates the directory (0700) and the two empty output files (0600) the supervisor appends to.</summary>
+    public void Create()
+    {
+        PrivateDirectory.Ensure(Directory);
+        foreach (var path in new[] { StdoutPath, StderrPath })
+        {
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var file = new FileStream(path, options);
+        }
+    }
+
+    /// <summary>The exit status the supervisor recorded (128 + signal for a killed process); null while there is none.</summary>
+    public int? RecordedExit()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(ExitPath).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The size of an output file now; 0 when it is gone.</summary>
+    public static long LengthOf(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Removes the spool; one that cannot be removed now is left for the next start's clean-up.</summary>
+    public void Delete()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone already, or busy: neither must fail the attempt's settlement.
+        }
+    }
+}
+
+/// <summary>Byte offsets in an attempt's stdout and stderr spool files: where the stored log of each ends.</summary>
+public readonly record struct SpoolOffsets(long Stdout, long Stderr)
+{
+    public long Of(Runs.LogStream stream) => stream == Runs.LogStream.Stderr ? Stderr : Stdout;
+}

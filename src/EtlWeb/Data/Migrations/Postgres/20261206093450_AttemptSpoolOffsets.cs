@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace EtlWeb.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class AttemptSpoolOffsets : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "SpoolStderr",
+                table: "attempts",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SpoolStdout",
+                table: "attempts",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SpoolStderr",
+                table: "attempts");
+
+            migrationBuilder.DropColumn(
+                name: "SpoolStdout",
+                table: "attempts");
+        }
+    }
+}
