@@ -23,14 +23,15 @@ RUN dotnet publish src/EtlWeb/EtlWeb.csproj -c Release --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS runtime
 # The three job kinds need their programs inside the container: bash for shell jobs, python3 for Python jobs, and
-# the SQL clients an SQL job's command line names (sqlite3, psql). curl is for the HEALTHCHECK.
+# the SQL clients an SQL job's command line names (sqlite3, psql). curl is for the HEALTHCHECK; tini is PID 1.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bash python3 sqlite3 postgresql-client curl \
+    && apt-get install -y --no-install-recommends bash python3 sqlite3 postgresql-client curl tini \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 10001 etlweb \
     && mkdir -m 700 /data && chown etlweb /data
 WORKDIR /app
 COPY --from=build /app .
+COPY --chmod=755 docker/etlweb-init /usr/local/bin/etlweb-init
 USER etlweb
 # All interfaces: the container's own network namespace is the boundary, and sign-in guards every page and API
 # call; docker-compose.yml publishes the port on 127.0.0.1 only. Urls decides the address (appsettings.json names
@@ -43,4 +44,6 @@ EXPOSE 8080
 # /health answers 503 until the Hangfire server has registered and the scheduler has ticked, so failures in the
 # first minute do not count.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD curl -fsS http://127.0.0.1:8080/health || exit 1
-ENTRYPOINT ["dotnet", "EtlWeb.dll"]
+# tini reaps every orphan; etlweb-init starts EtlWeb again after a crash or a restart asked for from the UI or the API,
+# so running jobs (each in a session of its own) live on in the container and are adopted. docker stop ends both.
+ENTRYPOINT ["tini", "--", "etlweb-init", "dotnet", "EtlWeb.dll"]

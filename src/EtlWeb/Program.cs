@@ -66,8 +66,10 @@ else
     app.MapEtlWebApi();
 }
 
+// Taken before the run: the services are disposed when it returns.
+var restart = app.Services.GetRequiredService<NodeRestart>();
 await app.RunAsync();
-return 0;
+return restart.Requested ? NodeRestart.ExitCode : 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

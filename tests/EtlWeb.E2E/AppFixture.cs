@@ -59,7 +59,7 @@ public class AppFixture : IAsyncLifetime
             settings[name] = value;
         }
 
-        _app = EtlWebChild.Start(DataDirectory, BaseAddress, settings, (_, _) => { });
+        _app = EtlWebChild.Start(DataDirectory, BaseAddress, settings, (_, _) => { }, launcher: Launcher);
         await EtlWebChild.WaitHealthyAsync(_app, BaseAddress, TimeSpan.FromSeconds(60));
 
         _playwright = await Playwright.CreateAsync();
@@ -140,6 +140,12 @@ public class AppFixture : IAsyncLifetime
         Directory.CreateDirectory(ScreenshotDirectory);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
     }
+
+    /// <summary>What starts "dotnet EtlWeb.dll", when not the fixture itself (the image's init).</summary>
+    protected virtual IReadOnlyList<string>? Launcher => null;
+
+    /// <summary>The repository's root, found from this source file's directory.</summary>
+    protected static string RepositoryRoot => Path.GetFullPath(Path.Combine(SourceDirectory(), "..", ".."));
 
     /// <summary>Runs before EtlWeb starts; returns settings (environment variables) to start it with.</summary>
     protected virtual Task<IReadOnlyDictionary<string, string>> PrepareAsync() =>

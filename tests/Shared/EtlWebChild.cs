@@ -33,19 +33,28 @@ internal static class EtlWebChild
     /// <summary>
     /// Starts EtlWeb with stdin closed; every line it writes goes to <paramref name="onLine"/> (true: from stderr).
     /// <paramref name="appDirectory"/> holds the EtlWeb.dll to start (default: the caller's build output).
+    /// <paramref name="launcher"/>, when given, is the program (and its first arguments) that starts "dotnet EtlWeb.dll",
+    /// as the image's init does.
     /// </summary>
-    public static Process Start(string dataDirectory, Uri address, IEnumerable<KeyValuePair<string, string>>? settings, Action<string, bool> onLine, string? appDirectory = null)
+    public static Process Start(
+        string dataDirectory, Uri address, IEnumerable<KeyValuePair<string, string>>? settings, Action<string, bool> onLine,
+        string? appDirectory = null, IReadOnlyList<string>? launcher = null)
     {
         appDirectory ??= AppContext.BaseDirectory;
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = [.. launcher ?? [], "dotnet", Path.Combine(appDirectory, "EtlWeb.dll")];
+        var start = new ProcessStartInfo(command[0])
         {
-            ArgumentList = { Path.Combine(appDirectory, "EtlWeb.dll") },
             WorkingDirectory = appDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in command[1..])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["EtlWeb__DataDirectory"] = dataDirectory;
         start.Environment["Urls"] = address.ToString().TrimEnd('/');
         start.Environment["EtlWeb__Auth__BootstrapToken"] = BootstrapToken;

@@ -41,6 +41,7 @@ public static class OrchestrationExtensions
         services.AddSingleton<Scheduler>();
         services.AddSingleton<SchedulerLease>();
         services.AddSingleton<ClusterBus>();
+        services.AddSingleton<NodeRestart>();
 
         // In this order at start, all before the Hangfire server: the lease is tried first, so recovery and the scheduler
         // know whether this node holds it; recovery settles what this node left before its heartbeat says it is back.

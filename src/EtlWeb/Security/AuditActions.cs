@@ -22,6 +22,7 @@ public static class AuditActions
     public const string Imported = "jobs imported";
     public const string SettingsChanged = "settings changed";
     public const string BackupMade = "backup made";
+    public const string Restarted = "node restarted";
     public const string UserCreated = "user created";
     public const string UserChanged = "user changed";
     public const string UserDeleted = "user deleted";

@@ -42,10 +42,13 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
         var (_, sdk) = await RunAsync("dotnet --version", Root);
         Assert.Equal($"mcr.microsoft.com/dotnet/sdk:{sdk.Trim()}-noble", BuildStage.Image);
         await RunBuildStageAsync();
-        var copy = Assert.Single(RuntimeStage.Arguments("COPY")).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["--from=build", "/app", "."], copy);
-        var publish = InTemp(copy[1]);
-        Assert.Equal(["dotnet", "EtlWeb.dll"], Entrypoint());
+        var copies = RuntimeStage.Arguments("COPY").Select(c => c.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal([["--from=build", "/app", "."], ["--chmod=755", "docker/etlweb-init", "/usr/local/bin/etlweb-init"]], copies);
+        var publish = InTemp(copies[0][1]);
+
+        // tini is PID 1 in the image (it only reaps orphans, which this test's own process tree needs no help with);
+        // the init script it starts is run from the repository, as the second COPY puts it in the image.
+        Assert.Equal(["tini", "--", "etlweb-init", "dotnet", "EtlWeb.dll"], Entrypoint());
 
         // The Dockerfile's ENV as it is, except where the test machine differs from a container: the data directory
         // is a temp directory instead of the /data volume, and the port is a free loopback one instead of 8080 on
@@ -62,7 +65,7 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
         settings["EtlWeb__DataDirectory"] = dataDirectory;
         settings["Urls"] = address.ToString().TrimEnd('/');
         var output = new ConcurrentQueue<string>();
-        using var app = EtlWebChild.Start(dataDirectory, address, settings, (line, _) => output.Enqueue(line), publish);
+        using var app = EtlWebChild.Start(dataDirectory, address, settings, (line, _) => output.Enqueue(line), publish, ["sh", Path.Combine(Root, copies[1][1])]);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -87,8 +90,13 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
         {
             if (!app.HasExited)
             {
-                app.Kill();
-                await app.WaitForExitAsync();
+                // docker stop: SIGTERM to the entry point, which passes it on to EtlWeb and ends with it.
+                using (var stop = Process.Start("kill", ["-TERM", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                {
+                    await stop.WaitForExitAsync();
+                }
+
+                await app.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
             }
         }
     }
@@ -108,7 +116,7 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
 
         // The job kinds' programs, and the one the HEALTHCHECK runs.
         var install = Assert.Single(RuntimeStage.Arguments("RUN"), run => run.Contains("apt-get install", StringComparison.Ordinal)).Split(' ');
-        Assert.All(new[] { "bash", "python3", "sqlite3", "postgresql-client", Healthcheck().Command.Split(' ')[0] }, package => Assert.Contains(package, install));
+        Assert.All(new[] { "bash", "python3", "sqlite3", "postgresql-client", "tini", Healthcheck().Command.Split(' ')[0] }, package => Assert.Contains(package, install));
 
         // The restore layer: locked mode, from the two projects' lock files copied before it.
         var restore = BuildStage.Instructions.ToList().FindIndex(i => i.Keyword == "RUN" && i.Arguments.StartsWith("dotnet restore", StringComparison.Ordinal));

@@ -1,6 +1,10 @@
 using System.Net;
+using EtlWeb.Orchestration;
 using EtlWeb.Security;
 using EtlWeb.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EtlWeb.Tests.Security;
 
@@ -9,7 +13,7 @@ namespace EtlWeb.Tests.Security;
 /// refused below its least role, let through from it on. A route the matrix does not name fails, so a new route
 /// cannot ship without a decision.
 /// </summary>
-public sealed class RouteMatrixTests : HostTest
+public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureServices = KeepRunning })
 {
     private const string Anyone = "anyone";
 
@@ -72,6 +76,7 @@ public sealed class RouteMatrixTests : HostTest
         ["GET /api/export"] = EtlRoles.Viewer,
         ["POST /api/import"] = EtlRoles.Admin,
         ["POST /api/backup"] = EtlRoles.Admin,
+        ["POST /api/restart"] = EtlRoles.Admin,
         ["GET /api/users/"] = EtlRoles.Admin,
         ["POST /api/users/"] = EtlRoles.Admin,
         ["GET /api/nodes"] = EtlRoles.Viewer,
@@ -93,6 +98,24 @@ public sealed class RouteMatrixTests : HostTest
     };
 
     private static readonly string[] Principals = [Anyone, EtlRoles.Viewer, EtlRoles.Operator, EtlRoles.Admin];
+
+    /// <summary>The Admin's call of POST /api/restart is let through; the host under test must not stop for it.</summary>
+    private static void KeepRunning(IServiceCollection services) =>
+        services.AddSingleton(provider => new NodeRestart(
+            new UnstoppableLifetime(), provider.GetRequiredService<AuditLog>(), provider.GetRequiredService<ILogger<NodeRestart>>()));
+
+    private sealed class UnstoppableLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
 
     [Fact]
     public async Task Every_route_answers_each_role_as_the_matrix_declares_and_no_route_lacks_a_decision()
