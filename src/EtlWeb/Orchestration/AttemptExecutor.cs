@@ -82,8 +82,10 @@ public sealed class AttemptExecutor(
         {
             var resume = adoptedPid is null ? null : LogResume.Of(attempt, spool);
             await using var log = new AttemptLog(attempt.Id, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory, bus.LogStored, resume);
-            // This node's stop reaches the attempt at once to detach it, after the grace to drain or kill.
-            var stop = Task.Delay(Timeout.Infinite, limits.StopPolicy == StopPolicy.Detach ? lifetime.ApplicationStopping : graceOver);
+            // This node's stop reaches the attempt at once to detach it, after the grace to drain or kill. Linked, so the
+            // wait is unregistered from the application's token when the attempt ends (one per attempt would pile up).
+            using var leaving = CancellationTokenSource.CreateLinkedTokenSource(limits.StopPolicy == StopPolicy.Detach ? lifetime.ApplicationStopping : graceOver);
+            var stop = Task.Delay(Timeout.Infinite, leaving.Token);
             var watch = new Watch(stopRequested, stop, limits);
             outcome = adoptedPid is { } pid
                 ? await FollowAdoptedAsync(claimed, pid, spool, resume!, log, watch)

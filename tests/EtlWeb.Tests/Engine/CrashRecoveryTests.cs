@@ -14,12 +14,17 @@ public sealed class CrashRecoveryTests : ChildAppTest
     {
         Directory.CreateDirectory(DataDirectory);
         var address = EtlWebChild.FreeAddress();
+        var (first, second) = (Path.Combine(DataDirectory, "gate-1"), Path.Combine(DataDirectory, "gate-2"));
         long runId;
         await using (var app = await AppProcess.StartAsync(DataDirectory, address, Settings))
         {
             using var client = app.CreateClient();
             var job = JobsClient.ShellJob("numbers");
-            job["command"] = "for i in $(seq 1 60); do echo $i; sleep 0.1; done";
+
+            // It prints on while EtlWeb goes down, and waits at 20 and 40 so that it is still running at each restart.
+            job["command"] = $"for i in $(seq 1 60); do echo $i; sleep 0.05; "
+                + $"if [ $i = 20 ]; then while [ ! -f {first} ]; do sleep 0.05; done; fi; "
+                + $"if [ $i = 40 ]; then while [ ! -f {second} ]; do sleep 0.05; done; fi; done";
             runId = await client.RunJobAsync(await client.CreateJobAsync(job));
             await WaitForLinesAsync(client, runId, 10);
             await app.KillHardAsync();
@@ -28,13 +33,17 @@ public sealed class CrashRecoveryTests : ChildAppTest
         await using (var app = await AppProcess.StartAsync(DataDirectory, address, Settings))
         {
             using var client = app.CreateClient();
-            await WaitForLinesAsync(client, runId, 30);
+            await WaitForLinesAsync(client, runId, 20);
+            await File.WriteAllTextAsync(first, "");
+            await WaitForLinesAsync(client, runId, 25);
             await app.KillHardAsync();
         }
 
         await using (var app = await AppProcess.StartAsync(DataDirectory, address, Settings))
         {
             using var client = app.CreateClient();
+            await WaitForLinesAsync(client, runId, 40);
+            await File.WriteAllTextAsync(second, "");
             var run = await client.WaitForEndAsync(runId);
 
             Assert.Equal("Succeeded", run.Status);
