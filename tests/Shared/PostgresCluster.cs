@@ -88,6 +88,10 @@ internal sealed class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>Restarts the server (fast shutdown: open sessions are ended) with the options it was started with.</summary>
+    public Task RestartAsync() =>
+        RunAsServerUserAsync("pg_ctl", ["-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"]);
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

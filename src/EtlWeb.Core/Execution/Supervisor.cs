@@ -15,7 +15,8 @@ internal static class Supervisor
     /// SIGTERM is caught, not ignored (a job would inherit an ignored signal), so a cancel's SIGTERM to the group ends
     /// the job and the supervisor still records how it ended; only SIGKILL ends the supervisor itself. The status is
     /// one short write (no rename, which would cost a process per attempt): a reader that finds the file still empty
-    /// reads it as no status yet.
+    /// reads it as no status yet. The supervisor exits with the job's status too, so that EtlWeb, its parent, still has
+    /// it when the write failed (a full disk).
     /// </summary>
     private const string Script = """
         exec </dev/null >/dev/null 2>&1
@@ -25,6 +26,7 @@ internal static class Supervisor
         "$@" >>"$spool/stdout" 2>>"$spool/stderr"
         status=$?
         echo "$status" >"$spool/exit"
+        exit "$status"
         """;
 
     private const string Shell = "/bin/sh";

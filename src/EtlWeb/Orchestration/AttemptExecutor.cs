@@ -81,7 +81,7 @@ public sealed class AttemptExecutor(
         try
         {
             var resume = adoptedPid is null ? null : LogResume.Of(attempt, spool);
-            await using var log = new AttemptLog(attempt.Id, limits.MaxLogBytesPerAttempt, broadcaster, time, dbFactory, bus.LogStored, resume);
+            await using var log = new AttemptLog(attempt.Id, limits.MaxLogBytesPerAttempt, broadcaster, time, new LogChunkWriter(attempt.Id, dbFactory, time, logger), bus.LogStored, resume);
             // This node's stop reaches the attempt at once to detach it, after the grace to drain or kill. Linked, so the
             // wait is unregistered from the application's token when the attempt ends (one per attempt would pile up).
             using var leaving = CancellationTokenSource.CreateLinkedTokenSource(limits.StopPolicy == StopPolicy.Detach ? lifetime.ApplicationStopping : graceOver);
@@ -111,12 +111,39 @@ public sealed class AttemptExecutor(
         }
 
         logger.LogInformation("Attempt {Number} of run {RunId} ended {Status}: {Message}", attempt.Number, run.Id, outcome.Status, outcome.Message);
-        if (!await engine.SettleAsync(attempt.Id, outcome, totals, engine.NodeName, CancellationToken.None))
+        if (await SettlePersistentlyAsync(attempt.Id, outcome, totals) is not { } settled)
+        {
+            // The database stayed away until this node stopped: the spool keeps the exit status for the next start.
+            logger.LogWarning("Attempt {AttemptId} of run {RunId} could not be settled before this node stopped; its next start settles it", attempt.Id, run.Id);
+            return;
+        }
+
+        if (!settled)
         {
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was settled by another node while this one was taken for lost; its outcome here is dropped", attempt.Id, run.Id);
         }
 
         spool.Delete();
+    }
+
+    /// <summary>
+    /// Settles through a database outage (the outcome is known and must not be lost): true once settled here, false when
+    /// another node had settled it, null when this node stopped first.
+    /// </summary>
+    private async Task<bool?> SettlePersistentlyAsync(long attemptId, AttemptOutcome outcome, LogTotals? totals)
+    {
+        try
+        {
+            return await Persistently.RunAsync(
+                _ => engine.SettleAsync(attemptId, outcome, totals, engine.NodeName, CancellationToken.None),
+                ex => logger.LogWarning(ex, "Attempt {AttemptId} could not be settled; it is tried again until the database answers", attemptId),
+                time,
+                lifetime.ApplicationStopping);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private async Task<AttemptOutcome?> StartProcessAsync(ClaimedAttempt claimed, AttemptSpool spool, AttemptLog log, Watch watch)

@@ -1,11 +1,7 @@
 using System.Threading.Channels;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
-using EtlWeb.Data;
 using EtlWeb.Realtime;
-using System.Data;
-using System.Data.Common;
-using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
 
@@ -36,16 +32,17 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
 {
     private const int ChunkBytes = 256 * 1024;
     private const int ChunkLines = 16 * 1024;
+    private const int QueuedChunks = 64;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly long _attemptId;
     private readonly long _maxBytes;
     private readonly RunBroadcaster _broadcaster;
     private readonly TimeProvider _time;
-    private readonly IDbContextFactory<EtlDbContext> _dbFactory;
+    private readonly LogChunkWriter _store;
     private readonly Action<long, long, long>? _stored;
     private readonly Lock _gate = new();
-    private readonly Channel<(LogChunk Chunk, Mark End)> _chunks = Channel.CreateBounded<(LogChunk, Mark)>(new BoundedChannelOptions(64) { SingleReader = true });
+    private readonly Channel<(LogChunk Chunk, LogEnd End)> _chunks = Channel.CreateBounded<(LogChunk, LogEnd)>(new BoundedChannelOptions(QueuedChunks) { SingleReader = true });
     private readonly Task _writer;
     private readonly ITimer _flushTimer;
     private MemoryStream _buffer = new();
@@ -61,13 +58,11 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     private readonly long[] _read = new long[2];
     private readonly long[] _durable = new long[2];
 
-    /// <summary>Where the stored log ends once a chunk is stored.</summary>
-    private readonly record struct Mark(long Lines, long Bytes, bool Truncated, long Stdout, long Stderr);
-
     /// <param name="stored">Told (attempt, first line, end) after each batch of lines is committed: the other nodes hear of it.</param>
     /// <param name="resume">For an adopted attempt, where its stored log ends; its spool is read on from <see cref="SpoolOffsets"/>.</param>
+    /// <param name="store">Stores the chunks; disposed with this log.</param>
     public AttemptLog(
-        long attemptId, long maxBytes, RunBroadcaster broadcaster, TimeProvider time, IDbContextFactory<EtlDbContext> dbFactory,
+        long attemptId, long maxBytes, RunBroadcaster broadcaster, TimeProvider time, LogChunkWriter store,
         Action<long, long, long>? stored = null, LogResume? resume = null)
     {
         _attemptId = attemptId;
@@ -83,7 +78,7 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
         _maxBytes = maxBytes;
         _broadcaster = broadcaster;
         _time = time;
-        _dbFactory = dbFactory;
+        _store = store;
         _stored = stored;
         _writer = Task.Run(WriteChunksAsync);
         _flushTimer = time.CreateTimer(_ => Flush(), null, FlushInterval, FlushInterval);
@@ -134,6 +129,7 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     public async Task<LogTotals> CompleteAsync()
     {
         await _flushTimer.DisposeAsync();
+        (LogChunk, LogEnd)? last;
         lock (_gate)
         {
             if (_completed)
@@ -142,12 +138,18 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
             }
 
             _completed = true;
-            SealChunk();
+            last = TakeChunk();
             PublishLive();
-            _chunks.Writer.TryComplete();
         }
 
+        if (last is { } chunk)
+        {
+            await _chunks.Writer.WriteAsync(chunk);
+        }
+
+        _chunks.Writer.TryComplete();
         await _writer;
+        await _store.DisposeAsync();
         return new LogTotals(_lines, _bytes, _truncated);
     }
 
@@ -169,38 +171,60 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The timer's flush on a pool thread, which must never wait: when the line reader holds the gate it seals chunks
+    /// itself, and when the writer is behind (the database is slow or away) the lines stay buffered for a later tick.
+    /// </summary>
     private void Flush()
     {
-        lock (_gate)
+        if (!_gate.TryEnter())
+        {
+            return;
+        }
+
+        try
         {
             if (_completed)
             {
                 return;
             }
 
-            SealChunk();
+            if (_chunks.Reader.Count < QueuedChunks && TakeChunk() is { } chunk)
+            {
+                // Only this object writes to the channel, under the gate, so the room seen above is still there.
+                _chunks.Writer.TryWrite(chunk);
+            }
+
             PublishLive();
+        }
+        finally
+        {
+            _gate.Exit();
         }
     }
 
+    /// <summary>Queues the buffered lines as a chunk; waiting here (the database is behind) slows the spool reader, the job writes on.</summary>
     private void SealChunk()
+    {
+        if (TakeChunk() is { } chunk && !_chunks.Writer.TryWrite(chunk))
+        {
+            _chunks.Writer.WriteAsync(chunk).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>The buffered lines as a chunk with the log end after it, or null when nothing is buffered.</summary>
+    private (LogChunk, LogEnd)? TakeChunk()
     {
         if (_chunkLines == 0)
         {
-            return;
+            return null;
         }
 
         var chunk = new LogChunk { AttemptId = _attemptId, FirstLine = _chunkFirstLine, LineCount = _chunkLines, Data = _buffer.ToArray() };
         _chunkFirstLine += _chunkLines;
         _chunkLines = 0;
         _buffer = new MemoryStream();
-        var end = new Mark(_chunkFirstLine, _bytes, _truncated, _read[0], _read[1]);
-
-        // Waiting here (the channel is full because the database is behind) slows the spool reader; the job writes on.
-        if (!_chunks.Writer.TryWrite((chunk, end)))
-        {
-            _chunks.Writer.WriteAsync((chunk, end)).AsTask().GetAwaiter().GetResult();
-        }
+        return (chunk, new LogEnd(_chunkFirstLine, _bytes, _truncated, _read[0], _read[1]));
     }
 
     private void PublishLive()
@@ -217,20 +241,17 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
 
     private async Task WriteChunksAsync()
     {
-        await using var db = await _dbFactory.CreateDbContextAsync();
-        var connection = db.Database.GetDbConnection();
-        await connection.OpenAsync();
         var batch = new List<LogChunk>();
-        var end = default(Mark);
+        var end = default(LogEnd);
         while (await _chunks.Reader.WaitToReadAsync())
         {
-            while (batch.Count < 64 && _chunks.Reader.TryRead(out var item))
+            while (batch.Count < QueuedChunks && _chunks.Reader.TryRead(out var item))
             {
                 batch.Add(item.Chunk);
                 end = item.End;
             }
 
-            await InsertAsync(connection, _attemptId, batch, end);
+            await _store.StoreAsync(batch, end);
             lock (_gate)
             {
                 _durable[0] = end.Stdout;
@@ -240,50 +261,5 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
             _stored?.Invoke(_attemptId, batch[0].FirstLine, batch[^1].FirstLine + batch[^1].LineCount);
             batch.Clear();
         }
-    }
-
-    /// <summary>
-    /// One insert per chunk and the attempt's log end in one transaction, below EF Core (no tracking, no per-row
-    /// overhead); plain ADO.NET with quoted names and @ parameters, which both SQLite and PostgreSQL read.
-    /// </summary>
-    private static async Task InsertAsync(DbConnection connection, long attemptId, List<LogChunk> batch, Mark end)
-    {
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO log_chunks (\"AttemptId\", \"FirstLine\", \"LineCount\", \"Data\") VALUES (@a, @f, @c, @d)";
-        var attempt = Add(command, "@a", DbType.Int64);
-        var first = Add(command, "@f", DbType.Int64);
-        var count = Add(command, "@c", DbType.Int32);
-        var data = Add(command, "@d", DbType.Binary);
-        foreach (var chunk in batch)
-        {
-            attempt.Value = chunk.AttemptId;
-            first.Value = chunk.FirstLine;
-            count.Value = chunk.LineCount;
-            data.Value = chunk.Data;
-            await command.ExecuteNonQueryAsync();
-        }
-
-        await using var mark = connection.CreateCommand();
-        mark.Transaction = transaction;
-        mark.CommandText = "UPDATE attempts SET \"LogLines\" = @l, \"LogBytes\" = @b, \"LogTruncated\" = @t, \"SpoolStdout\" = @o, \"SpoolStderr\" = @e WHERE \"Id\" = @a";
-        Add(mark, "@l", DbType.Int64).Value = end.Lines;
-        Add(mark, "@b", DbType.Int64).Value = end.Bytes;
-        Add(mark, "@t", DbType.Boolean).Value = end.Truncated;
-        Add(mark, "@o", DbType.Int64).Value = end.Stdout;
-        Add(mark, "@e", DbType.Int64).Value = end.Stderr;
-        Add(mark, "@a", DbType.Int64).Value = attemptId;
-        await mark.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-    }
-
-    private static DbParameter Add(DbCommand command, string name, DbType type)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = type;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }

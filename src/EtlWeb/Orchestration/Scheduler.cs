@@ -27,12 +27,10 @@ public sealed class Scheduler : IHostedService, IDisposable
     private readonly SchedulerLease _lease;
     private readonly ILogger<Scheduler> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<int, Planned> _plan = [];
+    private readonly FirePlan _plan = new();
     private readonly ITimer _timer;
     private IDisposable? _subscription;
     private IDisposable? _leaseSubscription;
-
-    private sealed record Planned(Job Job, ScheduleState State, DateTimeOffset Due);
 
     public Scheduler(
         IDbContextFactory<EtlDbContext> dbFactory, RunEngine engine, ScheduleStateStore states, JobChangeFeed changes, TimeProvider time, SchedulerLease lease, ILogger<Scheduler> logger)
@@ -74,11 +72,16 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
     }
 
+    /// <summary>Begins once the lease is taken; through a database outage it tries again for as long as the lease is held.</summary>
     private async Task BeginSafelyAsync()
     {
         try
         {
-            await BeginAsync(CancellationToken.None);
+            await Persistently.RunAsync(
+                async _ => _lease.Held && await BeginAsync(CancellationToken.None),
+                ex => _logger.LogWarning(ex, "The scheduler could not start after this node took the lease; it tries again while it holds the lease"),
+                _time,
+                CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -86,12 +89,17 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
     }
 
-    /// <summary>Plans every scheduled job, applying each one's misfire policy once, and arms the timer.</summary>
-    private async Task BeginAsync(CancellationToken cancellationToken)
+    /// <summary>Plans every scheduled job, applying each one's misfire policy once, and arms the timer; false if it had begun already.</summary>
+    private async Task<bool> BeginAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_subscription is not null)
+            {
+                return false;
+            }
+
             var now = _time.GetUtcNow();
             await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
             var jobs = await db.Jobs.AsNoTracking().Where(j => j.Enabled && j.ScheduleKind != ScheduleKind.Manual).ToListAsync(cancellationToken);
@@ -113,7 +121,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                     await _states.SaveAsync([state], cancellationToken);
                 }
 
-                Plan(job, state, now);
+                _plan.Plan(job, state, now);
             }
 
             if (catchUp.Count > 0)
@@ -123,6 +131,7 @@ public sealed class Scheduler : IHostedService, IDisposable
 
             _subscription = _changes.Subscribe(id => _ = ReplanAsync(id));
             Arm(now);
+            return true;
         }
         finally
         {
@@ -145,10 +154,7 @@ public sealed class Scheduler : IHostedService, IDisposable
             _subscription?.Dispose();
             _subscription = null;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            lock (_plan)
-            {
-                _plan.Clear();
-            }
+            _plan.Clear();
 
             NextFire = null;
         }
@@ -173,14 +179,11 @@ public sealed class Scheduler : IHostedService, IDisposable
             await using var db = await _dbFactory.CreateDbContextAsync();
             var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId);
             var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == jobId);
-            lock (_plan)
-            {
-                _plan.Remove(jobId);
-            }
+            _plan.Remove(jobId);
 
             if (job is not null)
             {
-                Plan(job, state ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt }, now);
+                _plan.Plan(job, state ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt }, now);
             }
 
             Arm(now);
@@ -210,11 +213,7 @@ public sealed class Scheduler : IHostedService, IDisposable
 
             var now = _time.GetUtcNow();
             LastTick = now;
-            List<Planned> due;
-            lock (_plan)
-            {
-                due = [.. _plan.Values.Where(p => p.Due <= now).OrderBy(p => p.Due)];
-            }
+            var due = _plan.Due(now);
 
             var requests = new List<TriggerRequest>();
             foreach (var planned in due)
@@ -232,7 +231,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                 }
 
                 state.LastFireAt = planned.Due;
-                Plan(planned.Job, state, now);
+                _plan.Plan(planned.Job, state, now);
             }
 
             if (requests.Count > 0)
@@ -254,31 +253,10 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
     }
 
-    private void Plan(Job job, ScheduleState state, DateTimeOffset now)
-    {
-        var next = ScheduleCalculator.NextFire(job, state, now);
-        lock (_plan)
-        {
-            if (next is { } due)
-            {
-                _plan[job.Id] = new Planned(job, state, due);
-            }
-            else
-            {
-                _plan.Remove(job.Id);
-            }
-        }
-    }
-
     /// <summary>Arms the timer for the earliest planned fire (at most <see cref="MaxSleep"/> away) and publishes it.</summary>
     private void Arm(DateTimeOffset now)
     {
-        DateTimeOffset? earliest;
-        lock (_plan)
-        {
-            earliest = _plan.Count == 0 ? null : _plan.Values.Min(p => p.Due);
-        }
-
+        var earliest = _plan.Earliest();
         NextFire = earliest;
         var wait = earliest is { } due ? due - now : MaxSleep;
         _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait, Timeout.InfiniteTimeSpan);

@@ -17,6 +17,18 @@ public sealed class SpooledProcessTests
     }
 
     [Fact]
+    public async Task Completion_is_the_exit_code_also_when_the_supervisor_cannot_record_it()
+    {
+        // As on a full disk: the supervisor's write of the status fails; it exits with the job's status instead.
+        var spool = Attempts.NewSpool();
+        Directory.CreateDirectory(spool.ExitPath);
+
+        await using var process = Attempts.Start(Attempts.Plan(Attempts.Shell("exit 3"), Attempts.NewMarker()), spool, new ListOutput());
+
+        Assert.Equal(3, await Attempts.WaitAsync(process));
+    }
+
+    [Fact]
     public async Task Environment_variables_marker_and_working_directory_reach_the_child()
     {
         var marker = Attempts.NewMarker();

@@ -18,6 +18,9 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Restarts the server: every open session ends, as in an upgrade or a failover.</summary>
+    public Task RestartAsync() => _cluster!.RestartAsync();
+
     /// <summary>A new, empty database of the cluster; returns its connection string.</summary>
     public Task<string> CreateDatabaseAsync() => _cluster!.CreateDatabaseAsync();
 
