@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Builds the benchmark in Release and runs each scenario on a fresh data directory; prints one JSON object per
 # line per scenario on stdout (build output and diagnostics go to stderr).
-#   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer|scale-out ...]   default: all, in that order
+#   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer|scale-out|chaos|soak ...]
+#                                                             default: all but chaos and soak, in that order
 #   BENCH_ARTIFACTS=/tmp/art-bench scripts/bench.sh          build into that artifacts path instead of bin/obj
 #   BENCH_WORKERS=50 scripts/bench.sh punctuality           EtlWeb and its baselines with 50 workers instead of 5
 # throughput runs its bursts on SQLite, then on a throwaway PostgreSQL cluster (Debian's postgresql; scripts/test.sh
 # installs it); scale-out starts such a cluster, a web node and worker nodes with BENCH_WORKERS workers each. On
 # PostgreSQL both report the time database sessions spent waiting for locks, sampled every 10 ms.
+# chaos and soak run only when named; they take long:
+#   chaos  injects faults into a mixed workload and checks what survived (see bench/EtlWeb.Bench/Chaos); as root it
+#          also fills a small tmpfs under the data directory. CHAOS_SQLITE_KILLS (200), CHAOS_PG_KILLS (50 each of a
+#          worker and the web node), CHAOS_PG_RESTARTS (5), CHAOS_DISK_FILLS (10), CHAOS_SEED set the series.
+#   soak   runs 50 jobs for SOAK_MINUTES (60) and reports the growth of memory, descriptors and threads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,11 +21,12 @@ cd "$(dirname "$0")/.."
 set +m
 
 all=(dispatch throughput log idle punctuality dag designer scale-out)
+long=(chaos soak)
 if [ $# -gt 0 ]; then scenarios=("$@"); else scenarios=("${all[@]}"); fi
 for scenario in "${scenarios[@]}"; do
-  case " ${all[*]} " in
+  case " ${all[*]} ${long[*]} " in
     *" $scenario "*) ;;
-    *) echo "unknown scenario '$scenario' (known: ${all[*]})" >&2; exit 2 ;;
+    *) echo "unknown scenario '$scenario' (known: ${all[*]} ${long[*]})" >&2; exit 2 ;;
   esac
 done
 
@@ -56,6 +63,8 @@ stop_group() {
 cleanup() {
   set +e
   stop_group
+  # The chaos scenario's small filesystem, if it was left mounted.
+  awk -v dir="$work/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | xargs -r umount -l
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -14,6 +14,17 @@ public static class BenchSettings
 
     public static Dictionary<string, string> App() => new() { ["EtlWeb__MaxConcurrentJobs"] = WorkerCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
+    /// <summary>A node of a PostgreSQL cluster: a worker, or a web node that runs no attempts.</summary>
+    public static Dictionary<string, string> PostgresNode(string database, string name, bool worker)
+    {
+        var settings = App();
+        settings["EtlWeb__Database__Provider"] = "PostgreSql";
+        settings["EtlWeb__Database__ConnectionString"] = database;
+        settings["EtlWeb__Node__Name"] = name;
+        settings[worker ? "EtlWeb__Node__Role" : "EtlWeb__Node__RunsAttempts"] = worker ? "Worker" : "false";
+        return settings;
+    }
+
     public static string AppDirectory(string dataDirectory) => Path.Combine(dataDirectory, "etlweb");
 
     public static string BaselineDirectory(string dataDirectory) => Path.Combine(dataDirectory, "baseline");

@@ -11,6 +11,8 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["dag"] = DagScenario.RunAsync,
     ["designer"] = DesignerScenario.RunAsync,
     ["scale-out"] = ScaleOutScenario.RunAsync,
+    ["chaos"] = ChaosScenario.RunAsync,
+    ["soak"] = SoakScenario.RunAsync,
 };
 
 if (args.Length != 2 || !scenarios.TryGetValue(args[0], out var run))

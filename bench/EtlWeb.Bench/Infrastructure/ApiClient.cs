@@ -86,10 +86,11 @@ public sealed class ApiClient(Uri address) : IDisposable
         return await GetRunAsync(runId);
     }
 
-    /// <summary>The stored log of one stream, read line by line as it arrives.</summary>
-    public async Task ReadLogAsync(long runId, string stream, Action<string> onLine)
+    /// <summary>The stored log of one stream (of one attempt, or the run's last), read line by line as it arrives.</summary>
+    public async Task ReadLogAsync(long runId, string stream, Action<string> onLine, int? attempt = null)
     {
-        using var response = await _http.GetAsync(new Uri($"/api/runs/{runId}/log?stream={stream}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        var query = attempt is null ? $"stream={stream}" : $"stream={stream}&attempt={attempt}";
+        using var response = await _http.GetAsync(new Uri($"/api/runs/{runId}/log?{query}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         await EnsureAsync(response);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), bufferSize: 64 * 1024);
         while (await reader.ReadLineAsync() is { } line)

@@ -20,6 +20,7 @@ public sealed class AppUnderTest : IAsyncDisposable
     private readonly List<string> _problems = [];
     private int _warnings;
     private int _errors;
+    private bool _disposed;
 
     private AppUnderTest(Process process, Uri address, StreamWriter console)
     {
@@ -35,18 +36,26 @@ public sealed class AppUnderTest : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Serilog lines at WRN level since the app became healthy.</summary>
     public int Warnings => Volatile.Read(ref _warnings);
 
     /// <summary>Serilog lines at ERR or FTL level since the app became healthy, plus anything written to stderr.</summary>
     public int Errors => Volatile.Read(ref _errors);
 
-    /// <summary>Starts the app and waits until it is Healthy.</summary>
-    public static async Task<AppUnderTest> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts the app (on <paramref name="address"/>, by default a free one) and waits until it is Healthy. Its console
+    /// goes to <paramref name="consoleLog"/>, by default etlweb-console.log in the data directory.
+    /// </summary>
+    public static async Task<AppUnderTest> StartAsync(
+        string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, Uri? address = null, string? consoleLog = null)
     {
-        var address = EtlWebChild.FreeAddress();
+        address ??= EtlWebChild.FreeAddress();
         Directory.CreateDirectory(dataDirectory);
-        var console = new StreamWriter(Path.Combine(dataDirectory, "etlweb-console.log"));
+
+        // A restart on the same data directory appends: the console of every start stays in one file.
+        var console = new StreamWriter(consoleLog ?? Path.Combine(dataDirectory, "etlweb-console.log"), append: true);
         // The app writes nothing before it has loaded, long after the constructor below ran.
         AppUnderTest? app = null;
         var process = EtlWebChild.Start(dataDirectory, address, settings, (line, fromStderr) => app?.Record(line, fromStderr));
@@ -80,9 +89,23 @@ public sealed class AppUnderTest : IAsyncDisposable
         result[$"app_errors{suffix}"] = Errors;
     }
 
-    /// <summary>Asks for a graceful stop (SIGTERM), then kills what is left.</summary>
+    /// <summary>Kills the app with SIGKILL, as a crash or the kernel's OOM killer would, and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        _ = Native.Kill(_process.Id, Native.SigKill);
+        await _process.WaitForExitAsync();
+        await DisposeAsync();
+    }
+
+    /// <summary>Asks for a graceful stop (SIGTERM), then kills what is left; once only.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _ = Native.Kill(_process.Id, Native.SigTerm);

@@ -4,6 +4,7 @@ namespace EtlWeb.Bench.Infrastructure;
 
 internal static class Native
 {
+    public const int SigKill = 9;
     public const int SigTerm = 15;
 
     private const int ScClockTicks = 2;

@@ -22,6 +22,13 @@ public static class ProcFs
         return line is null ? 0 : 1024 * long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>How many file descriptors the process has open.</summary>
+    public static int OpenDescriptors(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+    /// <summary>The process's thread count (Threads in /proc/&lt;pid&gt;/status).</summary>
+    public static int Threads(int pid) =>
+        int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(), CultureInfo.InvariantCulture);
+
     /// <summary>CPU time used so far (utime + stime of all its threads), in milliseconds.</summary>
     public static double CpuMilliseconds(int pid) => CpuTicks(pid) * 1000.0 / Native.ClockTicksPerSecond;
 

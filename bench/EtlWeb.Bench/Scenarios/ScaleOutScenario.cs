@@ -28,16 +28,16 @@ public static class ScaleOutScenario
         try
         {
             // The web node first: it migrates the empty database.
-            var web = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "web"), NodeSettings(database, "web", worker: false));
+            var web = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "web"), BenchSettings.PostgresNode(database, "web", worker: false));
             nodes["web"] = web;
-            nodes["worker-1"] = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "worker-1"), NodeSettings(database, "worker-1", worker: true));
+            nodes["worker-1"] = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "worker-1"), BenchSettings.PostgresNode(database, "worker-1", worker: true));
             using var api = new ApiClient(web.Address);
             result["workers_per_node"] = BenchSettings.WorkerCount;
 
             var one = await MeasureAsync(api, nodes, database, "one-worker");
             Record(result, one, "one_worker", "phase1");
 
-            nodes["worker-2"] = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "worker-2"), NodeSettings(database, "worker-2", worker: true));
+            nodes["worker-2"] = await AppUnderTest.StartAsync(Path.Combine(dataDirectory, "worker-2"), BenchSettings.PostgresNode(database, "worker-2", worker: true));
             var two = await MeasureAsync(api, nodes, database, "two-workers");
             Record(result, two, "two_workers", "phase2");
             result["ratio"] = Stats.Round(two.PerSecond / one.PerSecond, 2);
@@ -52,24 +52,6 @@ public static class ScaleOutScenario
                 await node.DisposeAsync();
             }
         }
-    }
-
-    private static Dictionary<string, string> NodeSettings(string database, string name, bool worker)
-    {
-        var settings = BenchSettings.App();
-        settings["EtlWeb__Database__Provider"] = "PostgreSql";
-        settings["EtlWeb__Database__ConnectionString"] = database;
-        settings["EtlWeb__Node__Name"] = name;
-        if (worker)
-        {
-            settings["EtlWeb__Node__Role"] = "Worker";
-        }
-        else
-        {
-            settings["EtlWeb__Node__RunsAttempts"] = "false";
-        }
-
-        return settings;
     }
 
     /// <summary>A phase's figures: <c>{name}_runs_per_s</c>, <c>_wall_s</c>, <c>_succeeded</c>, and per node and machine <c>..._{phase}</c>.</summary>
