@@ -34,6 +34,7 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     private const int ChunkLines = 16 * 1024;
     private const int QueuedChunks = 64;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan GateWait = TimeSpan.FromMilliseconds(10);
 
     private readonly long _attemptId;
     private readonly long _maxBytes;
@@ -172,12 +173,13 @@ public sealed class AttemptLog : IAttemptOutput, IAsyncDisposable
     }
 
     /// <summary>
-    /// The timer's flush on a pool thread, which must never wait: when the line reader holds the gate it seals chunks
-    /// itself, and when the writer is behind (the database is slow or away) the lines stay buffered for a later tick.
+    /// The timer's flush on a pool thread, which must never wait long: the line reader holds the gate only between
+    /// two lines, unless the writer is behind, and then this tick is skipped; when the writer is behind (the database
+    /// is slow or away) the lines stay buffered for a later tick.
     /// </summary>
     private void Flush()
     {
-        if (!_gate.TryEnter())
+        if (!_gate.TryEnter(GateWait))
         {
             return;
         }
