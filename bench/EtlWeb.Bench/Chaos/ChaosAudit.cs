@@ -144,8 +144,9 @@ public static class ChaosAudit
             var stored = new List<string>(expected.Count);
             await api.ReadLogAsync(run.Id, "stdout", stored.Add, attempt.Number);
             var counts = stored.CountBy(l => l).ToDictionary();
+            var wanted = expected.ToHashSet();
             lost += expected.Count(e => !counts.ContainsKey(e));
-            duplicated += counts.Sum(c => expected.Contains(c.Key) ? c.Value - 1 : c.Value);
+            duplicated += counts.Sum(c => wanted.Contains(c.Key) ? c.Value - 1 : c.Value);
             disordered += stored.SequenceEqual(expected) ? 0 : 1;
             checkedRuns++;
         }

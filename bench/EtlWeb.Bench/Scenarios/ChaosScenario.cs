@@ -64,7 +64,7 @@ public static class ChaosScenario
         var workload = await ChaosWorkload.CreateAsync(api, ledger);
         for (var i = 1; i <= kills; i++)
         {
-            await Task.Delay(Between(random, 1, 6));
+            await Task.Delay(Between(random, 0.5, 3));
             faults.Add(TimeProvider.System.GetUtcNow());
             await node.KillAndRestartAsync();
             await Progress("sqlite kill", i, kills);
@@ -89,7 +89,7 @@ public static class ChaosScenario
         var workload = await ChaosWorkload.CreateAsync(api, Path.Combine(root, "postgres-kill.ledger"));
         for (var i = 0; i < 2 * kills; i++)
         {
-            await Task.Delay(Between(random, 1, 6));
+            await Task.Delay(Between(random, 0.5, 3));
             var victim = i % 2 == 1 ? web : i % 4 == 0 ? worker1 : worker2;
             await victim.KillAndRestartAsync();
             await Progress("postgres kill", i + 1, 2 * kills);
