@@ -27,6 +27,7 @@ public sealed class Scheduler : IHostedService, IDisposable
     private readonly SchedulerLease _lease;
     private readonly ILogger<Scheduler> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
     private readonly FirePlan _plan = new();
     private readonly ITimer _timer;
     private IDisposable? _subscription;
@@ -81,7 +82,11 @@ public sealed class Scheduler : IHostedService, IDisposable
                 async _ => _lease.Held && await BeginAsync(CancellationToken.None),
                 ex => _logger.LogWarning(ex, "The scheduler could not start after this node took the lease; it tries again while it holds the lease"),
                 _time,
-                CancellationToken.None);
+                _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // This node stops: nothing to begin.
         }
         catch (Exception ex)
         {
@@ -142,6 +147,7 @@ public sealed class Scheduler : IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _leaseSubscription?.Dispose();
+        await _stopping.CancelAsync();
         await PauseAsync();
     }
 
@@ -266,8 +272,8 @@ public sealed class Scheduler : IHostedService, IDisposable
     {
         _leaseSubscription?.Dispose();
         _subscription?.Dispose();
-        // The gate is not disposed: a host may still stop this service after disposing it, and a SemaphoreSlim whose
-        // wait handle was never asked for holds nothing to release.
+        // The gate and the stopping source are not disposed: a host may still stop this service after disposing it, and
+        // neither holds anything to release (no wait handle asked for, no timer).
         _timer.Dispose();
     }
 }

@@ -67,9 +67,28 @@ public sealed class EtlWebFactory : WebApplicationFactory<Program>
         {
             // Pooled connections keep the database files open; drop them before the directory goes.
             SqliteConnection.ClearAllPools();
-            if (DeleteDataDirectoryOnDispose && Directory.Exists(DataDirectory))
+            if (DeleteDataDirectoryOnDispose)
             {
-                Directory.Delete(DataDirectory, recursive: true);
+                await RemoveAsync(DataDirectory);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes the directory; a file a background thread of the stopped host was still closing (Hangfire's storage
+    /// finishes its last poll on its own thread) makes one pass fail with "Directory not empty", so it tries again.
+    /// </summary>
+    private static async Task RemoveAsync(string directory)
+    {
+        for (var tries = 1; Directory.Exists(directory); tries++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (tries < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100));
             }
         }
     }
