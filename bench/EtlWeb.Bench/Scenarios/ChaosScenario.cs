@@ -59,7 +59,7 @@ public static class ChaosScenario
         var directory = Path.Combine(root, "sqlite-kill");
         var ledger = Path.Combine(root, "sqlite-kill.ledger");
         var faults = new List<DateTimeOffset>();
-        await using var node = await ChaosNode.StartAsync(directory, BenchSettings.App());
+        await using var node = await ChaosNode.StartAsync(directory, KeepingEveryRun(BenchSettings.App()));
         using var api = new ApiClient(node.Address);
         var workload = await ChaosWorkload.CreateAsync(api, ledger);
         for (var i = 1; i <= kills; i++)
@@ -82,9 +82,9 @@ public static class ChaosScenario
         var series = new JsonObject { ["fault"] = "kill -9 of a worker node and of the web node (PostgreSQL)", ["faults"] = 2 * kills };
         var database = await cluster.CreateDatabaseAsync();
         var directory = Path.Combine(root, "postgres-kill");
-        await using var web = await ChaosNode.StartAsync(Path.Combine(directory, "web"), BenchSettings.PostgresNode(database, "web", worker: false));
-        await using var worker1 = await ChaosNode.StartAsync(Path.Combine(directory, "worker-1"), BenchSettings.PostgresNode(database, "worker-1", worker: true));
-        await using var worker2 = await ChaosNode.StartAsync(Path.Combine(directory, "worker-2"), BenchSettings.PostgresNode(database, "worker-2", worker: true));
+        await using var web = await ChaosNode.StartAsync(Path.Combine(directory, "web"), KeepingEveryRun(BenchSettings.PostgresNode(database, "web", worker: false)));
+        await using var worker1 = await ChaosNode.StartAsync(Path.Combine(directory, "worker-1"), KeepingEveryRun(BenchSettings.PostgresNode(database, "worker-1", worker: true)));
+        await using var worker2 = await ChaosNode.StartAsync(Path.Combine(directory, "worker-2"), KeepingEveryRun(BenchSettings.PostgresNode(database, "worker-2", worker: true)));
         using var api = new ApiClient(web.Address);
         var workload = await ChaosWorkload.CreateAsync(api, Path.Combine(root, "postgres-kill.ledger"));
         for (var i = 0; i < 2 * kills; i++)
@@ -107,8 +107,8 @@ public static class ChaosScenario
         var series = new JsonObject { ["fault"] = "PostgreSQL restarted during runs", ["faults"] = restarts };
         var database = await cluster.CreateDatabaseAsync();
         var directory = Path.Combine(root, "postgres-restart");
-        await using var web = await ChaosNode.StartAsync(Path.Combine(directory, "web"), BenchSettings.PostgresNode(database, "web", worker: false));
-        await using var worker = await ChaosNode.StartAsync(Path.Combine(directory, "worker"), BenchSettings.PostgresNode(database, "worker", worker: true));
+        await using var web = await ChaosNode.StartAsync(Path.Combine(directory, "web"), KeepingEveryRun(BenchSettings.PostgresNode(database, "web", worker: false)));
+        await using var worker = await ChaosNode.StartAsync(Path.Combine(directory, "worker"), KeepingEveryRun(BenchSettings.PostgresNode(database, "worker", worker: true)));
         using var api = new ApiClient(web.Address);
         var workload = await ChaosWorkload.CreateAsync(api, Path.Combine(root, "postgres-restart.ledger"));
         var down = new List<double>();
@@ -146,7 +146,7 @@ public static class ChaosScenario
         {
             var directory = Path.Combine(mount, "etlweb");
             var full = new List<(DateTimeOffset From, DateTimeOffset To)>();
-            await using var node = await ChaosNode.StartAsync(directory, BenchSettings.App(), Path.Combine(root, "disk-full-console.log"));
+            await using var node = await ChaosNode.StartAsync(directory, KeepingEveryRun(BenchSettings.App()), Path.Combine(root, "disk-full-console.log"));
             using var api = new ApiClient(node.Address);
             var workload = await ChaosWorkload.CreateAsync(api, Path.Combine(root, "disk-full.ledger"));
             var filler = Path.Combine(mount, "filler");
@@ -235,6 +235,13 @@ public static class ChaosScenario
 
     private static bool Overlaps(RunView run, DateTimeOffset from, DateTimeOffset to) =>
         run.Attempts.Any(a => a.StartedAt <= to && (a.FinishedAt ?? DateTimeOffset.MaxValue) >= from);
+
+    /// <summary>No run is removed by retention (it keeps 500 per job by default): the audit checks every script started.</summary>
+    private static Dictionary<string, string> KeepingEveryRun(Dictionary<string, string> settings)
+    {
+        settings["EtlWeb__Retention__RunsPerJob"] = "0";
+        return settings;
+    }
 
     private static Func<DbConnection> SqliteConnector(string directory) =>
         () => new SqliteConnection($"Data Source={Path.Combine(directory, "etlweb.db")};Mode=ReadOnly;Pooling=False");
