@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EtlWeb.Core.Documents;
 
 namespace EtlWeb.Core.Jobs;
 
@@ -7,6 +8,7 @@ namespace EtlWeb.Core.Jobs;
 /// The one JSON shape of a job: API requests and responses, export and import. Input fields are
 /// nullable so a missing field takes its default; read-only fields are filled on output only.
 /// </summary>
+[AlsoAccepts(JobFields.Desktop.WorkingDirectory, JobFields.Desktop.Timeout, JobFields.Desktop.RetryDelay, JobFields.Desktop.Email, JobFields.Desktop.Environment)]
 public sealed record JobDocument
 {
     [JsonPropertyName(JobFields.Id)]
@@ -115,19 +117,19 @@ public sealed record JobDocument
     public double? DesignerY { get; init; }
 
     /// <summary>Read-only: the status of the job's latest run ("Idle" when it never ran).</summary>
-    [JsonPropertyName("status")]
+    [JsonPropertyName(JobFields.Status)]
     public string? Status { get; init; }
 
     /// <summary>Read-only: when the latest run was queued.</summary>
-    [JsonPropertyName("last_run_at")]
+    [JsonPropertyName(JobFields.LastRunAt)]
     public DateTimeOffset? LastRunAt { get; init; }
 
     /// <summary>Read-only: the next scheduled fire time, when the job has a schedule.</summary>
-    [JsonPropertyName("next_run_at")]
+    [JsonPropertyName(JobFields.NextRunAt)]
     public DateTimeOffset? NextRunAt { get; init; }
 
     /// <summary>Read-only: scheduled fires are paused until this time.</summary>
-    [JsonPropertyName("paused_until")]
+    [JsonPropertyName(JobFields.PausedUntil)]
     public DateTimeOffset? PausedUntil { get; init; }
 
     /// <summary>

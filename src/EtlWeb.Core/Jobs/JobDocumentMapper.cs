@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json;
+using EtlWeb.Core.Documents;
 
 namespace EtlWeb.Core.Jobs;
 
@@ -19,15 +21,15 @@ public static class JobDocumentMapper
             Command = document.Command ?? "",
             Script = document.Script ?? "",
             Interpreter = document.Interpreter ?? "",
-            WorkingDirectory = document.WorkingDirectory ?? LegacyString(extra, "working_dir", JobFields.WorkingDirectory, errors) ?? "",
-            TimeoutSeconds = document.TimeoutSeconds ?? LegacyInt(extra, "timeout", JobFields.TimeoutSeconds, errors) ?? 0,
+            WorkingDirectory = document.WorkingDirectory ?? LegacyString(extra, JobFields.Desktop.WorkingDirectory, JobFields.WorkingDirectory, errors) ?? "",
+            TimeoutSeconds = document.TimeoutSeconds ?? LegacyInt(extra, JobFields.Desktop.Timeout, JobFields.TimeoutSeconds, errors) ?? 0,
             MaxRetries = document.MaxRetries ?? 0,
-            RetryDelaySeconds = document.RetryDelaySeconds ?? LegacyInt(extra, "retry_delay", JobFields.RetryDelaySeconds, errors) ?? 0,
+            RetryDelaySeconds = document.RetryDelaySeconds ?? LegacyInt(extra, JobFields.Desktop.RetryDelay, JobFields.RetryDelaySeconds, errors) ?? 0,
             RetryBackoff = document.RetryBackoff ?? 1.0,
             CronExpression = (document.CronExpression ?? "").Trim(),
             TimeZone = (document.TimeZone ?? "").Trim(),
             IntervalMinutes = document.IntervalMinutes ?? 0,
-            NotifyEmail = (document.NotifyEmail ?? LegacyString(extra, "email", JobFields.NotifyEmail, errors) ?? "").Trim(),
+            NotifyEmail = (document.NotifyEmail ?? LegacyString(extra, JobFields.Desktop.Email, JobFields.NotifyEmail, errors) ?? "").Trim(),
             NotifyOnSuccess = document.NotifyOnSuccess ?? false,
             NotifyOnFailure = document.NotifyOnFailure ?? true,
             NotifySlack = document.NotifySlack ?? false,
@@ -58,6 +60,22 @@ public static class JobDocumentMapper
             .Distinct(StringComparer.Ordinal).ToList();
         errors.AddRange(JobValidator.Validate(job));
         return new JobDraft(job, dependencies, withoutValue);
+    }
+
+    /// <summary>
+    /// The fields of a document that change nothing on input: names no EtlWeb field reads, and the read-only fields
+    /// (id, status, times, webhook token). An import reads on and lists them in its report.
+    /// </summary>
+    public static IReadOnlyList<string> IgnoredFields(JobDocument document)
+    {
+        var accepted = typeof(JobDocument).GetCustomAttribute<AlsoAcceptsAttribute>()!.Names;
+        var unknown = (document.Extra ?? []).Keys.Where(k => !accepted.Contains(k, StringComparer.Ordinal));
+        (string Name, object? Value)[] readOnly =
+        [
+            (JobFields.Id, document.Id), (JobFields.Status, document.Status), (JobFields.LastRunAt, document.LastRunAt),
+            (JobFields.NextRunAt, document.NextRunAt), (JobFields.PausedUntil, document.PausedUntil), (JobFields.WebhookToken, document.WebhookToken),
+        ];
+        return [.. unknown.Concat(readOnly.Where(f => f.Value is not null).Select(f => f.Name)).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The document of a job; secret values are left out, their names are listed.</summary>
@@ -151,7 +169,7 @@ public static class JobDocumentMapper
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         var element = environment;
-        if (element is null or { ValueKind: JsonValueKind.Null } && extra.TryGetValue("env_vars", out var legacy))
+        if (element is null or { ValueKind: JsonValueKind.Null } && extra.TryGetValue(JobFields.Desktop.Environment, out var legacy))
         {
             element = ParseLegacyEnvironment(legacy, errors);
         }

@@ -34,4 +34,18 @@ public static class JobFields
     public const string OverlapPolicy = "overlap_policy";
     public const string MisfirePolicy = "misfire_policy";
     public const string WebhookToken = "webhook_token";
+    public const string Status = "status";
+    public const string LastRunAt = "last_run_at";
+    public const string NextRunAt = "next_run_at";
+    public const string PausedUntil = "paused_until";
+
+    /// <summary>The desktop tool's names that a document may still use: each is read into its EtlWeb field.</summary>
+    public static class Desktop
+    {
+        public const string WorkingDirectory = "working_dir";
+        public const string Timeout = "timeout";
+        public const string RetryDelay = "retry_delay";
+        public const string Email = "email";
+        public const string Environment = "env_vars";
+    }
 }

@@ -32,7 +32,8 @@ public static class ApiServiceCollectionExtensions
         // A reference UI over /openapi/v1.json, served by EtlWeb itself: no CDN, no web fonts from the internet.
         app.MapScalarApiReference("/api/docs", options => options.WithTitle("EtlWeb API").DisableDefaultFonts())
             .RequireAuthorization(EtlPolicies.View);
-        var api = app.MapGroup("/api").RequireAuthorization(EtlPolicies.View);
+        app.UseMiddleware<StrictBodies>();
+        var api = app.MapGroup("/api").RequireAuthorization(EtlPolicies.View).WithMetadata(StrictBody.Instance);
         api.MapJobsApi();
         api.MapImportExportApi();
         api.MapRunsApi();

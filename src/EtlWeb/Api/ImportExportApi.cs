@@ -30,7 +30,8 @@ internal static class ImportExportApi
             })
             .WithTags("Import and export")
             .RequireAuthorization(EtlPolicies.Administer)
-            .WithSummary("Import a JSON array of jobs, all or nothing; dry_run=true reports without changing anything.")
+            .WithMetadata(OpenBody.Instance)
+            .WithSummary("Import a JSON array of jobs, all or nothing; dry_run=true reports without changing anything and lists the fields each job has that EtlWeb does not read.")
             .Accepts<IReadOnlyList<EtlWeb.Core.Jobs.JobDocument>>("application/json")
             .Produces<ImportReport>()
             .Produces<ImportReport>(StatusCodes.Status422UnprocessableEntity);

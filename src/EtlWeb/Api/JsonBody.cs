@@ -25,4 +25,19 @@ internal static class JsonBody
             return (default, Results.Problem(ex.Message, statusCode: StatusCodes.Status415UnsupportedMediaType));
         }
     }
+
+    /// <summary>Like <see cref="ReadAsync{T}"/>, for a body that may be left out: no body reads as null.</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadOptionalAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: true })
+        {
+            return (default, null);
+        }
+
+        request.EnableBuffering();
+        using var reader = new StreamReader(request.Body, leaveOpen: true);
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        request.Body.Position = 0;
+        return string.IsNullOrWhiteSpace(text) ? (default, null) : await ReadAsync<T>(request, cancellationToken);
+    }
 }

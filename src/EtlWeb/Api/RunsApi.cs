@@ -10,21 +10,40 @@ namespace EtlWeb.Api;
 /// <summary>What a cancel did: <c>Cancelled</c> at once (200), or <c>stopping</c> while the process tree is stopped (202).</summary>
 public sealed record CancelAnswer([property: JsonPropertyName("status")] string Status);
 
+/// <summary>Body of a run request, all optional: <c>downstream</c> false runs the job alone.</summary>
+public sealed record RunRequest([property: JsonPropertyName("downstream")] bool? Downstream);
+
 internal static class RunsApi
 {
     public static void MapRunsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/jobs/{id:int}/run", async (int id, bool? downstream, RunService runs, CancellationToken ct) =>
+        api.MapPost("/jobs/{id:int}/run", async (int id, bool? downstream, HttpRequest request, RunService runs, CancellationToken ct) =>
             {
-                var outcome = await runs.TriggerAsync(id, TriggerKind.Api, downstream ?? true, ct);
+                var (body, problem) = await JsonBody.ReadOptionalAsync<RunRequest>(request, ct);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                if (downstream is { } query && body?.Downstream is { } field && query != field)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["downstream"] = [$"The address says downstream={query.ToString().ToLowerInvariant()} and the body says {field.ToString().ToLowerInvariant()}; give one."],
+                    });
+                }
+
+                var outcome = await runs.TriggerAsync(id, TriggerKind.Api, downstream ?? body?.Downstream ?? true, ct);
                 return outcome.Run is { } run
                     ? Results.Accepted($"/api/runs/{run.Id}", new { run_id = run.Id, status = run.Status.ToString() })
                     : Results.Problem(outcome.Refusal, statusCode: outcome.Refusal!.StartsWith("There is no", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
             })
             .WithTags("Runs")
             .RequireAuthorization(EtlPolicies.Operate)
-            .WithSummary("Trigger a pipeline run of the job now (downstream=false runs the job alone).")
+            .WithSummary("Trigger a pipeline run of the job now (downstream=false, in the address or the optional body, runs the job alone).")
+            .Accepts<RunRequest>(isOptional: true, "application/json")
             .Produces(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 

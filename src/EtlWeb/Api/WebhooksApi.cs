@@ -35,6 +35,7 @@ internal static class WebhooksApi
         // The token in the address is the credential: the caller is another system, with no account or cookie.
         api.MapPost("/hooks/{token}", CallAsync)
             .AllowAnonymous()
+            .WithMetadata(OpenBody.Instance)
             .WithTags("Webhooks")
             .WithSummary("Start the job's pipeline; a JSON object body's top-level values reach the job's run as ETL_HOOK_<KEY> variables.")
             .Produces(StatusCodes.Status202Accepted)

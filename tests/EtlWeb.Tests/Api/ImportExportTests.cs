@@ -177,8 +177,12 @@ public sealed class ImportExportTests : HostTest
             ]
             """;
 
+        var (dryStatus, dryRun) = await Client.ImportAsync(desktop, dryRun: true);
         var (status, report) = await Client.ImportAsync(desktop);
 
+        Assert.True(dryStatus == HttpStatusCode.OK, dryRun?.ToJsonString());
+        string[] ignored = ["created_at", "id", "last_run", "next_run", "status", "updated_at"];
+        Assert.All(dryRun!["jobs"]!.AsArray(), job => Assert.Equal(ignored, job!["ignored_fields"]!.AsArray().Select(f => f!.GetValue<string>())));
         Assert.True(status == HttpStatusCode.OK, report?.ToJsonString());
         Assert.Equal(new Dictionary<string, string> { ["Daily Extract"] = "created", ["Backup"] = "created" }, Actions(report));
         var jobs = await ListAsync();

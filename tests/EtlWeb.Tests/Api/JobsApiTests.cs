@@ -291,7 +291,8 @@ public sealed class JobsApiTests : HostTest
     [InlineData("POST", "/api/jobs/999/disable")]
     public async Task Unknown_job_answers_404_problem_details(string method, string path)
     {
-        var (status, body) = await Client.SendJsonAsync(new HttpMethod(method), path, JobsClient.ShellJob("ghost").ToJsonString());
+        var document = method == "PUT" ? JobsClient.ShellJob("ghost").ToJsonString() : "";
+        var (status, body) = await Client.SendJsonAsync(new HttpMethod(method), path, document);
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(404, body?["status"]?.GetValue<int>());

@@ -15,7 +15,8 @@ public sealed record ImportedJob(
     [property: JsonPropertyName("index")] int Index,
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("action")] string Action,
-    [property: JsonPropertyName("errors")] IDictionary<string, string[]>? Errors);
+    [property: JsonPropertyName("errors")] IDictionary<string, string[]>? Errors,
+    [property: JsonPropertyName("ignored_fields")] IReadOnlyList<string> IgnoredFields);
 
 /// <summary>The per-job report of an import; nothing was changed unless <see cref="Applied"/> is true.</summary>
 public sealed record ImportReport(

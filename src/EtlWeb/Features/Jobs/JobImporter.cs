@@ -97,7 +97,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
             DependencyRules.Check(name, draft.Dependencies, known, graph, errors);
             byName.TryGetValue(name, out var current);
             var action = errors.IsEmpty ? Classify(draft, current, current is null ? [] : existingUpstreams[current.Id]) : ImportAction.Invalid;
-            var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary());
+            var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary(), JobDocumentMapper.IgnoredFields(documents[index]));
             plan.Add(new PlannedJob(draft, current?.Id, report));
         }
 
