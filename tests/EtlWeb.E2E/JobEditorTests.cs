@@ -18,7 +18,6 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
         var page = await OpenMainScreenAsync();
         await page.GetByTestId("job-new").ClickAsync();
         await Expect(page.GetByTestId("job-editor-title")).ToHaveTextAsync("New job");
-        await Expect(page.GetByTestId("job-editor-save")).ToBeDisabledAsync();
 
         await page.GetByTestId("field-name").FillAsync("Say hello");
         await page.GetByTestId("field-description").FillAsync("Greets whoever reads the log");
@@ -63,6 +62,39 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
         Assert.Equal("*/15 * * * *", job.CronExpression);
         Assert.Equal("Europe/London", job.TimeZone);
         Assert.Equal("ops@example.com", job.NotifyEmail);
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_untouched_new_job_dialog_shows_no_error_until_save_is_pressed()
+    {
+        var page = await OpenMainScreenAsync();
+        await page.GetByTestId("job-new").ClickAsync();
+        await Expect(page.GetByTestId("job-editor-title")).ToHaveTextAsync("New job");
+        await Expect(page.GetByTestId("field-name")).ToBeFocusedAsync();
+        var editor = page.GetByTestId("job-editor");
+        var errors = page.Locator(".mud-dialog .mud-input-error");
+
+        await Expect(page.GetByTestId("job-editor-save")).ToBeEnabledAsync();
+        await Expect(errors).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("job-editor-problems")).ToHaveCountAsync(0);
+        await Expect(editor.Locator(".mud-badge")).ToHaveCountAsync(0);
+        await AppFixture.ScreenshotAsync(page, "job-editor-new-untouched");
+
+        await page.GetByTestId("job-editor-save").ClickAsync();
+
+        await Expect(page.Locator(".mud-input-control", new() { Has = page.GetByTestId("field-name") }).Locator(".mud-input-error .me-auto"))
+            .ToHaveTextAsync("Name is required.");
+        await Expect(page.GetByTestId("job-editor-problems")).ToHaveTextAsync("2 fields to fix");
+        await Expect(page.GetByTestId("job-editor-save")).ToBeDisabledAsync();
+        await AppFixture.ScreenshotAsync(page, "job-editor-new-save-pressed");
+
+        await page.GetByTestId("field-name").FillAsync("Touched");
+        await page.GetByTestId("field-command").FillAsync("true");
+        await Expect(errors).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("job-editor-save")).ToBeEnabledAsync();
+        await page.GetByTestId("job-editor-cancel").ClickAsync();
+        await Expect(editor).ToHaveCountAsync(0);
         await page.Context.DisposeAsync();
     }
 

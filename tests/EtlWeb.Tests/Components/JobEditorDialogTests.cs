@@ -22,19 +22,37 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
-    public async Task A_new_job_keeps_quiet_until_a_field_is_left_empty_and_save_stays_disabled()
+    public async Task A_new_job_keeps_quiet_until_a_field_is_left_empty()
     {
         _ = _host.OpenEditorAsync(null);
 
         Assert.Null(FieldError("field-name"));
-        Assert.True(Save.HasAttribute("disabled"));
-        Assert.Equal("2 fields to fix", Find("job-editor-problems").TextContent.Trim());
+        Assert.Empty(Dialogs.FindAll("[data-testid=job-editor-problems]"));
+        Assert.False(Save.HasAttribute("disabled"));
 
         Find("field-name").Blur();
 
         Dialogs.WaitForAssertion(() => Assert.Equal("Name is required.", FieldError("field-name")));
         Assert.Equal("1", TabBadge("Basic info"));
+        Assert.Equal("2 fields to fix", Find("job-editor-problems").TextContent.Trim());
+        Assert.False(Save.HasAttribute("disabled"), "The command's problem is not shown yet: Save can still reveal it.");
+        Assert.Empty(await _host.Catalog.ListAsync());
+    }
+
+    [Fact]
+    public async Task Save_on_an_untouched_new_job_shows_every_problem_and_saves_nothing()
+    {
+        using var admin = Acting.AsAdmin();
+        _ = _host.OpenEditorAsync(null);
+
+        Save.Click();
+
+        Dialogs.WaitForAssertion(() => Assert.Equal("Name is required.", FieldError("field-name")));
+        Assert.NotNull(FieldError("field-command"));
+        Assert.Equal("2", TabBadge("Basic info"));
+        Assert.Equal("2 fields to fix", Find("job-editor-problems").TextContent.Trim());
         Assert.True(Save.HasAttribute("disabled"));
+        Assert.Empty(await _host.Catalog.ListAsync());
     }
 
     [Fact]

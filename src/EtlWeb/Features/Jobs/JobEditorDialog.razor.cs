@@ -8,8 +8,9 @@ namespace EtlWeb.Features.Jobs;
 
 /// <summary>
 /// Creates or edits a job. Every change is checked by <see cref="JobCatalog.ValidateAsync"/>, the rules the API
-/// applies, shortly after the user stops typing; Save stays disabled while a check runs or anything is wrong.
-/// Closes with <c>DialogResult.Ok(JobDocument saved)</c>, or cancelled.
+/// applies, shortly after the user stops typing. A message shows once its field was touched or Save was pressed:
+/// Save on a form with problems shows them all instead of saving; Save is disabled while a check runs and once every
+/// problem is on screen. Closes with <c>DialogResult.Ok(JobDocument saved)</c>, or cancelled.
 /// </summary>
 public sealed partial class JobEditorDialog : IDisposable
 {
@@ -42,7 +43,9 @@ public sealed partial class JobEditorDialog : IDisposable
 
     private string Title => JobId is null ? "New job" : _loadedName is null ? "Edit job" : $"Edit job: {_loadedName}";
 
-    private bool CanSave => _form is { Errors.IsEmpty: true } && !_validating && !_saving;
+    // Save stays pressable while a problem is hidden: leaving the name field on the way to Save shows the name's
+    // message before the click arrives, and the click must still reveal the rest.
+    private bool CanSave => _form is not null && (_form.Errors.IsEmpty || !_form.ShowsEveryError) && !_validating && !_saving;
 
     /// <summary>Opens the editor; the saved job, or null when the user cancelled.</summary>
     public static async Task<JobDocument?> OpenAsync(IDialogService dialogs, int? jobId)
@@ -156,6 +159,12 @@ public sealed partial class JobEditorDialog : IDisposable
         // A second click can arrive before the disabled button is drawn.
         if (!CanSave)
         {
+            return;
+        }
+
+        if (!_form!.Errors.IsEmpty)
+        {
+            ShowProblems();
             return;
         }
 

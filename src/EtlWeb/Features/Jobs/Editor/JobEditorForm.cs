@@ -46,6 +46,12 @@ public sealed class JobEditorForm(JobEditorModel model, bool showAllErrors)
 
     public int ShownErrorCount(EditorTab tab) => FieldsWithErrors.Count(f => EditorTabs.Of(f) == tab && Shows(f));
 
+    /// <summary>Whether any message is on screen: until one is, the person has not been told of a problem yet.</summary>
+    public bool ShowsAnyError => FieldsWithErrors.Any(Shows);
+
+    /// <summary>Whether every problem is on screen, so that nothing is left for Save to reveal.</summary>
+    public bool ShowsEveryError => FieldsWithErrors.All(Shows);
+
     /// <summary>An input that tells its changes late (the script editor) registers how to read it now; Save calls it first.</summary>
     public IDisposable RegisterFlush(Func<Task> flush)
     {
