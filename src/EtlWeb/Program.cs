@@ -43,6 +43,8 @@ if (ConfigurationCheck.DataDirectoryWarning(app.Configuration) is { } openDirect
     app.Logger.LogWarning("{Warning}", openDirectory);
 }
 
+app.Logger.LogInformation("{KeyRing}", SecurityExtensions.KeyRingNote(app.Configuration));
+
 try
 {
     await app.Services.MigrateEtlWebDatabaseAsync();

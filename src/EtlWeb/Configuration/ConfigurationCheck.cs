@@ -34,6 +34,7 @@ public static class ConfigurationCheck
         if (problems.Count == 0)
         {
             problems.AddRange(NodeProblems(configuration));
+            problems.AddRange(KeyRingProblems(configuration));
         }
 
         var known = SettingReference.All.Select(s => s.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -73,6 +74,23 @@ public static class ConfigurationCheck
             yield return $"{EtlWebOptions.Section}:Node:LostAfterSeconds ({node.LostAfterSeconds}) must be more than twice "
                 + $"{EtlWebOptions.Section}:Node:HeartbeatSeconds ({node.HeartbeatSeconds}), or a node that is merely slow is taken for lost.";
         }
+    }
+
+    /// <summary>A key ring certificate that is configured but cannot protect the keys: the file, the password, the private key.</summary>
+    private static IEnumerable<string> KeyRingProblems(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
+        string? problem = null;
+        try
+        {
+            options.Load()?.Dispose();
+        }
+        catch (InvalidOperationException ex)
+        {
+            problem = $"{Describe(configuration, $"{KeyRingOptions.Section}:{nameof(KeyRingOptions.Certificate)}", options.Certificate)}: {ex.Message}.";
+        }
+
+        return problem is null ? [] : [problem];
     }
 
     private static IEnumerable<IConfigurationSection> Leaves(IConfigurationSection section)

@@ -37,6 +37,7 @@ public static class ConfigurationExtensions
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .Enrich.With<LogPrivacy.Enricher>()
+            .Filter.ByExcluding(Features.Security.SecurityExtensions.IsUnencryptedKeyWarning)
             .WriteTo.Console(outputTemplate: Template)
             .WriteTo.File(
                 Path.Combine(Path.GetFullPath(dataDirectory), "logs", "etlweb-.log"),

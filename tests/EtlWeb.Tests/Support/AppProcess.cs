@@ -45,6 +45,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public HttpClient CreateClient() => EtlWebChild.CreateClient(Address);
 
+    /// <summary>Every line EtlWeb has written so far, both streams.</summary>
+    public IReadOnlyList<string> Output => [.. _output];
+
     /// <summary>Waits for a line of output that <paramref name="match"/> accepts; fails with the output so far after a minute.</summary>
     public async Task<string> WaitForOutputAsync(Func<string, bool> match)
     {

@@ -34,7 +34,7 @@ public static class SecurityExtensions
         services.AddScoped<PasswordSignIn>();
         services.AddSignInRateLimit();
         services.AddHostedService(provider => provider.GetRequiredService<SetupLink>());
-        services.AddKeyRing();
+        services.AddKeyRing(configuration);
 
         services.AddAuthentication(o =>
             {
@@ -115,9 +115,16 @@ public static class SecurityExtensions
     /// <c>keys/</c> in the data directory, readable by EtlWeb's user only. Back it up with the databases. On PostgreSQL
     /// it is the table data_protection_keys instead, as every node must read what another encrypted.
     /// </summary>
-    private static void AddKeyRing(this IServiceCollection services)
+    private static void AddKeyRing(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddDataProtection().SetApplicationName("EtlWeb");
+        var dataProtection = services.AddDataProtection().SetApplicationName("EtlWeb");
+
+        // The start-up check has already loaded it once, so a bad file or password never gets this far.
+        if ((configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions()).Load() is { } certificate)
+        {
+            dataProtection.ProtectKeysWithCertificate(certificate);
+        }
+
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<EtlWebOptions>, IOptions<DatabaseOptions>, IServiceProvider, ILoggerFactory>((o, etl, database, provider, loggers) =>
         {
             if (database.Value.IsPostgreSql)
@@ -132,6 +139,28 @@ public static class SecurityExtensions
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(directory), loggers);
         });
     }
+
+    /// <summary>
+    /// The one start-up line about the key ring: where it lives and whether it is encrypted at rest. It replaces Data
+    /// Protection's own warning about an unencrypted key (filtered out of the log), which says neither.
+    /// </summary>
+    public static string KeyRingNote(IConfiguration configuration)
+    {
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var etl = configuration.GetSection(EtlWebOptions.Section).Get<EtlWebOptions>() ?? new EtlWebOptions();
+        var where = database.IsPostgreSql ? "the PostgreSQL table data_protection_keys" : Path.Combine(etl.FullDataDirectory, "keys");
+        var keyRing = configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
+        return keyRing.Certificate.Length > 0
+            ? $"The Data Protection key ring in {where} is encrypted at rest with the certificate in {keyRing.Certificate}; keep that file with the backups."
+            : $"The Data Protection key ring (it encrypts sign-in cookies, secret variables and the notification credentials) is in {where}, "
+                + $"readable by EtlWeb's user only and not encrypted at rest; back it up with the databases. To encrypt it, set {KeyRingOptions.Section}:Certificate to a .pfx file.";
+    }
+
+    /// <summary>Data Protection's warning that a new key is stored unencrypted: <see cref="KeyRingNote"/> says it, with where and what to do.</summary>
+    public static bool IsUnencryptedKeyWarning(Serilog.Events.LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("EventId", out var id)
+        && id is Serilog.Events.StructureValue eventId
+        && eventId.Properties.Any(p => p is { Name: "Name", Value: Serilog.Events.ScalarValue { Value: "NoXMLEncryptorConfiguredKeyMayBePersistedToStorageInUnencryptedForm" } });
 
     /// <summary>API and dashboard callers get a status code, not a redirect to a sign-in page they cannot use.</summary>
     private static Task Refuse(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

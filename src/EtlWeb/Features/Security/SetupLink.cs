@@ -56,7 +56,7 @@ public sealed class SetupLink(IServiceScopeFactory scopes, PublicLinks links, IH
             _token = token;
         }
 
-        lifetime.ApplicationStarted.Register(() => logger.LogWarning(
+        lifetime.ApplicationStarted.Register(() => logger.LogInformation(
             "No user exists yet. Create the administrator at {SetupUrl} (this link works once, until a restart)",
             $"{links.BaseAddress}{Path}?token={token}"));
     }
