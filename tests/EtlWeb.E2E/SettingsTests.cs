@@ -28,8 +28,11 @@ public sealed class SettingsTests(AppFixture app) : IClassFixture<AppFixture>
         await Expect(days.GetByRole(AriaRole.Button, new() { Name = "Reset Days kept to its default, 30 days" })).ToBeEnabledAsync();
         await Expect(page.GetByLabel("Max upstream wait", new() { Exact = true })).ToHaveValueAsync("1");
         await Expect(page.GetByLabel("Minutes", new() { Exact = true })).ToHaveValueAsync("30");
-        await Expect(page.GetByTestId("restart-notice")).ToContainTextAsync("Saved as 8; applies after EtlWeb restarts. Running now with 5 workers.");
+        await Expect(page.GetByTestId("restart-notice")).ToContainTextAsync("Saved as 8; applies after EtlWeb restarts. This node runs 5 workers now.");
         await Expect(page.GetByLabel("Runs kept per job", new() { Exact = true })).ToHaveValueAsync("500");
+        await Expect(page.GetByTestId("settings-scope")).ToContainTextAsync($"This node ({Environment.MachineName}) is the only one: on SQLite EtlWeb runs as one node");
+        await Expect(page.GetByTestId("settings-scope")).ToContainTextAsync("worker nodes read their own configuration");
+        await Expect(page.GetByTestId("setting-EtlWeb:KillGraceSeconds")).ToContainTextAsync("Applies from the next attempt on every web node.");
         await page.Context.DisposeAsync();
     }
 

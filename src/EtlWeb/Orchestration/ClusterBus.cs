@@ -4,6 +4,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Runs;
 using EtlWeb.Realtime;
 using EtlWeb.Security;
+using EtlWeb.Settings;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -12,7 +13,7 @@ namespace EtlWeb.Orchestration;
 /// <summary>
 /// Carries what one node's pages and engine must hear from the others over PostgreSQL's LISTEN/NOTIFY: run status
 /// changes, "lines m..n of attempt a are stored" (the log itself goes through the database, in the batches the log
-/// pipeline writes anyway) and job edits (the scheduler's holder re-plans) on one channel, which only web nodes
+/// pipeline writes anyway), job edits (the scheduler's holder re-plans) and settings saves on one channel, which only web nodes
 /// listen to; cancel requests (the node running the process stops it) on another, which every node hears. On SQLite
 /// there is one node and the bus stays idle. A notification lost while the listening connection reconnects is not
 /// replayed; pages read the database again when they next load.
@@ -34,6 +35,7 @@ public sealed class ClusterBus : BackgroundService
     private readonly JobChangeFeed _jobs;
     private readonly RunningAttempts _running;
     private readonly StoredLog _log;
+    private readonly SettingsStore _settings;
     private readonly ILogger<ClusterBus> _logger;
     private readonly Channel<BusMessage> _outbox = Channel.CreateUnbounded<BusMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<BusMessage> _inbox = Channel.CreateUnbounded<BusMessage>(new UnboundedChannelOptions { SingleReader = true });
@@ -45,6 +47,7 @@ public sealed class ClusterBus : BackgroundService
         JobChangeFeed jobs,
         RunningAttempts running,
         StoredLog log,
+        SettingsStore settings,
         ILogger<ClusterBus> logger)
     {
         _database = database.Value;
@@ -54,6 +57,7 @@ public sealed class ClusterBus : BackgroundService
         _jobs = jobs;
         _running = running;
         _log = log;
+        _settings = settings;
         _logger = logger;
     }
 
@@ -90,6 +94,7 @@ public sealed class ClusterBus : BackgroundService
         using var runs = _broadcaster.SubscribeLocalRuns(c => _outbox.Writer.TryWrite(
             new BusMessage(_node, BusKind.Run, c.RunId, c.JobId, c.Status, c.AttemptId, c.AttemptNumber)));
         using var jobs = _jobs.SubscribeLocal(id => _outbox.Writer.TryWrite(new BusMessage(_node, BusKind.Job, id, id)));
+        using var settings = _settings.SubscribeLocalSaves(_ => _outbox.Writer.TryWrite(new BusMessage(_node, BusKind.Settings, 0)));
         await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
         await Task.WhenAll(SendAsync(dataSource, stoppingToken), ListenAsync(stoppingToken), HandleAsync(stoppingToken));
     }
@@ -225,6 +230,9 @@ public sealed class ClusterBus : BackgroundService
             case BusKind.Cancel:
                 _running.RequestCancel(message.Id);
                 break;
+            case BusKind.Settings:
+                await _settings.ReloadAsync(cancellationToken);
+                break;
             case BusKind.Log when _broadcaster.HasLogSubscribers(message.Id):
                 var lines = new List<LogLine>();
                 await foreach (var line in _log.ReadAsync(message.Id, message.First, cancellationToken))
@@ -254,8 +262,9 @@ public enum BusKind
     Log,
     Job,
     Cancel,
+    Settings,
 }
 
-/// <summary>One cluster notification; <see cref="Id"/> is the run (Run, Cancel), the attempt (Log) or the job (Job).</summary>
+/// <summary>One cluster notification; <see cref="Id"/> is the run (Run, Cancel), the attempt (Log) or the job (Job); unused for Settings.</summary>
 public sealed record BusMessage(
     string Node, BusKind Kind, long Id, int JobId = 0, RunStatus Status = RunStatus.Queued, long? AttemptId = null, int Number = 0, long First = 0, long End = 0);

@@ -12,8 +12,10 @@ namespace EtlWeb.Settings;
 /// <summary>
 /// The settings in force: configuration (appsettings, environment, flags) gives the defaults, values saved on
 /// the Settings page (the <c>settings</c> table) win over them. Reads are served from memory; a save validates
-/// every value against its options range first, writes all or nothing, then tells the subscribers.
-/// See docs/adr/0003-settings-store.md for which setting applies when.
+/// every value against its options range first, writes all or nothing, then tells the subscribers. The cluster bus
+/// carries a save to the other web nodes, which load the values again (<see cref="ReloadAsync"/>); a worker node
+/// reads its own configuration only. See docs/adr/0003-settings-store.md and 0015-settings-scope.md for which setting
+/// applies when and where.
 /// </summary>
 public sealed class SettingsStore(
     IDbContextFactory<EtlDbContext> dbFactory,
@@ -29,6 +31,7 @@ public sealed class SettingsStore(
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _saveGate = new(1, 1);
     private readonly Subscribers<EffectiveSettings> _subscribers = new();
+    private readonly Subscribers<EffectiveSettings> _localSaves = new();
     private Snapshot? _snapshot;
 
     /// <summary>The configured values, before anything saved on the Settings page.</summary>
@@ -43,14 +46,17 @@ public sealed class SettingsStore(
     /// <summary>The worker count this process's Hangfire server started with; null before it started.</summary>
     public int? RunningWorkerCount { get; private set; }
 
+    /// <summary>Whether this node is a worker, which reads its own configuration and nothing saved on the Settings page.</summary>
+    public bool IsWorkerNode => node.Value.IsWorker;
+
     /// <summary>
     /// Read once when the Hangfire server is built: Hangfire cannot change its worker count while it runs,
-    /// so a saved MaxConcurrentJobs applies at the next start. It is saved in the database every node shares, so it
-    /// applies to web nodes only: a worker node takes its own EtlWeb:MaxConcurrentJobs, sized to its machine.
+    /// so a saved MaxConcurrentJobs applies at the next start of each web node. A worker node takes its own
+    /// EtlWeb:MaxConcurrentJobs, sized to its machine.
     /// </summary>
     public int WorkerCountForServerStart()
     {
-        RunningWorkerCount = node.Value.IsWorker ? Defaults.Execution.MaxConcurrentJobs : Current.Execution.MaxConcurrentJobs;
+        RunningWorkerCount = Current.Execution.MaxConcurrentJobs;
         return RunningWorkerCount.Value;
     }
 
@@ -142,18 +148,54 @@ public sealed class SettingsStore(
             string.Join(", ", values.Select(v => $"{v.Key} = {(v.Value is { } n ? n.ToString(CultureInfo.InvariantCulture) : "default")}")),
             cancellationToken);
         _subscribers.Publish(saved.Current);
+        _localSaves.Publish(saved.Current);
 
         return errors;
     }
 
-    /// <summary>Calls <paramref name="onChanged"/> with the new values after each save, on the saving thread.</summary>
+    /// <summary>Loads the saved values again, after another web node saved them; subscribers are told as after a save.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        if (IsWorkerNode)
+        {
+            return;
+        }
+
+        Snapshot loaded;
+        await _saveGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            loaded = Build(await db.Settings.AsNoTracking().ToListAsync(cancellationToken));
+            lock (_gate)
+            {
+                _snapshot = loaded;
+            }
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+
+        logger.LogInformation("Settings saved on another node apply here now: {Saved}", string.Join(", ", loaded.Saved.Select(s => $"{s.Key} = {s.Value.ToString(CultureInfo.InvariantCulture)}")));
+        _subscribers.Publish(loaded.Current);
+    }
+
+    /// <summary>Calls <paramref name="onChanged"/> with the new values after each save or reload, on that thread.</summary>
     public IDisposable Subscribe(Action<EffectiveSettings> onChanged) => _subscribers.Add(onChanged);
+
+    /// <summary>Calls <paramref name="onSaved"/> after a save made on this node only (the cluster bus tells the others).</summary>
+    public IDisposable SubscribeLocalSaves(Action<EffectiveSettings> onSaved) => _localSaves.Add(onSaved);
 
     private Snapshot Loaded()
     {
         lock (_gate)
         {
-            if (_snapshot is null)
+            if (_snapshot is null && IsWorkerNode)
+            {
+                _snapshot = Build([]);
+            }
+            else if (_snapshot is null)
             {
                 // Once per process, on the first read (the Hangfire server at start, after the migrations).
                 using var db = dbFactory.CreateDbContext();
