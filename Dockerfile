@@ -8,8 +8,6 @@
 # package at its own ASP.NET Core version (Microsoft.AspNetCore.App.Internal.Assets in src/EtlWeb/packages.lock.json),
 # so another SDK patch fails the locked restore until the lock files are regenerated with it.
 FROM mcr.microsoft.com/dotnet/sdk:10.0.401-noble AS build
-# npm restores the browser libraries (xterm.js, cronstrue) during the build.
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Restore first, from the project files, their package lock files and the shared build settings alone, so that
 # the layer is reused until a dependency changes. Locked mode takes exactly the locked packages or fails.
@@ -17,7 +15,6 @@ COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.tx
 COPY src/EtlWeb.Core/EtlWeb.Core.csproj src/EtlWeb.Core/packages.lock.json src/EtlWeb.Core/
 COPY src/EtlWeb/EtlWeb.csproj src/EtlWeb/packages.lock.json src/EtlWeb/
 RUN dotnet restore src/EtlWeb/EtlWeb.csproj --locked-mode
-COPY wwwroot-assets/package.json wwwroot-assets/package-lock.json wwwroot-assets/copy-assets.mjs wwwroot-assets/
 COPY src/ src/
 RUN dotnet publish src/EtlWeb/EtlWeb.csproj -c Release --no-restore -o /app
 
