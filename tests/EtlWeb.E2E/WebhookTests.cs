@@ -8,8 +8,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>A job's webhook on the Job details tab: create it, call its URL from outside, rotate it.</summary>
-public sealed class WebhookTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class WebhookTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task A_webhook_made_in_the_ui_starts_the_job_and_a_rotation_retires_its_old_url()
     {
