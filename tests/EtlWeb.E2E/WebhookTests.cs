@@ -66,9 +66,15 @@ public sealed class WebhookTests(AppFixture app) : IClassFixture<AppFixture>, IA
     }
 
     [Fact]
-    public async Task A_viewer_sees_no_webhook_section()
+    public async Task An_operator_sees_the_webhook_section_and_a_viewer_does_not()
     {
         var id = await app.CreateJobAsync(new { name = "Viewer hook", job_type = "shell", command = "echo hi" });
+        var operatorPage = await app.NewPageAsAsync("Operator");
+        await AppFixture.GotoAsync(operatorPage, $"/?job={id}");
+        await Expect(operatorPage.GetByTestId("job-details")).ToBeVisibleAsync();
+        await Expect(operatorPage.GetByTestId("job-webhook").GetByTestId("webhook-none")).ToBeVisibleAsync();
+        await operatorPage.Context.DisposeAsync();
+
         var page = await app.NewPageAsAsync("Viewer");
         await AppFixture.GotoAsync(page, $"/?job={id}");
 
