@@ -3,8 +3,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>The API reference at /api/docs, rendered from the OpenAPI document with assets EtlWeb serves itself.</summary>
-public sealed class ApiDocsTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class ApiDocsTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task The_reference_lists_the_routes_from_the_openapi_document()
     {

@@ -10,7 +10,8 @@ namespace EtlWeb.E2E;
 /// <summary>
 /// The real EtlWeb (the build output's EtlWeb.dll) as a child process on a free loopback port with a fresh
 /// data directory, and Debian's Chromium driven by Playwright. One per test class; disposed with it. A subclass may
-/// give the process more settings and start more around it (<see cref="ClusterFixture"/>).
+/// give the process more settings and start more around it (<see cref="ClusterFixture"/>). EtlWeb's output is kept
+/// (<see cref="E2E.ServerLog"/>): each test class checks it after each test, and the fixture once more when it is disposed.
 /// </summary>
 public class AppFixture : IAsyncLifetime
 {
@@ -33,6 +34,9 @@ public class AppFixture : IAsyncLifetime
     public Uri BaseAddress { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>What EtlWeb's processes printed; a test class calls <see cref="ServerLog.CheckAsync"/> after each test.</summary>
+    public ServerLog ServerLog { get; } = new();
 
     /// <summary>The Admin every page of <see cref="NewPageAsync(int, int)"/> is signed in as.</summary>
     public const string AdminName = "admin";
@@ -59,8 +63,8 @@ public class AppFixture : IAsyncLifetime
             settings[name] = value;
         }
 
-        _app = EtlWebChild.Start(DataDirectory, BaseAddress, settings, (_, _) => { }, launcher: Launcher);
-        await EtlWebChild.WaitHealthyAsync(_app, BaseAddress, TimeSpan.FromSeconds(60));
+        _app = EtlWebChild.Start(DataDirectory, BaseAddress, settings, ServerLog.Keep("etlweb"), launcher: Launcher);
+        await WaitHealthyAsync(_app, BaseAddress);
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -114,6 +118,19 @@ public class AppFixture : IAsyncLifetime
     }
 
     public HttpClient CreateClient() => EtlWebChild.CreateClient(BaseAddress);
+
+    /// <summary>Waits until an EtlWeb process is healthy; when it is not, fails with what it printed.</summary>
+    protected async Task WaitHealthyAsync(Process process, Uri address)
+    {
+        try
+        {
+            await EtlWebChild.WaitHealthyAsync(process, address, TimeSpan.FromSeconds(60));
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"{ex.Message}\n{ServerLog.Tail()}", ex);
+        }
+    }
 
     /// <summary>Creates a job through the API; returns its id.</summary>
     public async Task<int> CreateJobAsync(object document)
@@ -170,5 +187,8 @@ public class AppFixture : IAsyncLifetime
         {
             Directory.Delete(DataDirectory, recursive: true);
         }
+
+        // Errors logged after the last test's check (as its pages closed) fail the class.
+        await ServerLog.CheckAsync();
     }
 }

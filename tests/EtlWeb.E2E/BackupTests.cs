@@ -4,8 +4,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>File -> Back up now copies both databases while EtlWeb runs and says where they went.</summary>
-public sealed class BackupTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class BackupTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task Back_up_now_writes_both_databases_and_names_the_directory()
     {

@@ -32,8 +32,9 @@ public sealed class ClusterFixture : AppFixture
     {
         var address = EtlWebChild.FreeAddress();
         Worker = EtlWebChild.Start(Path.Combine(DataDirectory, "worker-a"), address,
-            new Dictionary<string, string>(_nodeSettings) { ["EtlWeb__Node__Name"] = "worker-a", ["EtlWeb__Node__Role"] = "Worker" }, (_, _) => { });
-        await EtlWebChild.WaitHealthyAsync(Worker, address, TimeSpan.FromSeconds(60));
+            new Dictionary<string, string>(_nodeSettings) { ["EtlWeb__Node__Name"] = "worker-a", ["EtlWeb__Node__Role"] = "Worker" },
+            ServerLog.Keep("worker-a"));
+        await WaitHealthyAsync(Worker, address);
     }
 
     /// <summary>SIGKILL to the worker node, as in a crash.</summary>
@@ -52,10 +53,16 @@ public sealed class ClusterFixture : AppFixture
         }
 
         Worker?.Dispose();
-        await base.DisposeAsync();
-        if (_postgres is not null)
+        try
         {
-            await _postgres.DisposeAsync();
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            if (_postgres is not null)
+            {
+                await _postgres.DisposeAsync();
+            }
         }
     }
 }

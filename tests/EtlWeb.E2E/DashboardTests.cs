@@ -8,9 +8,13 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>The live dashboard with runs going, a failure and a cron schedule, seen from a browser in America/St_Johns (a half-hour offset).</summary>
-public sealed class DashboardTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class DashboardTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
     private static readonly TimeZoneInfo StJohns = TimeZoneInfo.FindSystemTimeZoneById("America/St_Johns");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
 
     [Fact]
     public async Task The_dashboard_shows_running_runs_failures_and_the_next_fires_and_follows_the_runs_live()

@@ -8,10 +8,14 @@ namespace EtlWeb.E2E;
 /// The designer on a catalogue of its own, laid out automatically: a small pipeline of 10 jobs, then 300 jobs with
 /// 400 dependencies. Screenshots for a person to look at; the assertions pin what a layout must never do.
 /// </summary>
-public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class DesignerScreenshotTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
     // 300 boxes and 400 links take longer to render and lay out than a page of the app.
     private static readonly LocatorAssertionsToHaveCountOptions LargeCount = new() { Timeout = 30_000 };
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task Jobs_without_a_position_are_laid_out_left_to_right_without_overlaps_for_10_and_300_jobs()
     {

@@ -10,8 +10,12 @@ namespace EtlWeb.E2E;
 /// The workflow designer in a real browser: moving boxes, drawing and deleting links, opening and running jobs.
 /// Each test places its jobs in its own band of the diagram and brings them into view with the search box.
 /// </summary>
-public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task A_dragged_box_is_found_at_its_new_position_after_a_reload()
     {

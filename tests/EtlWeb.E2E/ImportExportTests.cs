@@ -8,8 +8,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>Import (choose a file, read the dry-run report, confirm) and export from the File menu.</summary>
-public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task Import_of_a_file_with_a_cycle_shows_the_error_and_creates_nothing()
     {

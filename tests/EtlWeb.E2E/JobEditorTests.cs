@@ -10,8 +10,12 @@ namespace EtlWeb.E2E;
 /// The job editor in a real browser on a 1280x720 laptop screen, opened from the main screen's New and Edit
 /// buttons. The browser is in New York so the cron preview has a second zone to show.
 /// </summary>
-public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task Create_a_shell_job_through_the_editor()
     {

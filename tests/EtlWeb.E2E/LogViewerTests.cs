@@ -9,8 +9,12 @@ using Xunit.Abstractions;
 namespace EtlWeb.E2E;
 
 /// <summary>The run page and its Output log in a real browser, over runs of real processes.</summary>
-public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper output) : IClassFixture<AppFixture>
+public sealed partial class LogViewerTests(AppFixture app, ITestOutputHelper output) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task A_running_job_shows_its_lines_live_then_succeeds_and_its_stored_log_has_every_line()
     {

@@ -7,8 +7,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>The main screen: job list with search and filters, toolbar actions, the right-side tabs, live updates.</summary>
-public sealed class MainScreenTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class MainScreenTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task Search_narrows_the_list_by_name_description_and_command()
     {

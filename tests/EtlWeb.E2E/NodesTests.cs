@@ -4,8 +4,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>A web node and a worker node on PostgreSQL, seen from the web node's pages.</summary>
-public sealed class NodesTests(ClusterFixture app) : IClassFixture<ClusterFixture>
+public sealed class NodesTests(ClusterFixture app) : IClassFixture<ClusterFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task The_nodes_page_shows_both_nodes_the_run_page_follows_a_run_on_the_worker_and_a_killed_worker_turns_lost()
     {

@@ -4,8 +4,12 @@ using static Microsoft.Playwright.Assertions;
 
 namespace EtlWeb.E2E;
 
-public sealed class NotificationSettingsTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class NotificationSettingsTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task The_smtp_test_button_shows_the_servers_answer_and_a_refused_connection()
     {

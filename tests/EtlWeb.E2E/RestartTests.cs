@@ -6,11 +6,17 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>An admin restarts EtlWeb from the Nodes page; a job running meanwhile goes on and is adopted.</summary>
-public sealed class RestartTests(SupervisedAppFixture app) : IClassFixture<SupervisedAppFixture>
+public sealed class RestartTests(SupervisedAppFixture app) : IClassFixture<SupervisedAppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task An_admin_restarts_EtlWeb_from_the_nodes_page_and_a_running_job_ends_with_one_attempt_and_every_line()
     {
+        // The image's init says on stderr that it starts EtlWeb again, as asked (EtlWeb exits with 75 to ask).
+        app.ServerLog.ExpectError("etlweb-init: EtlWeb asked to be restarted; starting it again");
         var jobId = await app.CreateJobAsync(new { name = "Long load", job_type = "shell", command = "for i in $(seq 1 50); do echo row $i; sleep 0.1; done" });
         var runId = await app.RunJobAsync(jobId);
         var page = await app.NewPageAsync();

@@ -7,8 +7,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>The global Runs page: history with filters and paging, opening a run, cancel and re-run.</summary>
-public sealed class RunsTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class RunsTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task The_runs_page_lists_every_run_filters_by_job_and_status_and_opens_a_run()
     {

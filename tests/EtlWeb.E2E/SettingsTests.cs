@@ -3,8 +3,12 @@ using static Microsoft.Playwright.Assertions;
 
 namespace EtlWeb.E2E;
 
-public sealed class SettingsTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class SettingsTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task Settings_saved_on_the_page_are_in_force_after_a_reload()
     {

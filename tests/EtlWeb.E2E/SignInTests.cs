@@ -7,8 +7,12 @@ using static Microsoft.Playwright.Assertions;
 
 namespace EtlWeb.E2E;
 
-public sealed partial class SignInTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed partial class SignInTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task An_anonymous_visitor_is_sent_to_sign_in_a_wrong_password_is_refused_and_sign_out_ends_the_session()
     {
@@ -172,8 +176,10 @@ public sealed partial class SignInTests(AppFixture app) : IClassFixture<AppFixtu
         var data = Path.Combine(Path.GetTempPath(), "etlweb-e2e", "setup-" + Guid.NewGuid().ToString("N"));
         var address = EtlWebChild.FreeAddress();
         var link = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var child = EtlWebChild.Start(data, address, null, (line, _) =>
+        var keep = app.ServerLog.Keep("first-visit");
+        using var child = EtlWebChild.Start(data, address, null, (line, fromStderr) =>
         {
+            keep(line, fromStderr);
             if (SetupLink().Match(line) is { Success: true } match)
             {
                 link.TrySetResult(match.Value);

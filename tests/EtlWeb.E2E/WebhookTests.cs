@@ -8,8 +8,12 @@ using static Microsoft.Playwright.Assertions;
 namespace EtlWeb.E2E;
 
 /// <summary>A job's webhook on the Job details tab: create it, call its URL from outside, rotate it.</summary>
-public sealed class WebhookTests(AppFixture app) : IClassFixture<AppFixture>
+public sealed class WebhookTests(AppFixture app) : IClassFixture<AppFixture>, IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => app.ServerLog.CheckAsync();
+
     [Fact]
     public async Task A_webhook_made_in_the_ui_starts_the_job_and_a_rotation_retires_its_old_url()
     {
@@ -62,9 +66,15 @@ public sealed class WebhookTests(AppFixture app) : IClassFixture<AppFixture>
     }
 
     [Fact]
-    public async Task A_viewer_sees_no_webhook_section()
+    public async Task An_operator_sees_the_webhook_section_and_a_viewer_does_not()
     {
         var id = await app.CreateJobAsync(new { name = "Viewer hook", job_type = "shell", command = "echo hi" });
+        var operatorPage = await app.NewPageAsAsync("Operator");
+        await AppFixture.GotoAsync(operatorPage, $"/?job={id}");
+        await Expect(operatorPage.GetByTestId("job-details")).ToBeVisibleAsync();
+        await Expect(operatorPage.GetByTestId("job-webhook").GetByTestId("webhook-none")).ToBeVisibleAsync();
+        await operatorPage.Context.DisposeAsync();
+
         var page = await app.NewPageAsAsync("Viewer");
         await AppFixture.GotoAsync(page, $"/?job={id}");
 

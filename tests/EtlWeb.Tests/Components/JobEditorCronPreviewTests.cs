@@ -79,9 +79,13 @@ public sealed class JobEditorCronPreviewTests : IAsyncLifetime
     {
         var preview = _host.Context.Render<CronPreview>(p => p
             .Add(x => x.Expression, "0 2 * * *")
-            .Add(x => x.TimeZone, "Mars/Olympus"));
+            .Add(x => x.TimeZone, "Europe/London"));
+        preview.WaitForAssertion(() => Assert.Equal(5, preview.FindAll("[data-testid=cron-fires] tbody tr").Count));
+
+        preview.Render(p => p.Add(x => x.TimeZone, "Mars/Olympus"));
 
         Assert.Empty(preview.FindAll("[data-testid=cron-fires]"));
+        Assert.Contains("once the expression and the time zone are valid", preview.Markup, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,7 +18,8 @@ namespace EtlWeb.Tests.Components;
 /// <summary>
 /// bUnit with what the job editor needs: the real <see cref="JobCatalog"/> over a fresh SQLite database,
 /// MudBlazor's services and providers, a fake clock (validation waits for typing to pause; tests advance it),
-/// and the browser modules stubbed.
+/// and the browser's side answered in bUnit's strict mode: MudBlazor's calls, the cron preview's module (the browser in
+/// UTC, no words for any expression unless a test says otherwise) and the script editor's, which it creates and disposes.
 /// </summary>
 public sealed class JobEditorHost : IAsyncDisposable
 {
@@ -28,9 +29,13 @@ public sealed class JobEditorHost : IAsyncDisposable
 
     private JobEditorHost()
     {
-        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.JSInterop.Mode = JSRuntimeMode.Strict;
+        Context.JSInterop.SetupMudBlazor();
         CronModule = Context.JSInterop.SetupModule("./Features/Jobs/Editor/CronPreview.razor.js");
-        Context.JSInterop.SetupModule("./Features/Jobs/Editor/ScriptEditor.razor.js");
+        CronModule.Setup<string?>("browserZone").SetResult("UTC");
+        CronModule.Setup<string?>("describe", _ => true).SetResult(null);
+        var scriptEditor = Context.JSInterop.SetupModule("./Features/Jobs/Editor/ScriptEditor.razor.js").SetupModule("create", _ => true);
+        scriptEditor.SetupVoid("dispose").SetVoidResult();
         Context.Services.AddSingleton(Options.Create(new EtlWebOptions { DataDirectory = _directory }));
         Context.Services.AddEtlWebData(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         Context.Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());

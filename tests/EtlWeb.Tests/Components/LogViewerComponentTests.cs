@@ -11,7 +11,7 @@ namespace EtlWeb.Tests.Components;
 
 /// <summary>
 /// The LogViewer component over a real store (runs of real processes), with the browser module stubbed in
-/// loose mode: what it renders, and the terminal edits it sends as it pages.
+/// strict mode (the terminal is created, edited and disposed): what it renders, and the terminal edits it sends as it pages.
 /// </summary>
 public sealed class LogViewerComponentTests : IAsyncLifetime
 {
@@ -25,8 +25,14 @@ public sealed class LogViewerComponentTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         _client = _factory.CreateClient();
-        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.JSInterop.Mode = JSRuntimeMode.Strict;
+        _context.JSInterop.SetupMudBlazor();
         _module = _context.JSInterop.SetupModule(Module);
+        foreach (var function in (string[])["create", "apply", "dispose"])
+        {
+            _module.SetupVoid(function, _ => true).SetVoidResult();
+        }
+
         _context.Services.AddMudServices();
         _context.Services.AddSingleton(_factory.Services.GetRequiredService<RunReader>());
         _context.Services.AddSingleton(_factory.Services.GetRequiredService<RunBroadcaster>());

@@ -50,9 +50,17 @@ public sealed class KillTreeTests
     }
 
     [Fact]
-    public void Finds_nothing_for_an_unknown_marker_and_never_the_current_process()
+    public async Task Finds_the_marked_processes_nothing_for_an_unknown_marker_and_never_the_current_process()
     {
+        var marker = Attempts.NewMarker();
+        await using var process = Attempts.Start(Attempts.Plan(Attempts.Shell("sleep 300"), marker), new ListOutput());
+        var marked = await Attempts.WaitForMarkedAsync(marker, "sleep", 1);
+
+        Assert.Contains(process.Pid, marked);
         Assert.Empty(ProcessTree.FindByMarker(Attempts.NewMarker()));
+        Assert.DoesNotContain(Environment.ProcessId, marked);
         Assert.True(ProcessTree.IsAlive(Environment.ProcessId));
+        Assert.Empty(await process.KillTreeAsync(TimeSpan.FromSeconds(5)));
+        await Attempts.WaitAsync(process);
     }
 }

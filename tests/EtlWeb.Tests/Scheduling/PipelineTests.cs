@@ -178,8 +178,15 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         await Client.WaitForStatusAsync(second, "Running");
         await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
         await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{second}/cancel", "{}");
+        var one = Assert.Single((await Client.WaitForEndAsync(first)).Attempts);
+        var two = Assert.Single((await Client.WaitForEndAsync(second)).Attempts);
 
         Assert.NotEqual(first, second);
+
+        // Each attempt started before the other finished: the two ran at the same time.
+        Assert.True(
+            one.StartedAt < two.FinishedAt && two.StartedAt < one.FinishedAt,
+            $"run #{first} ran {one.StartedAt:O} to {one.FinishedAt:O}, run #{second} {two.StartedAt:O} to {two.FinishedAt:O}");
     }
 
     [Fact]

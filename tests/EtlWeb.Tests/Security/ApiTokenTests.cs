@@ -186,6 +186,8 @@ public sealed class ApiTokenTests : HostTest
     {
         var userId = await Factory.CreateUserAsync(Client, "ann", EtlRoles.Admin);
         using var client = Factory.BearerClient(await Factory.CreateTokenAsync(userId));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, HttpMethod.Get, "/api/jobs"));
+
         await using (var scope = Factory.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
