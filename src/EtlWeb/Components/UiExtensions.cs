@@ -25,6 +25,7 @@ public static class UiExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseMiddleware<CircuitsDuringStop>();
         app.UseEtlWebSecurity();
         app.UseAntiforgery();
 
