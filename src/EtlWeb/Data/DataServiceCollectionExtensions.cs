@@ -2,6 +2,8 @@ using EtlWeb.Core.Execution;
 using EtlWeb.Configuration;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Data;
@@ -63,6 +65,13 @@ public static class DataServiceCollectionExtensions
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        else
+        {
+            // Without it, the first migration of an empty PostgreSQL database logs an error (its query of a history
+            // table that does not exist yet) although nothing went wrong (npgsql/efcore.pg#3407).
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         }
 
         await db.Database.MigrateAsync(cancellationToken);
