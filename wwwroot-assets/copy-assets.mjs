@@ -12,9 +12,9 @@ const files = [
   ["@xterm/xterm/css/xterm.css", "xterm/xterm.css"],
   ["@xterm/addon-fit/lib/addon-fit.js", "xterm/addon-fit.js"],
   ["@xterm/addon-search/lib/addon-search.js", "xterm/addon-search.js"],
-  ["@xterm/xterm/LICENSE", "xterm/LICENSE"],
+  ["@xterm/xterm/LICENSE", "xterm/LICENSE.txt"],
   ["cronstrue/dist/cronstrue.min.js", "cronstrue/cronstrue.min.js"],
-  ["cronstrue/LICENSE", "cronstrue/LICENSE"],
+  ["cronstrue/LICENSE", "cronstrue/LICENSE.txt"],
 ];
 for (const [from, to] of files) {
   mkdirSync(dirname(join(target, to)), { recursive: true });

@@ -49,9 +49,10 @@ try
 {
     await app.Services.MigrateEtlWebDatabaseAsync();
 }
-catch (Npgsql.NpgsqlException ex)
+catch (Exception ex) when ((ex as Npgsql.NpgsqlException ?? ex.InnerException as Npgsql.NpgsqlException) is { } unreachable)
 {
-    StartupCommands.WriteProblems([ConfigurationCheck.DatabaseProblem(app.Configuration, ex)], Console.Error);
+    // EF Core's history table check wraps the driver's exception; the migration itself throws it as it is.
+    StartupCommands.WriteProblems([ConfigurationCheck.DatabaseProblem(app.Configuration, unreachable)], Console.Error);
     return StartupCommands.BadConfiguration;
 }
 

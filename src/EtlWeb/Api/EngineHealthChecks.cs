@@ -46,8 +46,14 @@ internal sealed class SchedulerHealthCheck(Scheduler scheduler, TimeProvider tim
         Task.FromResult(node.Value.IsWorker ? HealthCheckResult.Healthy("A worker node: the web node holding the scheduler lease schedules.")
             : !scheduler.Active ? HealthCheckResult.Healthy("Standby: another web node holds the scheduler lease; this one takes it if that node goes.")
             : scheduler.LastTick is not { } last
-            ? HealthCheckResult.Degraded("The scheduler has not ticked yet.")
+            ? NotTickedYet(scheduler.StartedAt)
             : time.GetUtcNow() - last > Stale
                 ? HealthCheckResult.Unhealthy($"The scheduler last ticked at {last:O}.")
                 : HealthCheckResult.Healthy(scheduler.NextFire is { } next ? $"Last tick {last:O}; next fire {next:O}" : $"Last tick {last:O}; no fire planned"));
+
+    /// <summary>A scheduler that started less than <see cref="Stale"/> ago is as well as one that ticked that long ago.</summary>
+    private HealthCheckResult NotTickedYet(DateTimeOffset? started) =>
+        started is { } at && time.GetUtcNow() - at <= Stale
+            ? HealthCheckResult.Healthy($"Started at {at:O}; the first tick is due.")
+            : HealthCheckResult.Unhealthy(started is { } since ? $"The scheduler has not ticked since it started at {since:O}." : "The scheduler has not started.");
 }

@@ -62,8 +62,12 @@ public sealed class Scheduler : IHostedService, IDisposable
     /// <summary>Whether this node schedules (it holds the lease); otherwise another web node does.</summary>
     public bool Active => _lease.Held;
 
+    /// <summary>When this node's scheduler started; its first tick is due within a second of it.</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        StartedAt = _time.GetUtcNow();
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
         using var system = CurrentActor.AsSystem();
         _leaseSubscription = _lease.Subscribe(held => _ = held ? BeginSafelyAsync() : PauseAsync());
