@@ -25,12 +25,14 @@ public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture
             [
               { "name": "Cycle A", "job_type": "shell", "command": "echo a", "dependencies": ["Cycle B"] },
               { "name": "Cycle B", "job_type": "shell", "command": "echo b", "dependencies": ["Cycle A"] },
-              { "name": "Cycle fine", "job_type": "shell", "command": "echo fine" }
+              { "name": "Cycle fine", "job_type": "shell", "command": "echo fine", "created_at": "2025-10-20 09:12:44", "last_run": null }
             ]
             """);
 
         var report = page.GetByTestId("import-report");
         await Expect(page.GetByTestId("import-has-errors")).ToContainTextAsync("nothing will be imported");
+        await Expect(page.GetByTestId("import-ignored")).ToContainTextAsync("Ignored (no EtlWeb field):");
+        await Expect(page.GetByTestId("import-ignored").Locator("code")).ToHaveTextAsync(["created_at", "last_run"]);
         await Expect(report).ToContainTextAsync("cycle");
         await Expect(report).ToContainTextAsync("Cycle A");
         await Expect(page.GetByTestId("import-confirm")).ToBeDisabledAsync();
