@@ -22,6 +22,7 @@ public static class JobFields
     public const string TimeZone = "time_zone";
     public const string IntervalMinutes = "interval_minutes";
     public const string Dependencies = "dependencies";
+    public const string Parameters = "parameters";
     public const string NotifyEmail = "notify_email";
     public const string NotifyOnSuccess = "notify_on_success";
     public const string NotifyOnFailure = "notify_on_failure";

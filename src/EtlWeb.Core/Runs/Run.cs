@@ -38,6 +38,18 @@ public sealed class Run
     /// </summary>
     public DateTimeOffset LogicalDate { get; private set; }
 
+    /// <summary>
+    /// The resolved parameter values as a JSON object (numbers and booleans as JSON ones); a secret one is stored as
+    /// <see cref="Parameters.RunParameters.Mask"/>, its value sealed in <see cref="SealedParams"/>.
+    /// </summary>
+    public string Params { get; private set; } = "{}";
+
+    /// <summary>The secret parameter values, encrypted (Data Protection); null when there are none.</summary>
+    public string? SealedParams { get; private set; }
+
+    /// <summary>The backfill that started the run (also each downstream run of its pipeline run); null otherwise.</summary>
+    public long? BackfillId { get; private set; }
+
     public DateTimeOffset? StartedAt { get; private set; }
 
     public DateTimeOffset? FinishedAt { get; private set; }
@@ -52,7 +64,8 @@ public sealed class Run
     /// queued unless it is for another instant.
     /// </summary>
     public static Run Create(
-        int jobId, TriggerKind trigger, string definitionSnapshot, Guid pipelineId, DateTimeOffset queuedAt, DateTimeOffset? logicalDate = null) =>
+        int jobId, TriggerKind trigger, string definitionSnapshot, Guid pipelineId, DateTimeOffset queuedAt, DateTimeOffset? logicalDate = null,
+        Parameters.StoredParams? parameters = null, long? backfillId = null) =>
         new()
         {
             JobId = jobId,
@@ -61,12 +74,15 @@ public sealed class Run
             PipelineId = pipelineId,
             QueuedAt = queuedAt,
             LogicalDate = logicalDate ?? queuedAt,
+            Params = parameters?.Clear ?? "{}",
+            SealedParams = parameters?.Sealed,
+            BackfillId = backfillId,
             Status = RunStatus.Waiting,
         };
 
     /// <summary>A waiting run as read for a decision: only what deciding it needs, so that only what changes is written back.</summary>
-    public static Run AsWaiting(long id, int jobId, TriggerKind trigger, Guid? pipelineId, DateTimeOffset queuedAt, string? reason) =>
-        new() { Id = id, JobId = jobId, Trigger = trigger, PipelineId = pipelineId, QueuedAt = queuedAt, Reason = reason, Status = RunStatus.Waiting };
+    public static Run AsWaiting(long id, int jobId, TriggerKind trigger, Guid? pipelineId, DateTimeOffset queuedAt, string? reason, long? backfillId = null) =>
+        new() { Id = id, JobId = jobId, Trigger = trigger, PipelineId = pipelineId, QueuedAt = queuedAt, Reason = reason, BackfillId = backfillId, Status = RunStatus.Waiting };
 
     /// <summary>Still waiting, now for <paramref name="reason"/>.</summary>
     public bool KeepWaiting(string reason)

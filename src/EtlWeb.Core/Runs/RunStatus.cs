@@ -24,6 +24,9 @@ public enum TriggerKind
 
     /// <summary>Another system called the job's webhook (<c>POST /api/hooks/{token}</c>).</summary>
     Webhook,
+
+    /// <summary>A backfill started it for one due time of a past range.</summary>
+    Backfill,
 }
 
 public static class RunStatusExtensions
