@@ -79,6 +79,7 @@ public static class JobChanges
         (JobFields.Script, j => j.Script),
         (JobFields.Interpreter, j => j.Interpreter),
         (JobFields.WorkingDirectory, j => j.WorkingDirectory),
+        (JobFields.Parameters, j => j.Parameters.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(j.Parameters.Select(Parameters.ParameterDocument.Of))),
         (JobFields.TimeoutSeconds, j => Number(j.TimeoutSeconds)),
         (JobFields.MaxRetries, j => Number(j.MaxRetries)),
         (JobFields.RetryDelaySeconds, j => Number(j.RetryDelaySeconds)),

@@ -66,6 +66,10 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.IntervalMinutes)]
     public int? IntervalMinutes { get; init; }
 
+    /// <summary>The values a run takes: <c>{"name", "type", "default", "required", "description", "secret", "choices"}</c>.</summary>
+    [JsonPropertyName(JobFields.Parameters)]
+    public IReadOnlyList<Parameters.ParameterDocument>? Parameters { get; init; }
+
     [JsonPropertyName(JobFields.Dependencies)]
     public IReadOnlyList<string>? Dependencies { get; init; }
 

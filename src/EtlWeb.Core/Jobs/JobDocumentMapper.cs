@@ -56,6 +56,12 @@ public static class JobDocumentMapper
         }
 
         job.SecretEnvironment = secrets;
+        if (document.Parameters?.Any(p => p is null) == true)
+        {
+            errors.Add(JobFields.Parameters, "parameters must list declarations; null is not one.");
+        }
+
+        job.Parameters = [.. (document.Parameters ?? []).Select((p, i) => (p, i)).Where(x => x.p is not null).Select(x => x.p.ToParameter(x.i, errors))];
         var dependencies = Names(document.Dependencies, JobFields.Dependencies, errors).Where(d => d.Length > 0)
             .Distinct(StringComparer.Ordinal).ToList();
         errors.AddRange(JobValidator.Validate(job));
@@ -110,6 +116,7 @@ public static class JobDocumentMapper
             CronExpression = job.CronExpression,
             TimeZone = job.TimeZone,
             IntervalMinutes = job.IntervalMinutes,
+            Parameters = [.. job.Parameters.Select(Parameters.ParameterDocument.Of)],
             Dependencies = [.. dependencies.Order(StringComparer.Ordinal)],
             NotifyEmail = job.NotifyEmail,
             NotifyOnSuccess = job.NotifyOnSuccess,

@@ -11,6 +11,9 @@ public static class JobValidator
     public const int MaxNameLength = 100;
     public const int MaxRetriesLimit = 10;
 
+    /// <summary>The logical date a template default is tried at when a job is saved.</summary>
+    private static readonly DateTimeOffset SampleLogicalDate = new(2026, 1, 15, 2, 0, 0, TimeSpan.Zero);
+
     public static ValidationErrors Validate(Job job)
     {
         var errors = new ValidationErrors();
@@ -32,6 +35,13 @@ public static class JobValidator
         if (job.Kind == JobKind.Sql && string.IsNullOrWhiteSpace(job.Command) && string.IsNullOrWhiteSpace(job.Interpreter))
         {
             errors.Add(JobFields.Interpreter, "An inline SQL script needs the client that runs it (for example: sqlite3 /data/app.db, or psql -d mydb).");
+        }
+
+        if (job.Parameters.Count > 0)
+        {
+            // A template default is tried once; the zone of a bad time_zone is reported by its own rule.
+            CronSchedule.TryResolveZone(job.TimeZone, out var zone);
+            errors.AddRange(Parameters.ParameterRules.ValidateDeclarations(job.Parameters, zone, SampleLogicalDate));
         }
 
         if (job.TimeoutSeconds < 0)

@@ -44,6 +44,13 @@ public static partial class ParameterRules
 
     public static string Name(ParameterType type) => JsonSerializer.Serialize(type).Trim('"');
 
+    public static bool TryParseType(string name, out ParameterType type)
+    {
+        var index = TypeNames.ToList().IndexOf(name);
+        type = index < 0 ? ParameterType.Text : Enum.GetValues<ParameterType>()[index];
+        return index >= 0;
+    }
+
     /// <summary>What is wrong with the declarations, keyed <c>parameters[i].field</c>; a default is tried at <paramref name="sampleDate"/>.</summary>
     public static ValidationErrors ValidateDeclarations(IReadOnlyList<JobParameter> parameters, TimeZoneInfo zone, DateTimeOffset sampleDate)
     {
@@ -90,7 +97,11 @@ public static partial class ParameterRules
                 errors.Add(field + "choices", $"Only a choice parameter lists choices; this one's type is {Name(parameter.Type)}.");
             }
 
-            if (parameter.Default.Length > 0 && DefaultError(parameter, sampleDate, zone) is { } error)
+            if (parameter.Secret && parameter.Default.Length > 0)
+            {
+                errors.Add(field + "default", "A secret parameter has no default: it would be kept in the job's definition in clear. Give its value with each run, or use a secret environment variable.");
+            }
+            else if (parameter.Default.Length > 0 && DefaultError(parameter, sampleDate, zone) is { } error)
             {
                 errors.Add(field + "default", error);
             }

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Runs;
@@ -10,8 +11,14 @@ namespace EtlWeb.Api;
 /// <summary>What a cancel did: <c>Cancelled</c> at once (200), or <c>stopping</c> while the process tree is stopped (202).</summary>
 public sealed record CancelAnswer([property: JsonPropertyName("status")] string Status);
 
-/// <summary>Body of a run request, all optional: <c>downstream</c> false runs the job alone.</summary>
-public sealed record RunRequest([property: JsonPropertyName("downstream")] bool? Downstream);
+/// <summary>
+/// Body of a run request, all optional: <c>downstream</c> false runs the job alone; <c>params</c> gives values of the job's
+/// declared parameters (the others take their defaults); <c>logical_date</c> is the instant the run is for (now when left out).
+/// </summary>
+public sealed record RunRequest(
+    [property: JsonPropertyName("downstream")] bool? Downstream,
+    [property: JsonPropertyName("params")] Dictionary<string, JsonElement>? Params = null,
+    [property: JsonPropertyName("logical_date")] DateTimeOffset? LogicalDate = null);
 
 internal static class RunsApi
 {
@@ -33,14 +40,19 @@ internal static class RunsApi
                     });
                 }
 
-                var outcome = await runs.TriggerAsync(id, TriggerKind.Api, downstream ?? body?.Downstream ?? true, ct);
+                var outcome = await runs.TriggerAsync(id, TriggerKind.Api, downstream ?? body?.Downstream ?? true, body?.Params, body?.LogicalDate, ct);
+                if (outcome.Invalid is { } invalid)
+                {
+                    return Results.ValidationProblem(invalid);
+                }
+
                 return outcome.Run is { } run
                     ? Results.Accepted($"/api/runs/{run.Id}", new { run_id = run.Id, status = run.Status.ToString() })
                     : Results.Problem(outcome.Refusal, statusCode: outcome.Refusal!.StartsWith("There is no", StringComparison.Ordinal) ? StatusCodes.Status404NotFound : StatusCodes.Status409Conflict);
             })
             .WithTags("Runs")
             .RequireAuthorization(EtlPolicies.Operate)
-            .WithSummary("Trigger a pipeline run of the job now (downstream=false, in the address or the optional body, runs the job alone).")
+            .WithSummary("Trigger a pipeline run of the job now (downstream=false, in the address or the optional body, runs the job alone); params gives parameter values (400 names each bad or unknown one).")
             .Accepts<RunRequest>(isOptional: true, "application/json")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -48,7 +60,7 @@ internal static class RunsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         var group = api.MapGroup("/runs").WithTags("Runs");
-        group.MapGet("/", async (int? job_id, string? status, int? limit, RunReader reader, CancellationToken ct) =>
+        group.MapGet("/", async (int? job_id, string? status, int? limit, DateTimeOffset? logical_from, DateTimeOffset? logical_to, long? backfill_id, RunReader reader, CancellationToken ct) =>
             {
                 RunStatus? parsed = null;
                 if (!string.IsNullOrEmpty(status))
@@ -64,9 +76,9 @@ internal static class RunsApi
                     parsed = value;
                 }
 
-                return Results.Ok(await reader.ListAsync(job_id, parsed, limit ?? 100, ct));
+                return Results.Ok(await reader.ListAsync(job_id, parsed, limit ?? 100, logical_from, logical_to, backfill_id, ct));
             })
-            .WithSummary("Run history, newest first.")
+            .WithSummary("Run history, newest first; logical_from and logical_to (ISO 8601) keep the runs whose logical date is in that range, backfill_id the runs of one backfill.")
             .Produces<IReadOnlyList<RunDocument>>()
             .ProducesValidationProblem();
 

@@ -39,6 +39,10 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<ScheduleState> ScheduleStates => Set<ScheduleState>();
 
+    public DbSet<Backfill> Backfills => Set<Backfill>();
+
+    public DbSet<BackfillItem> BackfillItems => Set<BackfillItem>();
+
     public DbSet<StoredSetting> Settings => Set<StoredSetting>();
 
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Parameters;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -27,6 +28,13 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
             new ValueComparer<List<string>>(
                 (a, b) => a!.SequenceEqual(b!),
                 v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode(StringComparison.Ordinal))),
+                v => v.ToList()));
+        builder.Property(j => j.Parameters).HasDefaultValue(new List<JobParameter>()).HasConversion(
+            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+            v => JsonSerializer.Deserialize<List<JobParameter>>(v, JsonSerializerOptions.Default) ?? new(),
+            new ValueComparer<List<JobParameter>>(
+                (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default).GetHashCode(StringComparison.Ordinal),
                 v => v.ToList()));
     }
 }

@@ -21,6 +21,9 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.HasIndex(r => new { r.JobId, r.Id }, "IX_runs_JobId_Id_Finished").HasFilter("\"FinishedAt\" IS NOT NULL");
         builder.HasIndex(r => r.Status);
         builder.HasIndex(r => r.PipelineId);
+        builder.Property(r => r.Params).HasDefaultValue("{}");
+        builder.HasIndex(r => r.BackfillId).HasFilter("\"BackfillId\" IS NOT NULL");
+        builder.HasIndex(r => new { r.JobId, r.LogicalDate });
         builder.HasMany(r => r.Attempts).WithOne().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }
@@ -44,5 +47,29 @@ internal sealed class LogChunkConfiguration : IEntityTypeConfiguration<LogChunk>
         builder.ToTable("log_chunks");
         builder.HasIndex(c => new { c.AttemptId, c.FirstLine }).IsUnique();
         builder.HasOne<Attempt>().WithMany().HasForeignKey(c => c.AttemptId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class BackfillConfiguration : IEntityTypeConfiguration<Backfill>
+{
+    public void Configure(EntityTypeBuilder<Backfill> builder)
+    {
+        builder.ToTable("backfills");
+        builder.Property(b => b.Mode).HasConversion<string>().HasMaxLength(16);
+        builder.Property(b => b.Order).HasConversion<string>().HasMaxLength(16);
+        builder.Property(b => b.CreatedBy).HasMaxLength(256);
+        builder.HasOne<EtlWeb.Core.Jobs.Job>().WithMany().HasForeignKey(b => b.JobId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(b => b.Items).WithOne().HasForeignKey(i => i.BackfillId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => b.FinishedAt);
+    }
+}
+
+internal sealed class BackfillItemConfiguration : IEntityTypeConfiguration<BackfillItem>
+{
+    public void Configure(EntityTypeBuilder<BackfillItem> builder)
+    {
+        builder.ToTable("backfill_items");
+        builder.HasIndex(i => new { i.BackfillId, i.Sequence }).IsUnique();
+        builder.HasIndex(i => i.RunId);
     }
 }

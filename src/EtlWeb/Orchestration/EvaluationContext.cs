@@ -60,12 +60,15 @@ internal sealed class EvaluationContext
         return context;
     }
 
-    /// <summary>Aggregated per job in SQL: a long queue of one job must not be read run by run.</summary>
+    /// <summary>
+    /// Aggregated per job in SQL: a long queue of one job must not be read run by run. A backfill's running runs are not
+    /// the overlap policy's concern (their cap bounds them), so a scheduled fire is not skipped for one.
+    /// </summary>
     private static Task<Dictionary<int, ActiveRow>> LoadActiveAsync(EtlDbContext db, List<int> relevant, CancellationToken cancellationToken) =>
         db.Runs
             .Where(r => relevant.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting || r.Status == RunStatus.Running))
             .GroupBy(r => r.JobId)
-            .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running).Min(r => (long?)r.Id)))
+            .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running && r.BackfillId == null).Min(r => (long?)r.Id)))
             .ToDictionaryAsync(a => a.JobId, cancellationToken);
 
     /// <summary>Everything <see cref="WaitingRunRules"/> reads to decide <paramref name="run"/>.</summary>
@@ -78,8 +81,9 @@ internal sealed class EvaluationContext
             run.QueuedAt,
             job?.OverlapPolicy ?? OverlapPolicy.Skip,
 
-            // A waiting run is never Running itself, so the first running run of its job is always another run.
-            _active.TryGetValue(run.JobId, out var active) ? active.FirstRunning : null);
+            // A waiting run is never Running itself, so the first running run of its job is always another run. A backfill's
+            // run starts beside the job's other runs: its cap, not the overlap policy, bounds it.
+            run.BackfillId is null && _active.TryGetValue(run.JobId, out var active) ? active.FirstRunning : null);
     }
 
     private List<UpstreamView> UpstreamsOf(Run run)

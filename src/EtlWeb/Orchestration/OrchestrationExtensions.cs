@@ -37,6 +37,7 @@ public static class OrchestrationExtensions
             .With(InheritedEnvironment.ParseNames(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.PassEnvironment))
             .Select(Environment.GetEnvironmentVariables())));
         services.AddSingleton<PipelineCoordinator>();
+        services.AddSingleton<RunInputs>();
         services.AddSingleton<ScheduleStateStore>();
         services.AddSingleton<Scheduler>();
         services.AddSingleton<SchedulerLease>();

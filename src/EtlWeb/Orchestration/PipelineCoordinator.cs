@@ -1,4 +1,6 @@
+using System.Text.Json;
 using EtlWeb.Core.Jobs;
+using EtlWeb.Core.Parameters;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
@@ -14,10 +16,15 @@ public sealed record RerunOutcome(IReadOnlyList<long> RunIds, string? Refusal);
 /// <param name="FireAt">For a schedule's fire, its due time: the fire is recorded in the same transaction and refused when
 /// it was recorded already, so each due time makes one run even if two schedulers tried (a lease that just moved). It is
 /// also the run's logical date.</param>
-/// <param name="LogicalDate">The instant the run is for, when it is not a fire's (a catch-up of a missed one); else the trigger time.</param>
+/// <param name="LogicalDate">The instant the run is for, when it is not a fire's (a catch-up of a missed one, a backfilled
+/// due time, a chosen date); else the trigger time.</param>
+/// <param name="Params">Parameter values given to the job's own run (checked by the caller); its downstream runs and any
+/// value not given take the defaults.</param>
+/// <param name="BackfillId">The backfill the pipeline run is for: its runs never join a pending run nor count for the
+/// overlap policy of the job's other runs.</param>
 public sealed record TriggerRequest(
     int JobId, TriggerKind Trigger, bool WithDownstream = true, IReadOnlyDictionary<string, string>? Variables = null, DateTimeOffset? FireAt = null,
-    DateTimeOffset? LogicalDate = null);
+    DateTimeOffset? LogicalDate = null, IReadOnlyDictionary<string, JsonElement>? Params = null, long? BackfillId = null);
 
 /// <summary>
 /// Turns triggers into runs (DESIGN.md section 4): pipeline expansion, one pending run per job (later triggers join
@@ -25,7 +32,7 @@ public sealed record TriggerRequest(
 /// returns. Part of the engine: <see cref="RunEngine"/> calls it, nothing else.
 /// </summary>
 public sealed class PipelineCoordinator(
-    IDbContextFactory<EtlDbContext> dbFactory, EngineLocks locks, WaitingRuns waiting, RunFollowUps followUps, TimeProvider time)
+    IDbContextFactory<EtlDbContext> dbFactory, EngineLocks locks, WaitingRuns waiting, RunFollowUps followUps, RunInputs inputs, TimeProvider time)
 {
     /// <summary>Creates (or joins) the runs of each request's pipeline and starts what is ready; returns each request's own run.</summary>
     public async Task<IReadOnlyList<Run?>> TriggerAsync(IReadOnlyList<TriggerRequest> requests, CancellationToken cancellationToken)
@@ -48,12 +55,13 @@ public sealed class PipelineCoordinator(
             var firedAlready = await RecordFiresAsync(db, requests, jobs, cancellationToken);
 
             // Only the newest pending run of each job can be joined; nothing else of the queue is read.
-            var pending = await db.Runs.Where(r => reachable.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting))
+            var pending = await db.Runs.Where(r => reachable.Contains(r.JobId) && r.BackfillId == null && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting))
                 .GroupBy(r => r.JobId).Select(g => new { JobId = g.Key, RunId = g.Max(r => r.Id) })
                 .ToDictionaryAsync(p => p.JobId, p => p.RunId, cancellationToken);
             var created = new Dictionary<int, Run>();
             var fresh = new List<Run>();
             var joined = new List<(Func<long> RunId, TriggerKind Trigger, Guid Pipeline)>();
+            var unresolved = new List<(Run Run, string Reason)>();
             var roots = new List<Func<long>?>();
             foreach (var request in requests)
             {
@@ -70,7 +78,8 @@ public sealed class PipelineCoordinator(
                     var job = jobs[member];
                     var trigger = member == request.JobId ? request.Trigger : TriggerKind.Upstream;
                     var input = member == request.JobId ? request.Variables : null;
-                    var joins = PipelinePlanner.JoinsPendingRun(job.OverlapPolicy, input is { Count: > 0 });
+                    var given = member == request.JobId ? request.Params : null;
+                    var joins = PipelinePlanner.JoinsPendingRun(job.OverlapPolicy, input is { Count: > 0 } || given is { Count: > 0 } || request.BackfillId is not null);
                     Func<long> runId;
                     if (joins && pending.TryGetValue(member, out var existing))
                     {
@@ -82,8 +91,15 @@ public sealed class PipelineCoordinator(
                     }
                     else
                     {
-                        var run = Run.Create(member, trigger, JobSnapshot.Of(job, input), pipeline, now, logicalDate);
+                        var resolution = RunInputs.Resolve(job, given, logicalDate);
+                        var run = Run.Create(member, trigger, JobSnapshot.Of(job, input), pipeline, now, logicalDate, inputs.Store(resolution.Values), request.BackfillId);
                         db.Runs.Add(run);
+                        if (!resolution.Errors.IsEmpty)
+                        {
+                            // A fire or a downstream run has only the defaults: one that cannot fill a required parameter does not run.
+                            unresolved.Add((run, $"Skipped: its parameters have no valid value ({resolution.Errors})."));
+                        }
+
                         created[member] = run;
                         fresh.Add(run);
                         runId = () => run.Id;
@@ -95,6 +111,12 @@ public sealed class PipelineCoordinator(
                         roots.Add(runId);
                     }
                 }
+            }
+
+            foreach (var (run, reason) in unresolved)
+            {
+                run.Skip(reason, now);
+                changes.Changed(run);
             }
 
             await db.SaveChangesAsync(cancellationToken);
@@ -127,7 +149,7 @@ public sealed class PipelineCoordinator(
             return;
         }
 
-        var run = Run.Create(jobId, trigger, JobSnapshot.Of(job), Guid.NewGuid(), now, due);
+        var run = Run.Create(jobId, trigger, JobSnapshot.Of(job), Guid.NewGuid(), now, due, inputs.Store(RunInputs.Resolve(job, null, due).Values));
         run.Skip(reason, now);
         db.Runs.Add(run);
         await db.SaveChangesAsync(cancellationToken);
@@ -148,11 +170,11 @@ public sealed class PipelineCoordinator(
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var rows = await db.RunRequests.Where(q => q.PipelineId == pipelineId)
-                .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new { r.JobId, r.Id, r.Status, r.LogicalDate }).ToListAsync(cancellationToken);
+                .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new { r.JobId, r.Id, r.Status, r.LogicalDate, r.Params, r.SealedParams }).ToListAsync(cancellationToken);
             var failedJobs = RerunPlanner.JobsToRerun([.. rows.Select(r => new PipelineMember(r.JobId, r.Id, r.Status))]);
 
-            // A job's re-run is for the same instant as the run it re-does.
-            var logicalDates = rows.GroupBy(r => r.JobId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!.LogicalDate);
+            // A job's re-run is for the same instant, with the same parameter values, as the run it re-does.
+            var redone = rows.GroupBy(r => r.JobId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!);
             await EngineLocks.LockJobsAsync(db, failedJobs, cancellationToken);
             var jobs = await db.Jobs.AsNoTracking().Where(j => failedJobs.Contains(j.Id)).ToListAsync(cancellationToken);
             if (jobs.Where(j => !j.Enabled).Select(j => $"'{j.Name}'").ToList() is { Count: > 0 } disabled)
@@ -161,7 +183,9 @@ public sealed class PipelineCoordinator(
             }
 
             var pipeline = Guid.NewGuid();
-            created.AddRange(jobs.Select(job => Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, logicalDates.GetValueOrDefault(job.Id, now))));
+            created.AddRange(jobs.Select(job => redone.TryGetValue(job.Id, out var old)
+                ? Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, old.LogicalDate, new StoredParams(old.Params, old.SealedParams))
+                : Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, now, inputs.Store(RunInputs.Resolve(job, null, now).Values))));
             db.Runs.AddRange(created);
             await db.SaveChangesAsync(cancellationToken);
             db.RunRequests.AddRange(created.Select(r => new RunRequest { RunId = r.Id, Trigger = TriggerKind.Manual, PipelineId = pipeline, RequestedAt = now }));

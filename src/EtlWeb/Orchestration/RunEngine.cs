@@ -28,6 +28,7 @@ public sealed class RunEngine(
     PipelineCoordinator coordinator,
     WaitingRuns waiting,
     RunFollowUps followUps,
+    RunInputs inputs,
     TimeProvider time,
     IOptions<NodeOptions> node)
 {
@@ -87,9 +88,7 @@ public sealed class RunEngine(
         }
 
         followUps.Publish(run, attempt);
-        var definition = JobSnapshot.Read(run.DefinitionSnapshot);
-        await AddSecretValuesAsync(db, run.JobId, definition, cancellationToken);
-        return new ClaimResult(new ClaimedAttempt(attempt, run, definition));
+        return new ClaimResult(new ClaimedAttempt(attempt, run, await DefinitionAsync(db, run, cancellationToken)));
     }
 
     /// <summary>
@@ -105,9 +104,7 @@ public sealed class RunEngine(
             return null;
         }
 
-        var definition = JobSnapshot.Read(run.DefinitionSnapshot);
-        await AddSecretValuesAsync(db, run.JobId, definition, cancellationToken);
-        return new ClaimedAttempt(attempt, run, definition);
+        return new ClaimedAttempt(attempt, run, await DefinitionAsync(db, run, cancellationToken));
     }
 
     /// <summary>
@@ -211,6 +208,15 @@ public sealed class RunEngine(
             .Where(r => db.Attempts.Where(a => a.Id == attemptId).Select(a => a.RunId).Contains(r.Id))
             .FirstOrDefaultAsync(cancellationToken);
         return run is null ? null : (run.Attempts.Single(a => a.Id == attemptId), run);
+    }
+
+    /// <summary>The job as the run's attempt runs it: its snapshot, the secret values, the run's parameters and logical date.</summary>
+    private async Task<Job> DefinitionAsync(EtlDbContext db, Run run, CancellationToken cancellationToken)
+    {
+        var definition = JobSnapshot.Read(run.DefinitionSnapshot);
+        await AddSecretValuesAsync(db, run.JobId, definition, cancellationToken);
+        inputs.AddTo(definition, run);
+        return definition;
     }
 
     /// <summary>The secret values as the job holds them now (decrypted on load); a secret the job no longer has stays unset.</summary>

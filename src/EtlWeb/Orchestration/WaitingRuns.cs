@@ -141,8 +141,8 @@ public sealed class WaitingRuns : IDisposable
         // Only the columns a decision reads; the runs are attached so that just what changes is written back, on the
         // condition that each is still Waiting (the status is a concurrency token).
         var rows = await query.OrderBy(r => r.Id)
-            .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason }).ToListAsync(cancellationToken);
-        var waiting = rows.Select(r => Run.AsWaiting(r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason)).ToList();
+            .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId }).ToListAsync(cancellationToken);
+        var waiting = rows.Select(r => Run.AsWaiting(r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId)).ToList();
         if (waiting.Count == 0)
         {
             ArmMaxWait(null, scope is null, now);

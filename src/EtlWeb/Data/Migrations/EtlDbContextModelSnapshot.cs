@@ -107,6 +107,12 @@ namespace EtlWeb.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
+
                     b.Property<double>("RetryBackoff")
                         .HasColumnType("REAL");
 
@@ -235,6 +241,85 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("attempts", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Runs.Backfill", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxParallel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Order")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinishedAt");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("backfills", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.BackfillItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BackfillId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LogicalDate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("BackfillId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("backfill_items", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.LogChunk", b =>
                 {
                     b.Property<long>("Id")
@@ -268,6 +353,9 @@ namespace EtlWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("BackfillId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("INTEGER");
 
@@ -284,6 +372,12 @@ namespace EtlWeb.Data.Migrations
                     b.Property<long>("LogicalDate")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Params")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("{}");
+
                     b.Property<Guid?>("PipelineId")
                         .HasColumnType("TEXT");
 
@@ -291,6 +385,9 @@ namespace EtlWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SealedParams")
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("StartedAt")
@@ -309,11 +406,16 @@ namespace EtlWeb.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BackfillId")
+                        .HasFilter("\"BackfillId\" IS NOT NULL");
+
                     b.HasIndex("PipelineId");
 
                     b.HasIndex("Status");
 
                     b.HasIndex("JobId", "Id");
+
+                    b.HasIndex("JobId", "LogicalDate");
 
                     b.HasIndex("JobId", "Status", "Id");
 
@@ -836,6 +938,24 @@ namespace EtlWeb.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Runs.Backfill", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.BackfillItem", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Runs.Backfill", null)
+                        .WithMany("Items")
+                        .HasForeignKey("BackfillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.LogChunk", b =>
                 {
                     b.HasOne("EtlWeb.Core.Runs.Attempt", null)
@@ -953,6 +1073,11 @@ namespace EtlWeb.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.Backfill", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Runs.Run", b =>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using EtlWeb.Core.Runs;
 using EtlWeb.Features.Notifications;
@@ -39,7 +40,9 @@ public sealed record RunDocument(
     [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
     [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptDocument> Attempts,
-    [property: JsonPropertyName("requests")] IReadOnlyList<RunRequestDocument> Requests)
+    [property: JsonPropertyName("requests")] IReadOnlyList<RunRequestDocument> Requests,
+    [property: JsonPropertyName("params")] IReadOnlyDictionary<string, JsonElement> Params,
+    [property: JsonPropertyName("backfill_id")] long? BackfillId)
 {
     /// <summary>How the run's notifications went; only on a single run (GET /api/runs/{id}), null in lists.</summary>
     [JsonPropertyName("notifications")]
@@ -49,5 +52,6 @@ public sealed record RunDocument(
     public static RunDocument From(Run run, string jobName, IEnumerable<RunRequest> requests) => new(
         run.Id, run.JobId, jobName, run.Status.ToString(), run.Trigger.ToString(), run.Reason, run.PipelineId,
         run.QueuedAt, run.LogicalDate, run.StartedAt, run.FinishedAt, [.. run.Attempts.OrderBy(a => a.Number).Select(AttemptDocument.From)],
-        [.. requests.OrderBy(q => q.Id).Select(q => new RunRequestDocument(q.Trigger.ToString(), q.PipelineId, q.RequestedAt))]);
+        [.. requests.OrderBy(q => q.Id).Select(q => new RunRequestDocument(q.Trigger.ToString(), q.PipelineId, q.RequestedAt))],
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.Params) ?? [], run.BackfillId);
 }

@@ -10,13 +10,32 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
 {
     private const int ChunksPerQuery = 32;
 
-    public async Task<IReadOnlyList<RunDocument>> ListAsync(int? jobId, RunStatus? status, int limit, CancellationToken cancellationToken = default)
+    /// <param name="logicalFrom">Only runs whose logical date is at or after this instant.</param>
+    /// <param name="logicalTo">Only runs whose logical date is at or before this instant.</param>
+    public async Task<IReadOnlyList<RunDocument>> ListAsync(
+        int? jobId, RunStatus? status, int limit, DateTimeOffset? logicalFrom = null, DateTimeOffset? logicalTo = null, long? backfillId = null,
+        CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var runs = db.Runs.AsNoTracking().Include(r => r.Attempts).AsQueryable();
         if (jobId is not null)
         {
             runs = runs.Where(r => r.JobId == jobId);
+        }
+
+        if (logicalFrom is { } from)
+        {
+            runs = runs.Where(r => r.LogicalDate >= from);
+        }
+
+        if (logicalTo is { } to)
+        {
+            runs = runs.Where(r => r.LogicalDate <= to);
+        }
+
+        if (backfillId is not null)
+        {
+            runs = runs.Where(r => r.BackfillId == backfillId);
         }
 
         if (status is not null)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Orchestration;
@@ -15,8 +17,8 @@ public enum CancelResult
     Stopping,
 }
 
-/// <summary>The run a trigger produced or joined, or why there is none.</summary>
-public sealed record TriggerOutcome(Run? Run, string? Refusal);
+/// <summary>The run a trigger produced or joined, or why there is none: a refusal, or the bad parameter values by field.</summary>
+public sealed record TriggerOutcome(Run? Run, string? Refusal, IDictionary<string, string[]>? Invalid = null);
 
 /// <summary>Operator actions on runs: trigger a job, cancel a run.</summary>
 public sealed class RunService(
@@ -25,35 +27,56 @@ public sealed class RunService(
     RunningAttempts running,
     ClusterBus bus,
     CurrentActor actors,
-    AuditLog audit)
+    AuditLog audit,
+    RunInputs inputs,
+    TimeProvider time)
 {
     /// <summary>
     /// Starts a pipeline run of the job (with its Manual downstream jobs unless <paramref name="withDownstream"/> is
     /// false) and returns the job's own run, which may be a pending run this trigger joined.
     /// </summary>
-    public async Task<TriggerOutcome> TriggerAsync(int jobId, TriggerKind trigger, bool withDownstream = true, CancellationToken cancellationToken = default)
+    /// <param name="parameters">Values for the job's declared parameters; the others take their defaults. A bad or unknown
+    /// one refuses the trigger, naming it, before anything is created.</param>
+    /// <param name="logicalDate">The instant the run is for; the trigger time when null.</param>
+    public async Task<TriggerOutcome> TriggerAsync(
+        int jobId, TriggerKind trigger, bool withDownstream = true, IReadOnlyDictionary<string, JsonElement>? parameters = null,
+        DateTimeOffset? logicalDate = null, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Operator, "run jobs");
-        string name;
+        Job? job;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var job = await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
-            if (job is null)
-            {
-                return new TriggerOutcome(null, $"There is no job with id {jobId}.");
-            }
-
-            if (!job.Enabled)
-            {
-                return new TriggerOutcome(null, $"Job '{job.Name}' is disabled; enable it to run it.");
-            }
-
-            name = job.Name;
+            job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         }
 
-        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream)], cancellationToken);
-        await audit.RecordAsync(AuditActions.RunTriggered, name, $"run {runs[0]?.Id}{(withDownstream ? "" : ", without downstream jobs")}", cancellationToken);
+        if (job is null)
+        {
+            return new TriggerOutcome(null, $"There is no job with id {jobId}.");
+        }
+
+        if (!job.Enabled)
+        {
+            return new TriggerOutcome(null, $"Job '{job.Name}' is disabled; enable it to run it.");
+        }
+
+        var at = logicalDate ?? time.GetUtcNow();
+        if (RunInputs.Resolve(job, parameters, at).Errors is { IsEmpty: false } errors)
+        {
+            return new TriggerOutcome(null, null, errors.ToDictionary());
+        }
+
+        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream, LogicalDate: at, Params: parameters)], cancellationToken);
+        var given = parameters is { Count: > 0 } ? $", parameters {string.Join(", ", parameters.Keys.Order(StringComparer.Ordinal))}" : "";
+        await audit.RecordAsync(AuditActions.RunTriggered, job.Name, $"run {runs[0]?.Id}{(withDownstream ? "" : ", without downstream jobs")}{given}", cancellationToken);
         return new TriggerOutcome(runs[0], null);
+    }
+
+    /// <summary>The values and logical date of an earlier run, to start the job again "with the same parameters"; null when there is no such run.</summary>
+    public async Task<(int JobId, Dictionary<string, JsonElement> Params, DateTimeOffset LogicalDate)?> SameInputsAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+        return run is null ? null : (run.JobId, inputs.GivenOf(run), run.LogicalDate);
     }
 
     /// <summary>

@@ -4,9 +4,14 @@ using System.Text.Json;
 
 namespace EtlWeb.Features.Webhooks;
 
-/// <summary>The environment variables a webhook body gives its run, or why the body was refused.</summary>
+/// <summary>
+/// The environment variables a webhook body gives its run, or why the body was refused; <see cref="Keys"/> holds the
+/// body's values by key as sent, from which the keys named like a declared parameter fill it.
+/// </summary>
 public sealed record HookInput(IReadOnlyDictionary<string, string> Variables, string? Error)
 {
+    public IReadOnlyDictionary<string, JsonElement> Keys { get; init; } = new Dictionary<string, JsonElement>();
+
     public static HookInput Refused(string error) => new(new Dictionary<string, string>(), error);
 }
 
@@ -50,6 +55,7 @@ public static class HookVariables
 
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
             var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+            var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             var position = 0;
             foreach (var property in document.RootElement.EnumerateObject())
             {
@@ -72,9 +78,10 @@ public static class HookVariables
 
                 keys[name] = property.Name;
                 variables[name] = value;
+                values[property.Name] = property.Value.Clone();
             }
 
-            return new HookInput(variables, null);
+            return new HookInput(variables, null) { Keys = values };
         }
     }
 

@@ -1,3 +1,4 @@
+using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Orchestration;
@@ -21,7 +22,8 @@ public sealed record HookOutcome(HookResult Result, Run? Run = null, string? Err
 /// Starts a job's pipeline for a webhook call, as a manual trigger would, with the body's variables given to the
 /// job's own run only. The token is the credential, so no role is asked of the caller.
 /// </summary>
-public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, WebhookTokens tokens, RunEngine engine, AuditLog audit, CurrentActor actors)
+public sealed class WebhookTrigger(
+    IDbContextFactory<EtlDbContext> dbFactory, WebhookTokens tokens, RunEngine engine, AuditLog audit, CurrentActor actors, TimeProvider time)
 {
     /// <summary>The caller as the audit log names it: whoever holds the token, seen from its address.</summary>
     public const string ActorName = "webhook";
@@ -42,27 +44,36 @@ public sealed class WebhookTrigger(IDbContextFactory<EtlDbContext> dbFactory, We
             return new HookOutcome(HookResult.BadInput, Error: error);
         }
 
-        string name;
+        Job? job;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var job = await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
-            if (job is null)
-            {
-                return new HookOutcome(HookResult.UnknownToken);
-            }
-
-            if (!job.Enabled)
-            {
-                return new HookOutcome(HookResult.JobDisabled, Error: $"Job '{job.Name}' is disabled; enable it to run it.");
-            }
-
-            name = job.Name;
+            job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         }
 
+        if (job is null)
+        {
+            return new HookOutcome(HookResult.UnknownToken);
+        }
+
+        if (!job.Enabled)
+        {
+            return new HookOutcome(HookResult.JobDisabled, Error: $"Job '{job.Name}' is disabled; enable it to run it.");
+        }
+
+        // The body's keys named like a declared parameter fill it; every key still becomes an ETL_HOOK_* variable.
+        var declared = job.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var parameters = input.Keys.Where(k => declared.Contains(k.Key)).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        if (RunInputs.Resolve(job, parameters, now).Errors is { IsEmpty: false } errors)
+        {
+            return new HookOutcome(HookResult.BadInput, Error: errors.ToString());
+        }
+
+        var name = job.Name;
         var caller = new Actor(ActorName, EtlRoles.Operator, address);
         using var acting = actors.Enter(caller);
         var variables = input.Variables;
-        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables)], cancellationToken);
+        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables, LogicalDate: now, Params: parameters)], cancellationToken);
         var passed = variables.Count == 0 ? "no variables" : "variables " + string.Join(", ", variables.Keys.Order(StringComparer.Ordinal));
         await audit.RecordAsync(caller, AuditActions.WebhookRun, name, $"run {runs[0]?.Id}, {passed}", cancellationToken);
         return runs[0] is { } run ? new HookOutcome(HookResult.Started, run) : new HookOutcome(HookResult.UnknownToken);

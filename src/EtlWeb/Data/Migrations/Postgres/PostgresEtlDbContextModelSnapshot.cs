@@ -114,6 +114,12 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
+
                     b.Property<double>("RetryBackoff")
                         .HasColumnType("double precision");
 
@@ -244,6 +250,89 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("attempts", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Runs.Backfill", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("MaxParallel")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Order")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FinishedAt");
+
+                    b.HasIndex("JobId");
+
+                    b.ToTable("backfills", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.BackfillItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("BackfillId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("LogicalDate")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("RunId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.HasIndex("BackfillId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("backfill_items", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.LogChunk", b =>
                 {
                     b.Property<long>("Id")
@@ -281,6 +370,9 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("BackfillId")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 
@@ -297,6 +389,12 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("LogicalDate")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Params")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("{}");
+
                     b.Property<Guid?>("PipelineId")
                         .HasColumnType("uuid");
 
@@ -304,6 +402,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("SealedParams")
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("StartedAt")
@@ -322,11 +423,16 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BackfillId")
+                        .HasFilter("\"BackfillId\" IS NOT NULL");
+
                     b.HasIndex("PipelineId");
 
                     b.HasIndex("Status");
 
                     b.HasIndex("JobId", "Id");
+
+                    b.HasIndex("JobId", "LogicalDate");
 
                     b.HasIndex("JobId", "Status", "Id");
 
@@ -880,6 +986,24 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Runs.Backfill", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.BackfillItem", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Runs.Backfill", null)
+                        .WithMany("Items")
+                        .HasForeignKey("BackfillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.LogChunk", b =>
                 {
                     b.HasOne("EtlWeb.Core.Runs.Attempt", null)
@@ -997,6 +1121,11 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Runs.Backfill", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Runs.Run", b =>
