@@ -69,6 +69,9 @@ public sealed class BackfillItem
     /// <summary>0 first: the order the due times start in.</summary>
     public int Sequence { get; set; }
 
+    /// <summary>When the driver took it to start; set before its run is created, so two drivers never both start it.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+
     public DateTimeOffset LogicalDate { get; set; }
 
     /// <summary>The run of the backfilled job for this due time (the root of its pipeline run); null until it starts.</summary>

@@ -37,6 +37,7 @@ public static class ApiServiceCollectionExtensions
         api.MapJobsApi();
         api.MapImportExportApi();
         api.MapRunsApi();
+        api.MapBackfillsApi();
         api.MapWebhooksApi();
         api.MapScheduleApi();
         api.MapBackupApi();

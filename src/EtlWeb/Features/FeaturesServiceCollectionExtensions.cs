@@ -17,6 +17,7 @@ public static class FeaturesServiceCollectionExtensions
         services.AddSingleton<WebhookTokens>();
         services.AddSingleton<WebhookTrigger>();
         services.AddSingleton<RunService>();
+        services.AddSingleton<Backfills.BackfillService>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<LogStreamer>();
         services.AddSingleton<DashboardQueries>();

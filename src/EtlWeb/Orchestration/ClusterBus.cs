@@ -92,7 +92,7 @@ public sealed class ClusterBus : BackgroundService
         }
 
         using var runs = _broadcaster.SubscribeLocalRuns(c => _outbox.Writer.TryWrite(
-            new BusMessage(_node, BusKind.Run, c.RunId, c.JobId, c.Status, c.AttemptId, c.AttemptNumber)));
+            new BusMessage(_node, BusKind.Run, c.RunId, c.JobId, c.Status, c.AttemptId, c.AttemptNumber, Backfill: c.BackfillId)));
         using var jobs = _jobs.SubscribeLocal(id => _outbox.Writer.TryWrite(new BusMessage(_node, BusKind.Job, id, id)));
         using var settings = _settings.SubscribeLocalSaves(_ => _outbox.Writer.TryWrite(new BusMessage(_node, BusKind.Settings, 0)));
         await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
@@ -222,7 +222,7 @@ public sealed class ClusterBus : BackgroundService
         switch (message.Kind)
         {
             case BusKind.Run:
-                _broadcaster.PublishFromPeer(new RunChanged(message.Id, message.JobId, message.Status, message.AttemptId, message.Number));
+                _broadcaster.PublishFromPeer(new RunChanged(message.Id, message.JobId, message.Status, message.AttemptId, message.Number, message.Backfill));
                 break;
             case BusKind.Job:
                 _jobs.PublishFromPeer(message.JobId);
@@ -267,4 +267,4 @@ public enum BusKind
 
 /// <summary>One cluster notification; <see cref="Id"/> is the run (Run, Cancel), the attempt (Log) or the job (Job); unused for Settings.</summary>
 public sealed record BusMessage(
-    string Node, BusKind Kind, long Id, int JobId = 0, RunStatus Status = RunStatus.Queued, long? AttemptId = null, int Number = 0, long First = 0, long End = 0);
+    string Node, BusKind Kind, long Id, int JobId = 0, RunStatus Status = RunStatus.Queued, long? AttemptId = null, int Number = 0, long First = 0, long End = 0, long? Backfill = null);

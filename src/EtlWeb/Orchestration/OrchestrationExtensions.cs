@@ -38,6 +38,7 @@ public static class OrchestrationExtensions
             .Select(Environment.GetEnvironmentVariables())));
         services.AddSingleton<PipelineCoordinator>();
         services.AddSingleton<RunInputs>();
+        services.AddSingleton<BackfillDriver>();
         services.AddSingleton<ScheduleStateStore>();
         services.AddSingleton<Scheduler>();
         services.AddSingleton<SchedulerLease>();
@@ -53,6 +54,7 @@ public static class OrchestrationExtensions
         if (!node.IsWorker)
         {
             services.AddHostedService(provider => provider.GetRequiredService<Scheduler>());
+            services.AddHostedService(provider => provider.GetRequiredService<BackfillDriver>());
 
             // Each purge reads the retention in force, saved on the Settings page or configured.
             services.AddHostedService(provider => ActivatorUtilities.CreateInstance<RetentionService>(

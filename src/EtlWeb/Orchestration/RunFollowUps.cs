@@ -40,13 +40,13 @@ public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster)
         foreach (var run in changes.ChangedRuns)
         {
             var first = run.Attempts.FirstOrDefault();
-            broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, first?.Id, run.Attempts.Count));
+            broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, first?.Id, run.Attempts.Count, run.BackfillId));
         }
     }
 
     /// <summary>A run's change, with the attempt it is about (the one that started, ended or is due next).</summary>
     public void Publish(Run run, Attempt? attempt) =>
-        broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, attempt?.Id, attempt?.Number ?? 0));
+        broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, attempt?.Id, attempt?.Number ?? 0, run.BackfillId));
 
     /// <summary>A retry waits its delay in Hangfire's schedule; the pages hear which attempt is due next.</summary>
     public void ScheduleRetry(Run run, Attempt retry, TimeSpan delay)

@@ -5,7 +5,8 @@ using EtlWeb.Core.Runs;
 namespace EtlWeb.Realtime;
 
 /// <summary>A run's status changed (or a new attempt began).</summary>
-public sealed record RunChanged(long RunId, int JobId, RunStatus Status, long? AttemptId, int AttemptNumber);
+/// <param name="BackfillId">The backfill the run is part of, if any: its end lets the backfill start its next due time.</param>
+public sealed record RunChanged(long RunId, int JobId, RunStatus Status, long? AttemptId, int AttemptNumber, long? BackfillId = null);
 
 /// <summary>
 /// In-process fan-out of run status changes and live log lines to pages and API streams. Subscribers are

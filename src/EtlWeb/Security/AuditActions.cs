@@ -15,6 +15,8 @@ public static class AuditActions
     public const string ScheduleChanged = "schedule changed";
     public const string RunTriggered = "run triggered";
     public const string RunCancelled = "run cancelled";
+    public const string BackfillCreated = "backfill created";
+    public const string BackfillCancelled = "backfill cancelled";
     public const string WebhookRun = "run triggered by webhook";
     public const string WebhookCreated = "webhook created";
     public const string WebhookRotated = "webhook rotated";

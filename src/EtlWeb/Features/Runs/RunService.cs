@@ -126,12 +126,26 @@ public sealed class RunService(
             await audit.RecordAsync(AuditActions.RunCancelled, jobName ?? $"run {runId}", $"run {runId}", cancellationToken);
         }
 
+        ReachProcess(runId, outcome.Value);
+        return outcome == CancelOutcome.Stopping ? CancelResult.Stopping : CancelResult.Cancelled;
+    }
+
+    /// <summary>Cancels a run as part of a larger action that is audited as a whole (a backfill's cancel).</summary>
+    public async Task StopAsync(long runId, CancellationToken cancellationToken = default)
+    {
+        actors.Demand(EtlRoles.Operator, "cancel runs");
+        if (await engine.CancelAsync(runId, cancellationToken) is { } outcome)
+        {
+            ReachProcess(runId, outcome);
+        }
+    }
+
+    private void ReachProcess(long runId, CancelOutcome outcome)
+    {
         if (outcome == CancelOutcome.Stopping && !running.RequestCancel(runId))
         {
             // Its process runs on another node.
             bus.SendCancel(runId);
         }
-
-        return outcome == CancelOutcome.Stopping ? CancelResult.Stopping : CancelResult.Cancelled;
     }
 }
