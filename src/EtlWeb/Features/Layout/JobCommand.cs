@@ -5,6 +5,7 @@ public enum JobCommand
 {
     RunNow,
     RunAlone,
+    Backfill,
     Edit,
     Delete,
     ToggleEnabled,

@@ -42,6 +42,12 @@ public sealed partial class RunPage : IDisposable
     [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
 
+    [Inject]
+    private IDialogService Dialogs { get; set; } = null!;
+
+    [Inject]
+    private Jobs.JobCatalog Catalog { get; set; } = null!;
+
     [Parameter]
     public long RunId { get; set; }
 
@@ -170,6 +176,47 @@ public sealed partial class RunPage : IDisposable
         {
             _busy = false;
         }
+    }
+
+    private static string ParamText(System.Text.Json.JsonElement value) =>
+        value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    /// <summary>Starts the job again for the same instant with the same values (secret ones included), as one pipeline run.</summary>
+    private async Task RunAgainAsync()
+    {
+        _busy = true;
+        try
+        {
+            if (await Runs.SameInputsAsync(RunId) is not var (jobId, values, logicalDate))
+            {
+                return;
+            }
+
+            var outcome = await Runs.TriggerAsync(jobId, TriggerKind.Manual, true, values, logicalDate);
+            if (outcome.Run is { } run)
+            {
+                Navigation.NavigateTo($"/runs/{run.Id}");
+                return;
+            }
+
+            Snackbar.Add(outcome.Refusal ?? "The job's parameters changed since this run: " + string.Join(" ", outcome.Invalid!.SelectMany(e => e.Value))
+                + " Use \"With other parameters\".", Severity.Warning);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    /// <summary>Opens the run form filled with this run's values and logical date.</summary>
+    private async Task RunWithOtherParametersAsync()
+    {
+        if (_run is null || await Catalog.GetAsync(_run.JobId) is not { } job)
+        {
+            return;
+        }
+
+        await RunDialog.ShowAsync(Dialogs, job, withDownstream: true, _run.Params, _run.LogicalDate);
     }
 
     public void Dispose()

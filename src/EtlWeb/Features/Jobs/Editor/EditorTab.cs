@@ -8,6 +8,7 @@ public enum EditorTab
     BasicInfo,
     Execution,
     Schedule,
+    Parameters,
     Dependencies,
     Notifications,
 }
@@ -49,13 +50,15 @@ public static class EditorTabs
     };
 
     /// <summary>A field the editor does not know is reported on the first tab rather than lost.</summary>
-    public static EditorTab Of(string field) => Tabs.GetValueOrDefault(field, EditorTab.BasicInfo);
+    public static EditorTab Of(string field) =>
+        field.StartsWith(JobFields.Parameters, StringComparison.Ordinal) ? EditorTab.Parameters : Tabs.GetValueOrDefault(field, EditorTab.BasicInfo);
 
     public static string Title(EditorTab tab) => tab switch
     {
         EditorTab.BasicInfo => "Basic info",
         EditorTab.Execution => "Execution",
         EditorTab.Schedule => "Schedule",
+        EditorTab.Parameters => "Parameters",
         EditorTab.Dependencies => "Dependencies",
         _ => "Notifications",
     };

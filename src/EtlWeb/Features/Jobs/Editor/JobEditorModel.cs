@@ -46,6 +46,8 @@ public sealed class JobEditorModel
 
     public List<string> Dependencies { get; private set; } = [];
 
+    public List<ParameterRow> Parameters { get; private set; } = [];
+
     public string NotifyEmail { get; set; } = "";
 
     public bool NotifyOnSuccess { get; set; }
@@ -95,6 +97,7 @@ public sealed class JobEditorModel
         TimeZone = job.TimeZone ?? "",
         IntervalMinutes = job.IntervalMinutes is > 0 and var minutes ? minutes : 60,
         Dependencies = [.. job.Dependencies ?? []],
+        Parameters = [.. (job.Parameters ?? []).Select(ParameterRow.From)],
         NotifyEmail = job.NotifyEmail ?? "",
         NotifyOnSuccess = job.NotifyOnSuccess ?? false,
         NotifyOnFailure = job.NotifyOnFailure ?? true,
@@ -134,6 +137,7 @@ public sealed class JobEditorModel
             TimeZone = TimeZone,
             IntervalMinutes = IntervalMinutes,
             Dependencies = [.. dependencies ?? Dependencies],
+            Parameters = [.. Parameters.Select(p => p.ToDocument())],
             NotifyEmail = NotifyEmail,
             NotifyOnSuccess = NotifyOnSuccess,
             NotifyOnFailure = NotifyOnFailure,

@@ -12,8 +12,15 @@ namespace EtlWeb.Features.Jobs.MainScreen;
 /// </summary>
 public sealed class JobActions(JobCatalog catalog, RunService runs, IDialogService dialogs, ISnackbar snackbar, ShellState shell)
 {
+    /// <summary>Starts the job; one with parameters opens the run form first, where the run is started.</summary>
     public async Task RunAsync(JobDocument job, bool withDownstream)
     {
+        if (job.Parameters is { Count: > 0 })
+        {
+            await RunDialog.ShowAsync(dialogs, job, withDownstream);
+            return;
+        }
+
         var outcome = await runs.TriggerAsync(job.Id!.Value, TriggerKind.Manual, withDownstream);
         if (outcome.Run is { } run)
         {
@@ -23,6 +30,18 @@ public sealed class JobActions(JobCatalog catalog, RunService runs, IDialogServi
         {
             Tell(outcome.Refusal ?? $"'{job.Name}' could not be started.", Severity.Warning);
         }
+    }
+
+    /// <summary>Opens the backfill form of a Cron or Interval job; it starts the backfill and opens its page.</summary>
+    public async Task BackfillAsync(JobDocument job)
+    {
+        if (job.ScheduleType is not ("cron" or "interval"))
+        {
+            Tell($"'{job.Name}' has no Cron or Interval schedule: a backfill re-runs the due times of a schedule.", Severity.Info);
+            return;
+        }
+
+        await Backfills.BackfillDialog.ShowAsync(dialogs, job);
     }
 
     /// <summary>Asks first, naming the jobs that depend on this one; true when the job was deleted.</summary>
