@@ -11,6 +11,7 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["dag"] = DagScenario.RunAsync,
     ["designer"] = DesignerScenario.RunAsync,
     ["scale-out"] = ScaleOutScenario.RunAsync,
+    ["backfill"] = BackfillScenario.RunAsync,
     ["chaos"] = ChaosScenario.RunAsync,
     ["soak"] = SoakScenario.RunAsync,
 };

@@ -41,6 +41,20 @@ public sealed class ApiClient(Uri address) : IDisposable
     public async Task<IReadOnlyList<RunView>> ListRunsAsync(int jobId, int limit) =>
         (await _http.GetFromJsonAsync<List<RunView>>(new Uri($"/api/runs?job_id={jobId}&limit={limit}", UriKind.Relative)))!;
 
+    public async Task<IReadOnlyList<RunView>> ListBackfillRunsAsync(long backfillId, int limit) =>
+        (await _http.GetFromJsonAsync<List<RunView>>(new Uri($"/api/runs?backfill_id={backfillId}&limit={limit}", UriKind.Relative)))!;
+
+    /// <summary>Creates a backfill of the job; <paramref name="request"/> is the body (from, to, mode, order, max_parallel).</summary>
+    public async Task<BackfillView> CreateBackfillAsync(int jobId, IReadOnlyDictionary<string, object> request)
+    {
+        using var response = await _http.PostAsJsonAsync(new Uri($"/api/jobs/{jobId}/backfills", UriKind.Relative), request);
+        await EnsureAsync(response);
+        return (await response.Content.ReadFromJsonAsync<BackfillView>())!;
+    }
+
+    public async Task<BackfillView> GetBackfillAsync(long backfillId) =>
+        (await _http.GetFromJsonAsync<BackfillView>(new Uri($"/api/backfills/{backfillId}", UriKind.Relative)))!;
+
     /// <summary>Polls the run until it reaches a terminal status.</summary>
     public async Task<RunView> WaitFinishedAsync(long runId, TimeSpan poll, TimeSpan timeout)
     {

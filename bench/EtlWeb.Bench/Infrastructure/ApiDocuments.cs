@@ -11,7 +11,8 @@ public sealed record RunView(
     [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
     [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptView> Attempts,
     [property: JsonPropertyName("requests")] IReadOnlyList<RequestView>? Requests = null,
-    [property: JsonPropertyName("job_id")] int JobId = 0)
+    [property: JsonPropertyName("job_id")] int JobId = 0,
+    [property: JsonPropertyName("logical_date")] DateTimeOffset? LogicalDate = null)
 {
     private static readonly string[] Terminal = ["Succeeded", "Failed", "TimedOut", "Cancelled", "Skipped", "UpstreamFailed", "Interrupted"];
 
@@ -30,6 +31,21 @@ public sealed record AttemptView(
 public sealed record RequestView(
     [property: JsonPropertyName("trigger")] string Trigger,
     [property: JsonPropertyName("requested_at")] DateTimeOffset RequestedAt);
+
+/// <summary>The part of the API's backfill document the benchmark reads.</summary>
+public sealed record BackfillView(
+    [property: JsonPropertyName("id")] long Id,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt,
+    [property: JsonPropertyName("counts")] BackfillCountsView Counts);
+
+public sealed record BackfillCountsView(
+    [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("done")] int Done,
+    [property: JsonPropertyName("running")] int Running,
+    [property: JsonPropertyName("waiting")] int Waiting,
+    [property: JsonPropertyName("failed")] int Failed,
+    [property: JsonPropertyName("cancelled")] int Cancelled);
 
 internal sealed record CreatedJob([property: JsonPropertyName("id")] int Id);
 
