@@ -117,6 +117,12 @@ public sealed partial class RunDialog
 
     private void Touch(Field field) => field.Touched = true;
 
+    private void TextEdited(Field field, string? text)
+    {
+        field.Text = text;
+        Edited(field);
+    }
+
     private void Edited(Field field)
     {
         field.Touched = true;
@@ -198,9 +204,11 @@ public sealed partial class RunDialog
 
         public string? Text { get; set; }
 
-        public DateTime? Date { get; set; }
-
         public decimal? Number { get; set; }
+
+        /// <summary>The text as a date for the picker; null while it is not one.</summary>
+        public DateTime? AsDate =>
+            DateTime.TryParseExact(Text, ParameterRules.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
 
         public bool Flag { get; set; }
 
@@ -214,7 +222,6 @@ public sealed partial class RunDialog
         {
             Parameter = parameter,
             Text = value,
-            Date = parameter.Type == ParameterType.Date && DateTime.TryParseExact(value, ParameterRules.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
             Number = parameter.Type is ParameterType.Integer or ParameterType.Number && decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : null,
             Flag = value == "true",
         };
@@ -222,7 +229,6 @@ public sealed partial class RunDialog
         /// <summary>The value as text for the trigger; null when the field is empty (the default applies, if any).</summary>
         public string? Given() => Parameter.Type switch
         {
-            ParameterType.Date => Date?.ToString(ParameterRules.DateFormat, CultureInfo.InvariantCulture),
             ParameterType.Integer or ParameterType.Number => Number?.ToString(CultureInfo.InvariantCulture),
             ParameterType.Boolean => Flag ? "true" : "false",
             _ => string.IsNullOrEmpty(Text) ? null : Text,
