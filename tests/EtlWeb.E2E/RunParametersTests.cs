@@ -79,6 +79,33 @@ public sealed class RunParametersTests(AppFixture app) : IClassFixture<AppFixtur
     }
 
     [Fact]
+    public async Task The_runs_page_filters_by_logical_date()
+    {
+        var job = await app.CreateJobAsync(new { name = "Monthly close", job_type = "shell", command = "true" });
+        using var client = app.CreateClient();
+        var ids = new List<long>();
+        foreach (var day in new[] { "2026-01-15T02:00:00Z", "2026-02-15T02:00:00Z" })
+        {
+            using var response = await client.PostAsJsonAsync(new Uri($"/api/jobs/{job}/run", UriKind.Relative), new { logical_date = day });
+            ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetInt64());
+        }
+
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, $"/runs?job={job}");
+        var rows = page.GetByTestId("runs-table").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+
+        var inputs = page.GetByTestId("runs-filter-logical").Locator("input");
+        await inputs.First.FillAsync("2026-01-01");
+        await inputs.Last.FillAsync("2026-01-31");
+        await inputs.Last.PressAsync("Tab");
+        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows.First).ToContainTextAsync($"#{ids[0]}");
+        await AppFixture.ScreenshotAsync(page, "runs-logical-date-filter");
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_parameter_declared_in_the_editor_names_a_bad_default_at_its_field_and_is_saved()
     {
         await app.CreateJobAsync(new { name = "Editor params", job_type = "shell", command = "true" });

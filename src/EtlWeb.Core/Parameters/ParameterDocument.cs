@@ -43,7 +43,7 @@ public sealed record ParameterDocument
         Choices = parameter.Choices,
     };
 
-    /// <summary>The declaration, or null with the errors (keyed <c>parameters[i].field</c>) when its type or default cannot be read.</summary>
+    /// <summary>The declaration; what cannot be read (its type, its default) is added to the errors, keyed <c>parameters[i].field</c>.</summary>
     public JobParameter ToParameter(int index, Jobs.ValidationErrors errors)
     {
         var field = $"{Jobs.JobFields.Parameters}[{index}].";

@@ -12,9 +12,17 @@ public static class RunParameters
     /// <summary>What a secret value is shown as.</summary>
     public const string Mask = "********";
 
+    /// <summary>A run without parameters.</summary>
+    public static readonly StoredParams None = new("{}", null);
+
     /// <summary>The values to store; <paramref name="seal"/> encrypts the secret ones (a JSON object of name -> value).</summary>
     public static StoredParams Store(IReadOnlyList<ResolvedParameter> values, Func<string, string> seal)
     {
+        if (values.Count == 0)
+        {
+            return None;
+        }
+
         var clear = new JsonObject();
         var secret = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var value in values)
@@ -49,6 +57,11 @@ public static class RunParameters
         string clear, string? sealedValues, Func<string, string> open, string logicalDate)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal) { [ParameterRules.LogicalDateVariable] = logicalDate };
+        if (clear == None.Clear && sealedValues is null)
+        {
+            return (variables, []);
+        }
+
         var secrets = Secrets(sealedValues, open);
         foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(clear) ?? [])
         {

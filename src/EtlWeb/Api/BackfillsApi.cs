@@ -36,10 +36,14 @@ internal static class BackfillsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        api.MapGet("/jobs/{id:int}/backfills", async (int id, BackfillService backfills, CancellationToken ct) => Results.Ok(await backfills.ListAsync(id, ct)))
+        api.MapGet("/jobs/{id:int}/backfills", async (int id, BackfillService backfills, CancellationToken ct) =>
+                await backfills.ListAsync(id, ct) is { } list
+                    ? Results.Ok(list)
+                    : Results.Problem($"There is no job with id {id}.", statusCode: StatusCodes.Status404NotFound))
             .WithTags("Backfills")
             .WithSummary("The job's latest backfills, newest first, with their counts (without their due times).")
-            .Produces<IReadOnlyList<BackfillDocument>>();
+            .Produces<IReadOnlyList<BackfillDocument>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var group = api.MapGroup("/backfills").WithTags("Backfills");
         group.MapGet("/{id:long}", async (long id, BackfillService backfills, CancellationToken ct) =>

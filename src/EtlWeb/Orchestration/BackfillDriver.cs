@@ -82,6 +82,11 @@ public sealed class BackfillDriver(
 
             foreach (var id in ids)
             {
+                if (backfillIds is null)
+                {
+                    await RepairAsync(id, cancellationToken);
+                }
+
                 await TopUpOneAsync(id, cancellationToken);
             }
         }
@@ -154,6 +159,36 @@ public sealed class BackfillDriver(
                 await db.BackfillItems.Where(i => i.Id == taken[k].Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.RunId, runId), CancellationToken.None);
             }
         }
+    }
+
+    /// <summary>
+    /// After a stop between taking a due time and recording its run (the pass over every backfill at start or when the
+    /// lease is taken): a due time whose run exists gets it recorded, one without a run is free to start again.
+    /// </summary>
+    private async Task RepairAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // A due time taken a moment ago may be in the hands of another node still.
+        var before = time.GetUtcNow() - TimeSpan.FromMinutes(1);
+        var stranded = await db.BackfillItems.Where(i => i.BackfillId == id && i.StartedAt != null && i.StartedAt < before && i.RunId == null)
+            .ToListAsync(cancellationToken);
+        if (stranded.Count == 0)
+        {
+            return;
+        }
+
+        var dates = stranded.Select(i => i.LogicalDate).ToList();
+        var runs = await db.Runs.Where(r => r.BackfillId == id && r.Trigger == TriggerKind.Backfill && dates.Contains(r.LogicalDate))
+            .Select(r => new { r.Id, r.LogicalDate }).ToListAsync(cancellationToken);
+        foreach (var item in stranded)
+        {
+            item.RunId = runs.FirstOrDefault(r => r.LogicalDate == item.LogicalDate)?.Id;
+            item.StartedAt = item.RunId is null ? null : item.StartedAt;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Backfill {BackfillId}: {Count} due times taken before a stop were put right", id, stranded.Count);
     }
 
     /// <summary>Starts the first due times of a backfill just created here.</summary>

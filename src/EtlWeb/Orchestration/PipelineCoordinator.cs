@@ -79,7 +79,10 @@ public sealed class PipelineCoordinator(
                     var trigger = member == request.JobId ? request.Trigger : TriggerKind.Upstream;
                     var input = member == request.JobId ? request.Variables : null;
                     var given = member == request.JobId ? request.Params : null;
-                    var joins = PipelinePlanner.JoinsPendingRun(job.OverlapPolicy, input is { Count: > 0 } || given is { Count: > 0 } || request.BackfillId is not null);
+                    // A run asked for with its own inputs (variables, values, a chosen instant) is a run of its own.
+                    var ownInputs = input is { Count: > 0 } || given is { Count: > 0 } || request.BackfillId is not null
+                        || (request.LogicalDate is not null && request.Trigger != TriggerKind.CatchUp);
+                    var joins = PipelinePlanner.JoinsPendingRun(job.OverlapPolicy, ownInputs);
                     Func<long> runId;
                     if (joins && pending.TryGetValue(member, out var existing))
                     {

@@ -2,7 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
 using EtlWeb.Features.Backfills;
+using EtlWeb.Orchestration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Api;
@@ -52,7 +57,7 @@ public sealed class BackfillApiTests() : HostTest(new EtlWebFactory { Settings =
         var created = await CreateAsync(job.Id!.Value, $$"""{ {{March}}, "max_parallel": 3 }""");
         var done = await WaitForAsync(created.Id!.Value, b => b.Status == "Finished");
 
-        Assert.Equal(new Core.Runs.BackfillCounts(31, 31, 0, 0, 0, 0), done.Counts);
+        Assert.Equal(new BackfillCounts(31, 31, 0, 0, 0, 0), done.Counts);
         var runs = await Client.GetDocumentAsync<List<Features.Runs.RunDocument>>($"/api/runs?backfill_id={created.Id}&limit=100");
         Assert.Equal(31, runs.Count);
         Assert.All(runs, r => Assert.Equal("Backfill", r.Trigger));
@@ -118,6 +123,44 @@ public sealed class BackfillApiTests() : HostTest(new EtlWebFactory { Settings =
         Assert.DoesNotContain(runs, r => r.BackfillId is not null && r.Status is "Waiting" or "Queued" or "Running");
         Assert.Equal("Running", runs.Single(r => r.BackfillId is null).Status);
         await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{started["run_id"]}/cancel", "");
+    }
+
+    [Fact]
+    public async Task A_due_time_taken_before_a_stop_without_its_run_starts_on_the_next_pass_and_one_with_its_run_keeps_it()
+    {
+        var job = await NightlyAsync("true");
+        var dbFactory = Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
+        var now = TimeProvider.System.GetUtcNow();
+        var day = new DateTimeOffset(2026, 3, 1, 1, 0, 0, TimeSpan.Zero);
+        long id;
+        long existing;
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            var backfill = new Backfill
+            {
+                JobId = job.Id!.Value, From = day, To = day.AddDays(1), MaxParallel = 2, CreatedAt = now, CreatedBy = "test",
+                Items =
+                [
+                    new BackfillItem { Sequence = 0, LogicalDate = day, StartedAt = now.AddMinutes(-5) },
+                    new BackfillItem { Sequence = 1, LogicalDate = day.AddDays(1), StartedAt = now.AddMinutes(-5) },
+                ],
+            };
+            db.Backfills.Add(backfill);
+            await db.SaveChangesAsync();
+            id = backfill.Id;
+        }
+
+        // The second due time's run was made before the stop; only its id was not recorded.
+        var made = await Factory.Services.GetRequiredService<RunEngine>().TriggerAsync(
+            [new TriggerRequest(job.Id!.Value, TriggerKind.Backfill, LogicalDate: day.AddDays(1), BackfillId: id)], CancellationToken.None);
+        existing = made[0]!.Id;
+
+        await Factory.Services.GetRequiredService<BackfillDriver>().TopUpAsync(null, CancellationToken.None);
+        var done = await WaitForAsync(id, b => b.Status == "Finished");
+
+        Assert.Equal(2, done.Counts.Done);
+        Assert.Equal(existing, done.DueTimes[1].RunId);
+        Assert.Equal(2, (await Client.GetDocumentAsync<List<JsonNode>>($"/api/runs?backfill_id={id}")).Count);
     }
 
     [Fact]

@@ -146,10 +146,15 @@ public sealed class BackfillService(
             [.. items.Select(i => new DueTimeDocument(i.LogicalDate, false, true, i.RunId, i.Status?.ToString() ?? (b.CancelledAt is null ? "Pending" : "Not started")))]);
     }
 
-    /// <summary>The job's backfills, newest first, without their due times.</summary>
-    public async Task<IReadOnlyList<BackfillDocument>> ListAsync(int jobId, CancellationToken cancellationToken = default)
+    /// <summary>The job's latest backfills, newest first, without their due times; null when there is no such job.</summary>
+    public async Task<IReadOnlyList<BackfillDocument>?> ListAsync(int jobId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Jobs.AnyAsync(j => j.Id == jobId, cancellationToken))
+        {
+            return null;
+        }
+
         var ids = await db.Backfills.Where(b => b.JobId == jobId).OrderByDescending(b => b.Id).Select(b => b.Id).Take(50).ToListAsync(cancellationToken);
         var list = new List<BackfillDocument>();
         foreach (var id in ids)

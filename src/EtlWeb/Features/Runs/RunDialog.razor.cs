@@ -81,7 +81,7 @@ public sealed partial class RunDialog
     {
         var errors = new ValidationErrors();
         var declared = (Job.Parameters ?? []).Select((p, i) => p.ToParameter(i, errors)).ToList();
-        _zone = CronScheduleZone(Job.TimeZone);
+        _zone = RunInputs.ZoneOf(new Job { TimeZone = Job.TimeZone ?? "" });
         var now = Time.GetUtcNow();
         if (LogicalDate is { } logical)
         {
@@ -109,9 +109,6 @@ public sealed partial class RunDialog
             : "Filled with the values of the earlier run" + (declared.Any(p => p.Secret) ? "; secret values are not shown again: give them anew." : ".");
         Validate();
     }
-
-    private static TimeZoneInfo CronScheduleZone(string? timeZone) =>
-        RunInputs.ZoneOf(new Job { TimeZone = timeZone ?? "" });
 
     private bool Shows(Field field) => field.Error is not null && (field.Touched || _showAll);
 

@@ -65,7 +65,7 @@ public sealed class RunService(
             return new TriggerOutcome(null, null, errors.ToDictionary());
         }
 
-        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream, LogicalDate: at, Params: parameters)], cancellationToken);
+        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, trigger, withDownstream, LogicalDate: logicalDate, Params: parameters)], cancellationToken);
         var given = parameters is { Count: > 0 } ? $", parameters {string.Join(", ", parameters.Keys.Order(StringComparer.Ordinal))}" : "";
         await audit.RecordAsync(AuditActions.RunTriggered, job.Name, $"run {runs[0]?.Id}{(withDownstream ? "" : ", without downstream jobs")}{given}", cancellationToken);
         return new TriggerOutcome(runs[0], null);

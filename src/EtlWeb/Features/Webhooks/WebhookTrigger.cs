@@ -73,7 +73,7 @@ public sealed class WebhookTrigger(
         var caller = new Actor(ActorName, EtlRoles.Operator, address);
         using var acting = actors.Enter(caller);
         var variables = input.Variables;
-        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables, LogicalDate: now, Params: parameters)], cancellationToken);
+        var runs = await engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables, Params: parameters)], cancellationToken);
         var passed = variables.Count == 0 ? "no variables" : "variables " + string.Join(", ", variables.Keys.Order(StringComparer.Ordinal));
         await audit.RecordAsync(caller, AuditActions.WebhookRun, name, $"run {runs[0]?.Id}, {passed}", cancellationToken);
         return runs[0] is { } run ? new HookOutcome(HookResult.Started, run) : new HookOutcome(HookResult.UnknownToken);
