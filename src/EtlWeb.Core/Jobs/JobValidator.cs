@@ -40,7 +40,7 @@ public static class JobValidator
         if (job.Parameters.Count > 0)
         {
             // A template default is tried once; the zone of a bad time_zone is reported by its own rule.
-            CronSchedule.TryResolveZone(job.TimeZone, out var zone);
+            var zone = CronSchedule.TryResolveZone(job.TimeZone, out var resolved) ? resolved : TimeZoneInfo.Utc;
             errors.AddRange(Parameters.ParameterRules.ValidateDeclarations(job.Parameters, zone, SampleLogicalDate));
         }
 

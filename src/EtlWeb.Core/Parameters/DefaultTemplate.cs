@@ -27,10 +27,10 @@ public static class DefaultTemplate
             return (null, $"the template does not parse: {error}");
         }
 
-        var context = new TemplateContext(Options) { TimeZone = zone };
-        context.SetValue("logical_date", DateTimeValue.Create(TimeZoneInfo.ConvertTime(logicalDate, zone)));
         try
         {
+            var context = new TemplateContext(Options) { TimeZone = zone };
+            context.SetValue("logical_date", DateTimeValue.Create(TimeZoneInfo.ConvertTime(logicalDate, zone)));
             return (parsed.Render(context).Trim(), null);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)

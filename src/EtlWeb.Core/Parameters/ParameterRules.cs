@@ -199,7 +199,8 @@ public static partial class ParameterRules
             return (null, $"The value of '{parameter.Name}' is {text.Length} characters long; at most {MaxValueLength} are allowed.");
         }
 
-        var refused = $"'{text}' is not {Article(parameter.Type)}";
+        // A secret value is never repeated back: the message may reach a page or a log.
+        var refused = parameter.Secret ? $"The value of '{parameter.Name}' is not {Article(parameter.Type)}" : $"'{text}' is not {Article(parameter.Type)}";
         switch (parameter.Type)
         {
             case ParameterType.Text:
@@ -230,7 +231,7 @@ public static partial class ParameterRules
             default:
                 return parameter.Choices.Contains(text, StringComparer.Ordinal)
                     ? (text, null)
-                    : (null, $"'{text}' is not one of the choices of '{parameter.Name}': {string.Join(", ", parameter.Choices)}.");
+                    : (null, $"{(parameter.Secret ? "The value" : $"'{text}'")} is not one of the choices of '{parameter.Name}': {string.Join(", ", parameter.Choices)}.");
         }
     }
 
@@ -247,9 +248,20 @@ public static partial class ParameterRules
         }
 
         string[] local = ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm"];
-        return DateTime.TryParseExact(text, local, CultureInfo.InvariantCulture, DateTimeStyles.None, out var wall)
-            ? ZonedTime.At(wall, zone)
-            : null;
+        if (!DateTime.TryParseExact(text, local, CultureInfo.InvariantCulture, DateTimeStyles.None, out var wall))
+        {
+            return null;
+        }
+
+        try
+        {
+            return ZonedTime.At(wall, zone);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // A wall-clock time at the edge of the calendar (0001-01-01 00:00 east of UTC) is no instant.
+            return null;
+        }
     }
 
     private static string? DefaultError(JobParameter parameter, DateTimeOffset sampleDate, TimeZoneInfo zone) =>

@@ -73,7 +73,8 @@ public sealed class Run
             DefinitionSnapshot = definitionSnapshot,
             PipelineId = pipelineId,
             QueuedAt = queuedAt,
-            LogicalDate = logicalDate ?? queuedAt,
+            // In UTC: SQLite compares stored instants by their wall-clock ticks, so one offset for all keeps ranges right.
+            LogicalDate = (logicalDate ?? queuedAt).ToUniversalTime(),
             Params = parameters?.Clear ?? "{}",
             SealedParams = parameters?.Sealed,
             BackfillId = backfillId,

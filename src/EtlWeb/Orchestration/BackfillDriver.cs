@@ -16,6 +16,8 @@ public sealed class BackfillDriver(
     IDbContextFactory<EtlDbContext> dbFactory,
     RunEngine engine,
     RunBroadcaster broadcaster,
+    RunningAttempts running,
+    ClusterBus bus,
     SchedulerLease lease,
     TimeProvider time,
     ILogger<BackfillDriver> logger) : BackgroundService
@@ -23,16 +25,20 @@ public sealed class BackfillDriver(
     /// <summary>A wake-up for every unfinished backfill.</summary>
     private const long All = 0;
 
+    /// <summary>A due time taken longer ago than this without its run was left by a node that stopped.</summary>
+    private static readonly TimeSpan StrandedAfter = TimeSpan.FromMinutes(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private ITimer? _retry;
     private readonly Channel<long> _wake = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var runs = broadcaster.SubscribeRuns(change =>
         {
-            if (change.BackfillId is { } id && change.Status.IsTerminal() && lease.Held)
+            if (change.BackfillId is { } id && change.Status.IsTerminal())
             {
-                _wake.Writer.TryWrite(id);
+                WakeIfHeld(id);
             }
         });
         using var leaseChanges = lease.Subscribe(held =>
@@ -67,6 +73,15 @@ public sealed class BackfillDriver(
         }
     }
 
+    /// <summary>Only the scheduler lease holder follows the backfills on: one node at a time decides what starts.</summary>
+    private void WakeIfHeld(long backfillId)
+    {
+        if (lease.Held)
+        {
+            _wake.Writer.TryWrite(backfillId);
+        }
+    }
+
     /// <summary>Starts what the backfills (all unfinished ones when null) may start now, and records the ones that are over.</summary>
     public async Task TopUpAsync(IReadOnlyCollection<long>? backfillIds, CancellationToken cancellationToken)
     {
@@ -84,10 +99,10 @@ public sealed class BackfillDriver(
             {
                 if (backfillIds is null)
                 {
-                    await RepairAsync(id, cancellationToken);
+                    await FreeStrandedAsync(id);
                 }
 
-                await TopUpOneAsync(id, cancellationToken);
+                await TopUpOneAsync(id);
             }
         }
         finally
@@ -96,19 +111,37 @@ public sealed class BackfillDriver(
         }
     }
 
-    private async Task TopUpOneAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="action"/> while no top-up runs on this node (a cancel must not race one).</summary>
+    public async Task<T> ExclusiveAsync<T>(Func<Task<T>> action)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.Backfills.FirstOrDefaultAsync(b => b.Id == id, cancellationToken) is not { } backfill)
+        await _gate.WaitAsync();
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One backfill's pass. From taking due times to recording their runs nothing is cancelled by a caller's token: a
+    /// due time taken and not started would hold a place of the cap.
+    /// </summary>
+    private async Task TopUpOneAsync(long id)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        if (await db.Backfills.FirstOrDefaultAsync(b => b.Id == id) is not { } backfill)
         {
             return;
         }
 
         var active = await db.Runs
             .Where(r => r.BackfillId == id && (r.Status == RunStatus.Waiting || r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
-            .Select(r => r.PipelineId).Distinct().CountAsync(cancellationToken);
-        var starting = await db.BackfillItems.CountAsync(i => i.BackfillId == id && i.StartedAt != null && i.RunId == null, cancellationToken);
-        var pending = await db.BackfillItems.CountAsync(i => i.BackfillId == id && i.StartedAt == null, cancellationToken);
+            .Select(r => r.PipelineId).Distinct().CountAsync();
+        var starting = await db.BackfillItems.CountAsync(i => i.BackfillId == id && i.StartedAt != null && i.RunId == null);
+        var pending = await db.BackfillItems.CountAsync(i => i.BackfillId == id && i.StartedAt == null);
         var cancelled = backfill.CancelledAt is not null;
         var count = BackfillRules.ToStart(backfill.MaxParallel, active + starting, pending, cancelled);
         if (count == 0)
@@ -116,8 +149,16 @@ public sealed class BackfillDriver(
             if (active + starting == 0 && (pending == 0 || cancelled))
             {
                 backfill.FinishedAt = time.GetUtcNow();
-                await db.SaveChangesAsync(cancellationToken);
+                await db.SaveChangesAsync();
                 logger.LogInformation("Backfill {BackfillId} of job {JobId} is over{How}", id, backfill.JobId, cancelled ? " (cancelled)" : "");
+            }
+            else if (active == 0)
+            {
+                // Only due times taken and never started hold it up (a stop between the two): free them once no node
+                // can still be starting them, and look again then.
+                await FreeStrandedAsync(id);
+                _retry ??= time.CreateTimer(_ => WakeIfHeld(All), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _retry.Change(StrandedAfter, Timeout.InfiniteTimeSpan);
             }
 
             return;
@@ -125,70 +166,64 @@ public sealed class BackfillDriver(
 
         var now = time.GetUtcNow();
         var next = await db.BackfillItems.AsNoTracking().Where(i => i.BackfillId == id && i.StartedAt == null)
-            .OrderBy(i => i.Sequence).Take(count).ToListAsync(cancellationToken);
+            .OrderBy(i => i.Sequence).Take(count).ToListAsync();
         var taken = new List<BackfillItem>();
         foreach (var item in next)
         {
-            if (await db.BackfillItems.Where(i => i.Id == item.Id && i.StartedAt == null)
-                    .ExecuteUpdateAsync(u => u.SetProperty(i => i.StartedAt, now), cancellationToken) == 1)
+            // Taken only while the backfill is not cancelled: a cancel that came first starts nothing more.
+            if (await db.BackfillItems.Where(i => i.Id == item.Id && i.StartedAt == null && db.Backfills.Any(b => b.Id == id && b.CancelledAt == null))
+                    .ExecuteUpdateAsync(u => u.SetProperty(i => i.StartedAt, now)) == 1)
             {
                 taken.Add(item);
             }
         }
 
-        IReadOnlyList<Run?> runs;
-        try
-        {
-            runs = await engine.TriggerAsync(
-                [.. taken.Select(i => new TriggerRequest(backfill.JobId, TriggerKind.Backfill, LogicalDate: i.LogicalDate, BackfillId: id))],
-                CancellationToken.None);
-        }
-        catch
-        {
-            // Nothing was created (one transaction): the due times are free to start on the next pass.
-            var takenIds = taken.Select(i => i.Id).ToList();
-            await db.BackfillItems.Where(i => takenIds.Contains(i.Id)).ExecuteUpdateAsync(u => u.SetProperty(i => i.StartedAt, (DateTimeOffset?)null), CancellationToken.None);
-            throw;
-        }
-
-        // A run is missing only when the job was deleted meanwhile, and its backfill with it.
-        for (var k = 0; k < taken.Count; k++)
-        {
-            if (runs[k]?.Id is { } runId)
-            {
-                await db.BackfillItems.Where(i => i.Id == taken[k].Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.RunId, runId), CancellationToken.None);
-            }
-        }
-    }
-
-    /// <summary>
-    /// After a stop between taking a due time and recording its run (the pass over every backfill at start or when the
-    /// lease is taken): a due time whose run exists gets it recorded, one without a run is free to start again.
-    /// </summary>
-    private async Task RepairAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-
-        // A due time taken a moment ago may be in the hands of another node still.
-        var before = time.GetUtcNow() - TimeSpan.FromMinutes(1);
-        var stranded = await db.BackfillItems.Where(i => i.BackfillId == id && i.StartedAt != null && i.StartedAt < before && i.RunId == null)
-            .ToListAsync(cancellationToken);
-        if (stranded.Count == 0)
+        if (taken.Count == 0)
         {
             return;
         }
 
-        var dates = stranded.Select(i => i.LogicalDate).ToList();
-        var runs = await db.Runs.Where(r => r.BackfillId == id && r.Trigger == TriggerKind.Backfill && dates.Contains(r.LogicalDate))
-            .Select(r => new { r.Id, r.LogicalDate }).ToListAsync(cancellationToken);
-        foreach (var item in stranded)
+        IReadOnlyList<Run?> runs;
+        try
         {
-            item.RunId = runs.FirstOrDefault(r => r.LogicalDate == item.LogicalDate)?.Id;
-            item.StartedAt = item.RunId is null ? null : item.StartedAt;
+            // Each run is recorded on its due time in the transaction that creates it.
+            runs = await engine.TriggerAsync(
+                [.. taken.Select(i => new TriggerRequest(backfill.JobId, TriggerKind.Backfill, LogicalDate: i.LogicalDate, BackfillId: id, BackfillItemId: i.Id))],
+                CancellationToken.None);
+        }
+        catch
+        {
+            // What was not created is free to start on the next pass; what was (a failure after the commit) keeps its run.
+            var takenIds = taken.Select(i => i.Id).ToList();
+            await db.BackfillItems.Where(i => takenIds.Contains(i.Id) && i.RunId == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.StartedAt, (DateTimeOffset?)null));
+            throw;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Backfill {BackfillId}: {Count} due times taken before a stop were put right", id, stranded.Count);
+        // A cancel on another node between the take and the trigger: what was just started stops too.
+        if (await db.Backfills.Where(b => b.Id == id).Select(b => b.CancelledAt).FirstAsync() is not null)
+        {
+            foreach (var run in runs.OfType<Run>())
+            {
+                if (await engine.CancelAsync(run.Id, CancellationToken.None) == CancelOutcome.Stopping && !running.RequestCancel(run.Id))
+                {
+                    bus.SendCancel(run.Id);
+                }
+            }
+        }
+    }
+
+    /// <summary>Frees due times taken more than a minute ago whose run was never created (their node stopped in between).</summary>
+    private async Task FreeStrandedAsync(long id)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var before = time.GetUtcNow() - StrandedAfter;
+        var freed = await db.BackfillItems.Where(i => i.BackfillId == id && i.StartedAt != null && i.StartedAt < before && i.RunId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.StartedAt, (DateTimeOffset?)null));
+        if (freed > 0)
+        {
+            logger.LogInformation("Backfill {BackfillId}: {Count} due times taken before a stop, never started, are free to start again", id, freed);
+        }
     }
 
     /// <summary>Starts the first due times of a backfill just created here.</summary>
@@ -196,6 +231,7 @@ public sealed class BackfillDriver(
 
     public override void Dispose()
     {
+        _retry?.Dispose();
         _gate.Dispose();
         base.Dispose();
     }

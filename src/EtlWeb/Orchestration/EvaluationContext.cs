@@ -53,7 +53,7 @@ internal sealed class EvaluationContext
             .Select(j => new
             {
                 j.Id,
-                Status = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null).OrderByDescending(r => r.Id).Select(r => (RunStatus?)r.Status).FirstOrDefault(),
+                Status = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null && r.BackfillId == null).OrderByDescending(r => r.Id).Select(r => (RunStatus?)r.Status).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken))
             .Where(l => l.Status is not null).ToDictionary(l => l.Id, l => l.Status!.Value);
@@ -61,14 +61,17 @@ internal sealed class EvaluationContext
     }
 
     /// <summary>
-    /// Aggregated per job in SQL: a long queue of one job must not be read run by run. A backfill's running runs are not
-    /// the overlap policy's concern (their cap bounds them), so a scheduled fire is not skipped for one.
+    /// Aggregated per job in SQL: a long queue of one job must not be read run by run. A backfill's runs are left out:
+    /// they are not the overlap policy's concern (their cap bounds them), so a scheduled fire is not skipped for one, and
+    /// a job downstream that waits on its upstream's activity or latest outcome waits on the live runs, not on history
+    /// being reloaded (a backfill's pipeline runs decide their own downstream runs as members).
     /// </summary>
     private static Task<Dictionary<int, ActiveRow>> LoadActiveAsync(EtlDbContext db, List<int> relevant, CancellationToken cancellationToken) =>
         db.Runs
-            .Where(r => relevant.Contains(r.JobId) && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting || r.Status == RunStatus.Running))
+            .Where(r => relevant.Contains(r.JobId) && r.BackfillId == null
+                && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting || r.Status == RunStatus.Running))
             .GroupBy(r => r.JobId)
-            .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running && r.BackfillId == null).Min(r => (long?)r.Id)))
+            .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running).Min(r => (long?)r.Id)))
             .ToDictionaryAsync(a => a.JobId, cancellationToken);
 
     /// <summary>Everything <see cref="WaitingRunRules"/> reads to decide <paramref name="run"/>.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EtlWeb.Core.Jobs;
-using EtlWeb.Core.Parameters;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
@@ -22,9 +21,10 @@ public sealed record RerunOutcome(IReadOnlyList<long> RunIds, string? Refusal);
 /// value not given take the defaults.</param>
 /// <param name="BackfillId">The backfill the pipeline run is for: its runs never join a pending run nor count for the
 /// overlap policy of the job's other runs.</param>
+/// <param name="BackfillItemId">The backfill's due time the run is for: its run is recorded on it in the same transaction.</param>
 public sealed record TriggerRequest(
     int JobId, TriggerKind Trigger, bool WithDownstream = true, IReadOnlyDictionary<string, string>? Variables = null, DateTimeOffset? FireAt = null,
-    DateTimeOffset? LogicalDate = null, IReadOnlyDictionary<string, JsonElement>? Params = null, long? BackfillId = null);
+    DateTimeOffset? LogicalDate = null, IReadOnlyDictionary<string, JsonElement>? Params = null, long? BackfillId = null, long? BackfillItemId = null);
 
 /// <summary>
 /// Turns triggers into runs (DESIGN.md section 4): pipeline expansion, one pending run per job (later triggers join
@@ -126,6 +126,13 @@ public sealed class PipelineCoordinator(
             db.RunRequests.AddRange(joined.Select(j => new RunRequest { RunId = j.RunId(), Trigger = j.Trigger, PipelineId = j.Pipeline, RequestedAt = now }));
             await db.SaveChangesAsync(cancellationToken);
             rootRunIds.AddRange(roots.Select(r => r?.Invoke()));
+            for (var i = 0; i < requests.Count; i++)
+            {
+                if (requests[i].BackfillItemId is { } itemId && rootRunIds[i] is { } runId)
+                {
+                    await db.BackfillItems.Where(item => item.Id == itemId).ExecuteUpdateAsync(u => u.SetProperty(item => item.RunId, runId), cancellationToken);
+                }
+            }
 
             // The new runs are decided in the same transaction. Starting them changes nothing for the runs already
             // waiting; ending one (overlap Skip) may, so then all are decided.
@@ -186,10 +193,27 @@ public sealed class PipelineCoordinator(
             }
 
             var pipeline = Guid.NewGuid();
-            created.AddRange(jobs.Select(job => redone.TryGetValue(job.Id, out var old)
-                ? Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, old.LogicalDate, new StoredParams(old.Params, old.SealedParams))
-                : Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, now, inputs.Store(RunInputs.Resolve(job, null, now).Values))));
+            var unresolved = new List<(Run Run, string Reason)>();
+            foreach (var job in jobs)
+            {
+                // The values are checked again: the job's declarations may have changed since.
+                var (given, logicalDate) = redone.TryGetValue(job.Id, out var old) ? (inputs.GivenOf(old.Params, old.SealedParams), old.LogicalDate) : (null, now);
+                var resolution = RunInputs.Resolve(job, given, logicalDate);
+                var run = Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, logicalDate, inputs.Store(resolution.Values));
+                created.Add(run);
+                if (!resolution.Errors.IsEmpty)
+                {
+                    unresolved.Add((run, $"Skipped: its parameters have no valid value ({resolution.Errors})."));
+                }
+            }
+
             db.Runs.AddRange(created);
+            foreach (var (run, reason) in unresolved)
+            {
+                run.Skip(reason, now);
+                changes.Changed(run);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
             db.RunRequests.AddRange(created.Select(r => new RunRequest { RunId = r.Id, Trigger = TriggerKind.Manual, PipelineId = pipeline, RequestedAt = now }));
             await db.SaveChangesAsync(cancellationToken);

@@ -24,7 +24,9 @@ public sealed class RunInputs(IDataProtectionProvider protection)
     public StoredParams Store(IReadOnlyList<ResolvedParameter> values) => RunParameters.Store(values, _protector.Protect);
 
     /// <summary>The values a run was given, secret ones opened: what a run "with the same parameters" is given.</summary>
-    public Dictionary<string, JsonElement> GivenOf(Run run) => RunParameters.Given(run.Params, run.SealedParams, _protector.Unprotect);
+    public Dictionary<string, JsonElement> GivenOf(Run run) => GivenOf(run.Params, run.SealedParams);
+
+    public Dictionary<string, JsonElement> GivenOf(string clear, string? sealedValues) => RunParameters.Given(clear, sealedValues, _protector.Unprotect);
 
     /// <summary>
     /// Adds the run's <c>ETL_PARAM_*</c> variables and <c>ETL_LOGICAL_DATE</c> to the job an attempt runs, the secret

@@ -3,6 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EtlWeb.Api;
+using EtlWeb.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using EtlWeb.Tests.Security;
 using EtlWeb.Tests.Support;
 
@@ -83,6 +86,15 @@ public sealed class RunParametersApiTests : HostTest
         var run = await Client.WaitForEndAsync(JsonNode.Parse(await good.Content.ReadAsStringAsync())!["run_id"]!.GetValue<long>());
         Assert.Contains("limit=7 region=eu dry=[true]", await Client.LogAsync(run.Id), StringComparison.Ordinal);
         Assert.Equal(7, run.Params["limit"].GetInt32());
+
+        // A secret parameter filled by a hook is stored sealed, never in the run's snapshot as an ETL_HOOK_ variable.
+        using var secret = await Factory.AnonymousClient().PostAsync(new Uri($"/api/hooks/{token}", UriKind.Relative), new StringContent("""{"password": "hook-secret-1"}""", Encoding.UTF8, "application/json"));
+        var secretRun = await Client.WaitForEndAsync(JsonNode.Parse(await secret.Content.ReadAsStringAsync())!["run_id"]!.GetValue<long>());
+        Assert.Contains("pw=***", await Client.LogAsync(secretRun.Id), StringComparison.Ordinal);
+        var dbFactory = Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var stored = await db.Runs.AsNoTracking().SingleAsync(r => r.Id == secretRun.Id);
+        Assert.DoesNotContain("hook-secret-1", stored.DefinitionSnapshot + stored.Params + stored.SealedParams, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -93,14 +105,15 @@ public sealed class RunParametersApiTests : HostTest
         Assert.Equal("{{ logical_date | add_days: -1 | date: '%Y-%m-%d' }}", exported[0]!["parameters"]![0]!["default"]!.GetValue<string>());
         Assert.Equal("10", exported[0]!["parameters"]![1]!["default"]!.GetValue<string>());
 
-        foreach (var day in new[] { "2026-01-01T02:00:00Z", "2026-01-02T02:00:00Z", "2026-01-03T02:00:00Z" })
+        // The middle one is given with an offset: 2026-01-02T00:30+02:00 is 2026-01-01T22:30Z, and the range is in UTC.
+        foreach (var day in new[] { "2026-01-01T02:00:00Z", "2026-01-02T00:30:00+02:00", "2026-01-03T02:00:00Z" })
         {
             var (status, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/run", $$"""{"logical_date": "{{day}}"}""");
             Assert.Equal(HttpStatusCode.Accepted, status);
             await Client.WaitForEndAsync(body!["run_id"]!.GetValue<long>());
         }
 
-        var runs = await Client.GetDocumentAsync<List<JsonNode>>($"/api/runs?job_id={job.Id}&logical_from=2026-01-02T00:00:00Z&logical_to=2026-01-02T23:59:59Z");
-        Assert.Equal("2026-01-01", Assert.Single(runs)["params"]!["day"]!.GetValue<string>());
+        var runs = await Client.GetDocumentAsync<List<JsonNode>>($"/api/runs?job_id={job.Id}&logical_from=2026-01-01T22:00:00Z&logical_to=2026-01-01T23:00:00Z");
+        Assert.Equal("2025-12-31", Assert.Single(runs)["params"]!["day"]!.GetValue<string>());
     }
 }

@@ -148,6 +148,36 @@ public sealed class ParameterRulesTests
         Assert.Equal("ETL_PARAM_REGION_CODE", (Declared(ParameterType.Text) with { Name = "region_code" }).VariableName);
     }
 
+    [Fact]
+    public void A_secret_value_is_never_repeated_in_a_message()
+    {
+        var pin = Declared(ParameterType.Integer) with { Name = "pin", Secret = true };
+
+        Assert.Equal("The value of 'pin' is not a whole number: give a whole number such as 42.", ParameterRules.Read(pin, "s3cret", Berlin).Error);
+        Assert.DoesNotContain("s3cret", ParameterRules.Read(pin with { Type = ParameterType.Choice, Choices = ["a"] }, "s3cret", Berlin).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wall_clock_time_that_is_no_instant_is_refused_not_thrown()
+    {
+        Assert.Contains("is not a date and time", ParameterRules.Read(Declared(ParameterType.DateTime), "0001-01-01T00:00", Berlin).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_template_default_of_a_job_with_an_unknown_time_zone_is_checked_in_utc_and_the_zone_named()
+    {
+        var job = new Core.Jobs.Job
+        {
+            Name = "j", Command = "true", TimeZone = "Europe/Pariss",
+            Parameters = [Declared(ParameterType.Date) with { Name = "day", Default = "{{ logical_date | add_days: -1 | date: '%Y-%m-%d' }}" }],
+        };
+
+        var errors = Core.Jobs.JobValidator.Validate(job).ToDictionary();
+
+        Assert.True(errors.ContainsKey(Core.Jobs.JobFields.TimeZone));
+        Assert.DoesNotContain(errors.Keys, k => k.StartsWith("parameters", StringComparison.Ordinal));
+    }
+
     private static JobParameter Declared(ParameterType type) => new() { Name = "p", Type = type };
 
     private static Dictionary<string, JsonElement> Given(params (string Name, string Json)[] values) =>

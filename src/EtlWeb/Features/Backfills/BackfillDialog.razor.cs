@@ -114,6 +114,11 @@ public sealed partial class BackfillDialog
                 : null);
             return outcome.Backfill is null ? null : outcome;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _refusal = "The backfill could not be " + (dryRun ? "planned: " : "started: ") + ex.Message;
+            return null;
+        }
         finally
         {
             _busy = false;

@@ -85,6 +85,10 @@ public sealed partial class BackfillPage : IDisposable
             Snackbar.Add(cancelled == true ? "Backfill cancelled: nothing more starts, its running runs are stopped." : "The backfill had already ended.", Severity.Info);
             await ReloadAsync();
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Snackbar.Add("The backfill could not be cancelled: " + ex.Message, Severity.Error);
+        }
         finally
         {
             _busy = false;

@@ -79,7 +79,8 @@ public sealed class BackfillService(
             return new BackfillOutcome(null, errors.ToDictionary());
         }
 
-        var (from, to) = (request.From!.Value, request.To!.Value);
+        // In UTC: SQLite compares stored instants by their wall-clock ticks, so one offset for all keeps ranges right.
+        var (from, to) = (request.From!.Value.ToUniversalTime(), request.To!.Value.ToUniversalTime());
         var anchor = await db.ScheduleStates.Where(s => s.JobId == jobId).Select(s => (DateTimeOffset?)s.Anchor).FirstOrDefaultAsync(cancellationToken) ?? job.UpdatedAt;
         var due = BackfillRules.DueTimes(job, anchor, from, to);
         if (due.Count > BackfillRules.MaxDueTimes)
@@ -117,7 +118,7 @@ public sealed class BackfillService(
             return new BackfillOutcome(null, Refusal: $"Every one of the {due.Count} due times already has a succeeded run; nothing to backfill.");
         }
 
-        backfill.Items = [.. plan.Select((d, i) => new BackfillItem { Sequence = i, LogicalDate = d })];
+        backfill.Items = [.. plan.Select((d, i) => new BackfillItem { Sequence = i, LogicalDate = d.ToUniversalTime() })];
         db.Backfills.Add(backfill);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(AuditActions.BackfillCreated, job.Name,
@@ -175,29 +176,29 @@ public sealed class BackfillService(
     public async Task<bool?> CancelAsync(long id, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Operator, "cancel backfills");
-        List<long> active;
-        string jobName;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        // While no top-up runs here: one that had taken due times before the mark would start them after the list below.
+        var marked = await driver.ExclusiveAsync(async () =>
         {
-            var now = time.GetUtcNow();
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
             var found = await db.Backfills.Where(b => b.Id == id).Join(db.Jobs, b => b.JobId, j => j.Id, (b, j) => new { b.FinishedAt, b.CancelledAt, j.Name })
-                .FirstOrDefaultAsync(cancellationToken);
-            if (found is null)
+                .FirstOrDefaultAsync(CancellationToken.None);
+            if (found is null || found.FinishedAt is not null || found.CancelledAt is not null)
             {
-                return null;
+                return (Found: found is not null, Name: "", Active: (List<long>?)null);
             }
 
-            if (found.FinishedAt is not null || found.CancelledAt is not null)
-            {
-                return false;
-            }
-
-            // Taken first, so that the driver starts nothing more; then what was started is stopped.
-            await db.Backfills.Where(b => b.Id == id && b.CancelledAt == null).ExecuteUpdateAsync(u => u.SetProperty(b => b.CancelledAt, now), cancellationToken);
-            jobName = found.Name;
-            active = await db.Runs.Where(r => r.BackfillId == id && (r.Status == RunStatus.Waiting || r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
-                .Select(r => r.Id).ToListAsync(cancellationToken);
+            // Marked first, so that no due time is taken any more (the take checks it); then what was started is stopped.
+            await db.Backfills.Where(b => b.Id == id && b.CancelledAt == null).ExecuteUpdateAsync(u => u.SetProperty(b => b.CancelledAt, time.GetUtcNow()), CancellationToken.None);
+            var running = await db.Runs.Where(r => r.BackfillId == id && (r.Status == RunStatus.Waiting || r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+                .Select(r => r.Id).ToListAsync(CancellationToken.None);
+            return (Found: true, found.Name, Active: running);
+        });
+        if (marked.Active is not { } active)
+        {
+            return marked.Found ? false : null;
         }
+
+        var jobName = marked.Name;
 
         foreach (var runId in active)
         {

@@ -17,6 +17,7 @@ namespace EtlWeb.Features.Runs;
 public sealed partial class RunDialog
 {
     private readonly List<Field> _fields = [];
+    private List<JobParameter> _declared = [];
     private TimeZoneInfo _zone = TimeZoneInfo.Utc;
     private string? _intro;
     private string _logicalText = "";
@@ -80,7 +81,7 @@ public sealed partial class RunDialog
     protected override void OnInitialized()
     {
         var errors = new ValidationErrors();
-        var declared = (Job.Parameters ?? []).Select((p, i) => p.ToParameter(i, errors)).ToList();
+        var declared = _declared = (Job.Parameters ?? []).Select((p, i) => p.ToParameter(i, errors)).ToList();
         _zone = RunInputs.ZoneOf(new Job { TimeZone = Job.TimeZone ?? "" });
         var now = Time.GetUtcNow();
         if (LogicalDate is { } logical)
@@ -131,13 +132,29 @@ public sealed partial class RunDialog
     private void CheckLogicalDate()
     {
         _logicalError = null;
-        if (!string.IsNullOrWhiteSpace(_logicalText)
-            && ParameterRules.Read(new JobParameter { Name = "logical date", Type = ParameterType.DateTime }, _logicalText, _zone).Error is { } error)
+        DateTimeOffset? logical = null;
+        if (!string.IsNullOrWhiteSpace(_logicalText))
         {
+            var (value, error) = ParameterRules.Read(new JobParameter { Name = "logical date", Type = ParameterType.DateTime }, _logicalText, _zone);
             _logicalError = error;
+            logical = value is null ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture);
         }
 
         _showAll = _showAll || _logicalError is not null;
+        if (_logicalError is null && Values is null)
+        {
+            // The defaults follow the logical date ("the day before" it) until the person changed the field.
+            var defaults = ParameterRules.Resolve(_declared, null, logical ?? Time.GetUtcNow(), _zone).Values.ToDictionary(v => v.Name, v => v.Value);
+            for (var i = 0; i < _fields.Count; i++)
+            {
+                if (!_fields[i].Touched && !_fields[i].Parameter.Secret)
+                {
+                    _fields[i] = Field.Of(_fields[i].Parameter, defaults.GetValueOrDefault(_fields[i].Parameter.Name));
+                }
+            }
+
+            Validate();
+        }
     }
 
     private void Validate()
@@ -161,37 +178,46 @@ public sealed partial class RunDialog
         _starting = true;
         try
         {
-            var given = _fields.Where(f => f.Given() is not null).ToDictionary(f => f.Parameter.Name, f => JsonSerializer.SerializeToElement(f.Given()));
-            DateTimeOffset? logical = string.IsNullOrWhiteSpace(_logicalText)
-                ? null
-                : DateTimeOffset.Parse(ParameterRules.Read(new JobParameter { Type = ParameterType.DateTime }, _logicalText, _zone).Value!, CultureInfo.InvariantCulture);
-            var outcome = await Runs.TriggerAsync(Job.Id!.Value, TriggerKind.Manual, WithDownstream, given, logical);
-            if (outcome.Invalid is { } invalid)
-            {
-                foreach (var field in _fields)
-                {
-                    field.ServerError = invalid.TryGetValue($"{ParameterRules.Field}.{field.Parameter.Name}", out var messages) ? string.Join(" ", messages) : null;
-                }
-
-                _refusal = string.Join(" ", invalid.Where(e => !_fields.Any(f => e.Key == $"{ParameterRules.Field}.{f.Parameter.Name}")).SelectMany(e => e.Value));
-                _refusal = _refusal.Length == 0 ? null : _refusal;
-                Validate();
-                return;
-            }
-
-            if (outcome.Run is not { } run)
-            {
-                _refusal = outcome.Refusal;
-                return;
-            }
-
-            Dialog.Close(DialogResult.Ok(run.Id));
-            Navigation.NavigateTo($"/runs/{run.Id}");
+            await TriggerAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _refusal = "The run could not be started: " + ex.Message;
         }
         finally
         {
             _starting = false;
         }
+    }
+
+    private async Task TriggerAsync()
+    {
+        var given = _fields.Where(f => f.Given() is not null).ToDictionary(f => f.Parameter.Name, f => JsonSerializer.SerializeToElement(f.Given()));
+        DateTimeOffset? logical = string.IsNullOrWhiteSpace(_logicalText)
+            ? null
+            : DateTimeOffset.Parse(ParameterRules.Read(new JobParameter { Type = ParameterType.DateTime }, _logicalText, _zone).Value!, CultureInfo.InvariantCulture);
+        var outcome = await Runs.TriggerAsync(Job.Id!.Value, TriggerKind.Manual, WithDownstream, given, logical);
+        if (outcome.Invalid is { } invalid)
+        {
+            foreach (var field in _fields)
+            {
+                field.ServerError = invalid.TryGetValue($"{ParameterRules.Field}.{field.Parameter.Name}", out var messages) ? string.Join(" ", messages) : null;
+            }
+
+            _refusal = string.Join(" ", invalid.Where(e => !_fields.Any(f => e.Key == $"{ParameterRules.Field}.{f.Parameter.Name}")).SelectMany(e => e.Value));
+            _refusal = _refusal.Length == 0 ? null : _refusal;
+            Validate();
+            return;
+        }
+
+        if (outcome.Run is not { } run)
+        {
+            _refusal = outcome.Refusal;
+            return;
+        }
+
+        Dialog.Close(DialogResult.Ok(run.Id));
+        Navigation.NavigateTo($"/runs/{run.Id}");
     }
 
     /// <summary>One parameter's input: its value in the shape its input binds to, and what is wrong with it.</summary>

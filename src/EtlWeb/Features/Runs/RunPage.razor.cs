@@ -199,8 +199,13 @@ public sealed partial class RunPage : IDisposable
                 return;
             }
 
-            Snackbar.Add(outcome.Refusal ?? "The job's parameters changed since this run: " + string.Join(" ", outcome.Invalid!.SelectMany(e => e.Value))
-                + " Use \"With other parameters\".", Severity.Warning);
+            Snackbar.Add(outcome.Invalid is { } invalid
+                ? $"The job's parameters changed since this run: {string.Join(" ", invalid.SelectMany(e => e.Value))} Use \"With other parameters\"."
+                : outcome.Refusal ?? "The job could not be started.", Severity.Warning);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Snackbar.Add("The run could not be started again: " + ex.Message, Severity.Error);
         }
         finally
         {

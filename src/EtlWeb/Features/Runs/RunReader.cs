@@ -23,12 +23,13 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
             runs = runs.Where(r => r.JobId == jobId);
         }
 
-        if (logicalFrom is { } from)
+        // Logical dates are stored in UTC, and SQLite compares by wall-clock ticks: the bounds too.
+        if (logicalFrom?.ToUniversalTime() is { } from)
         {
             runs = runs.Where(r => r.LogicalDate >= from);
         }
 
-        if (logicalTo is { } to)
+        if (logicalTo?.ToUniversalTime() is { } to)
         {
             runs = runs.Where(r => r.LogicalDate <= to);
         }

@@ -72,7 +72,10 @@ public sealed class WebhookTrigger(
         var name = job.Name;
         var caller = new Actor(ActorName, EtlRoles.Operator, address);
         using var acting = actors.Enter(caller);
-        var variables = input.Variables;
+        // A secret parameter's value is stored sealed with the run; its ETL_HOOK_* copy would sit in the run's snapshot in clear.
+        var secretKeys = job.Parameters.Where(p => p.Secret).Select(p => HookVariables.NameOf(p.Name)).ToHashSet(StringComparer.Ordinal);
+        var variables = secretKeys.Count == 0 ? input.Variables
+            : input.Variables.Where(v => !secretKeys.Contains(v.Key)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
         var runs = await engine.TriggerAsync([new TriggerRequest(jobId, TriggerKind.Webhook, Variables: variables, Params: parameters)], cancellationToken);
         var passed = variables.Count == 0 ? "no variables" : "variables " + string.Join(", ", variables.Keys.Order(StringComparer.Ordinal));
         await audit.RecordAsync(caller, AuditActions.WebhookRun, name, $"run {runs[0]?.Id}, {passed}", cancellationToken);
