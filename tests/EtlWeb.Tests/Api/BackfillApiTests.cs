@@ -160,6 +160,25 @@ public sealed class BackfillApiTests() : HostTest(new EtlWebFactory { Settings =
     }
 
     [Fact]
+    public async Task A_failed_backfill_of_an_upstream_job_does_not_hold_back_its_downstream_jobs_own_runs()
+    {
+        // The nightly job fails for the January days it is backfilled with, and succeeds today.
+        var nightly = await NightlyAsync("case \"$ETL_LOGICAL_DATE\" in 2026-01-*) exit 1;; esac");
+        var report = await Client.CreateJobAsync(JobsClient.ShellJob("report", "nightly").With("command", "true"));
+        var today = await Client.RunJobAsync(nightly);
+        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(today)).Status);
+
+        var backfill = await CreateAsync(nightly.Id!.Value, """{"from": "2026-01-01T00:00:00+01:00", "to": "2026-01-02T23:00:00+01:00", "max_parallel": 2}""");
+        var over = await WaitForAsync(backfill.Id!.Value, b => b.Status == "Finished");
+        Assert.Equal(2, over.Counts.Failed);
+
+        // The report's upstream last ran live with success: a reload of January that failed is not its latest outcome.
+        var (_, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{report.Id}/run", """{"downstream": false}""");
+        var run = await Client.WaitForEndAsync(body!["run_id"]!.GetValue<long>());
+        Assert.Equal("Succeeded", run.Status);
+    }
+
+    [Fact]
     public async Task A_bad_request_names_its_fields()
     {
         var job = await NightlyAsync("true");

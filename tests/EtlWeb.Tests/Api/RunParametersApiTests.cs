@@ -59,6 +59,29 @@ public sealed class RunParametersApiTests : HostTest
     }
 
     [Fact]
+    public async Task Re_run_failed_keeps_the_values_and_checks_them_against_the_jobs_declarations_of_now()
+    {
+        var document = JobsClient.ShellJob("load").With("command", "echo \"limit=$ETL_PARAM_LIMIT\"; exit 1")
+            .With("parameters", JsonNode.Parse("""[{"name": "limit", "type": "integer", "required": true}]"""));
+        var job = await Client.CreateJobAsync(document);
+        var (_, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/run", """{"params": {"limit": 5}}""");
+        var failed = await Client.WaitForEndAsync(body!["run_id"]!.GetValue<long>());
+
+        var (_, again) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{failed.Id}/rerun", "");
+        var rerun = await Client.WaitForEndAsync(again!["run_ids"]![0]!.GetValue<long>());
+        Assert.Contains("limit=5", await Client.LogAsync(rerun.Id), StringComparison.Ordinal);
+
+        // Declared as a choice now: 5 is not one, so the re-run is recorded Skipped with the reason rather than run.
+        var (status, _) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{job.Id}", document
+            .With("parameters", JsonNode.Parse("""[{"name": "limit", "type": "choice", "choices": ["10", "100"], "required": true}]""")).ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        (_, again) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{rerun.Id}/rerun", "");
+        var refused = await Client.WaitForEndAsync(again!["run_ids"]![0]!.GetValue<long>());
+        Assert.Equal("Skipped", refused.Status);
+        Assert.Contains("'5' is not one of the choices of 'limit'", refused.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_declaration_names_its_field()
     {
         var (status, body) = await Client.SendJsonAsync(HttpMethod.Post, "/api/jobs", JobsClient.ShellJob("load")
