@@ -76,6 +76,9 @@ public sealed class BackfillItem
 
     /// <summary>The run of the backfilled job for this due time (the root of its pipeline run); null until it starts.</summary>
     public long? RunId { get; set; }
+
+    /// <summary>How its run ended, kept here once it did: retention may purge the run before the backfill is looked at.</summary>
+    public RunStatus? Outcome { get; set; }
 }
 
 /// <summary>A backfill's progress, by what became of each due time's run.</summary>

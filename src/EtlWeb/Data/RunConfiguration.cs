@@ -69,6 +69,7 @@ internal sealed class BackfillItemConfiguration : IEntityTypeConfiguration<Backf
     public void Configure(EntityTypeBuilder<BackfillItem> builder)
     {
         builder.ToTable("backfill_items");
+        builder.Property(i => i.Outcome).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(i => new { i.BackfillId, i.Sequence }).IsUnique();
         builder.HasIndex(i => i.RunId);
     }

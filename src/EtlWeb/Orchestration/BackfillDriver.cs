@@ -28,6 +28,8 @@ public sealed class BackfillDriver(
     /// <summary>A due time taken longer ago than this without its run was left by a node that stopped.</summary>
     private static readonly TimeSpan StrandedAfter = TimeSpan.FromMinutes(1);
 
+    private static readonly RunStatus[] Ended = [.. Enum.GetValues<RunStatus>().Where(s => s.IsTerminal())];
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ITimer? _retry;
     private readonly Channel<long> _wake = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
@@ -137,6 +139,10 @@ public sealed class BackfillDriver(
             return;
         }
 
+        // The outcomes of the runs that ended are kept with their due times, before retention may purge the runs.
+        await db.BackfillItems.Where(i => i.BackfillId == id && i.Outcome == null && i.RunId != null)
+            .Where(i => db.Runs.Any(r => r.Id == i.RunId && Ended.Contains(r.Status)))
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.Outcome, i => db.Runs.Where(r => r.Id == i.RunId).Select(r => (RunStatus?)r.Status).First()));
         var active = await db.Runs
             .Where(r => r.BackfillId == id && (r.Status == RunStatus.Waiting || r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
             .Select(r => r.PipelineId).Distinct().CountAsync();

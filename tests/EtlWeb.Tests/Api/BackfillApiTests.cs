@@ -179,6 +179,25 @@ public sealed class BackfillApiTests() : HostTest(new EtlWebFactory { Settings =
     }
 
     [Fact]
+    public async Task A_backfill_keeps_the_outcome_of_each_due_time_after_retention_purged_its_runs()
+    {
+        var job = await NightlyAsync("case \"$ETL_LOGICAL_DATE\" in 2026-01-02*) exit 1;; esac");
+        var created = await CreateAsync(job.Id!.Value, """{"from": "2026-01-01T00:00:00+01:00", "to": "2026-01-03T23:00:00+01:00", "max_parallel": 3}""");
+        await WaitForAsync(created.Id!.Value, b => b.Status == "Finished");
+
+        // As retention does: the runs go, the backfill stays.
+        var dbFactory = Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            Assert.Equal(3, await db.Runs.Where(r => r.BackfillId == created.Id).ExecuteDeleteAsync());
+        }
+
+        var kept = await Client.GetDocumentAsync<BackfillDocument>($"/api/backfills/{created.Id}");
+        Assert.Equal(new BackfillCounts(3, 2, 0, 0, 1, 0), kept.Counts);
+        Assert.Equal(["Succeeded", "Failed", "Succeeded"], kept.DueTimes.Select(d => d.Status));
+    }
+
+    [Fact]
     public async Task A_bad_request_names_its_fields()
     {
         var job = await NightlyAsync("true");

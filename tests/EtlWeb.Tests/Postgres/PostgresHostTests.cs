@@ -39,6 +39,35 @@ public sealed class PostgresHostTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_backfill_with_parameters_runs_on_PostgreSQL_with_its_logical_dates_and_outcomes()
+    {
+        await using var factory = await FactoryAsync();
+        using var client = factory.CreateClient();
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("nightly")
+            .With("command", "echo \"day=$ETL_PARAM_DAY\"")
+            .With("schedule_type", "cron").With("cron_expression", "0 2 * * *").With("time_zone", "Europe/Berlin")
+            .With("parameters", System.Text.Json.Nodes.JsonNode.Parse("""[{"name": "day", "type": "date", "default": "{{ logical_date | date: '%Y-%m-%d' }}"}]""")));
+
+        var (status, body) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/backfills",
+            """{"from": "2026-03-28T00:00:00+01:00", "to": "2026-03-30T23:00:00+02:00", "max_parallel": 2, "order": "newest"}""");
+        Assert.Equal(HttpStatusCode.Created, status);
+        var id = body!["id"]!.GetValue<long>();
+        Features.Backfills.BackfillDocument backfill;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(100);
+            backfill = await client.GetDocumentAsync<Features.Backfills.BackfillDocument>($"/api/backfills/{id}");
+        }
+        while (backfill.Status != "Finished" && ++polls < 600);
+
+        Assert.Equal(3, backfill.Counts.Done);
+        var runs = await client.GetDocumentAsync<List<Features.Runs.RunDocument>>(
+            $"/api/runs?backfill_id={id}&logical_from=2026-03-29T00:00:00%2B02:00&logical_to=2026-03-30T23:59:59%2B02:00");
+        Assert.Equal(["2026-03-29", "2026-03-30"], runs.Select(r => r.Params["day"].GetString()).Order());
+    }
+
+    [Fact]
     public async Task A_user_signs_in_with_a_password_and_with_an_API_token()
     {
         await using var factory = await FactoryAsync();

@@ -304,6 +304,10 @@ namespace EtlWeb.Data.Migrations
                     b.Property<long>("LogicalDate")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RunId")
                         .HasColumnType("INTEGER");
 

@@ -138,7 +138,7 @@ public sealed class BackfillService(
         }
 
         var items = await db.BackfillItems.AsNoTracking().Where(i => i.BackfillId == id).OrderBy(i => i.Sequence)
-            .Select(i => new { i.LogicalDate, i.RunId, Status = db.Runs.Where(r => r.Id == i.RunId).Select(r => (RunStatus?)r.Status).FirstOrDefault() })
+            .Select(i => new { i.LogicalDate, i.RunId, Status = i.Outcome ?? db.Runs.Where(r => r.Id == i.RunId).Select(r => (RunStatus?)r.Status).FirstOrDefault() })
             .ToListAsync(cancellationToken);
         var b = found.Backfill;
         return new BackfillDocument(

@@ -317,6 +317,10 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("LogicalDate")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<long?>("RunId")
                         .HasColumnType("bigint");
 
