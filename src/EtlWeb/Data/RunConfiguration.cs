@@ -17,7 +17,8 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.HasIndex(r => new { r.JobId, r.Id });
 
         // A job's active runs, and its latest finished run, found without reading its whole history.
-        builder.HasIndex(r => new { r.JobId, r.Status, r.Id });
+        // BackfillId last: the overlap and readiness decisions leave a backfill's runs out and still read the index alone.
+        builder.HasIndex(r => new { r.JobId, r.Status, r.Id, r.BackfillId });
         builder.HasIndex(r => new { r.JobId, r.Id }, "IX_runs_JobId_Id_Finished").HasFilter("\"FinishedAt\" IS NOT NULL");
         builder.HasIndex(r => r.Status);
         builder.HasIndex(r => r.PipelineId);

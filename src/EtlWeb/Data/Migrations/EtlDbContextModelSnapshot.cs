@@ -424,7 +424,7 @@ namespace EtlWeb.Data.Migrations
 
                     b.HasIndex("JobId", "LogicalDate");
 
-                    b.HasIndex("JobId", "Status", "Id");
+                    b.HasIndex("JobId", "Status", "Id", "BackfillId");
 
                     b.HasIndex(new[] { "JobId", "Id" }, "IX_runs_JobId_Id_Finished")
                         .HasFilter("\"FinishedAt\" IS NOT NULL");
