@@ -18,6 +18,12 @@ public sealed class AttemptSpool(string root, long attemptId)
 
     public string ExitPath => Path.Combine(Directory, "exit");
 
+    /// <summary>The file the process writes its outputs to (<c>ETL_OUTPUT</c>); it may never create it.</summary>
+    public string OutputPath => Path.Combine(Directory, "output");
+
+    /// <summary>The upstream runs' outputs as one JSON object (<c>ETL_UPSTREAM</c>).</summary>
+    public string UpstreamPath => Path.Combine(Directory, "upstream.json");
+
     /// <summary>Whether both output files are there to read on from.</summary>
     public bool Exists => File.Exists(StdoutPath) && File.Exists(StderrPath);
 
@@ -48,6 +54,40 @@ public sealed class AttemptSpool(string root, long attemptId)
         {
             return null;
         }
+    }
+
+    /// <summary>What the process wrote to <see cref="OutputPath"/>: nothing when it wrote no file, refused past <paramref name="cap"/> bytes.</summary>
+    public Runs.OutputRead ReadOutputs(long cap)
+    {
+        try
+        {
+            var length = new FileInfo(OutputPath).Length;
+            return Runs.AttemptOutputs.SizeError(length, cap) is { } error
+                ? new Runs.OutputRead(new Dictionary<string, System.Text.Json.JsonElement>(), error)
+                : Runs.AttemptOutputs.Parse(File.ReadAllText(OutputPath));
+        }
+        catch (FileNotFoundException)
+        {
+            return Runs.OutputRead.None;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new Runs.OutputRead(new Dictionary<string, System.Text.Json.JsonElement>(), $"{Runs.AttemptOutputs.OutputVariable} could not be read: {ex.Message}");
+        }
+    }
+
+    /// <summary>Writes the upstream runs' outputs (a JSON object of job name to outputs) to <see cref="UpstreamPath"/>, 0600.</summary>
+    public void WriteUpstream(string json)
+    {
+        PrivateDirectory.Ensure(Directory);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var file = new StreamWriter(new FileStream(UpstreamPath, options));
+        file.Write(json);
     }
 
     /// <summary>The size of an output file now; 0 when it is gone.</summary>

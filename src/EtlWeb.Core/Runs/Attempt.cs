@@ -39,6 +39,9 @@ public sealed class Attempt
 
     public int? ProcessGroupId { get; private set; }
 
+    /// <summary>The values its process wrote to <c>ETL_OUTPUT</c>, a JSON object; null when it wrote none.</summary>
+    public string? Outputs { get; private set; }
+
     public long LogLines { get; private set; }
 
     public long LogBytes { get; private set; }
@@ -80,6 +83,7 @@ public sealed class Attempt
 
         ExitCode = outcome.ExitCode;
         Message = outcome.Message;
+        Outputs = outcome.Outputs;
         FinishedAt = now;
         if (log is not null)
         {

@@ -50,6 +50,12 @@ public sealed class Run
     /// <summary>The backfill that started the run (also each downstream run of its pipeline run); null otherwise.</summary>
     public long? BackfillId { get; private set; }
 
+    /// <summary>
+    /// For a re-run of a pipeline run's failed part: that pipeline run, whose succeeded runs give this run their outputs
+    /// as its own pipeline's would.
+    /// </summary>
+    public Guid? InputsFrom { get; private set; }
+
     public DateTimeOffset? StartedAt { get; private set; }
 
     public DateTimeOffset? FinishedAt { get; private set; }
@@ -65,7 +71,7 @@ public sealed class Run
     /// </summary>
     public static Run Create(
         int jobId, TriggerKind trigger, string definitionSnapshot, Guid pipelineId, DateTimeOffset queuedAt, DateTimeOffset? logicalDate = null,
-        Parameters.StoredParams? parameters = null, long? backfillId = null) =>
+        Parameters.StoredParams? parameters = null, long? backfillId = null, Guid? inputsFrom = null) =>
         new()
         {
             JobId = jobId,
@@ -78,6 +84,7 @@ public sealed class Run
             Params = parameters?.Clear ?? "{}",
             SealedParams = parameters?.Sealed,
             BackfillId = backfillId,
+            InputsFrom = inputsFrom,
             Status = RunStatus.Waiting,
         };
 
@@ -109,6 +116,19 @@ public sealed class Run
         var attempt = Attempt.Queued(1, marker, runId: Id);
         Attempts.Add(attempt);
         return attempt;
+    }
+
+    /// <summary>New parameter values before the run starts (its upstream runs' outputs filled some); refused once it started.</summary>
+    public bool TakeParams(Parameters.StoredParams values)
+    {
+        if (Status is not (RunStatus.Waiting or RunStatus.Queued))
+        {
+            return false;
+        }
+
+        Params = values.Clear;
+        SealedParams = values.Sealed;
+        return true;
     }
 
     /// <summary>Waiting or Queued to Skipped (the overlap policy, the maximum wait, a disabled job), with the reason.</summary>

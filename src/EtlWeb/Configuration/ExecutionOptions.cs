@@ -25,6 +25,10 @@ public sealed record ExecutionOptions
     [Description("Log bytes stored per attempt; past it a truncation line is written and the rest is dropped.")]
     public long MaxLogBytesPerAttempt { get; init; } = 256L * 1024 * 1024;
 
+    [Range(16, 16L * 1024 * 1024)]
+    [Description("Bytes a job's process may write to its ETL_OUTPUT file per attempt; past it the outputs are refused and an attempt that succeeded ends Failed saying so.")]
+    public long MaxOutputBytesPerAttempt { get; init; } = 64 * 1024;
+
     [PassedVariables]
     [Description("Variables of EtlWeb's own environment that jobs inherit besides PATH, HOME, USER, LOGNAME, SHELL, LANG, LANGUAGE, LC_*, TZ, TMPDIR, TERM and HOSTNAME: names separated by ',', a trailing * matches any ending (AWS_*). EtlWeb__*, ConnectionStrings__*, ASPNETCORE_*, DOTNET_*, Kestrel__* and Serilog__* are never passed on.")]
     public string PassEnvironment { get; init; } = "";

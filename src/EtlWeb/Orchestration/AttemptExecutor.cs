@@ -90,6 +90,11 @@ public sealed class AttemptExecutor(
             outcome = adoptedPid is { } pid
                 ? await FollowAdoptedAsync(claimed, pid, spool, resume!, log, watch)
                 : await StartProcessAsync(claimed, spool, log, watch);
+            if (outcome is not null)
+            {
+                outcome = WithOutputs(outcome, spool, limits, log);
+            }
+
             totals = await log.CompleteAsync();
         }
         catch (Exception ex)
@@ -146,9 +151,28 @@ public sealed class AttemptExecutor(
         }
     }
 
+    /// <summary>The outcome with what the process wrote to ETL_OUTPUT; refused outputs are said in the log.</summary>
+    private static AttemptOutcome WithOutputs(AttemptOutcome outcome, AttemptSpool spool, ExecutionOptions limits, AttemptLog log)
+    {
+        var read = spool.ReadOutputs(limits.MaxOutputBytesPerAttempt);
+        if (read.Error is { } error)
+        {
+            log.System(error);
+        }
+
+        return AttemptOutputs.With(outcome, read);
+    }
+
     private async Task<AttemptOutcome?> StartProcessAsync(ClaimedAttempt claimed, AttemptSpool spool, AttemptLog log, Watch watch)
     {
         var (attempt, _, job) = claimed;
+        if (claimed.InputError is { } inputError)
+        {
+            log.System(inputError);
+            return new AttemptOutcome(AttemptStatus.Failed, null, inputError);
+        }
+
+        AddUpstream(job, spool, claimed.Upstream);
         var plan = LaunchPlanner.Plan(job, attempt.Marker, spool.Directory, baseEnvironment.Variables);
         if (plan.Spec is null)
         {
@@ -174,6 +198,22 @@ public sealed class AttemptExecutor(
 
         await engine.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
         return await WatchAsync(claimed, process, secrets, log, watch);
+    }
+
+    /// <summary>
+    /// Where the process writes its outputs (ETL_OUTPUT), and what its upstream runs gave: ETL_UP_* per value and all of
+    /// them in a JSON file (ETL_UPSTREAM). They win over job variables of the same names.
+    /// </summary>
+    private static void AddUpstream(Core.Jobs.Job job, AttemptSpool spool, IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? upstream)
+    {
+        upstream ??= UpstreamOutputs.None;
+        spool.WriteUpstream(System.Text.Json.JsonSerializer.Serialize(upstream));
+        job.Environment[AttemptOutputs.OutputVariable] = spool.OutputPath;
+        job.Environment[AttemptOutputs.UpstreamVariable] = spool.UpstreamPath;
+        foreach (var (name, value) in AttemptOutputs.Variables(upstream))
+        {
+            job.Environment[name] = value;
+        }
     }
 
     private async Task<AttemptOutcome?> FollowAdoptedAsync(ClaimedAttempt adopted, int pid, AttemptSpool spool, LogResume resume, AttemptLog log, Watch watch)

@@ -199,7 +199,7 @@ public sealed class PipelineCoordinator(
                 // The values are checked again: the job's declarations may have changed since.
                 var (given, logicalDate) = redone.TryGetValue(job.Id, out var old) ? (inputs.GivenOf(old.Params, old.SealedParams), old.LogicalDate) : (null, now);
                 var resolution = RunInputs.Resolve(job, given, logicalDate);
-                var run = Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, logicalDate, inputs.Store(resolution.Values));
+                var run = Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, logicalDate, inputs.Store(resolution.Values), inputsFrom: pipelineId);
                 created.Add(run);
                 if (!resolution.Errors.IsEmpty)
                 {

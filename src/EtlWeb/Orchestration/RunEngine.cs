@@ -8,7 +8,14 @@ using Microsoft.Extensions.Options;
 namespace EtlWeb.Orchestration;
 
 /// <summary>An attempt this node claimed: it, its run, and the job definition the run was created with (secret values in).</summary>
-public sealed record ClaimedAttempt(Attempt Attempt, Run Run, Job Job);
+public sealed record ClaimedAttempt(Attempt Attempt, Run Run, Job Job)
+{
+    /// <summary>The outputs of its upstream runs by job name (<see cref="AttemptOutputs"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? Upstream { get; init; }
+
+    /// <summary>Why the attempt cannot start with its inputs (an upstream output that does not fit a parameter).</summary>
+    public string? InputError { get; init; }
+}
 
 /// <summary>What a claim found: the attempt to run, a retry delivered before its delay is over, or nothing to do.</summary>
 /// <param name="DueIn">Set when the attempt is queued but its retry delay is not over yet.</param>
@@ -82,13 +89,15 @@ public sealed class RunEngine(
             return new ClaimResult(null, due - now);
         }
 
+        var upstream = await UpstreamOutputs.LoadAsync(db, run, cancellationToken);
+        var inputError = run.Trigger == TriggerKind.Upstream && attempt.Number == 1 ? FillParameters(run, upstream) : null;
         if (!run.Claim(attempt, NodeName, now) || !await SaveAsync(db, cancellationToken))
         {
             return new ClaimResult(null);
         }
 
         followUps.Publish(run, attempt);
-        return new ClaimResult(new ClaimedAttempt(attempt, run, await DefinitionAsync(db, run, cancellationToken)));
+        return new ClaimResult(new ClaimedAttempt(attempt, run, await DefinitionAsync(db, run, cancellationToken)) { Upstream = upstream, InputError = inputError });
     }
 
     /// <summary>
@@ -208,6 +217,40 @@ public sealed class RunEngine(
             .Where(r => db.Attempts.Where(a => a.Id == attemptId).Select(a => a.RunId).Contains(r.Id))
             .FirstOrDefaultAsync(cancellationToken);
         return run is null ? null : (run.Attempts.Single(a => a.Id == attemptId), run);
+    }
+
+    /// <summary>
+    /// A downstream run's parameters named like an upstream output take its value over their default; null, or why an
+    /// output does not fit its parameter (the attempt then fails with that reason).
+    /// </summary>
+    private string? FillParameters(Run run, IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>> upstream)
+    {
+        if (upstream.Count == 0)
+        {
+            return null;
+        }
+
+        var job = JobSnapshot.Read(run.DefinitionSnapshot);
+        var fromOutputs = AttemptOutputs.ForParameters(job.Parameters.Select(p => p.Name), upstream);
+        if (fromOutputs.Count == 0)
+        {
+            return null;
+        }
+
+        var given = inputs.GivenOf(run);
+        foreach (var (name, value) in fromOutputs)
+        {
+            given[name] = value;
+        }
+
+        var resolution = RunInputs.Resolve(job, given, run.LogicalDate);
+        if (!resolution.Errors.IsEmpty)
+        {
+            return $"An upstream output does not fit its parameter: {resolution.Errors}";
+        }
+
+        run.TakeParams(inputs.Store(resolution.Values));
+        return null;
     }
 
     /// <summary>The job as the run's attempt runs it: its snapshot, the secret values, the run's parameters and logical date.</summary>

@@ -210,6 +210,9 @@ namespace EtlWeb.Data.Migrations
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Outputs")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("INTEGER");
 
@@ -372,6 +375,9 @@ namespace EtlWeb.Data.Migrations
 
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("InputsFrom")
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("JobId")
                         .HasColumnType("INTEGER");

@@ -16,10 +16,12 @@ public sealed record AttemptDocument(
     [property: JsonPropertyName("node")] string? Node,
     [property: JsonPropertyName("not_before")] DateTimeOffset? NotBefore,
     [property: JsonPropertyName("log_lines")] long LogLines,
-    [property: JsonPropertyName("log_truncated")] bool LogTruncated)
+    [property: JsonPropertyName("log_truncated")] bool LogTruncated,
+    [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, JsonElement> Outputs)
 {
     public static AttemptDocument From(Attempt a) =>
-        new(a.Id, a.Number, a.Status.ToString(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Message, a.Node, a.NotBefore, a.LogLines, a.LogTruncated);
+        new(a.Id, a.Number, a.Status.ToString(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Message, a.Node, a.NotBefore, a.LogLines, a.LogTruncated,
+            AttemptOutputs.Read(a.Outputs));
 }
 
 public sealed record RunRequestDocument(
@@ -42,7 +44,8 @@ public sealed record RunDocument(
     [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptDocument> Attempts,
     [property: JsonPropertyName("requests")] IReadOnlyList<RunRequestDocument> Requests,
     [property: JsonPropertyName("params")] IReadOnlyDictionary<string, JsonElement> Params,
-    [property: JsonPropertyName("backfill_id")] long? BackfillId)
+    [property: JsonPropertyName("backfill_id")] long? BackfillId,
+    [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, JsonElement> Outputs)
 {
     /// <summary>How the run's notifications went; only on a single run (GET /api/runs/{id}), null in lists.</summary>
     [JsonPropertyName("notifications")]
@@ -53,5 +56,6 @@ public sealed record RunDocument(
         run.Id, run.JobId, jobName, run.Status.ToString(), run.Trigger.ToString(), run.Reason, run.PipelineId,
         run.QueuedAt, run.LogicalDate, run.StartedAt, run.FinishedAt, [.. run.Attempts.OrderBy(a => a.Number).Select(AttemptDocument.From)],
         [.. requests.OrderBy(q => q.Id).Select(q => new RunRequestDocument(q.Trigger.ToString(), q.PipelineId, q.RequestedAt))],
-        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.Params) ?? [], run.BackfillId);
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.Params) ?? [], run.BackfillId,
+        AttemptOutputs.Read(run.Attempts.MaxBy(a => a.Number)?.Outputs));
 }

@@ -178,8 +178,11 @@ public sealed partial class RunPage : IDisposable
         }
     }
 
-    private static string ParamText(System.Text.Json.JsonElement value) =>
-        value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString()! : value.GetRawText();
+    private static string ParamText(System.Text.Json.JsonElement value) => AttemptOutputs.Text(value);
+
+    /// <summary>An output as its downstream process sees it, cut short on the page (a list can be long).</summary>
+    private static string OutputText(System.Text.Json.JsonElement value) =>
+        AttemptOutputs.Text(value) is var text && text.Length > 80 ? text[..80] + "…" : AttemptOutputs.Text(value);
 
     /// <summary>Starts the job again for the same instant with the same values (secret ones included), as one pipeline run.</summary>
     private async Task RunAgainAsync()

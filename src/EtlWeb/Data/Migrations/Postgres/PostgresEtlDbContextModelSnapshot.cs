@@ -219,6 +219,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Outputs")
+                        .HasColumnType("text");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("integer");
 
@@ -389,6 +392,9 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("InputsFrom")
+                        .HasColumnType("uuid");
 
                     b.Property<int>("JobId")
                         .HasColumnType("integer");
