@@ -51,7 +51,7 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>, I
         await DrawLinkAsync(page, "Draw upstream", "Draw downstream");
         await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("'Draw downstream' now depends on 'Draw upstream'.");
         await Expect(Link(page, upstream, downstream)).ToHaveCountAsync(1);
-        Assert.Equal(["Draw upstream"], (await GetJobAsync(downstream)).Dependencies!);
+        Assert.Equal(["Draw upstream"], (await GetJobAsync(downstream)).UpstreamNames());
 
         await AppFixture.GotoAsync(page, $"/?job={downstream}");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Dependencies" }).ClickAsync();
@@ -73,12 +73,12 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>, I
         await Expect(message).ToContainTextAsync("These dependencies form a cycle: Cycle first -> Cycle second -> Cycle first.");
         await AppFixture.ScreenshotAsync(page, "designer-cycle-refused");
         await Expect(page.Locator("g[data-link-id]")).ToHaveCountAsync(links);
-        Assert.Empty((await GetJobAsync(first)).Dependencies!);
-        Assert.Equal(["Cycle first"], (await GetJobAsync(second)).Dependencies!);
+        Assert.Empty((await GetJobAsync(first)).UpstreamNames());
+        Assert.Equal(["Cycle first"], (await GetJobAsync(second)).UpstreamNames());
 
         await DrawLinkAsync(page, "Cycle first", "Cycle first");
         await Expect(page.Locator(".mud-snackbar").Filter(new() { HasText = "itself" })).ToContainTextAsync("'Cycle first' cannot depend on itself.");
-        Assert.Empty((await GetJobAsync(first)).Dependencies!);
+        Assert.Empty((await GetJobAsync(first)).UpstreamNames());
         await page.Context.DisposeAsync();
     }
 
@@ -98,14 +98,41 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>, I
         await Expect(dialog).ToContainTextAsync("'Unlink downstream' will no longer wait for 'Unlink upstream'");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Expect(link).ToHaveCountAsync(1);
-        Assert.Equal(["Unlink upstream"], (await GetJobAsync(downstream)).Dependencies!);
+        Assert.Equal(["Unlink upstream"], (await GetJobAsync(downstream)).UpstreamNames());
 
         await ClickLinkAsync(page, link);
         await page.Keyboard.PressAsync("Delete");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("'Unlink downstream' no longer depends on 'Unlink upstream'.");
         await Expect(link).ToHaveCountAsync(0);
-        Assert.Empty((await GetJobAsync(downstream)).Dependencies!);
+        Assert.Empty((await GetJobAsync(downstream)).UpstreamNames());
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_link_set_to_on_failure_turns_red_and_runs_the_cleanup_only_after_a_failure()
+    {
+        var load = await CreateAsync("Failing load", x: 40, y: 2400, command: "echo loading; exit 1");
+        var cleanup = await CreateAsync("Cleanup after load", x: 400, y: 2400, dependencies: ["Failing load"]);
+        var page = await OpenAsync("Failing load");
+        var link = Link(page, load, cleanup);
+
+        await ClickLinkAsync(page, link);
+        await Expect(page.GetByTestId("designer-link-kind")).ToContainTextAsync("Runs: on success");
+        await page.GetByTestId("designer-link-kind").Locator("button").ClickAsync();
+        await page.GetByTestId("designer-link-kind-failure").ClickAsync();
+
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("'Cleanup after load' now runs after 'Failing load' only when it failed.");
+        await Expect(link).ToContainTextAsync("on failure");
+        Assert.Equal([new DependencyDocument { Job = "Failing load", When = "failure" }], (await GetJobAsync(cleanup)).Dependencies!);
+
+        // Selecting the box unselects the link, which then shows its own colour.
+        await Box(page, "Failing load").ClickAsync(new() { Button = MouseButton.Right });
+        await page.GetByTestId("box-run").ClickAsync();
+        await Expect(link.Locator("path").First).ToHaveAttributeAsync("stroke", "#e53935");
+        await Expect(Box(page, "Failing load")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-failed"), new() { Timeout = 30_000 });
+        await Expect(Box(page, "Cleanup after load")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-succeeded"), new() { Timeout = 30_000 });
+        await AppFixture.ScreenshotAsync(page, "designer-on-failure-link");
         await page.Context.DisposeAsync();
     }
 

@@ -176,6 +176,10 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>, 
 
         await Tab(page, "Dependencies").ClickAsync();
         await Expect(page.GetByTestId("dependencies-selected")).ToContainTextAsync("Extract orders");
+        await page.GetByTestId("link-when-Extract orders").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = "Always" }).ClickAsync();
+        await page.GetByTestId("link-condition-Extract orders").FillAsync("rows > 0");
+        await page.GetByTestId("link-condition-Extract orders").BlurAsync();
         await AppFixture.ScreenshotAsync(page, "job-editor-edit-dependencies");
 
         await SaveAsync(page);
@@ -185,7 +189,7 @@ public sealed class JobEditorTests(AppFixture app) : IClassFixture<AppFixture>, 
         Assert.Equal("30 3 * * *", job.CronExpression);
         Assert.Equal("Europe/Paris", job.TimeZone);
         Assert.Equal(["PGPASSWORD"], job.SecretEnvironment!);
-        Assert.Equal(["Extract orders"], job.Dependencies!);
+        Assert.Equal([new DependencyDocument { Job = "Extract orders", When = "always", Condition = "rows > 0" }], job.Dependencies!);
         await page.Context.DisposeAsync();
     }
 

@@ -28,3 +28,11 @@ public enum MisfirePolicy
     RunOnce,
     Skip,
 }
+
+/// <summary>When a dependency lets its downstream run: the upstream succeeded, failed for good, or ended at all.</summary>
+public enum LinkKind
+{
+    Success,
+    Failure,
+    Always,
+}

@@ -70,8 +70,9 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.Parameters)]
     public IReadOnlyList<Parameters.ParameterDocument>? Parameters { get; init; }
 
+    /// <summary>Upstream jobs: a name (on success), or <c>{"job", "when", "condition"}</c> (<see cref="DependencyDocument"/>).</summary>
     [JsonPropertyName(JobFields.Dependencies)]
-    public IReadOnlyList<string>? Dependencies { get; init; }
+    public IReadOnlyList<DependencyDocument?>? Dependencies { get; init; }
 
     [JsonPropertyName(JobFields.NotifyEmail)]
     public string? NotifyEmail { get; init; }
@@ -142,6 +143,9 @@ public sealed record JobDocument
     /// </summary>
     [JsonPropertyName(JobFields.WebhookToken)]
     public string? WebhookToken { get; init; }
+
+    /// <summary>The upstream jobs' names, whatever their links' kinds.</summary>
+    public IReadOnlyList<string> UpstreamNames() => [.. (Dependencies ?? []).Select(d => d?.Job).OfType<string>()];
 
     /// <summary>Fields this shape does not name: the desktop tool's older names are read from here.</summary>
     [JsonExtensionData]

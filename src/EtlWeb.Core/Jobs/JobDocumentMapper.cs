@@ -6,7 +6,11 @@ namespace EtlWeb.Core.Jobs;
 
 /// <summary>A job read from a document, before the catalogue checks it against the other jobs.</summary>
 /// <param name="SecretsWithoutValue">Secret variables the document names without a value: an update keeps the stored value.</param>
-public sealed record JobDraft(Job Job, IReadOnlyList<string> Dependencies, IReadOnlyList<string> SecretsWithoutValue);
+public sealed record JobDraft(Job Job, IReadOnlyList<DependencyLink> Links, IReadOnlyList<string> SecretsWithoutValue)
+{
+    /// <summary>The upstream jobs' names.</summary>
+    public IReadOnlyList<string> Dependencies { get; } = [.. Links.Select(l => l.Job)];
+}
 
 /// <summary>Converts between the job document and the job model, reporting every bad field.</summary>
 public static class JobDocumentMapper
@@ -62,10 +66,9 @@ public static class JobDocumentMapper
         }
 
         job.Parameters = [.. (document.Parameters ?? []).Select((p, i) => (p, i)).Where(x => x.p is not null).Select(x => x.p.ToParameter(x.i, errors))];
-        var dependencies = Names(document.Dependencies, JobFields.Dependencies, errors).Where(d => d.Length > 0)
-            .Distinct(StringComparer.Ordinal).ToList();
+        var links = DependencyLinks.Read(document.Dependencies, errors);
         errors.AddRange(JobValidator.Validate(job));
-        return new JobDraft(job, dependencies, withoutValue);
+        return new JobDraft(job, links, withoutValue);
     }
 
     /// <summary>
@@ -85,7 +88,7 @@ public static class JobDocumentMapper
     }
 
     /// <summary>The document of a job; secret values are left out, their names are listed.</summary>
-    public static JobDocument ToDocument(Job job, IEnumerable<string> dependencies)
+    public static JobDocument ToDocument(Job job, IEnumerable<DependencyLink> dependencies)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in job.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
@@ -117,7 +120,7 @@ public static class JobDocumentMapper
             TimeZone = job.TimeZone,
             IntervalMinutes = job.IntervalMinutes,
             Parameters = [.. job.Parameters.Select(Parameters.ParameterDocument.Of)],
-            Dependencies = [.. dependencies.Order(StringComparer.Ordinal)],
+            Dependencies = [.. dependencies.OrderBy(d => d.Job, StringComparer.Ordinal).Select(DependencyDocument.Of)],
             NotifyEmail = job.NotifyEmail,
             NotifyOnSuccess = job.NotifyOnSuccess,
             NotifyOnFailure = job.NotifyOnFailure,

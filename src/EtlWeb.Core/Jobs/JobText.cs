@@ -34,6 +34,14 @@ public static class JobText
         _ => throw new ArgumentOutOfRangeException(nameof(policy)),
     };
 
+    public static string Of(LinkKind kind) => kind switch
+    {
+        LinkKind.Success => "success",
+        LinkKind.Failure => "failure",
+        LinkKind.Always => "always",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
     public static bool TryParse<T>(string text, out T value)
         where T : struct, Enum
     {
@@ -48,6 +56,7 @@ public static class JobText
             ScheduleKind k => Of(k),
             OverlapPolicy p => Of(p),
             MisfirePolicy p => Of(p),
+            LinkKind k => Of(k),
             _ => v.ToString(),
         }));
 }

@@ -53,6 +53,8 @@ public static class WaitingRunRules
         {
             case ReadinessKind.UpstreamFailed:
                 return new RunDecision(DecisionKind.UpstreamFailed, readiness.Reason);
+            case ReadinessKind.Skip:
+                return new RunDecision(DecisionKind.Skip, readiness.Reason);
             case ReadinessKind.Wait when readiness.OutsideUnsatisfied && now - facts.QueuedAt >= maxWait:
                 return new RunDecision(DecisionKind.Skip, $"Skipped after waiting {maxWait.TotalHours:0.##} h, still {readiness.Reason}");
             case ReadinessKind.Wait:

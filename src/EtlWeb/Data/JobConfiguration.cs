@@ -46,6 +46,8 @@ internal sealed class JobDependencyConfiguration : IEntityTypeConfiguration<JobD
         builder.ToTable("job_dependencies");
         builder.HasKey(d => new { d.UpstreamJobId, d.DownstreamJobId });
         builder.HasIndex(d => d.DownstreamJobId);
+        builder.Property(d => d.When).HasConversion<string>().HasMaxLength(16).HasDefaultValue(LinkKind.Success).HasSentinel((LinkKind)(-1));
+        builder.Property(d => d.Condition).HasMaxLength(LinkConditions.MaxLength);
         builder.HasOne<Job>().WithMany().HasForeignKey(d => d.UpstreamJobId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Job>().WithMany().HasForeignKey(d => d.DownstreamJobId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -13,18 +13,19 @@ internal sealed class EvaluationContext
     private sealed record Membership(Guid PipelineId, int JobId, long RunId, RunStatus Status);
 
     private Dictionary<int, JobFacts> _jobs = [];
-    private ILookup<int, int> _upstreamOf = Enumerable.Empty<int>().ToLookup(i => i);
+    private ILookup<int, JobDependency> _upstreamOf = Enumerable.Empty<JobDependency>().ToLookup(d => d.DownstreamJobId);
     private ILookup<long, Guid> _pipelinesOf = Enumerable.Empty<long>().ToLookup(i => i, _ => Guid.Empty);
     private List<Membership> _members = [];
     private Dictionary<int, ActiveRow> _active = [];
-    private Dictionary<int, RunStatus> _latestFinished = [];
+    private Dictionary<int, (RunStatus Status, long RunId)> _latestFinished = [];
+    private Dictionary<long, UpstreamResult> _results = [];
 
     /// <summary>Loads what deciding <paramref name="waiting"/> needs; <paramref name="dependencies"/> when the caller has read them already.</summary>
     public static async Task<EvaluationContext> LoadAsync(EtlDbContext db, IReadOnlyList<Run> waiting, IReadOnlyList<JobDependency>? dependencies, CancellationToken cancellationToken)
     {
         dependencies ??= await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var upstreamOf = dependencies.ToLookup(d => d.DownstreamJobId, d => d.UpstreamJobId);
-        var relevant = waiting.SelectMany(r => upstreamOf[r.JobId].Append(r.JobId)).Distinct().ToList();
+        var upstreamOf = dependencies.ToLookup(d => d.DownstreamJobId);
+        var relevant = waiting.SelectMany(r => upstreamOf[r.JobId].Select(d => d.UpstreamJobId).Append(r.JobId)).Distinct().ToList();
         var context = new EvaluationContext
         {
             // Only what a decision reads: loading whole jobs (their environments, a fan-in's hundred of them) costs far more.
@@ -53,11 +54,43 @@ internal sealed class EvaluationContext
             .Select(j => new
             {
                 j.Id,
-                Status = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null && r.BackfillId == null).OrderByDescending(r => r.Id).Select(r => (RunStatus?)r.Status).FirstOrDefault(),
+                Latest = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null && r.BackfillId == null).OrderByDescending(r => r.Id)
+                    .Select(r => new { r.Status, r.Id }).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken))
-            .Where(l => l.Status is not null).ToDictionary(l => l.Id, l => l.Status!.Value);
+            .Where(l => l.Latest is not null).ToDictionary(l => l.Id, l => (l.Latest!.Status, l.Latest.Id));
+        await context.LoadResultsAsync(db, waiting, cancellationToken);
         return context;
+    }
+
+    /// <summary>How the upstream runs that links with a condition go by ended: read only for those links.</summary>
+    private async Task LoadResultsAsync(EtlDbContext db, IReadOnlyList<Run> waiting, CancellationToken cancellationToken)
+    {
+        var runIds = waiting.SelectMany(run => _upstreamOf[run.JobId].Where(d => d.Condition is not null).Select(d => SourceOf(run, d.UpstreamJobId)))
+            .OfType<long>().Distinct().ToList();
+        if (runIds.Count == 0)
+        {
+            return;
+        }
+
+        _results = (await db.Runs.Where(r => runIds.Contains(r.Id))
+            .Select(r => new
+            {
+                r.Id,
+                r.Status,
+                Attempts = r.Attempts.Count,
+                Last = r.Attempts.OrderByDescending(a => a.Number).Select(a => new { a.ExitCode, a.Outputs }).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken))
+            .ToDictionary(r => r.Id, r => new UpstreamResult(r.Status, r.Last?.ExitCode, r.Attempts, AttemptOutputs.Read(r.Last?.Outputs)));
+    }
+
+    /// <summary>The upstream's run a link of <paramref name="run"/> goes by: its run in the pipeline run, else its latest finished one.</summary>
+    private long? SourceOf(Run run, int upstream)
+    {
+        var pipelines = _pipelinesOf[run.Id].ToHashSet();
+        var member = _members.Where(m => m.JobId == upstream && pipelines.Contains(m.PipelineId)).MaxBy(m => m.RunId);
+        return member is not null ? member.RunId : _latestFinished.TryGetValue(upstream, out var last) ? last.RunId : null;
     }
 
     /// <summary>
@@ -92,15 +125,19 @@ internal sealed class EvaluationContext
     private List<UpstreamView> UpstreamsOf(Run run)
     {
         var pipelines = _pipelinesOf[run.Id].ToHashSet();
-        return [.. _upstreamOf[run.JobId].Where(_jobs.ContainsKey).Select(upstream =>
+        return [.. _upstreamOf[run.JobId].Where(d => _jobs.ContainsKey(d.UpstreamJobId)).Select(link =>
         {
+            var upstream = link.UpstreamJobId;
             var inPipeline = _members.Where(m => m.JobId == upstream && pipelines.Contains(m.PipelineId)).MaxBy(m => m.RunId);
             return new UpstreamView(
                 _jobs[upstream].Name,
                 _jobs[upstream].Enabled,
                 inPipeline?.Status,
                 _active.ContainsKey(upstream),
-                _latestFinished.TryGetValue(upstream, out var last) ? last : null);
+                _latestFinished.TryGetValue(upstream, out var last) ? last.Status : null,
+                link.When,
+                link.Condition,
+                link.Condition is not null && SourceOf(run, upstream) is { } source ? _results.GetValueOrDefault(source) : null);
         })];
     }
 }

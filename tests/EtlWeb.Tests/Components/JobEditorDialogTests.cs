@@ -160,6 +160,28 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_links_condition_that_does_not_parse_is_named_at_its_field_and_a_good_one_is_saved()
+    {
+        using var admin = Acting.AsAdmin();
+        await CreateJobAsync("Extract", """{"name":"Extract","job_type":"shell","command":"true"}""");
+        var load = await CreateJobAsync("Load", """{"name":"Load","job_type":"shell","command":"true","dependencies":[{"job":"Extract","when":"failure"}]}""");
+        var closed = _host.OpenEditorAsync(load);
+
+        Find("link-condition-Extract").Change("rows >");
+        _host.Settle();
+
+        Dialogs.WaitForAssertion(() => Assert.StartsWith("'rows >' is not a valid condition", FieldError("link-condition-Extract"), StringComparison.Ordinal));
+        Assert.Equal("1", TabBadge("Dependencies"));
+        Find("link-condition-Extract").Change("exit_code == 3");
+        _host.Settle();
+        Dialogs.WaitForAssertion(() => Assert.Null(FieldError("link-condition-Extract")));
+        Save.Click();
+        var saved = await closed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([new DependencyDocument { Job = "Extract", When = "failure", Condition = "exit_code == 3" }], saved!.Dependencies);
+    }
+
+    [Fact]
     public async Task Saving_an_edited_job_keeps_its_upstream_jobs()
     {
         using var admin = Acting.AsAdmin();

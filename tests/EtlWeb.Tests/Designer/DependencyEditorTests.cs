@@ -14,9 +14,9 @@ public sealed class DependencyEditorTests : HostTest
     private DependencyEditor Editor => Factory.Services.GetRequiredService<DependencyEditor>();
 
     private async Task<int> CreateAsync(string name, params string[] dependencies) =>
-        (await Catalog.CreateAsync(new JobDocument { Name = name, JobType = "shell", Command = "true", Dependencies = dependencies })).Id!.Value;
+        (await Catalog.CreateAsync(new JobDocument { Name = name, JobType = "shell", Command = "true", Dependencies = [.. dependencies.Select(d => (DependencyDocument)d)] })).Id!.Value;
 
-    private async Task<IReadOnlyList<string>> UpstreamsAsync(int id) => (await Catalog.GetAsync(id))!.Dependencies ?? [];
+    private async Task<IReadOnlyList<string>> UpstreamsAsync(int id) => (await Catalog.GetAsync(id))!.UpstreamNames();
 
     [Fact]
     public async Task Adding_a_link_stores_the_dependency_and_keeps_the_others()

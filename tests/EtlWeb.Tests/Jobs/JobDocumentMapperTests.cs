@@ -303,15 +303,18 @@ public sealed class JobDocumentMapperTests
             MisfirePolicy = MisfirePolicy.Skip,
         };
 
-        var document = JobDocumentMapper.ToDocument(job, ["z", "a"]);
+        var document = JobDocumentMapper.ToDocument(job, [new DependencyLink("z", LinkKind.Failure, "rows > 0"), new DependencyLink("a")]);
         var errors = new ValidationErrors();
         var back = JobDocumentMapper.ToDraft(Parse(JsonSerializer.Serialize(document)), errors);
 
         Assert.True(errors.IsEmpty, errors.ToString());
-        Assert.Equal(["a", "z"], document.Dependencies);
+        Assert.Equal(["a", "z"], document.UpstreamNames());
         Assert.Equal(["a", "z"], back.Dependencies);
+        Assert.Contains("""
+            "dependencies":["a",{"job":"z","when":"failure","condition":"rows \u003E 0"}]
+            """.Trim(), JsonSerializer.Serialize(document), StringComparison.Ordinal);
         Assert.Equal(
-            JsonSerializer.Serialize(JobDocumentMapper.ToDocument(job, ["a", "z"])),
-            JsonSerializer.Serialize(JobDocumentMapper.ToDocument(back.Job, back.Dependencies)));
+            JsonSerializer.Serialize(document),
+            JsonSerializer.Serialize(JobDocumentMapper.ToDocument(back.Job, back.Links)));
     }
 }

@@ -165,6 +165,17 @@ namespace EtlWeb.Data.Migrations
                     b.Property<int>("DownstreamJobId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Condition")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("When")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Success");
+
                     b.HasKey("UpstreamJobId", "DownstreamJobId");
 
                     b.HasIndex("DownstreamJobId");

@@ -20,13 +20,37 @@ public sealed class DependencyEditor(JobCatalog catalog)
             return Gone();
         }
 
-        var current = downstream.Dependencies ?? [];
-        if (current.Contains(upstream, StringComparer.Ordinal))
+        var current = Entries(downstream);
+        if (current.Any(d => d.Job == upstream))
         {
             return new DependencyChange(false, $"'{downstream.Name}' already depends on '{upstream}'.");
         }
 
         return await SaveAsync(downstream, [.. current, upstream], $"'{downstream.Name}' now depends on '{upstream}'.", cancellationToken);
+    }
+
+    /// <summary>Sets when the link from the upstream lets the downstream run; its condition stays.</summary>
+    public async Task<DependencyChange> SetKindAsync(int upstreamId, int downstreamId, LinkKind when, CancellationToken cancellationToken = default)
+    {
+        if (await LoadAsync(upstreamId, downstreamId, cancellationToken) is not var (upstream, downstream))
+        {
+            return Gone();
+        }
+
+        var current = Entries(downstream);
+        if (current.FirstOrDefault(d => d.Job == upstream) is not { } link)
+        {
+            return new DependencyChange(false, $"'{downstream.Name}' does not depend on '{upstream}'.");
+        }
+
+        var changed = link with { When = when == LinkKind.Success ? null : JobText.Of(when) };
+        var words = when switch
+        {
+            LinkKind.Failure => "only when it failed",
+            LinkKind.Always => "whatever its outcome",
+            _ => "when it succeeded",
+        };
+        return await SaveAsync(downstream, [.. current.Select(d => d == link ? changed : d)], $"'{downstream.Name}' now runs after '{upstream}' {words}.", cancellationToken);
     }
 
     public async Task<DependencyChange> RemoveAsync(int upstreamId, int downstreamId, CancellationToken cancellationToken = default)
@@ -36,13 +60,13 @@ public sealed class DependencyEditor(JobCatalog catalog)
             return Gone();
         }
 
-        var current = downstream.Dependencies ?? [];
-        if (!current.Contains(upstream, StringComparer.Ordinal))
+        var current = Entries(downstream);
+        if (!current.Any(d => d.Job == upstream))
         {
             return new DependencyChange(false, $"'{downstream.Name}' does not depend on '{upstream}'.");
         }
 
-        var remaining = current.Where(n => !string.Equals(n, upstream, StringComparison.Ordinal)).ToList();
+        var remaining = current.Where(d => !string.Equals(d.Job, upstream, StringComparison.Ordinal)).ToList();
         return await SaveAsync(downstream, remaining, $"'{downstream.Name}' no longer depends on '{upstream}'.", cancellationToken);
     }
 
@@ -53,7 +77,9 @@ public sealed class DependencyEditor(JobCatalog catalog)
         return upstream?.Name is { } name && downstream is not null ? (name, downstream) : null;
     }
 
-    private async Task<DependencyChange> SaveAsync(JobDocument downstream, IReadOnlyList<string> dependencies, string done, CancellationToken cancellationToken)
+    private static List<DependencyDocument> Entries(JobDocument job) => [.. (job.Dependencies ?? []).OfType<DependencyDocument>()];
+
+    private async Task<DependencyChange> SaveAsync(JobDocument downstream, IReadOnlyList<DependencyDocument> dependencies, string done, CancellationToken cancellationToken)
     {
         try
         {
@@ -63,7 +89,7 @@ public sealed class DependencyEditor(JobCatalog catalog)
         catch (JobValidationException ex)
         {
             // A dependency problem is the answer to this change; any other field was already wrong before it.
-            var problems = ex.Errors.For(JobFields.Dependencies);
+            var problems = ex.Errors.ToDictionary().Where(e => e.Key.StartsWith(JobFields.Dependencies, StringComparison.Ordinal)).SelectMany(e => e.Value).ToList();
             var message = problems.Count > 0 ? string.Join(" ", problems) : $"'{downstream.Name}' cannot be saved: {ex.Message}";
             return new DependencyChange(false, message);
         }

@@ -89,9 +89,12 @@ public sealed class DesignerDiagram
     public IReadOnlyDictionary<int, BoxPosition> Show(IReadOnlyCollection<JobDocument> jobs)
     {
         var ids = jobs.ToDictionary(j => j.Name ?? "", j => j.Id!.Value, StringComparer.Ordinal);
-        var edges = jobs
-            .SelectMany(j => (j.Dependencies ?? []).Where(ids.ContainsKey).Select(u => (Upstream: ids[u], Downstream: j.Id!.Value)))
-            .ToHashSet();
+        var links = jobs
+            .SelectMany(j => (j.Dependencies ?? []).OfType<DependencyDocument>().Where(d => d.Job is not null && ids.ContainsKey(d.Job))
+                .Select(d => (Key: (Upstream: ids[d.Job!], Downstream: j.Id!.Value), Link: d)))
+            .DistinctBy(l => l.Key)
+            .ToDictionary(l => l.Key, l => l.Link);
+        var edges = links.Keys.ToHashSet();
         var chosen = new Dictionary<int, BoxPosition>();
         Diagram.Batch(() =>
         {
@@ -110,9 +113,20 @@ public sealed class DesignerDiagram
             }
 
             AddBoxes(fresh, jobs, edges, chosen);
-            foreach (var key in edges.Where(e => !_links.ContainsKey(e)))
+            foreach (var (key, document) in links)
             {
-                var link = new DependencyLink(_boxes[key.Upstream], _boxes[key.Downstream]);
+                var when = document.When is { } text && JobText.TryParse<LinkKind>(text, out var kind) ? kind : LinkKind.Success;
+                if (_links.TryGetValue(key, out var shown))
+                {
+                    if (shown.Apply(when, document.Condition))
+                    {
+                        shown.Refresh();
+                    }
+
+                    continue;
+                }
+
+                var link = new DependencyLink(_boxes[key.Upstream], _boxes[key.Downstream], when, document.Condition);
                 _links[key] = link;
                 Diagram.Links.Add(link);
             }

@@ -182,6 +182,24 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
         });
     }
 
+    private string LinkKindLabel => _selectedLink is { } link
+        ? "Runs: " + EtlWeb.Features.Jobs.Editor.LinkRow.Title(EtlWeb.Core.Jobs.JobText.Of(link.When)).ToLowerInvariant()
+        : "Link runs";
+
+    private async Task SetLinkKindAsync(EtlWeb.Core.Jobs.LinkKind when)
+    {
+        if (_selectedLink is not { } link)
+        {
+            return;
+        }
+
+        await _actions.TryAsync("change the link", async () =>
+        {
+            var change = await Dependencies.SetKindAsync(link.Upstream.JobId, link.Downstream.JobId, when);
+            Tell(change);
+        });
+    }
+
     private Task DeleteSelectedLinkAsync() => Blazor.Diagrams.Core.Behaviors.KeyboardShortcutsDefaults.DeleteSelection(_diagram.Diagram).AsTask();
 
     /// <summary>The Delete key and the Delete link button come here: asked first, then removed from the catalogue.</summary>

@@ -45,7 +45,7 @@ public sealed class JobCatalog(
 
         // Only this job's upstream names: reading every job's name would cost a catalogue scan per job shown.
         var upstreams = (await db.Dependencies.Where(d => d.DownstreamJobId == id)
-                .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => j.Name)
+                .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => new DependencyLink(j.Name, d.When, d.Condition))
                 .ToListAsync(cancellationToken))
             .ToLookup(_ => id);
         var latest = await LatestRunsAsync(db, id, cancellationToken);
@@ -104,8 +104,8 @@ public sealed class JobCatalog(
         }
 
         var upstreams = await db.Dependencies.Where(d => d.DownstreamJobId == id)
-            .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => j.Name).ToListAsync(cancellationToken);
-        return (job, upstreams);
+            .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => new DependencyLink(j.Name, d.When, d.Condition)).ToListAsync(cancellationToken);
+        return (job, [.. upstreams.OrderBy(l => l.Job, StringComparer.Ordinal).Select(l => l.Describe())]);
     }
 
     /// <summary>Checks a document as a create or update would, without saving anything.</summary>
@@ -229,7 +229,7 @@ public sealed class JobCatalog(
         string Rename(string current, int jobId) => jobId == id ? name : current;
     }
 
-    private static JobDocument Describe(Job job, ILookup<int, string> upstreams, Dictionary<int, Run> latest, ScheduleState? state, DateTimeOffset now)
+    private static JobDocument Describe(Job job, ILookup<int, DependencyLink> upstreams, Dictionary<int, Run> latest, ScheduleState? state, DateTimeOffset now)
     {
         var document = JobDocumentMapper.ToDocument(job, upstreams[job.Id]);
         latest.TryGetValue(job.Id, out var run);
@@ -243,11 +243,11 @@ public sealed class JobCatalog(
         };
     }
 
-    private static async Task<ILookup<int, string>> UpstreamNamesAsync(EtlDbContext db, Dictionary<int, string> names, CancellationToken cancellationToken)
+    private static async Task<ILookup<int, DependencyLink>> UpstreamNamesAsync(EtlDbContext db, Dictionary<int, string> names, CancellationToken cancellationToken)
     {
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         return edges.Where(e => names.ContainsKey(e.UpstreamJobId))
-            .ToLookup(e => e.DownstreamJobId, e => names[e.UpstreamJobId]);
+            .ToLookup(e => e.DownstreamJobId, e => DependencyLink.Of(names[e.UpstreamJobId], e));
     }
 
     private static async Task<Dictionary<int, Run>> LatestRunsAsync(EtlDbContext db, int? jobId, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
         var names = jobs.ToDictionary(j => j.Id, j => j.Name);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var upstreams = edges.ToLookup(e => e.DownstreamJobId, e => names[e.UpstreamJobId]);
+        var upstreams = edges.ToLookup(e => e.DownstreamJobId, e => DependencyLink.Of(names[e.UpstreamJobId], e));
         return [.. jobs.Select(j => JobDocumentMapper.ToDocument(j, upstreams[j.Id]) with { Id = null, DesignerX = j.DesignerX, DesignerY = j.DesignerY })];
     }
 
@@ -73,7 +73,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
     {
         var byName = existing.ToDictionary(j => j.Name, StringComparer.Ordinal);
         var existingNames = existing.ToDictionary(j => j.Id, j => j.Name);
-        var existingUpstreams = edges.ToLookup(e => e.DownstreamJobId, e => existingNames[e.UpstreamJobId]);
+        var existingUpstreams = edges.ToLookup(e => e.DownstreamJobId, e => DependencyLink.Of(existingNames[e.UpstreamJobId], e));
         var drafts = documents.Select(d =>
         {
             var errors = new ValidationErrors();
@@ -104,7 +104,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         return plan;
     }
 
-    private static ImportAction Classify(JobDraft draft, Job? current, IEnumerable<string> currentUpstreams)
+    private static ImportAction Classify(JobDraft draft, Job? current, IEnumerable<DependencyLink> currentUpstreams)
     {
         if (current is null)
         {
@@ -119,7 +119,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
             }
         }
 
-        var incoming = JobDocumentMapper.ToDocument(draft.Job, draft.Dependencies) with { Id = null, DesignerX = null, DesignerY = null };
+        var incoming = JobDocumentMapper.ToDocument(draft.Job, draft.Links) with { Id = null, DesignerX = null, DesignerY = null };
         var stored = JobDocumentMapper.ToDocument(current, currentUpstreams) with { Id = null, DesignerX = null, DesignerY = null };
         var same = JsonSerializer.Serialize(incoming, JsonOptions) == JsonSerializer.Serialize(stored, JsonOptions)
             && draft.Job.Environment.Count == current.Environment.Count

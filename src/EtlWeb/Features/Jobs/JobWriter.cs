@@ -43,7 +43,10 @@ internal static class JobWriter
         var written = jobs.Select(j => j.Id).ToList();
         await db.Dependencies.Where(d => written.Contains(d.DownstreamJobId)).ExecuteDeleteAsync(cancellationToken);
         db.Dependencies.AddRange(writes.Zip(jobs).SelectMany(pair =>
-            pair.First.Draft.Dependencies.Select(upstream => new JobDependency { UpstreamJobId = ids[upstream], DownstreamJobId = pair.Second.Id })));
+            pair.First.Draft.Links.Select(link => new JobDependency
+            {
+                UpstreamJobId = ids[link.Job], DownstreamJobId = pair.Second.Id, When = link.When, Condition = link.Condition,
+            })));
         await db.SaveChangesAsync(cancellationToken);
         return jobs;
     }

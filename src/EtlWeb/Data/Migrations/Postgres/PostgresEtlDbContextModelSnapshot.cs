@@ -172,6 +172,17 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<int>("DownstreamJobId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Condition")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("When")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Success");
+
                     b.HasKey("UpstreamJobId", "DownstreamJobId");
 
                     b.HasIndex("DownstreamJobId");

@@ -46,6 +46,9 @@ public sealed class JobEditorModel
 
     public List<string> Dependencies { get; private set; } = [];
 
+    /// <summary>Each upstream link's kind and condition, by upstream name; a name without an entry runs on success.</summary>
+    public Dictionary<string, LinkRow> Links { get; private set; } = new(StringComparer.Ordinal);
+
     public List<ParameterRow> Parameters { get; private set; } = [];
 
     public string NotifyEmail { get; set; } = "";
@@ -96,7 +99,9 @@ public sealed class JobEditorModel
         CronExpression = job.CronExpression ?? "",
         TimeZone = job.TimeZone ?? "",
         IntervalMinutes = job.IntervalMinutes is > 0 and var minutes ? minutes : 60,
-        Dependencies = [.. job.Dependencies ?? []],
+        Dependencies = [.. job.UpstreamNames()],
+        Links = (job.Dependencies ?? []).OfType<DependencyDocument>().Where(d => d.Job is not null)
+            .DistinctBy(d => d.Job).ToDictionary(d => d.Job!, LinkRow.From, StringComparer.Ordinal),
         Parameters = [.. (job.Parameters ?? []).Select(ParameterRow.From)],
         NotifyEmail = job.NotifyEmail ?? "",
         NotifyOnSuccess = job.NotifyOnSuccess ?? false,
@@ -136,7 +141,7 @@ public sealed class JobEditorModel
             CronExpression = CronExpression,
             TimeZone = TimeZone,
             IntervalMinutes = IntervalMinutes,
-            Dependencies = [.. dependencies ?? Dependencies],
+            Dependencies = [.. (dependencies ?? Dependencies).Select(name => Links.TryGetValue(name, out var link) ? link.ToDocument(name) : (DependencyDocument)name)],
             Parameters = [.. Parameters.Select(p => p.ToDocument())],
             NotifyEmail = NotifyEmail,
             NotifyOnSuccess = NotifyOnSuccess,

@@ -69,7 +69,7 @@ public sealed class JobListModel
 
     /// <summary>The names of the jobs that list <paramref name="name"/> among their dependencies.</summary>
     public IReadOnlyList<JobDocument> DownstreamOf(string name) =>
-        [.. _jobs.Values.Where(j => j.Dependencies?.Contains(name, StringComparer.Ordinal) == true).OrderBy(j => j.Name, StringComparer.OrdinalIgnoreCase)];
+        [.. _jobs.Values.Where(j => j.UpstreamNames().Contains(name, StringComparer.Ordinal)).OrderBy(j => j.Name, StringComparer.OrdinalIgnoreCase)];
 
     public void SetFilter(JobFilter filter)
     {
