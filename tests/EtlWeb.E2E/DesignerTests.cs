@@ -137,6 +137,48 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>, I
     }
 
     [Fact]
+    public async Task A_for_each_jobs_box_counts_its_items_and_the_run_pages_show_the_outputs_and_the_items()
+    {
+        var release = Path.Combine(Path.GetTempPath(), $"etlweb-e2e-release-{Guid.NewGuid():N}");
+        var list = await CreateAsync("List regions", x: 40, y: 2800, command: """echo '{"regions": ["eu", "us", "ap"], "rows": 3}' > "$ETL_OUTPUT" """);
+        var each = await app.CreateJobAsync(new
+        {
+            name = "Load region", job_type = "shell", designer_x = 400, designer_y = 2800,
+            command = $"while [ ! -e {release} ]; do sleep 0.1; done; echo loading $ETL_ITEM",
+            for_each = new { job = "List regions", output = "regions", max_parallel = 2 },
+        });
+        try
+        {
+            var page = await OpenAsync("Load region");
+            var listRun = await app.RunJobAsync(list);
+            await Expect(page.GetByTestId("box-items-Load region")).ToHaveTextAsync("0 of 3 items", new() { Timeout = 30_000 });
+            await AppFixture.ScreenshotAsync(page, "designer-for-each-progress");
+            await File.WriteAllTextAsync(release, "go");
+            await Expect(Box(page, "Load region")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-succeeded"), new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("box-items-Load region")).ToHaveCountAsync(0);
+
+            await AppFixture.GotoAsync(page, $"/runs/{listRun}");
+            await Expect(page.GetByTestId("run-output-rows")).ToHaveTextAsync("rows = 3");
+            await Expect(page.GetByTestId("run-output-regions")).ToHaveTextAsync("regions = [\"eu\",\"us\",\"ap\"]");
+
+            using var client = app.CreateClient();
+            var runs = (await client.GetFromJsonAsync<List<EtlWeb.Features.Runs.RunDocument>>(new Uri($"/api/runs?job_id={each}", UriKind.Relative)))!;
+            await AppFixture.GotoAsync(page, $"/runs/{runs.Single(r => r.ParentRunId is null).Id}");
+            await Expect(page.GetByTestId("run-items-Succeeded")).ToContainTextAsync("3");
+            await Expect(page.GetByTestId("run-item-1")).ToContainTextAsync("us");
+            await AppFixture.ScreenshotAsync(page, "run-page-for-each-items");
+            await page.GetByTestId("run-item-1").GetByRole(AriaRole.Link).ClickAsync();
+            await Expect(page.GetByTestId("run-item")).ToHaveTextAsync("us");
+            await Expect(page.GetByTestId("run-parent")).ToBeVisibleAsync();
+            await page.Context.DisposeAsync();
+        }
+        finally
+        {
+            File.Delete(release);
+        }
+    }
+
+    [Fact]
     public async Task Running_a_job_from_its_menu_turns_its_box_orange_then_green()
     {
         await CreateAsync("Run from box", x: 40, y: 1600, command: "echo start; sleep 2; echo done");

@@ -33,6 +33,17 @@ public sealed class Job
     /// <summary>The values a run takes (<see cref="Parameters.ParameterRules"/>), in the order the run form offers them.</summary>
     public List<Parameters.JobParameter> Parameters { get; set; } = [];
 
+    /// <summary>For a for-each job: the upstream job whose list output it runs once per item of; empty otherwise.</summary>
+    public string ForEachJob { get; set; } = "";
+
+    /// <summary>For a for-each job: the key of that upstream's output holding the list.</summary>
+    public string ForEachOutput { get; set; } = "";
+
+    /// <summary>For a for-each job: at most this many items run at once.</summary>
+    public int ForEachMaxParallel { get; set; }
+
+    public bool IsForEach => ForEachJob.Length > 0;
+
     public int TimeoutSeconds { get; set; }
 
     public int MaxRetries { get; set; }

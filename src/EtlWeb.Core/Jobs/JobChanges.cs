@@ -80,6 +80,7 @@ public static class JobChanges
         (JobFields.Interpreter, j => j.Interpreter),
         (JobFields.WorkingDirectory, j => j.WorkingDirectory),
         (JobFields.Parameters, j => j.Parameters.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(j.Parameters.Select(Parameters.ParameterDocument.Of))),
+        (JobFields.ForEach, j => j.IsForEach ? System.Text.Json.JsonSerializer.Serialize(ForEachDocument.Of(j)) : ""),
         (JobFields.TimeoutSeconds, j => Number(j.TimeoutSeconds)),
         (JobFields.MaxRetries, j => Number(j.MaxRetries)),
         (JobFields.RetryDelaySeconds, j => Number(j.RetryDelaySeconds)),

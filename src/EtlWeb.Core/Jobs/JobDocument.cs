@@ -74,6 +74,11 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.Dependencies)]
     public IReadOnlyList<DependencyDocument?>? Dependencies { get; init; }
 
+    /// <summary>Runs the job once per item of an upstream's list output: <c>{"job", "output", "max_parallel"}</c>.</summary>
+    [JsonPropertyName(JobFields.ForEach)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ForEachDocument? ForEach { get; init; }
+
     [JsonPropertyName(JobFields.NotifyEmail)]
     public string? NotifyEmail { get; init; }
 
@@ -125,6 +130,11 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.Status)]
     public string? Status { get; init; }
 
+    /// <summary>Read-only: for a for-each job whose latest run is going through its items, how many ended of how many.</summary>
+    [JsonPropertyName(JobFields.ItemsProgress)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ItemsProgress? ItemsProgress { get; init; }
+
     /// <summary>Read-only: when the latest run was queued.</summary>
     [JsonPropertyName(JobFields.LastRunAt)]
     public DateTimeOffset? LastRunAt { get; init; }
@@ -151,3 +161,6 @@ public sealed record JobDocument
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Extra { get; init; }
 }
+
+/// <summary>A for-each run's items: how many ended, of how many.</summary>
+public sealed record ItemsProgress([property: JsonPropertyName("done")] int Done, [property: JsonPropertyName("total")] int Total);

@@ -67,6 +67,7 @@ public static class JobDocumentMapper
 
         job.Parameters = [.. (document.Parameters ?? []).Select((p, i) => (p, i)).Where(x => x.p is not null).Select(x => x.p.ToParameter(x.i, errors))];
         var links = DependencyLinks.Read(document.Dependencies, errors);
+        ForEachDocument.Apply(document.ForEach, job, links, errors);
         errors.AddRange(JobValidator.Validate(job));
         return new JobDraft(job, links, withoutValue);
     }
@@ -83,6 +84,7 @@ public static class JobDocumentMapper
         [
             (JobFields.Id, document.Id), (JobFields.Status, document.Status), (JobFields.LastRunAt, document.LastRunAt),
             (JobFields.NextRunAt, document.NextRunAt), (JobFields.PausedUntil, document.PausedUntil), (JobFields.WebhookToken, document.WebhookToken),
+            (JobFields.ItemsProgress, document.ItemsProgress),
         ];
         return [.. unknown.Concat(readOnly.Where(f => f.Value is not null).Select(f => f.Name)).Order(StringComparer.Ordinal)];
     }
@@ -121,6 +123,7 @@ public static class JobDocumentMapper
             IntervalMinutes = job.IntervalMinutes,
             Parameters = [.. job.Parameters.Select(Parameters.ParameterDocument.Of)],
             Dependencies = [.. dependencies.OrderBy(d => d.Job, StringComparer.Ordinal).Select(DependencyDocument.Of)],
+            ForEach = ForEachDocument.Of(job),
             NotifyEmail = job.NotifyEmail,
             NotifyOnSuccess = job.NotifyOnSuccess,
             NotifyOnFailure = job.NotifyOnFailure,

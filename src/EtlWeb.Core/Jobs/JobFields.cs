@@ -23,6 +23,7 @@ public static class JobFields
     public const string IntervalMinutes = "interval_minutes";
     public const string Dependencies = "dependencies";
     public const string Parameters = "parameters";
+    public const string ForEach = "for_each";
     public const string NotifyEmail = "notify_email";
     public const string NotifyOnSuccess = "notify_on_success";
     public const string NotifyOnFailure = "notify_on_failure";
@@ -39,6 +40,7 @@ public static class JobFields
     public const string LastRunAt = "last_run_at";
     public const string NextRunAt = "next_run_at";
     public const string PausedUntil = "paused_until";
+    public const string ItemsProgress = "items_progress";
 
     /// <summary>The desktop tool's names that a document may still use: each is read into its EtlWeb field.</summary>
     public static class Desktop

@@ -60,8 +60,9 @@ public static class LinkConditions
         {
             return new ConditionResult(false, $"condition '{condition}' names {ex.Message.Replace("Parameter ", "'", StringComparison.Ordinal).Replace(" not defined.", "'", StringComparison.Ordinal)}, which {upstream} did not output");
         }
-        catch (Exception ex) when (ex is NCalcException or InvalidOperationException or FormatException or InvalidCastException or ArgumentException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A division by zero, an overflow, a function NCalc does not know: the condition has no value, so the run is skipped.
             return new ConditionResult(false, $"condition '{condition}' could not be evaluated: {ex.Message}");
         }
     }

@@ -12,6 +12,15 @@ public sealed record OutputRead(IReadOnlyDictionary<string, JsonElement> Values,
 
     /// <summary>The values as stored with the attempt (a JSON object); null when there are none.</summary>
     public string? Stored => Values.Count == 0 ? null : JsonSerializer.Serialize(Values);
+
+    /// <summary>The values with every secret masked (<paramref name="mask"/>), as the log has them: a value that held one becomes masked text.</summary>
+    public OutputRead Masked(Func<string, string> mask) => this with
+    {
+        Values = Values.ToDictionary(
+            v => v.Key,
+            v => AttemptOutputs.Text(v.Value) is var text && mask(text) is var masked && masked != text ? JsonSerializer.SerializeToElement(masked) : v.Value,
+            StringComparer.Ordinal),
+    };
 }
 
 /// <summary>

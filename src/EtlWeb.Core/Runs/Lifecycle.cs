@@ -9,9 +9,10 @@ public static class Lifecycle
 {
     private static readonly Dictionary<RunStatus, RunStatus[]> RunMoves = new()
     {
-        // Waiting: ready (Queued), refused by the overlap policy, the maximum wait or a disabled job (Skipped), an
-        // upstream in the pipeline run failed (UpstreamFailed), or an operator cancelled it.
-        [RunStatus.Waiting] = [RunStatus.Queued, RunStatus.Skipped, RunStatus.UpstreamFailed, RunStatus.Cancelled],
+        // Waiting: ready (Queued), fanned out into its items as a for-each run (Running), refused by the overlap policy,
+        // the maximum wait or a disabled job (Skipped), an upstream in the pipeline run failed (UpstreamFailed), or an
+        // operator cancelled it.
+        [RunStatus.Waiting] = [RunStatus.Queued, RunStatus.Running, RunStatus.Skipped, RunStatus.UpstreamFailed, RunStatus.Cancelled],
 
         // Queued: its first attempt is claimed (Running), an operator cancelled it, or its job was disabled meanwhile.
         [RunStatus.Queued] = [RunStatus.Running, RunStatus.Cancelled, RunStatus.Skipped],

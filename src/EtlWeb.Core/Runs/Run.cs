@@ -7,7 +7,7 @@ namespace EtlWeb.Core.Runs;
 /// attempts') changes only through the transition methods below, each refused (returning false or null, changing
 /// nothing) unless <see cref="Lifecycle"/> allows it; a terminal status never changes.
 /// </summary>
-public sealed class Run
+public sealed partial class Run
 {
     /// <summary>For EF Core, which sets the stored values.</summary>
     private Run()
@@ -56,6 +56,14 @@ public sealed class Run
     /// </summary>
     public Guid? InputsFrom { get; private set; }
 
+    /// <summary>For an item of a for-each run: that run; null otherwise.</summary>
+    public long? ParentRunId { get; private set; }
+
+    /// <summary>For an item of a for-each run: its place in the list (from 0) and its value (<c>ETL_ITEM</c>).</summary>
+    public int? ItemIndex { get; private set; }
+
+    public string? Item { get; private set; }
+
     public DateTimeOffset? StartedAt { get; private set; }
 
     public DateTimeOffset? FinishedAt { get; private set; }
@@ -89,8 +97,12 @@ public sealed class Run
         };
 
     /// <summary>A waiting run as read for a decision: only what deciding it needs, so that only what changes is written back.</summary>
-    public static Run AsWaiting(long id, int jobId, TriggerKind trigger, Guid? pipelineId, DateTimeOffset queuedAt, string? reason, long? backfillId = null) =>
-        new() { Id = id, JobId = jobId, Trigger = trigger, PipelineId = pipelineId, QueuedAt = queuedAt, Reason = reason, BackfillId = backfillId, Status = RunStatus.Waiting };
+    public static Run AsWaiting(long id, int jobId, TriggerKind trigger, Guid? pipelineId, DateTimeOffset queuedAt, string? reason, long? backfillId = null, long? parentRunId = null) =>
+        new()
+        {
+            Id = id, JobId = jobId, Trigger = trigger, PipelineId = pipelineId, QueuedAt = queuedAt, Reason = reason, BackfillId = backfillId,
+            ParentRunId = parentRunId, Status = RunStatus.Waiting,
+        };
 
     /// <summary>Still waiting, now for <paramref name="reason"/>.</summary>
     public bool KeepWaiting(string reason)

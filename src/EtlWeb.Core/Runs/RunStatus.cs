@@ -27,6 +27,9 @@ public enum TriggerKind
 
     /// <summary>A backfill started it for one due time of a past range.</summary>
     Backfill,
+
+    /// <summary>One item of a for-each run.</summary>
+    ForEach,
 }
 
 public static class RunStatusExtensions

@@ -29,6 +29,10 @@ public sealed record ExecutionOptions
     [Description("Bytes a job's process may write to its ETL_OUTPUT file per attempt; past it the outputs are refused and an attempt that succeeded ends Failed saying so.")]
     public long MaxOutputBytesPerAttempt { get; init; } = 64 * 1024;
 
+    [Range(1, 100000)]
+    [Description("Items a for-each job's list may hold; a longer list is refused whole (the for-each run ends Failed saying so) and nothing of it starts.")]
+    public int MaxForEachItems { get; init; } = 1000;
+
     [PassedVariables]
     [Description("Variables of EtlWeb's own environment that jobs inherit besides PATH, HOME, USER, LOGNAME, SHELL, LANG, LANGUAGE, LC_*, TZ, TMPDIR, TERM and HOSTNAME: names separated by ',', a trailing * matches any ending (AWS_*). EtlWeb__*, ConnectionStrings__*, ASPNETCORE_*, DOTNET_*, Kestrel__* and Serilog__* are never passed on.")]
     public string PassEnvironment { get; init; } = "";

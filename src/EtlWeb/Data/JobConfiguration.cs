@@ -18,6 +18,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.ScheduleKind).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.OverlapPolicy).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.MisfirePolicy).HasConversion<string>().HasMaxLength(16);
+        builder.Ignore(j => j.IsForEach);
+        builder.Property(j => j.ForEachJob).HasMaxLength(JobValidator.MaxNameLength).HasDefaultValue("");
+        builder.Property(j => j.ForEachOutput).HasMaxLength(Core.Runs.AttemptOutputs.MaxKeyLength).HasDefaultValue("");
         // Environment is split into clear and encrypted columns by JobSecretsInterceptor.
         builder.Ignore(j => j.Environment);
         builder.Property<string>(JobSecretsInterceptor.EnvironmentColumn).HasColumnName("Environment").IsRequired();

@@ -17,13 +17,15 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.HasIndex(r => new { r.JobId, r.Id });
 
         // A job's active runs, and its latest finished run, found without reading its whole history.
-        // BackfillId last: the overlap and readiness decisions leave a backfill's runs out and still read the index alone.
-        builder.HasIndex(r => new { r.JobId, r.Status, r.Id, r.BackfillId });
+        // BackfillId and ParentRunId last: the overlap, join and readiness decisions leave a backfill's runs and a for-each
+        // run's items out and still read the index alone.
+        builder.HasIndex(r => new { r.JobId, r.Status, r.Id, r.BackfillId, r.ParentRunId });
         builder.HasIndex(r => new { r.JobId, r.Id }, "IX_runs_JobId_Id_Finished").HasFilter("\"FinishedAt\" IS NOT NULL");
         builder.HasIndex(r => r.Status);
         builder.HasIndex(r => r.PipelineId);
         builder.Property(r => r.Params).HasDefaultValue("{}");
         builder.HasIndex(r => r.BackfillId).HasFilter("\"BackfillId\" IS NOT NULL");
+        builder.HasIndex(r => new { r.ParentRunId, r.Status }).HasFilter("\"ParentRunId\" IS NOT NULL");
         builder.HasIndex(r => new { r.JobId, r.LogicalDate });
         builder.HasMany(r => r.Attempts).WithOne().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -92,7 +92,7 @@ public sealed class AttemptExecutor(
                 : await StartProcessAsync(claimed, spool, log, watch);
             if (outcome is not null)
             {
-                outcome = WithOutputs(outcome, spool, limits, log);
+                outcome = WithOutputs(outcome, spool, limits, LaunchPlanner.SecretsOf(job), log);
             }
 
             totals = await log.CompleteAsync();
@@ -152,9 +152,9 @@ public sealed class AttemptExecutor(
     }
 
     /// <summary>The outcome with what the process wrote to ETL_OUTPUT; refused outputs are said in the log.</summary>
-    private static AttemptOutcome WithOutputs(AttemptOutcome outcome, AttemptSpool spool, ExecutionOptions limits, AttemptLog log)
+    private static AttemptOutcome WithOutputs(AttemptOutcome outcome, AttemptSpool spool, ExecutionOptions limits, SecretMasker secrets, AttemptLog log)
     {
-        var read = spool.ReadOutputs(limits.MaxOutputBytesPerAttempt);
+        var read = spool.ReadOutputs(limits.MaxOutputBytesPerAttempt).Masked(secrets.Mask);
         if (read.Error is { } error)
         {
             log.System(error);

@@ -19,6 +19,7 @@ internal sealed class EvaluationContext
     private Dictionary<int, ActiveRow> _active = [];
     private Dictionary<int, (RunStatus Status, long RunId)> _latestFinished = [];
     private Dictionary<long, UpstreamResult> _results = [];
+    private Dictionary<long, Guid> _inputsFrom = [];
 
     /// <summary>Loads what deciding <paramref name="waiting"/> needs; <paramref name="dependencies"/> when the caller has read them already.</summary>
     public static async Task<EvaluationContext> LoadAsync(EtlDbContext db, IReadOnlyList<Run> waiting, IReadOnlyList<JobDependency>? dependencies, CancellationToken cancellationToken)
@@ -30,7 +31,7 @@ internal sealed class EvaluationContext
         {
             // Only what a decision reads: loading whole jobs (their environments, a fan-in's hundred of them) costs far more.
             _jobs = await db.Jobs.Where(j => relevant.Contains(j.Id))
-                .Select(j => new JobFacts(j.Id, j.Name, j.Enabled, j.OverlapPolicy))
+                .Select(j => new JobFacts(j.Id, j.Name, j.Enabled, j.OverlapPolicy, j.ForEachJob, j.ForEachOutput, j.ForEachMaxParallel))
                 .ToDictionaryAsync(j => j.Id, cancellationToken),
             _upstreamOf = upstreamOf,
         };
@@ -54,7 +55,7 @@ internal sealed class EvaluationContext
             .Select(j => new
             {
                 j.Id,
-                Latest = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null && r.BackfillId == null).OrderByDescending(r => r.Id)
+                Latest = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null && r.BackfillId == null && r.ParentRunId == null).OrderByDescending(r => r.Id)
                     .Select(r => new { r.Status, r.Id }).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken))
@@ -66,6 +67,23 @@ internal sealed class EvaluationContext
     /// <summary>How the upstream runs that links with a condition go by ended: read only for those links.</summary>
     private async Task LoadResultsAsync(EtlDbContext db, IReadOnlyList<Run> waiting, CancellationToken cancellationToken)
     {
+        var conditioned = waiting.Where(run => _upstreamOf[run.JobId].Any(d => d.Condition is not null)).Select(run => run.Id).ToList();
+        if (conditioned.Count == 0)
+        {
+            return;
+        }
+
+        // A re-run's condition reads the run its outputs come from: the re-done pipeline run's.
+        _inputsFrom = await db.Runs.Where(r => conditioned.Contains(r.Id) && r.InputsFrom != null)
+            .ToDictionaryAsync(r => r.Id, r => r.InputsFrom!.Value, cancellationToken);
+        if (_inputsFrom.Count > 0)
+        {
+            var earlier = _inputsFrom.Values.Distinct().ToList();
+            _members.AddRange(await db.RunRequests.AsNoTracking().Where(q => earlier.Contains(q.PipelineId))
+                .Join(db.Runs, q => q.RunId, r => r.Id, (q, r) => new Membership(q.PipelineId, r.JobId, r.Id, r.Status))
+                .ToListAsync(cancellationToken));
+        }
+
         var runIds = waiting.SelectMany(run => _upstreamOf[run.JobId].Where(d => d.Condition is not null).Select(d => SourceOf(run, d.UpstreamJobId)))
             .OfType<long>().Distinct().ToList();
         if (runIds.Count == 0)
@@ -89,7 +107,8 @@ internal sealed class EvaluationContext
     private long? SourceOf(Run run, int upstream)
     {
         var pipelines = _pipelinesOf[run.Id].ToHashSet();
-        var member = _members.Where(m => m.JobId == upstream && pipelines.Contains(m.PipelineId)).MaxBy(m => m.RunId);
+        var member = _members.Where(m => m.JobId == upstream && pipelines.Contains(m.PipelineId)).MaxBy(m => m.RunId)
+            ?? (_inputsFrom.TryGetValue(run.Id, out var earlier) ? _members.Where(m => m.JobId == upstream && m.PipelineId == earlier).MaxBy(m => m.RunId) : null);
         return member is not null ? member.RunId : _latestFinished.TryGetValue(upstream, out var last) ? last.RunId : null;
     }
 
@@ -106,6 +125,9 @@ internal sealed class EvaluationContext
             .GroupBy(r => r.JobId)
             .Select(g => new ActiveRow(g.Key, true, g.Where(r => r.Status == RunStatus.Running).Min(r => (long?)r.Id)))
             .ToDictionaryAsync(a => a.JobId, cancellationToken);
+
+    /// <summary>What deciding reads of a job; null for a job that is gone.</summary>
+    public JobFacts? JobOf(int jobId) => _jobs.GetValueOrDefault(jobId);
 
     /// <summary>Everything <see cref="WaitingRunRules"/> reads to decide <paramref name="run"/>.</summary>
     public WaitingRunFacts FactsOf(Run run)
@@ -143,4 +165,7 @@ internal sealed class EvaluationContext
 }
 
 /// <summary>The fields of a job that deciding its runs and its downstream runs reads.</summary>
-internal sealed record JobFacts(int Id, string Name, bool Enabled, OverlapPolicy OverlapPolicy);
+internal sealed record JobFacts(int Id, string Name, bool Enabled, OverlapPolicy OverlapPolicy, string ForEachJob, string ForEachOutput, int ForEachMaxParallel)
+{
+    public bool IsForEach => ForEachJob.Length > 0;
+}

@@ -55,7 +55,7 @@ public sealed class PipelineCoordinator(
             var firedAlready = await RecordFiresAsync(db, requests, jobs, cancellationToken);
 
             // Only the newest pending run of each job can be joined; nothing else of the queue is read.
-            var pending = await db.Runs.Where(r => reachable.Contains(r.JobId) && r.BackfillId == null && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting))
+            var pending = await db.Runs.Where(r => reachable.Contains(r.JobId) && r.BackfillId == null && r.ParentRunId == null && (r.Status == RunStatus.Queued || r.Status == RunStatus.Waiting))
                 .GroupBy(r => r.JobId).Select(g => new { JobId = g.Key, RunId = g.Max(r => r.Id) })
                 .ToDictionaryAsync(p => p.JobId, p => p.RunId, cancellationToken);
             var created = new Dictionary<int, Run>();

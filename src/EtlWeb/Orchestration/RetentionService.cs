@@ -69,7 +69,10 @@ public sealed class RetentionService(
         }
     }
 
-    /// <summary>Deletes finished runs beyond the per-job count or older than the age limit; returns how many.</summary>
+    /// <summary>
+    /// Deletes finished runs beyond the per-job count or older than the age limit; returns how many. The items of a
+    /// for-each run neither count nor go on their own: they go with their run.
+    /// </summary>
     public async Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
         var keep = options.Value;
@@ -77,7 +80,7 @@ public sealed class RetentionService(
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var finished = db.Runs.Where(r => r.FinishedAt != null);
+            var finished = db.Runs.Where(r => r.FinishedAt != null && r.ParentRunId == null);
             var ids = new List<long>();
             if (keep.Days > 0)
             {
@@ -88,7 +91,7 @@ public sealed class RetentionService(
             if (keep.RunsPerJob > 0 && ids.Count < BatchSize)
             {
                 ids.AddRange(await finished
-                    .Where(r => db.Runs.Count(newer => newer.JobId == r.JobId && newer.Id > r.Id) >= keep.RunsPerJob)
+                    .Where(r => db.Runs.Count(newer => newer.JobId == r.JobId && newer.Id > r.Id && newer.ParentRunId == null) >= keep.RunsPerJob)
                     .OrderBy(r => r.Id).Select(r => r.Id).Take(BatchSize - ids.Count).ToListAsync(cancellationToken));
             }
 
@@ -97,6 +100,7 @@ public sealed class RetentionService(
                 return total;
             }
 
+            total += await db.Runs.Where(r => r.ParentRunId != null && ids.Contains(r.ParentRunId.Value)).ExecuteDeleteAsync(cancellationToken);
             total += await db.Runs.Where(r => ids.Contains(r.Id) && r.Status != RunStatus.Running).ExecuteDeleteAsync(cancellationToken);
         }
     }

@@ -56,8 +56,15 @@ public sealed class RunEngine(
     public Task RecordSkippedAsync(int jobId, TriggerKind trigger, DateTimeOffset due, string reason, CancellationToken cancellationToken) =>
         coordinator.RecordSkippedAsync(jobId, trigger, due, reason, cancellationToken);
 
-    /// <summary>Decides every waiting run: after a restart, or when what they wait on may have changed.</summary>
-    public Task DecideWaitingAsync(CancellationToken cancellationToken) => waiting.DecideAllAsync(cancellationToken);
+    /// <summary>
+    /// Decides every waiting run: after a restart, or when what they wait on may have changed. A for-each run whose
+    /// last item ended just before a crash is ended first.
+    /// </summary>
+    public async Task DecideWaitingAsync(CancellationToken cancellationToken)
+    {
+        await EndForEachRunsAsync(null, cancellationToken);
+        await waiting.DecideAllAsync(cancellationToken);
+    }
 
     /// <summary>
     /// Claims a queued attempt for this node. An attempt whose job was disabled meanwhile never starts: its run ends
@@ -78,7 +85,7 @@ public sealed class RunEngine(
             if (await SaveAsync(db, cancellationToken))
             {
                 followUps.Publish(run, attempt);
-                await waiting.DecideAfterRunAsync(run.JobId, cancellationToken);
+                await AfterEndAsync(run, cancellationToken);
             }
 
             return new ClaimResult(null);
@@ -90,7 +97,9 @@ public sealed class RunEngine(
         }
 
         var upstream = await UpstreamOutputs.LoadAsync(db, run, cancellationToken);
-        var inputError = run.Trigger == TriggerKind.Upstream && attempt.Number == 1 ? FillParameters(run, upstream) : null;
+        // The runs that took only defaults: a pipeline's downstream runs, for-each items, re-runs. A retry checks again
+        // (the values stay those of its first attempt), so an output that does not fit fails every attempt.
+        var inputError = run.Trigger is TriggerKind.Upstream or TriggerKind.ForEach || run.InputsFrom is not null ? inputs.FillFromOutputs(run, upstream) : null;
         if (!run.Claim(attempt, NodeName, now) || !await SaveAsync(db, cancellationToken))
         {
             return new ClaimResult(null);
@@ -143,7 +152,7 @@ public sealed class RunEngine(
         }
 
         followUps.Publish(run, attempt);
-        await waiting.DecideAfterRunAsync(run.JobId, cancellationToken);
+        await AfterEndAsync(run, cancellationToken);
         return true;
     }
 
@@ -177,10 +186,41 @@ public sealed class RunEngine(
             if (outcome == CancelOutcome.Cancelled)
             {
                 followUps.Publish(run, null);
-                await waiting.DecideAfterRunAsync(run.JobId, cancellationToken);
+                await AfterEndAsync(run, cancellationToken);
             }
 
             return outcome;
+        }
+    }
+
+    /// <summary>
+    /// What a run's end decides: the waiting runs of its job and of the jobs after it; for an item of a for-each run,
+    /// that run's end once all its items ended (and then what waited on it).
+    /// </summary>
+    private async Task AfterEndAsync(Run run, CancellationToken cancellationToken)
+    {
+        if (run.ParentRunId is { } parentId)
+        {
+            await EndForEachRunsAsync([parentId], cancellationToken);
+        }
+
+        await waiting.DecideAfterRunAsync(run.JobId, cancellationToken);
+    }
+
+    /// <summary>Ends the for-each runs (of <paramref name="parentIds"/>, or all) whose items all ended, and decides what waited on them.</summary>
+    private async Task EndForEachRunsAsync(IReadOnlyCollection<long>? parentIds, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ended = await ForEachRuns.EndDoneAsync(db, parentIds, time.GetUtcNow(), cancellationToken);
+        if (ended.Count == 0 || !await SaveAsync(db, cancellationToken))
+        {
+            return;
+        }
+
+        foreach (var parent in ended)
+        {
+            followUps.Publish(parent, null);
+            await waiting.DecideAfterRunAsync(parent.JobId, cancellationToken);
         }
     }
 
@@ -219,46 +259,18 @@ public sealed class RunEngine(
         return run is null ? null : (run.Attempts.Single(a => a.Id == attemptId), run);
     }
 
-    /// <summary>
-    /// A downstream run's parameters named like an upstream output take its value over their default; null, or why an
-    /// output does not fit its parameter (the attempt then fails with that reason).
-    /// </summary>
-    private string? FillParameters(Run run, IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>> upstream)
-    {
-        if (upstream.Count == 0)
-        {
-            return null;
-        }
-
-        var job = JobSnapshot.Read(run.DefinitionSnapshot);
-        var fromOutputs = AttemptOutputs.ForParameters(job.Parameters.Select(p => p.Name), upstream);
-        if (fromOutputs.Count == 0)
-        {
-            return null;
-        }
-
-        var given = inputs.GivenOf(run);
-        foreach (var (name, value) in fromOutputs)
-        {
-            given[name] = value;
-        }
-
-        var resolution = RunInputs.Resolve(job, given, run.LogicalDate);
-        if (!resolution.Errors.IsEmpty)
-        {
-            return $"An upstream output does not fit its parameter: {resolution.Errors}";
-        }
-
-        run.TakeParams(inputs.Store(resolution.Values));
-        return null;
-    }
-
     /// <summary>The job as the run's attempt runs it: its snapshot, the secret values, the run's parameters and logical date.</summary>
     private async Task<Job> DefinitionAsync(EtlDbContext db, Run run, CancellationToken cancellationToken)
     {
         var definition = JobSnapshot.Read(run.DefinitionSnapshot);
         await AddSecretValuesAsync(db, run.JobId, definition, cancellationToken);
         inputs.AddTo(definition, run);
+        if (run.Item is { } item)
+        {
+            definition.Environment[ForEachItems.ItemVariable] = item;
+            definition.Environment[ForEachItems.IndexVariable] = run.ItemIndex!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         return definition;
     }
 

@@ -43,4 +43,38 @@ public sealed class RunInputs(IDataProtectionProvider protection)
 
         job.SecretEnvironment = [.. job.SecretEnvironment.Union(secretNames, StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// A downstream run's parameters named like an upstream output take its value over their default; null, or why an
+    /// output does not fit its parameter (the attempt then fails with that reason).
+    /// </summary>
+    public string? FillFromOutputs(Run run, IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>> upstream)
+    {
+        if (upstream.Count == 0)
+        {
+            return null;
+        }
+
+        var job = JobSnapshot.Read(run.DefinitionSnapshot);
+        var fromOutputs = AttemptOutputs.ForParameters(job.Parameters.Select(p => p.Name), upstream);
+        if (fromOutputs.Count == 0)
+        {
+            return null;
+        }
+
+        var given = GivenOf(run);
+        foreach (var (name, value) in fromOutputs)
+        {
+            given[name] = value;
+        }
+
+        var resolution = Resolve(job, given, run.LogicalDate);
+        if (!resolution.Errors.IsEmpty)
+        {
+            return $"An upstream output does not fit its parameter: {resolution.Errors}";
+        }
+
+        run.TakeParams(Store(resolution.Values));
+        return null;
+    }
 }

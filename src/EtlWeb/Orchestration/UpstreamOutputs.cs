@@ -25,14 +25,17 @@ internal static class UpstreamOutputs
         }
 
         var ids = upstreams.Select(u => u.Id).ToList();
-        var pipelines = await db.RunRequests.Where(q => q.RunId == run.Id).Select(q => q.PipelineId).ToListAsync(cancellationToken);
+        // An item of a for-each run belongs to its run's pipeline runs.
+        var member = run.ParentRunId ?? run.Id;
+        var pipelines = await db.RunRequests.Where(q => q.RunId == member).Select(q => q.PipelineId).ToListAsync(cancellationToken);
         if (run.InputsFrom is { } earlier)
         {
             pipelines.Add(earlier);
         }
 
-        var inPipeline = await db.Runs
-            .Where(r => ids.Contains(r.JobId) && db.RunRequests.Any(q => q.RunId == r.Id && pipelines.Contains(q.PipelineId)))
+        // From the pipeline runs' members (indexed by pipeline), not from the upstream jobs' whole history.
+        var inPipeline = await db.RunRequests.Where(q => pipelines.Contains(q.PipelineId))
+            .Join(db.Runs.Where(r => ids.Contains(r.JobId)), q => q.RunId, r => r.Id, (q, r) => r)
             .Select(r => new { r.JobId, r.Id, Outputs = r.Attempts.OrderByDescending(a => a.Number).Select(a => a.Outputs).FirstOrDefault() })
             .ToListAsync(cancellationToken);
         var outputs = inPipeline.GroupBy(r => r.JobId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Id)!.Outputs);
@@ -43,7 +46,7 @@ internal static class UpstreamOutputs
                 .Select(j => new
                 {
                     j.Id,
-                    Outputs = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null && r.BackfillId == null).OrderByDescending(r => r.Id)
+                    Outputs = db.Runs.Where(r => r.JobId == j.Id && r.FinishedAt != null && r.BackfillId == null && r.ParentRunId == null).OrderByDescending(r => r.Id)
                         .Select(r => r.Attempts.OrderByDescending(a => a.Number).Select(a => a.Outputs).FirstOrDefault()).FirstOrDefault(),
                 })
                 .ToListAsync(cancellationToken);

@@ -141,8 +141,8 @@ public sealed class WaitingRuns : IDisposable
         // Only the columns a decision reads; the runs are attached so that just what changes is written back, on the
         // condition that each is still Waiting (the status is a concurrency token).
         var rows = await query.OrderBy(r => r.Id)
-            .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId }).ToListAsync(cancellationToken);
-        var waiting = rows.Select(r => Run.AsWaiting(r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId)).ToList();
+            .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId, r.ParentRunId }).ToListAsync(cancellationToken);
+        var waiting = rows.Select(r => Run.AsWaiting(r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId, r.ParentRunId)).ToList();
         if (waiting.Count == 0)
         {
             ArmMaxWait(null, scope is null, now);
@@ -155,11 +155,22 @@ public sealed class WaitingRuns : IDisposable
         var context = await EvaluationContext.LoadAsync(db, waiting, dependencies, cancellationToken);
         var cascade = false;
         DateTimeOffset? nextDeadline = null;
-        foreach (var run in waiting)
+
+        // The items of a for-each run wait only for a place among their run's items: its upstream jobs were decided for it.
+        var items = waiting.Where(r => r.ParentRunId is not null && context.JobOf(r.JobId) is { Enabled: true }).ToList();
+        if (items.Count > 0)
+        {
+            await ForEachRuns.DecideItemsAsync(db, items, context.JobOf, now, changes, cancellationToken);
+        }
+
+        foreach (var run in waiting.Except(items))
         {
             var decision = WaitingRunRules.Decide(context.FactsOf(run), now, maxWait);
             switch (decision.Kind)
             {
+                case DecisionKind.Start when run.ParentRunId is null && context.JobOf(run.JobId) is { IsForEach: true } forEach:
+                    cascade |= await ForEachRuns.FanOutAsync(db, run, forEach, _settings.Current.Execution.MaxForEachItems, now, changes, cancellationToken);
+                    break;
                 case DecisionKind.Start when run.Queue(NewMarker()) is { } attempt:
                     changes.Started(run, attempt);
                     break;
@@ -180,6 +191,20 @@ public sealed class WaitingRuns : IDisposable
         }
 
         await db.SaveChangesAsync(cancellationToken);
+
+        // An item that ended here (cancelled with its run, skipped with its disabled job) may have been its run's last.
+        var parents = waiting.Where(r => r.ParentRunId is not null && r.Status.IsTerminal()).Select(r => r.ParentRunId!.Value).Distinct().ToList();
+        if (parents.Count > 0)
+        {
+            foreach (var parent in await ForEachRuns.EndDoneAsync(db, parents, now, cancellationToken))
+            {
+                changes.Changed(parent);
+                cascade = true;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         ArmMaxWait(nextDeadline, scope is null, now);
         return cascade;
     }

@@ -108,4 +108,27 @@ public sealed class LinkRulesTests
         Assert.Equal(new DependencyLink("check", LinkKind.Failure, "rows > 0"), draft.Links[1]);
         Assert.Equal(new DependencyLink("extract"), draft.Links[0]);
     }
+
+    [Fact]
+    public void A_for_each_names_its_bad_fields_and_makes_its_upstream_a_link()
+    {
+        var errors = new ValidationErrors();
+        var good = JobDocumentMapper.ToDraft(JsonSerializer.Deserialize<JobDocument>("""
+            {"name": "each", "job_type": "shell", "command": "true", "for_each": {"job": "List", "output": "files"}}
+            """)!, errors);
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal([new DependencyLink("List")], good.Links);
+        Assert.Equal(("List", "files", 5), (good.Job.ForEachJob, good.Job.ForEachOutput, good.Job.ForEachMaxParallel));
+        Assert.Equal("""{"job":"List","output":"files","max_parallel":5}""", JsonSerializer.Serialize(JobDocumentMapper.ToDocument(good.Job, good.Links).ForEach));
+
+        JobDocumentMapper.ToDraft(JsonSerializer.Deserialize<JobDocument>("""
+            {"name": "each", "job_type": "shell", "command": "true", "dependencies": [{"job": "List", "when": "always"}],
+             "for_each": {"job": "List", "output": "2files", "max_parallel": 0}}
+            """)!, errors);
+
+        Assert.Equal(["for_each.job", "for_each.max_parallel", "for_each.output"], errors.ToDictionary().Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("'List' gives the list, so its link runs on success, not always.", Assert.Single(errors.For("for_each.job")));
+        Assert.Equal("max_parallel is from 1 to 100, not 0.", Assert.Single(errors.For("for_each.max_parallel")));
+    }
 }

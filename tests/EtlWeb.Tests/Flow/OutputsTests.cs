@@ -94,7 +94,9 @@ public sealed class OutputsTests() : HostTest(new EtlWebFactory { Settings = { [
     public async Task Outputs_reach_the_downstream_run_as_variables_a_json_file_and_a_parameter()
     {
         var extract = await Client.CreateJobAsync(JobsClient.ShellJob("daily extract")
-            .With("command", "printf 'rows=5\\nfile=/data/day one.csv\\n' > \"$ETL_OUTPUT\""));
+            .With("command", "printf 'rows=5\\nfile=/data/day one.csv\\nkey=%s\\n' \"$API_KEY\" > \"$ETL_OUTPUT\"")
+            .With("environment", new JsonObject { ["API_KEY"] = "s3cret-value-42" })
+            .With("secret_environment", new JsonArray("API_KEY")));
         var load = await Client.CreateJobAsync(JobsClient.ShellJob("load", "daily extract")
             .With("command", "echo \"rows=$ETL_UP_DAILY_EXTRACT_ROWS file=$ETL_UP_DAILY_EXTRACT_FILE param=$ETL_PARAM_ROWS\"; cat \"$ETL_UPSTREAM\"")
             .With("parameters", JsonNode.Parse("""[{"name": "rows", "type": "integer", "default": 0}]""")));
@@ -104,11 +106,11 @@ public sealed class OutputsTests() : HostTest(new EtlWebFactory { Settings = { [
         loaded = await Client.WaitForEndAsync(loaded.Id);
 
         Assert.Equal("Succeeded", first.Status);
-        Assert.Equal("""{"rows":"5","file":"/data/day one.csv"}""", JsonSerializer.Serialize(first.Outputs));
+        Assert.Equal("""{"rows":"5","file":"/data/day one.csv","key":"***"}""", JsonSerializer.Serialize(first.Outputs));
         Assert.Equal("Succeeded", loaded.Status);
         var log = await Client.LogAsync(loaded.Id);
         Assert.Contains("rows=5 file=/data/day one.csv param=5", log, StringComparison.Ordinal);
-        Assert.Contains("""{"daily extract":{"rows":"5","file":"/data/day one.csv"}}""", log, StringComparison.Ordinal);
+        Assert.Contains("""{"daily extract":{"rows":"5","file":"/data/day one.csv","key":"***"}}""", log, StringComparison.Ordinal);
         Assert.Equal(5, loaded.Params["rows"].GetInt32());
     }
 

@@ -11,7 +11,7 @@ public sealed class LifecycleTests
 
     public static TheoryData<RunStatus, RunStatus[]> RunMoves() => new()
     {
-        { RunStatus.Waiting, [RunStatus.Queued, RunStatus.Skipped, RunStatus.UpstreamFailed, RunStatus.Cancelled] },
+        { RunStatus.Waiting, [RunStatus.Queued, RunStatus.Running, RunStatus.Skipped, RunStatus.UpstreamFailed, RunStatus.Cancelled] },
         { RunStatus.Queued, [RunStatus.Running, RunStatus.Cancelled, RunStatus.Skipped] },
         { RunStatus.Running, [RunStatus.Succeeded, RunStatus.Failed, RunStatus.TimedOut, RunStatus.Cancelled, RunStatus.Interrupted] },
         { RunStatus.Succeeded, [] },

@@ -52,6 +52,23 @@ namespace EtlWeb.Data.Migrations
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ForEachJob")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
+                    b.Property<int>("ForEachMaxParallel")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ForEachOutput")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
                     b.Property<string>("Interpreter")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -390,6 +407,12 @@ namespace EtlWeb.Data.Migrations
                     b.Property<Guid?>("InputsFrom")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Item")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ItemIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("JobId")
                         .HasColumnType("INTEGER");
 
@@ -401,6 +424,9 @@ namespace EtlWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasDefaultValue("{}");
+
+                    b.Property<long?>("ParentRunId")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("PipelineId")
                         .HasColumnType("TEXT");
@@ -441,7 +467,10 @@ namespace EtlWeb.Data.Migrations
 
                     b.HasIndex("JobId", "LogicalDate");
 
-                    b.HasIndex("JobId", "Status", "Id", "BackfillId");
+                    b.HasIndex("ParentRunId", "Status")
+                        .HasFilter("\"ParentRunId\" IS NOT NULL");
+
+                    b.HasIndex("JobId", "Status", "Id", "BackfillId", "ParentRunId");
 
                     b.HasIndex(new[] { "JobId", "Id" }, "IX_runs_JobId_Id_Finished")
                         .HasFilter("\"FinishedAt\" IS NOT NULL");

@@ -95,7 +95,7 @@ public sealed class BackfillService(
             return new BackfillOutcome(null, errors.ToDictionary());
         }
 
-        var succeeded = (await db.Runs.Where(r => r.JobId == jobId && r.Status == RunStatus.Succeeded && r.LogicalDate >= from && r.LogicalDate <= to)
+        var succeeded = (await db.Runs.Where(r => r.JobId == jobId && r.Status == RunStatus.Succeeded && r.ParentRunId == null && r.LogicalDate >= from && r.LogicalDate <= to)
             .Select(r => r.LogicalDate).ToListAsync(cancellationToken)).ToHashSet();
         var plan = BackfillRules.Plan(due, succeeded, mode, order);
         var backfill = new Backfill

@@ -61,7 +61,8 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
     {
         RunStatus[] failures = [RunStatus.Failed, RunStatus.TimedOut, RunStatus.Interrupted, RunStatus.UpstreamFailed];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var latest = db.Runs.GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
+        // A for-each run's items are not the job's latest run: the for-each run speaks for them.
+        var latest = db.Runs.Where(r => r.ParentRunId == null).GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
         var items = await db.Runs.AsNoTracking().Where(r => latest.Contains(r.Id) && failures.Contains(r.Status))
             .OrderByDescending(r => r.Id).Take(AttentionLimit)
             .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, j.Name, r.Status, r.FinishedAt, r.Reason })

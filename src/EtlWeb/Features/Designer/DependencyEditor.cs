@@ -66,6 +66,11 @@ public sealed class DependencyEditor(JobCatalog catalog)
             return new DependencyChange(false, $"'{downstream.Name}' does not depend on '{upstream}'.");
         }
 
+        if (downstream.ForEach?.Job == upstream)
+        {
+            return new DependencyChange(false, $"'{downstream.Name}' runs once per item of a list '{upstream}' outputs: turn that off in its editor (Dependencies) first.");
+        }
+
         var remaining = current.Where(d => !string.Equals(d.Job, upstream, StringComparison.Ordinal)).ToList();
         return await SaveAsync(downstream, remaining, $"'{downstream.Name}' no longer depends on '{upstream}'.", cancellationToken);
     }

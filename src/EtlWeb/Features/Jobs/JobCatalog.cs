@@ -27,11 +27,16 @@ public sealed class JobCatalog(
         var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
         var names = jobs.ToDictionary(j => j.Id, j => j.Name);
         var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
-        var latest = await LatestRunsAsync(db, null, cancellationToken);
+        var latest = await LatestRuns.ReadAsync(db, null, cancellationToken);
+        var progress = await LatestRuns.ItemsProgressAsync(db, latest, cancellationToken);
         var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
         var now = time.GetUtcNow();
         var tokens = await webhooks.RevealAsync(null, cancellationToken);
-        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), now) with { WebhookToken = tokens.GetValueOrDefault(j.Id) })];
+        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), now) with
+        {
+            WebhookToken = tokens.GetValueOrDefault(j.Id),
+            ItemsProgress = progress.GetValueOrDefault(j.Id),
+        })];
     }
 
     public async Task<JobDocument?> GetAsync(int id, CancellationToken cancellationToken = default)
@@ -48,10 +53,15 @@ public sealed class JobCatalog(
                 .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => new DependencyLink(j.Name, d.When, d.Condition))
                 .ToListAsync(cancellationToken))
             .ToLookup(_ => id);
-        var latest = await LatestRunsAsync(db, id, cancellationToken);
+        var latest = await LatestRuns.ReadAsync(db, id, cancellationToken);
+        var progress = await LatestRuns.ItemsProgressAsync(db, latest, cancellationToken);
         var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == id, cancellationToken);
         var tokens = await webhooks.RevealAsync(id, cancellationToken);
-        return Describe(job, upstreams, latest, state, time.GetUtcNow()) with { WebhookToken = tokens.GetValueOrDefault(id) };
+        return Describe(job, upstreams, latest, state, time.GetUtcNow()) with
+        {
+            WebhookToken = tokens.GetValueOrDefault(id),
+            ItemsProgress = progress.GetValueOrDefault(id),
+        };
     }
 
     /// <summary>Creates a job; throws <see cref="JobValidationException"/> naming each bad field.</summary>
@@ -248,17 +258,5 @@ public sealed class JobCatalog(
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         return edges.Where(e => names.ContainsKey(e.UpstreamJobId))
             .ToLookup(e => e.DownstreamJobId, e => DependencyLink.Of(names[e.UpstreamJobId], e));
-    }
-
-    private static async Task<Dictionary<int, Run>> LatestRunsAsync(EtlDbContext db, int? jobId, CancellationToken cancellationToken)
-    {
-        var runs = db.Runs.AsNoTracking();
-        if (jobId is not null)
-        {
-            runs = runs.Where(r => r.JobId == jobId);
-        }
-
-        var latestIds = runs.GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
-        return await db.Runs.AsNoTracking().Where(r => latestIds.Contains(r.Id)).ToDictionaryAsync(r => r.JobId, cancellationToken);
     }
 }

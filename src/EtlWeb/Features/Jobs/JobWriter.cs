@@ -21,6 +21,8 @@ internal static class JobWriter
         var existing = await db.Jobs.Where(j => existingIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
         var jobs = new List<Job>();
         var restart = new List<Job>();
+        var renamed = writes.Where(w => w.ExistingId is { } id && existing[id].Name != w.Draft.Job.Name)
+            .Select(w => (Old: existing[w.ExistingId!.Value].Name, New: w.Draft.Job.Name)).ToList();
         foreach (var write in writes)
         {
             var job = Stage(db, write.ExistingId is { } id ? existing[id] : null, write.Draft, now, out var rescheduled);
@@ -33,6 +35,12 @@ internal static class JobWriter
 
         await db.SaveChangesAsync(cancellationToken);
         await RestartSchedulesAsync(db, [.. restart.Select(j => j.Id)], now, cancellationToken);
+
+        // A for-each job names the upstream whose list it reads: a rename of that job carries over to it.
+        foreach (var (old, @new) in renamed)
+        {
+            await db.Jobs.Where(j => j.ForEachJob == old).ExecuteUpdateAsync(u => u.SetProperty(j => j.ForEachJob, @new), cancellationToken);
+        }
 
         var ids = new Dictionary<string, int>(otherIds, StringComparer.Ordinal);
         foreach (var job in jobs)

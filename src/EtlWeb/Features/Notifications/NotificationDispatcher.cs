@@ -82,14 +82,15 @@ public sealed class NotificationDispatcher(
 
         // Most jobs name no recipient: one light query settles them, as this runs for every finished run.
         var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
-            .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, r.Status, r.FinishedAt, Addressed = j.NotifyEmail != "" || j.NotifySlack })
+            .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, r.Status, r.FinishedAt, r.ParentRunId, Addressed = j.NotifyEmail != "" || j.NotifySlack })
             .FirstOrDefaultAsync(cancellationToken);
         if (run is not null)
         {
             _addressed[run.JobId] = run.Addressed;
         }
 
-        if (run is not { Addressed: true, FinishedAt: { } finishedAt } || !run.Status.IsTerminal()
+        // An item of a for-each run says nothing on its own: the for-each run's end speaks for all its items.
+        if (run is not { Addressed: true, FinishedAt: { } finishedAt, ParentRunId: null } || !run.Status.IsTerminal()
             || await db.Notifications.AnyAsync(n => n.RunId == runId && RunEndKinds.Contains(n.Kind), cancellationToken)
             || await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == run.JobId, cancellationToken) is not { } job)
         {
@@ -98,7 +99,7 @@ public sealed class NotificationDispatcher(
 
         var needed = Math.Max(job.NotifyFailureStreak, 1) + 1;
         var earlier = await db.Runs.AsNoTracking()
-            .Where(r => r.JobId == job.Id && r.Id != run.Id && r.FinishedAt != null && r.FinishedAt <= finishedAt && r.Status != RunStatus.Skipped)
+            .Where(r => r.JobId == job.Id && r.Id != run.Id && r.FinishedAt != null && r.FinishedAt <= finishedAt && r.Status != RunStatus.Skipped && r.ParentRunId == null)
             .OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.Id)
             .Select(r => r.Status)
             .Take(needed)

@@ -24,6 +24,13 @@ public sealed record AttemptDocument(
             AttemptOutputs.Read(a.Outputs));
 }
 
+/// <summary>One item of a for-each run: its place in the list, its value, and its own run.</summary>
+public sealed record RunItemDocument(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("item")] string Item,
+    [property: JsonPropertyName("run_id")] long RunId,
+    [property: JsonPropertyName("status")] string Status);
+
 public sealed record RunRequestDocument(
     [property: JsonPropertyName("trigger")] string Trigger,
     [property: JsonPropertyName("pipeline_id")] Guid PipelineId,
@@ -47,6 +54,24 @@ public sealed record RunDocument(
     [property: JsonPropertyName("backfill_id")] long? BackfillId,
     [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, JsonElement> Outputs)
 {
+    /// <summary>For an item of a for-each run: that run, the item's place in the list and its value.</summary>
+    [JsonPropertyName("parent_run_id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? ParentRunId { get; init; }
+
+    [JsonPropertyName("item_index")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ItemIndex { get; init; }
+
+    [JsonPropertyName("item")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Item { get; init; }
+
+    /// <summary>For a for-each run, on a single run (GET /api/runs/{id}): its items, in list order; null otherwise.</summary>
+    [JsonPropertyName("items")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<RunItemDocument>? Items { get; init; }
+
     /// <summary>How the run's notifications went; only on a single run (GET /api/runs/{id}), null in lists.</summary>
     [JsonPropertyName("notifications")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -57,5 +82,10 @@ public sealed record RunDocument(
         run.QueuedAt, run.LogicalDate, run.StartedAt, run.FinishedAt, [.. run.Attempts.OrderBy(a => a.Number).Select(AttemptDocument.From)],
         [.. requests.OrderBy(q => q.Id).Select(q => new RunRequestDocument(q.Trigger.ToString(), q.PipelineId, q.RequestedAt))],
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.Params) ?? [], run.BackfillId,
-        AttemptOutputs.Read(run.Attempts.MaxBy(a => a.Number)?.Outputs));
+        AttemptOutputs.Read(run.Attempts.MaxBy(a => a.Number)?.Outputs))
+    {
+        ParentRunId = run.ParentRunId,
+        ItemIndex = run.ItemIndex,
+        Item = run.Item,
+    };
 }

@@ -72,7 +72,8 @@ public sealed partial class RunPage : IDisposable
         {
             _subscription = Broadcaster.SubscribeRuns(change =>
             {
-                if (change.RunId == RunId)
+                // A for-each run's items change without it: its page follows them.
+                if (change.RunId == RunId || _run?.Items?.Any(i => i.RunId == change.RunId) == true)
                 {
                     _ = InvokeAsync(ReloadAsync);
                 }
@@ -179,6 +180,10 @@ public sealed partial class RunPage : IDisposable
     }
 
     private static string ParamText(System.Text.Json.JsonElement value) => AttemptOutputs.Text(value);
+
+    /// <summary>A for-each run's items counted by status, in the order statuses are listed.</summary>
+    private static IEnumerable<(string Status, int Count)> ItemCounts(IReadOnlyList<RunItemDocument> items) =>
+        items.GroupBy(i => i.Status).OrderBy(g => Enum.TryParse<RunStatus>(g.Key, out var status) ? (int)status : int.MaxValue).Select(g => (g.Key, g.Count()));
 
     /// <summary>An output as its downstream process sees it, cut short on the page (a list can be long).</summary>
     private static string OutputText(System.Text.Json.JsonElement value) =>

@@ -65,7 +65,13 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
 
         var requests = await db.RunRequests.AsNoTracking().Where(q => q.RunId == runId).ToListAsync(cancellationToken);
         var notifications = await db.Notifications.AsNoTracking().Where(n => n.RunId == runId).OrderBy(n => n.Id).ToListAsync(cancellationToken);
-        return RunDocument.From(found.Run, found.Name, requests) with { Notifications = [.. notifications.Select(NotificationDocument.From)] };
+        var items = await db.Runs.Where(r => r.ParentRunId == runId).OrderBy(r => r.ItemIndex)
+            .Select(r => new RunItemDocument(r.ItemIndex!.Value, r.Item!, r.Id, r.Status.ToString())).ToListAsync(cancellationToken);
+        return RunDocument.From(found.Run, found.Name, requests) with
+        {
+            Notifications = [.. notifications.Select(NotificationDocument.From)],
+            Items = items.Count == 0 ? null : items,
+        };
     }
 
     /// <summary>The last <paramref name="count"/> stored lines of an attempt, decoded from the chunks that hold them only.</summary>

@@ -127,6 +127,7 @@ public sealed class RunService(
         }
 
         ReachProcess(runId, outcome.Value);
+        await CancelItemsAsync(runId, cancellationToken);
         return outcome == CancelOutcome.Stopping ? CancelResult.Stopping : CancelResult.Cancelled;
     }
 
@@ -137,6 +138,28 @@ public sealed class RunService(
         if (await engine.CancelAsync(runId, cancellationToken) is { } outcome)
         {
             ReachProcess(runId, outcome);
+        }
+
+        await CancelItemsAsync(runId, cancellationToken);
+    }
+
+    /// <summary>A for-each run's items go with it: each one not ended yet is cancelled, its process stopped wherever it runs.</summary>
+    private async Task CancelItemsAsync(long runId, CancellationToken cancellationToken)
+    {
+        List<long> items;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            items = await db.Runs.Where(r => r.ParentRunId == runId
+                    && (r.Status == RunStatus.Waiting || r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+                .Select(r => r.Id).ToListAsync(cancellationToken);
+        }
+
+        foreach (var item in items)
+        {
+            if (await engine.CancelAsync(item, cancellationToken) is { } outcome)
+            {
+                ReachProcess(item, outcome);
+            }
         }
     }
 

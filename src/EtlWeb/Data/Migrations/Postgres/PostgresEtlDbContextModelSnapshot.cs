@@ -59,6 +59,23 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("ForEachJob")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasDefaultValue("");
+
+                    b.Property<int>("ForEachMaxParallel")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ForEachOutput")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("");
+
                     b.Property<string>("Interpreter")
                         .IsRequired()
                         .HasColumnType("text");
@@ -407,6 +424,12 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<Guid?>("InputsFrom")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Item")
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ItemIndex")
+                        .HasColumnType("integer");
+
                     b.Property<int>("JobId")
                         .HasColumnType("integer");
 
@@ -418,6 +441,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("text")
                         .HasDefaultValue("{}");
+
+                    b.Property<long?>("ParentRunId")
+                        .HasColumnType("bigint");
 
                     b.Property<Guid?>("PipelineId")
                         .HasColumnType("uuid");
@@ -458,7 +484,10 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.HasIndex("JobId", "LogicalDate");
 
-                    b.HasIndex("JobId", "Status", "Id", "BackfillId");
+                    b.HasIndex("ParentRunId", "Status")
+                        .HasFilter("\"ParentRunId\" IS NOT NULL");
+
+                    b.HasIndex("JobId", "Status", "Id", "BackfillId", "ParentRunId");
 
                     b.HasIndex(new[] { "JobId", "Id" }, "IX_runs_JobId_Id_Finished")
                         .HasFilter("\"FinishedAt\" IS NOT NULL");

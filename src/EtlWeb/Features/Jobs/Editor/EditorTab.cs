@@ -52,7 +52,7 @@ public static class EditorTabs
     /// <summary>A field the editor does not know is reported on the first tab rather than lost.</summary>
     public static EditorTab Of(string field) =>
         field.StartsWith(JobFields.Parameters, StringComparison.Ordinal) ? EditorTab.Parameters
-        : field.StartsWith(JobFields.Dependencies, StringComparison.Ordinal) ? EditorTab.Dependencies
+        : field.StartsWith(JobFields.Dependencies, StringComparison.Ordinal) || field.StartsWith(JobFields.ForEach, StringComparison.Ordinal) ? EditorTab.Dependencies
         : Tabs.GetValueOrDefault(field, EditorTab.BasicInfo);
 
     public static string Title(EditorTab tab) => tab switch

@@ -46,6 +46,15 @@ public sealed class JobEditorModel
 
     public List<string> Dependencies { get; private set; } = [];
 
+    /// <summary>Whether the job runs once per item of an upstream's list output, and which upstream, output and width.</summary>
+    public bool ForEach { get; set; }
+
+    public string ForEachJob { get; set; } = "";
+
+    public string ForEachOutput { get; set; } = "";
+
+    public int ForEachMaxParallel { get; set; } = ForEachDocument.DefaultMaxParallel;
+
     /// <summary>Each upstream link's kind and condition, by upstream name; a name without an entry runs on success.</summary>
     public Dictionary<string, LinkRow> Links { get; private set; } = new(StringComparer.Ordinal);
 
@@ -103,6 +112,10 @@ public sealed class JobEditorModel
         Links = (job.Dependencies ?? []).OfType<DependencyDocument>().Where(d => d.Job is not null)
             .DistinctBy(d => d.Job).ToDictionary(d => d.Job!, LinkRow.From, StringComparer.Ordinal),
         Parameters = [.. (job.Parameters ?? []).Select(ParameterRow.From)],
+        ForEach = job.ForEach is not null,
+        ForEachJob = job.ForEach?.Job ?? "",
+        ForEachOutput = job.ForEach?.Output ?? "",
+        ForEachMaxParallel = job.ForEach?.MaxParallel ?? ForEachDocument.DefaultMaxParallel,
         NotifyEmail = job.NotifyEmail ?? "",
         NotifyOnSuccess = job.NotifyOnSuccess ?? false,
         NotifyOnFailure = job.NotifyOnFailure ?? true,
@@ -143,6 +156,7 @@ public sealed class JobEditorModel
             IntervalMinutes = IntervalMinutes,
             Dependencies = [.. (dependencies ?? Dependencies).Select(name => Links.TryGetValue(name, out var link) ? link.ToDocument(name) : (DependencyDocument)name)],
             Parameters = [.. Parameters.Select(p => p.ToDocument())],
+            ForEach = ForEach ? new ForEachDocument { Job = ForEachJob, Output = ForEachOutput, MaxParallel = ForEachMaxParallel } : null,
             NotifyEmail = NotifyEmail,
             NotifyOnSuccess = NotifyOnSuccess,
             NotifyOnFailure = NotifyOnFailure,
