@@ -33,6 +33,10 @@ public sealed record DependencyDocument
         Condition = link.Condition,
     };
 
+    /// <summary>The link a stored document describes (its kind read leniently: an unknown one is on success).</summary>
+    public DependencyLink ToLink() =>
+        new(Job ?? "", When is { } text && JobText.TryParse<LinkKind>(text, out var kind) ? kind : LinkKind.Success, Condition);
+
     public bool Equals(DependencyDocument? other) =>
         other is not null && Job == other.Job && When == other.When && Condition == other.Condition && Unknown.SequenceEqual(other.Unknown);
 

@@ -115,7 +115,7 @@ public sealed class DesignerDiagram
             AddBoxes(fresh, jobs, edges, chosen);
             foreach (var (key, document) in links)
             {
-                var when = document.When is { } text && JobText.TryParse<LinkKind>(text, out var kind) ? kind : LinkKind.Success;
+                var when = document.ToLink().When;
                 if (_links.TryGetValue(key, out var shown))
                 {
                     if (shown.Apply(when, document.Condition))
