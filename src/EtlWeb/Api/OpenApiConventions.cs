@@ -39,6 +39,43 @@ internal static class OpenApiConventions
             return Task.CompletedTask;
         });
 
+        // A dependency is read and written by its own converter: a job name, or an object when it says more.
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonTypeInfo.Type == typeof(Core.Jobs.DependencyDocument))
+            {
+                schema.Type = null;
+                schema.Properties?.Clear();
+                schema.Description = "An upstream job: its name (runs on its success), or an object with the link's kind and condition.";
+                schema.OneOf =
+                [
+                    new OpenApiSchema { Type = JsonSchemaType.String, Description = "The upstream job's name." },
+                    new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { Core.Jobs.DependencyDocument.JobField },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            [Core.Jobs.DependencyDocument.JobField] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The upstream job's name." },
+                            [Core.Jobs.DependencyDocument.WhenField] = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.String,
+                                Description = "success (default), failure (after it failed for good) or always.",
+                                Enum = [.. Enum.GetValues<Core.Jobs.LinkKind>().Select(k => (System.Text.Json.Nodes.JsonNode)Core.Jobs.JobText.Of(k))],
+                            },
+                            [Core.Jobs.DependencyDocument.ConditionField] = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.String,
+                                Description = "An NCalc expression over the upstream's outputs, status, exit_code and attempts, e.g. rows > 0.",
+                            },
+                        },
+                    },
+                ];
+            }
+
+            return Task.CompletedTask;
+        });
+
         options.AddOperationTransformer((operation, context, _) =>
         {
             var metadata = context.Description.ActionDescriptor.EndpointMetadata;
