@@ -79,7 +79,8 @@ public sealed class RunEngine(
             return new ClaimResult(null);
         }
 
-        var job = await db.Jobs.Where(j => j.Id == run.JobId).Select(j => new { j.Name, j.Enabled }).FirstOrDefaultAsync(cancellationToken);
+        var job = await db.Jobs.Where(j => j.Id == run.JobId)
+            .Select(j => new { j.Name, j.Enabled, HasUpstream = db.Dependencies.Any(d => d.DownstreamJobId == j.Id) }).FirstOrDefaultAsync(cancellationToken);
         if (job is { Enabled: false } && run.EndBeforeStart(attempt, job.Name, now))
         {
             if (await SaveAsync(db, cancellationToken))
@@ -96,7 +97,8 @@ public sealed class RunEngine(
             return new ClaimResult(null, due - now);
         }
 
-        var upstream = await UpstreamOutputs.LoadAsync(db, run, cancellationToken);
+        // Most jobs have no upstream job: the query that found the job said so, and nothing more is read.
+        var upstream = job is { HasUpstream: true } ? await UpstreamOutputs.LoadAsync(db, run, cancellationToken) : UpstreamOutputs.None;
         // The runs that took only defaults: a pipeline's downstream runs, for-each items, re-runs. A retry checks again
         // (the values stay those of its first attempt), so an output that does not fit fails every attempt.
         var inputError = run.Trigger is TriggerKind.Upstream or TriggerKind.ForEach || run.InputsFrom is not null ? inputs.FillFromOutputs(run, upstream) : null;
