@@ -42,35 +42,36 @@ internal static class OpenApiConventions
         // A dependency is read and written by its own converter: a job name, or an object when it says more.
         options.AddSchemaTransformer((schema, context, _) =>
         {
-            if (context.JsonTypeInfo.Type == typeof(Core.Jobs.DependencyDocument))
+            if (context.JsonPropertyInfo is { Name: Core.Jobs.JobFields.Dependencies } property && property.DeclaringType == typeof(Core.Jobs.JobDocument))
             {
-                schema.Type = null;
-                schema.Properties?.Clear();
-                schema.Description = "An upstream job: its name (runs on its success), or an object with the link's kind and condition.";
-                schema.OneOf =
-                [
-                    new OpenApiSchema { Type = JsonSchemaType.String, Description = "The upstream job's name." },
-                    new OpenApiSchema
-                    {
-                        Type = JsonSchemaType.Object,
-                        Required = new HashSet<string> { Core.Jobs.DependencyDocument.JobField },
-                        Properties = new Dictionary<string, IOpenApiSchema>
+                schema.Description = "The upstream jobs: each a name (runs on its success), or an object with the link's kind and condition.";
+                schema.Items = new OpenApiSchema
+                {
+                    OneOf =
+                    [
+                        new OpenApiSchema { Type = JsonSchemaType.String, Description = "The upstream job's name." },
+                        new OpenApiSchema
                         {
-                            [Core.Jobs.DependencyDocument.JobField] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The upstream job's name." },
-                            [Core.Jobs.DependencyDocument.WhenField] = new OpenApiSchema
+                            Type = JsonSchemaType.Object,
+                            Required = new HashSet<string> { Core.Jobs.DependencyDocument.JobField },
+                            Properties = new Dictionary<string, IOpenApiSchema>
                             {
-                                Type = JsonSchemaType.String,
-                                Description = "success (default), failure (after it failed for good) or always.",
-                                Enum = [.. Enum.GetValues<Core.Jobs.LinkKind>().Select(k => (System.Text.Json.Nodes.JsonNode)Core.Jobs.JobText.Of(k))],
-                            },
-                            [Core.Jobs.DependencyDocument.ConditionField] = new OpenApiSchema
-                            {
-                                Type = JsonSchemaType.String,
-                                Description = "An NCalc expression over the upstream's outputs, status, exit_code and attempts, e.g. rows > 0.",
+                                [Core.Jobs.DependencyDocument.JobField] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The upstream job's name." },
+                                [Core.Jobs.DependencyDocument.WhenField] = new OpenApiSchema
+                                {
+                                    Type = JsonSchemaType.String,
+                                    Description = "success (default), failure (after it failed for good) or always.",
+                                    Enum = [.. Enum.GetValues<Core.Jobs.LinkKind>().Select(k => (System.Text.Json.Nodes.JsonNode)Core.Jobs.JobText.Of(k))],
+                                },
+                                [Core.Jobs.DependencyDocument.ConditionField] = new OpenApiSchema
+                                {
+                                    Type = JsonSchemaType.String,
+                                    Description = "An NCalc expression over the upstream's outputs, status, exit_code and attempts, e.g. rows > 0.",
+                                },
                             },
                         },
-                    },
-                ];
+                    ],
+                };
             }
 
             return Task.CompletedTask;

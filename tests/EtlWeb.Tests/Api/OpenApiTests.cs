@@ -63,6 +63,18 @@ public sealed partial class OpenApiTests : HostTest
         Assert.Equal("cookie", schemes["Cookie"]!["in"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_dependency_is_described_as_a_job_name_or_a_link_object()
+    {
+        var document = (await Client.GetJsonAsync("/openapi/v1.json"))!;
+
+        var dependency = document["components"]!["schemas"]!["JobDocument"]!["properties"]!["dependencies"]!["items"]!;
+        var shapes = dependency["oneOf"]!.AsArray();
+        Assert.Equal("string", shapes[0]!["type"]!.GetValue<string>());
+        Assert.Equal(["job", "when", "condition"], shapes[1]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["success", "failure", "always"], shapes[1]!["properties"]!["when"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
     private static string PathOf(RouteEndpoint endpoint) =>
         Constraint().Replace(endpoint.RoutePattern.RawText!.TrimEnd('/'), "{${name}}");
 
