@@ -93,6 +93,9 @@ public sealed class Job
 
     public double? DesignerY { get; set; }
 
+    /// <summary>The number of the job's latest <see cref="JobRevision"/>; 0 while none is stored (a job older than revisions).</summary>
+    public int Revision { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

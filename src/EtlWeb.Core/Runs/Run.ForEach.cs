@@ -11,6 +11,7 @@ public sealed partial class Run
             Trigger = TriggerKind.ForEach,
             DefinitionSnapshot = parent.DefinitionSnapshot,
             PipelineId = parent.PipelineId,
+            Revision = parent.Revision,
             QueuedAt = now,
             LogicalDate = parent.LogicalDate,
             Params = parent.Params,

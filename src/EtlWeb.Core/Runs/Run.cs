@@ -30,6 +30,9 @@ public sealed partial class Run
 
     public Guid? PipelineId { get; private set; }
 
+    /// <summary>The job's revision the run was made from (<see cref="Jobs.JobRevision"/>); null for a run older than revisions.</summary>
+    public int? Revision { get; private set; }
+
     public DateTimeOffset QueuedAt { get; private set; }
 
     /// <summary>
@@ -79,10 +82,11 @@ public sealed partial class Run
     /// </summary>
     public static Run Create(
         int jobId, TriggerKind trigger, string definitionSnapshot, Guid pipelineId, DateTimeOffset queuedAt, DateTimeOffset? logicalDate = null,
-        Parameters.StoredParams? parameters = null, long? backfillId = null, Guid? inputsFrom = null) =>
+        Parameters.StoredParams? parameters = null, long? backfillId = null, Guid? inputsFrom = null, int? revision = null) =>
         new()
         {
             JobId = jobId,
+            Revision = revision,
             Trigger = trigger,
             DefinitionSnapshot = definitionSnapshot,
             PipelineId = pipelineId,

@@ -40,6 +40,7 @@ public static class ApiServiceCollectionExtensions
         api.MapBackfillsApi();
         api.MapWebhooksApi();
         api.MapScheduleApi();
+        api.MapHistoryApi();
         api.MapBackupApi();
         api.MapUsersApi();
         api.MapNodesApi();

@@ -29,6 +29,10 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<JobDependency> Dependencies => Set<JobDependency>();
 
+    public DbSet<JobRevision> JobRevisions => Set<JobRevision>();
+
+    public DbSet<ScheduleGap> ScheduleGaps => Set<ScheduleGap>();
+
     public DbSet<Run> Runs => Set<Run>();
 
     public DbSet<Attempt> Attempts => Set<Attempt>();

@@ -55,3 +55,14 @@ internal sealed class JobDependencyConfiguration : IEntityTypeConfiguration<JobD
         builder.HasOne<Job>().WithMany().HasForeignKey(d => d.DownstreamJobId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class JobRevisionConfiguration : IEntityTypeConfiguration<JobRevision>
+{
+    public void Configure(EntityTypeBuilder<JobRevision> builder)
+    {
+        builder.ToTable("job_revisions");
+        builder.HasIndex(r => new { r.JobId, r.Number }).IsUnique();
+        builder.Property(r => r.Author).HasMaxLength(256);
+        builder.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

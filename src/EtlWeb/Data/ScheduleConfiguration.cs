@@ -27,3 +27,15 @@ internal sealed class RunRequestConfiguration : IEntityTypeConfiguration<RunRequ
         builder.HasOne<Run>().WithMany().HasForeignKey(r => r.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ScheduleGapConfiguration : IEntityTypeConfiguration<ScheduleGap>
+{
+    public void Configure(EntityTypeBuilder<ScheduleGap> builder)
+    {
+        builder.ToTable("schedule_gaps");
+        builder.Property(g => g.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(g => g.Detail).HasMaxLength(64);
+        builder.HasIndex(g => new { g.JobId, g.To });
+        builder.HasOne<Job>().WithMany().HasForeignKey(g => g.JobId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

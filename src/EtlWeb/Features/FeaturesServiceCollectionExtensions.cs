@@ -12,6 +12,7 @@ public static class FeaturesServiceCollectionExtensions
     public static IServiceCollection AddEtlWebFeatures(this IServiceCollection services)
     {
         services.AddSingleton<JobCatalog>();
+        services.AddSingleton<JobHistory>();
         services.AddSingleton<JobImporter>();
         services.AddSingleton<ScheduleControl>();
         services.AddSingleton<WebhookTokens>();

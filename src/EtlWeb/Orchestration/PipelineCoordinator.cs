@@ -95,7 +95,7 @@ public sealed class PipelineCoordinator(
                     else
                     {
                         var resolution = RunInputs.Resolve(job, given, logicalDate);
-                        var run = Run.Create(member, trigger, JobSnapshot.Of(job, input), pipeline, now, logicalDate, inputs.Store(resolution.Values), request.BackfillId);
+                        var run = Run.Create(member, trigger, JobSnapshot.Of(job, input), pipeline, now, logicalDate, inputs.Store(resolution.Values), request.BackfillId, revision: RevisionOf(job));
                         db.Runs.Add(run);
                         if (!resolution.Errors.IsEmpty)
                         {
@@ -159,7 +159,7 @@ public sealed class PipelineCoordinator(
             return;
         }
 
-        var run = Run.Create(jobId, trigger, JobSnapshot.Of(job), Guid.NewGuid(), now, due, inputs.Store(RunInputs.Resolve(job, null, due).Values));
+        var run = Run.Create(jobId, trigger, JobSnapshot.Of(job), Guid.NewGuid(), now, due, inputs.Store(RunInputs.Resolve(job, null, due).Values), revision: RevisionOf(job));
         run.Skip(reason, now);
         db.Runs.Add(run);
         await db.SaveChangesAsync(cancellationToken);
@@ -199,7 +199,7 @@ public sealed class PipelineCoordinator(
                 // The values are checked again: the job's declarations may have changed since.
                 var (given, logicalDate) = redone.TryGetValue(job.Id, out var old) ? (inputs.GivenOf(old.Params, old.SealedParams), old.LogicalDate) : (null, now);
                 var resolution = RunInputs.Resolve(job, given, logicalDate);
-                var run = Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, logicalDate, inputs.Store(resolution.Values), inputsFrom: pipelineId);
+                var run = Run.Create(job.Id, TriggerKind.Manual, JobSnapshot.Of(job), pipeline, now, logicalDate, inputs.Store(resolution.Values), inputsFrom: pipelineId, revision: RevisionOf(job));
                 created.Add(run);
                 if (!resolution.Errors.IsEmpty)
                 {
@@ -263,4 +263,7 @@ public sealed class PipelineCoordinator(
 
         return refused;
     }
+
+    /// <summary>The revision a new run records: none for a job older than revisions that was not edited since.</summary>
+    private static int? RevisionOf(Job job) => job.Revision > 0 ? job.Revision : null;
 }

@@ -12,6 +12,7 @@ public static class AuditActions
     public const string JobDeleted = "job deleted";
     public const string JobEnabled = "job enabled";
     public const string JobDisabled = "job disabled";
+    public const string JobRestored = "job restored";
     public const string ScheduleChanged = "schedule changed";
     public const string RunTriggered = "run triggered";
     public const string RunCancelled = "run cancelled";
@@ -33,7 +34,7 @@ public static class AuditActions
 
     public static IReadOnlyList<string> All { get; } =
     [
-        SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled,
+        SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled, JobRestored,
         ScheduleChanged, RunTriggered, RunCancelled, WebhookRun, WebhookCreated, WebhookRotated, WebhookRemoved, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
         UserDeleted, TokenCreated, TokenRevoked,
     ];

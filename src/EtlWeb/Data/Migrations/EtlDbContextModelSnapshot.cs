@@ -136,6 +136,9 @@ namespace EtlWeb.Data.Migrations
                     b.Property<int>("RetryDelaySeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Revision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ScheduleKind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -198,6 +201,42 @@ namespace EtlWeb.Data.Migrations
                     b.HasIndex("DownstreamJobId");
 
                     b.ToTable("job_dependencies", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Jobs.JobRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("job_revisions", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
@@ -437,6 +476,9 @@ namespace EtlWeb.Data.Migrations
                     b.Property<string>("Reason")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Revision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SealedParams")
                         .HasColumnType("TEXT");
 
@@ -505,6 +547,38 @@ namespace EtlWeb.Data.Migrations
                     b.HasIndex("RunId");
 
                     b.ToTable("run_requests", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleGap", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("To")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "To");
+
+                    b.ToTable("schedule_gaps", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleState", b =>
@@ -982,6 +1056,15 @@ namespace EtlWeb.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Jobs.JobRevision", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
                 {
                     b.HasOne("EtlWeb.Core.Runs.Run", null)
@@ -1032,6 +1115,15 @@ namespace EtlWeb.Data.Migrations
                     b.HasOne("EtlWeb.Core.Runs.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleGap", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

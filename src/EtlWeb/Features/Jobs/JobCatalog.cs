@@ -163,6 +163,9 @@ public sealed class JobCatalog(
     {
         actors.Demand(EtlRoles.Admin, enabled ? "enable jobs" : "disable jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // The catalogue lock orders this revision after any other write's.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await CatalogLock.TakeAsync(db, cancellationToken);
         var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null)
         {
@@ -172,20 +175,25 @@ public sealed class JobCatalog(
         if (job.Enabled != enabled)
         {
             var now = time.GetUtcNow();
+            var before = await RevisionWriter.BeforeAsync(db, [job], cancellationToken);
             job.Enabled = enabled;
             job.UpdatedAt = now;
+            RevisionWriter.Add(db, job, RevisionWriter.Stage(before[id], job, before[id].Links, Author, now));
             if (enabled)
             {
                 await JobWriter.RestartSchedulesAsync(db, [id], now, cancellationToken);
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             changes.Publish(id);
             await audit.RecordAsync(enabled ? AuditActions.JobEnabled : AuditActions.JobDisabled, job.Name, $"job {id}", cancellationToken);
         }
 
         return true;
     }
+
+    private string Author => actors.Value?.Name ?? RevisionWriter.EtlWeb;
 
     private async Task<int> SaveAsync(int? id, JobDocument document, CancellationToken cancellationToken)
     {
@@ -206,7 +214,7 @@ public sealed class JobCatalog(
         try
         {
             var others = names.Where(n => n.Key != id).ToDictionary(n => n.Value, n => n.Key, StringComparer.Ordinal);
-            var written = await JobWriter.WriteAsync(db, [new JobWrite(id, draft)], others, time.GetUtcNow(), cancellationToken);
+            var written = await JobWriter.WriteAsync(db, [new JobWrite(id, draft)], others, Author, time.GetUtcNow(), cancellationToken);
             savedId = written[0].Id;
         }
         catch (DbUpdateException ex) when (DbErrors.IsUniqueViolation(ex))

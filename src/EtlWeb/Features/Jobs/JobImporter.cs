@@ -55,7 +55,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         var now = time.GetUtcNow();
         var ids = existing.ToDictionary(j => j.Name, j => j.Id, StringComparer.Ordinal);
         var writes = plan.Where(p => p.Report.Action != ImportText.Of(ImportAction.Unchanged)).Select(p => new JobWrite(p.ExistingId, p.Draft)).ToList();
-        var written = await JobWriter.WriteAsync(db, writes, ids, now, cancellationToken);
+        var written = await JobWriter.WriteAsync(db, writes, ids, actors.Value?.Name ?? RevisionWriter.EtlWeb, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var job in written)
         {

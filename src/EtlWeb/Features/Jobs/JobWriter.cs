@@ -14,11 +14,17 @@ internal sealed record JobWrite(int? ExistingId, JobDraft Draft);
 /// </summary>
 internal static class JobWriter
 {
-    /// <summary>Writes the jobs and then their upstream edges (by name: a file may name jobs it creates); returns the job of each write.</summary>
-    public static async Task<IReadOnlyList<Job>> WriteAsync(EtlDbContext db, IReadOnlyList<JobWrite> writes, IReadOnlyDictionary<string, int> otherIds, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the jobs and then their upstream edges (by name: a file may name jobs it creates); returns the job of each
+    /// write. Each job whose definition changed gets a revision by <paramref name="author"/>.
+    /// </summary>
+    public static async Task<IReadOnlyList<Job>> WriteAsync(
+        EtlDbContext db, IReadOnlyList<JobWrite> writes, IReadOnlyDictionary<string, int> otherIds, string author, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var existingIds = writes.Select(w => w.ExistingId).OfType<int>().ToList();
         var existing = await db.Jobs.Where(j => existingIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, cancellationToken);
+        var before = await RevisionWriter.BeforeAsync(db, existing.Values, cancellationToken);
+        var revisions = new List<IReadOnlyList<JobRevision>>();
         var jobs = new List<Job>();
         var restart = new List<Job>();
         var renamed = writes.Where(w => w.ExistingId is { } id && existing[id].Name != w.Draft.Job.Name)
@@ -27,6 +33,7 @@ internal static class JobWriter
         {
             var job = Stage(db, write.ExistingId is { } id ? existing[id] : null, write.Draft, now, out var rescheduled);
             jobs.Add(job);
+            revisions.Add(RevisionWriter.Stage(write.ExistingId is { } changed ? before[changed] : null, job, write.Draft.Links, author, now));
             if (rescheduled)
             {
                 restart.Add(job);
@@ -55,6 +62,11 @@ internal static class JobWriter
             {
                 UpstreamJobId = ids[link.Job], DownstreamJobId = pair.Second.Id, When = link.When, Condition = link.Condition,
             })));
+        foreach (var (job, staged) in jobs.Zip(revisions))
+        {
+            RevisionWriter.Add(db, job, staged);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         return jobs;
     }
@@ -112,6 +124,7 @@ internal static class JobWriter
         }
 
         incoming.Id = existing.Id;
+        incoming.Revision = existing.Revision;
         incoming.CreatedAt = existing.CreatedAt;
         incoming.DesignerX ??= existing.DesignerX;
         incoming.DesignerY ??= existing.DesignerY;

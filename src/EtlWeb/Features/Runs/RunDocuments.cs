@@ -54,6 +54,10 @@ public sealed record RunDocument(
     [property: JsonPropertyName("backfill_id")] long? BackfillId,
     [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, JsonElement> Outputs)
 {
+    /// <summary>The job's revision the run was made from; null for a run older than revisions.</summary>
+    [JsonPropertyName("revision")]
+    public int? Revision { get; init; }
+
     /// <summary>For an item of a for-each run: that run, the item's place in the list and its value.</summary>
     [JsonPropertyName("parent_run_id")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -84,6 +88,7 @@ public sealed record RunDocument(
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(run.Params) ?? [], run.BackfillId,
         AttemptOutputs.Read(run.Attempts.MaxBy(a => a.Number)?.Outputs))
     {
+        Revision = run.Revision,
         ParentRunId = run.ParentRunId,
         ItemIndex = run.ItemIndex,
         Item = run.Item,

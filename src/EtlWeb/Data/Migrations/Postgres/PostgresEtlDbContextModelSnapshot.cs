@@ -143,6 +143,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<int>("RetryDelaySeconds")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ScheduleKind")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -205,6 +208,44 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.HasIndex("DownstreamJobId");
 
                     b.ToTable("job_dependencies", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Jobs.JobRevision", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Changes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("job_revisions", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
@@ -454,6 +495,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<string>("Reason")
                         .HasColumnType("text");
 
+                    b.Property<int?>("Revision")
+                        .HasColumnType("integer");
+
                     b.Property<string>("SealedParams")
                         .HasColumnType("text");
 
@@ -524,6 +568,40 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.HasIndex("RunId");
 
                     b.ToTable("run_requests", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleGap", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("JobId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("To")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "To");
+
+                    b.ToTable("schedule_gaps", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleState", b =>
@@ -1030,6 +1108,15 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Jobs.JobRevision", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
                 {
                     b.HasOne("EtlWeb.Core.Runs.Run", null)
@@ -1080,6 +1167,15 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.HasOne("EtlWeb.Core.Runs.Run", null)
                         .WithMany()
                         .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleGap", b =>
+                {
+                    b.HasOne("EtlWeb.Core.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,45 @@
+using EtlWeb.Core.Jobs;
+using EtlWeb.Features.Jobs;
+using EtlWeb.Security;
+
+namespace EtlWeb.Api;
+
+/// <summary>What happened to a job: its revisions (with restore).</summary>
+internal static class HistoryApi
+{
+    public static void MapHistoryApi(this RouteGroupBuilder api)
+    {
+        var jobs = api.MapGroup("/jobs/{id:int}").WithTags("History");
+
+        jobs.MapGet("/revisions", async (int id, JobHistory history, CancellationToken ct) =>
+                await history.ListAsync(id, ct) is { } revisions ? Results.Ok(revisions) : NotFound($"There is no job with id {id}."))
+            .WithSummary("List the job's revisions, newest first: number, author, time and the fields each changed.")
+            .Produces<IReadOnlyList<RevisionDocument>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapGet("/revisions/{n:int}", async (int id, int n, JobHistory history, CancellationToken ct) =>
+                await history.GetAsync(id, n, ct) is { } revision ? Results.Ok(revision) : NotFound($"Job {id} has no revision {n}."))
+            .WithSummary("Read one revision of the job, with the job document as of it (secret values left out).")
+            .Produces<RevisionDocument>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapPost("/revisions/{n:int}/restore", async (int id, int n, JobHistory history, CancellationToken ct) =>
+            {
+                try
+                {
+                    return await history.RestoreAsync(id, n, ct) is { } job ? Results.Ok(job) : NotFound($"Job {id} has no revision {n}.");
+                }
+                catch (JobValidationException ex)
+                {
+                    return Results.ValidationProblem(ex.Errors.ToDictionary());
+                }
+            })
+            .RequireAuthorization(EtlPolicies.Administer)
+            .WithSummary("Make a new revision equal to an old one (secret variables keep their current values).")
+            .Produces<JobDocument>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static IResult NotFound(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status404NotFound);
+}
