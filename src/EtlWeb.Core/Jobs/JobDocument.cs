@@ -130,6 +130,11 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.Status)]
     public string? Status { get; init; }
 
+    /// <summary>Read-only: when the job's latest run is not running yet, why (the run document's <c>waiting_for</c>).</summary>
+    [JsonPropertyName(JobFields.WaitingFor)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? WaitingFor { get; init; }
+
     /// <summary>Read-only: for a for-each job whose latest run is going through its items, how many ended of how many.</summary>
     [JsonPropertyName(JobFields.ItemsProgress)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

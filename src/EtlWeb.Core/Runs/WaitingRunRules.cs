@@ -64,7 +64,7 @@ public static class WaitingRunRules
         return Overlap(facts.Policy, facts.OtherRunning) switch
         {
             OverlapKind.Start => new RunDecision(DecisionKind.Start, ""),
-            OverlapKind.Skip => new RunDecision(DecisionKind.Skip, $"Skipped: run #{facts.OtherRunning} of this job was still running."),
+            OverlapKind.Skip => new RunDecision(DecisionKind.Skip, $"Skipped by the overlap policy Skip: run #{facts.OtherRunning} of this job was still running."),
             _ => new RunDecision(DecisionKind.Wait, $"waiting for run #{facts.OtherRunning} of this job to finish"),
         };
     }

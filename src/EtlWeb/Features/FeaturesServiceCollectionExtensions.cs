@@ -20,6 +20,7 @@ public static class FeaturesServiceCollectionExtensions
         services.AddSingleton<RunService>();
         services.AddSingleton<Backfills.BackfillService>();
         services.AddSingleton<RunReader>();
+        services.AddSingleton<WaitReasonReader>();
         services.AddSingleton<LogStreamer>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<NodeDirectory>();

@@ -80,7 +80,7 @@ public sealed class PipelineRulesTests
 
     [Theory]
     [InlineData(OverlapPolicy.Skip, null, DecisionKind.Start, "")]
-    [InlineData(OverlapPolicy.Skip, 7L, DecisionKind.Skip, "Skipped: run #7 of this job was still running.")]
+    [InlineData(OverlapPolicy.Skip, 7L, DecisionKind.Skip, "Skipped by the overlap policy Skip: run #7 of this job was still running.")]
     [InlineData(OverlapPolicy.Queue, 7L, DecisionKind.Wait, "waiting for run #7 of this job to finish")]
     [InlineData(OverlapPolicy.Allow, 7L, DecisionKind.Start, "")]
     public void A_ready_run_meets_the_overlap_policy_of_its_job(OverlapPolicy policy, long? otherRunning, DecisionKind kind, string reason)

@@ -144,7 +144,7 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{first}/cancel", "{}");
 
         Assert.Equal("Skipped", second.Status);
-        Assert.Equal($"Skipped: run #{first} of this job was still running.", second.Reason);
+        Assert.Equal($"Skipped by the overlap policy Skip: run #{first} of this job was still running.", second.Reason);
     }
 
     [Fact]

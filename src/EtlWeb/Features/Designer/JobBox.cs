@@ -7,11 +7,11 @@ namespace EtlWeb.Features.Designer;
 
 /// <summary>What a box shows; a live update re-renders the box only when this changes.</summary>
 /// <param name="Items">For a for-each job going through its items: "12 of 50 items".</param>
-public sealed record BoxFace(string Name, string? JobType, string Schedule, string? Status, bool Enabled, string? Items = null)
+public sealed record BoxFace(string Name, string? JobType, string Schedule, string? Status, bool Enabled, string? Items = null, string? WaitingFor = null)
 {
     public static BoxFace Of(JobDocument job) =>
         new(job.Name ?? "", job.JobType, JobDisplay.Schedule(job), job.Status, job.Enabled != false,
-            job.ItemsProgress is { } progress ? $"{progress.Done} of {progress.Total} items" : null);
+            job.ItemsProgress is { } progress ? $"{progress.Done} of {progress.Total} items" : null, job.WaitingFor);
 }
 
 /// <summary>One job in the diagram: a fixed-size box with one input port on the left and one output port on the right.</summary>

@@ -19,7 +19,8 @@ public sealed class JobCatalog(
     JobChangeFeed changes,
     CurrentActor actors,
     AuditLog audit,
-    WebhookTokens webhooks)
+    WebhookTokens webhooks,
+    Runs.WaitReasonReader waits)
 {
     public async Task<IReadOnlyList<JobDocument>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -29,6 +30,7 @@ public sealed class JobCatalog(
         var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
         var latest = await LatestRuns.ReadAsync(db, null, cancellationToken);
         var progress = await LatestRuns.ItemsProgressAsync(db, latest, cancellationToken);
+        var reasons = await waits.DescribeAsync(db, latest.Values, cancellationToken);
         var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
         var now = time.GetUtcNow();
         var tokens = await webhooks.RevealAsync(null, cancellationToken);
@@ -36,6 +38,7 @@ public sealed class JobCatalog(
         {
             WebhookToken = tokens.GetValueOrDefault(j.Id),
             ItemsProgress = progress.GetValueOrDefault(j.Id),
+            WaitingFor = latest.TryGetValue(j.Id, out var run) ? reasons.GetValueOrDefault(run.Id) : null,
         })];
     }
 
@@ -55,12 +58,14 @@ public sealed class JobCatalog(
             .ToLookup(_ => id);
         var latest = await LatestRuns.ReadAsync(db, id, cancellationToken);
         var progress = await LatestRuns.ItemsProgressAsync(db, latest, cancellationToken);
+        var reasons = await waits.DescribeAsync(db, latest.Values, cancellationToken);
         var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == id, cancellationToken);
         var tokens = await webhooks.RevealAsync(id, cancellationToken);
         return Describe(job, upstreams, latest, state, time.GetUtcNow()) with
         {
             WebhookToken = tokens.GetValueOrDefault(id),
             ItemsProgress = progress.GetValueOrDefault(id),
+            WaitingFor = latest.TryGetValue(id, out var run) ? reasons.GetValueOrDefault(run.Id) : null,
         };
     }
 

@@ -54,6 +54,11 @@ public sealed record RunDocument(
     [property: JsonPropertyName("backfill_id")] long? BackfillId,
     [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, JsonElement> Outputs)
 {
+    /// <summary>For a run not yet running (Waiting or Queued): why, as the sentence shown to people; absent otherwise.</summary>
+    [JsonPropertyName("waiting_for")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? WaitingFor { get; init; }
+
     /// <summary>The job's revision the run was made from; null for a run older than revisions.</summary>
     [JsonPropertyName("revision")]
     public int? Revision { get; init; }

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EtlWeb.Features.Runs;
 
 /// <summary>Reads run history and stored logs.</summary>
-public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
+public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory, WaitReasonReader waits)
 {
     private const int ChunksPerQuery = 32;
 
@@ -49,7 +49,8 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
             .ToListAsync(cancellationToken);
         var ids = page.Select(p => p.Run.Id).ToList();
         var requests = (await db.RunRequests.AsNoTracking().Where(q => ids.Contains(q.RunId)).ToListAsync(cancellationToken)).ToLookup(q => q.RunId);
-        return [.. page.Select(p => RunDocument.From(p.Run, p.Name, requests[p.Run.Id]))];
+        var reasons = await waits.DescribeAsync(db, [.. page.Select(p => p.Run)], cancellationToken);
+        return [.. page.Select(p => RunDocument.From(p.Run, p.Name, requests[p.Run.Id]) with { WaitingFor = reasons.GetValueOrDefault(p.Run.Id) })];
     }
 
     public async Task<RunDocument?> GetAsync(long runId, CancellationToken cancellationToken = default)
@@ -67,8 +68,10 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory)
         var notifications = await db.Notifications.AsNoTracking().Where(n => n.RunId == runId).OrderBy(n => n.Id).ToListAsync(cancellationToken);
         var items = await db.Runs.Where(r => r.ParentRunId == runId).OrderBy(r => r.ItemIndex)
             .Select(r => new RunItemDocument(r.ItemIndex!.Value, r.Item!, r.Id, r.Status.ToString())).ToListAsync(cancellationToken);
+        var reasons = await waits.DescribeAsync(db, [found.Run], cancellationToken);
         return RunDocument.From(found.Run, found.Name, requests) with
         {
+            WaitingFor = reasons.GetValueOrDefault(runId),
             Notifications = [.. notifications.Select(NotificationDocument.From)],
             Items = items.Count == 0 ? null : items,
         };

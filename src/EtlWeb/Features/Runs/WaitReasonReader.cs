@@ -1,0 +1,72 @@
+using System.Globalization;
+using EtlWeb.Core.Runs;
+using EtlWeb.Data;
+using EtlWeb.Features.Nodes;
+using Microsoft.EntityFrameworkCore;
+
+namespace EtlWeb.Features.Runs;
+
+/// <summary>Reads what the wait reasons of runs not yet running need, in a fixed number of queries for any number of runs.</summary>
+public sealed class WaitReasonReader(NodeDirectory nodes, TimeProvider time)
+{
+    private static readonly RunStatus[] Active = [RunStatus.Waiting, RunStatus.Queued, RunStatus.Running];
+
+    /// <summary>The sentence of each Waiting or Queued run of <paramref name="runs"/> (and each Running one between attempts), by run id.</summary>
+    public async Task<IReadOnlyDictionary<long, string>> DescribeAsync(EtlDbContext db, IReadOnlyCollection<Run> runs, CancellationToken cancellationToken)
+    {
+        var pending = runs.Where(r => r.Status is RunStatus.Waiting or RunStatus.Queued or RunStatus.Running).ToList();
+        if (pending.Count == 0)
+        {
+            return new Dictionary<long, string>();
+        }
+
+        var now = time.GetUtcNow();
+        var waiting = pending.Where(r => r.Status == RunStatus.Waiting).ToList();
+        var waitingJobs = waiting.Select(r => r.JobId).Distinct().ToList();
+        var links = await db.Dependencies.AsNoTracking().Where(d => waitingJobs.Contains(d.DownstreamJobId))
+            .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => new { d.DownstreamJobId, d.UpstreamJobId, j.Name })
+            .ToListAsync(cancellationToken);
+        var upstreamIds = links.Select(l => l.UpstreamJobId).Distinct().ToList();
+        var upstreamRuns = upstreamIds.Count == 0 ? [] : await db.Runs.AsNoTracking()
+            .Where(r => upstreamIds.Contains(r.JobId) && r.ParentRunId == null && Active.Contains(r.Status))
+            .Select(r => new { r.JobId, r.PipelineId, r.Status, Since = r.StartedAt ?? r.QueuedAt })
+            .ToListAsync(cancellationToken);
+
+        var queuedIds = pending.Where(r => r.Status != RunStatus.Waiting).Select(r => r.Id).ToList();
+        var attempts = queuedIds.Count == 0 ? [] : await db.Attempts.AsNoTracking()
+            .Where(a => queuedIds.Contains(a.RunId) && a.Status == AttemptStatus.Queued)
+            .Select(a => new { a.RunId, a.Number, a.NotBefore }).ToListAsync(cancellationToken);
+        var jobIds = pending.Select(r => r.JobId).Distinct().ToList();
+        var retries = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.MaxRetries, cancellationToken);
+        var busy = queuedIds.Count == 0 ? 0 : await db.Attempts.CountAsync(a => a.Status == AttemptStatus.Running, cancellationToken);
+        var workers = queuedIds.Count == 0 ? 0 : (await nodes.ListAsync(cancellationToken)).Where(n => n.State == NodeState.Alive).Sum(n => n.Workers);
+
+        var sentences = new Dictionary<long, string>();
+        foreach (var run in pending)
+        {
+            var upstreams = links.Where(l => l.DownstreamJobId == run.JobId)
+                .Select(l => upstreamRuns.Where(u => u.JobId == l.UpstreamJobId)
+                    .OrderBy(u => u.PipelineId == run.PipelineId ? 0 : 1).ThenBy(u => u.Since)
+                    .Select(u => new UpstreamActivity(l.Name, u.Status, u.Since)).FirstOrDefault())
+                .OfType<UpstreamActivity>().OrderBy(u => u.Job, StringComparer.Ordinal).ToList();
+            var attempt = attempts.Where(a => a.RunId == run.Id).MaxBy(a => a.Number);
+            var facts = new WaitFacts(run.Status, run.Reason, upstreams, attempt is null ? null : new QueuedAttempt(attempt.Number, attempt.NotBefore),
+                retries.GetValueOrDefault(run.JobId), busy, workers);
+            if (WaitReasons.Sentence(facts, now, t => Show(t, now)) is { } sentence)
+            {
+                sentences[run.Id] = sentence;
+            }
+        }
+
+        return sentences;
+    }
+
+    /// <summary>A time of day in the server's zone, with the date when it is not within a day of now.</summary>
+    private static string Show(DateTimeOffset instant, DateTimeOffset now)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.Local);
+        return (instant - now).Duration() < TimeSpan.FromHours(20)
+            ? local.ToString("HH:mm:ss", CultureInfo.InvariantCulture)
+            : local.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    }
+}
