@@ -1,10 +1,11 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Features.Runs;
 using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 
-/// <summary>What happened to a job: its revisions (with restore).</summary>
+/// <summary>What happened to a job: its revisions (with restore), and two of its runs compared.</summary>
 internal static class HistoryApi
 {
     public static void MapHistoryApi(this RouteGroupBuilder api)
@@ -38,6 +39,25 @@ internal static class HistoryApi
             .WithSummary("Make a new revision equal to an old one (secret variables keep their current values).")
             .Produces<JobDocument>()
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/runs/{id:long}/compare/{other:long}", async (long id, long other, RunComparer comparer, CancellationToken ct) =>
+            {
+                try
+                {
+                    return await comparer.CompareAsync(id, other, ct) is { } comparison
+                        ? Results.Ok(comparison)
+                        : NotFound($"There is no run {(await comparer.ExistsAsync(id, ct) ? other : id)}.");
+                }
+                catch (ArgumentException ex)
+                {
+                    return Results.Problem(ex.Message, statusCode: StatusCodes.Status400BadRequest);
+                }
+            })
+            .WithTags("History")
+            .WithSummary("Compare a run with another run of the same job: definition, parameters, logical date, environment names, interpreter, exit code, duration, attempts, and where the logs first differ ('old' is the other run's, 'new' this run's).")
+            .Produces<RunComparisonDocument>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

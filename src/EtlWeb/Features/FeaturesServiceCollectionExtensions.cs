@@ -21,6 +21,7 @@ public static class FeaturesServiceCollectionExtensions
         services.AddSingleton<Backfills.BackfillService>();
         services.AddSingleton<RunReader>();
         services.AddSingleton<WaitReasonReader>();
+        services.AddSingleton<RunComparer>();
         services.AddSingleton<LogStreamer>();
         services.AddSingleton<DashboardQueries>();
         services.AddSingleton<NodeDirectory>();

@@ -76,6 +76,7 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
         ["GET /api/runs/"] = EtlRoles.Viewer,
         ["GET /api/runs/{id:long}"] = EtlRoles.Viewer,
         ["GET /api/runs/{id:long}/log"] = EtlRoles.Viewer,
+        ["GET /api/runs/{id:long}/compare/{other:long}"] = EtlRoles.Viewer,
         ["POST /api/runs/{id:long}/rerun"] = EtlRoles.Operator,
         ["POST /api/runs/{id:long}/cancel"] = EtlRoles.Operator,
         ["POST /api/jobs/{id:int}/backfills"] = EtlRoles.Operator,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Features.Notifications;
@@ -135,6 +136,34 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory, WaitRea
         }
 
         return null;
+    }
+
+    /// <summary>The text of the job's own stored lines of an attempt (EtlWeb's lines left out), in order, read a batch of chunks at a time.</summary>
+    public async IAsyncEnumerable<string> JobLinesAsync(long attemptId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var next = 0L;
+        while (true)
+        {
+            List<LogChunk> chunks;
+            await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+            {
+                var from = next;
+                chunks = await db.LogChunks.AsNoTracking().Where(c => c.AttemptId == attemptId && c.FirstLine >= from)
+                    .OrderBy(c => c.FirstLine).Take(ChunksPerQuery).ToListAsync(cancellationToken);
+            }
+
+            if (chunks.Count == 0)
+            {
+                yield break;
+            }
+
+            foreach (var line in chunks.SelectMany(c => LogChunkCodec.Decode(c.Data, c.FirstLine)).Where(l => l.Stream != LogStream.System))
+            {
+                yield return line.Text;
+            }
+
+            next = chunks[^1].FirstLine + chunks[^1].LineCount;
+        }
     }
 
     private static Task<long> StoredLinesAsync(EtlDbContext db, long attemptId, CancellationToken cancellationToken) =>
