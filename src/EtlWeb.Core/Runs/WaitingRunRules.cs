@@ -41,11 +41,17 @@ public sealed record WaitingRunFacts(string? DisabledJob, IReadOnlyList<Upstream
 /// </summary>
 public static class WaitingRunRules
 {
+    /// <summary>How an overlap skip's reason starts; the fire timeline reads it back.</summary>
+    public const string OverlapSkip = "Skipped by the overlap policy Skip";
+
+    /// <summary>How the reason of a run skipped because its job is disabled starts.</summary>
+    public const string DisabledSkip = "Skipped: job '";
+
     public static RunDecision Decide(WaitingRunFacts facts, DateTimeOffset now, TimeSpan maxWait)
     {
         if (facts.DisabledJob is { } name)
         {
-            return new RunDecision(DecisionKind.Skip, $"Skipped: job '{name}' is disabled.");
+            return new RunDecision(DecisionKind.Skip, $"{DisabledSkip}{name}' is disabled.");
         }
 
         var readiness = ReadinessRules.Evaluate(facts.Upstreams);
@@ -64,7 +70,7 @@ public static class WaitingRunRules
         return Overlap(facts.Policy, facts.OtherRunning) switch
         {
             OverlapKind.Start => new RunDecision(DecisionKind.Start, ""),
-            OverlapKind.Skip => new RunDecision(DecisionKind.Skip, $"Skipped by the overlap policy Skip: run #{facts.OtherRunning} of this job was still running."),
+            OverlapKind.Skip => new RunDecision(DecisionKind.Skip, $"{OverlapSkip}: run #{facts.OtherRunning} of this job was still running."),
             _ => new RunDecision(DecisionKind.Wait, $"waiting for run #{facts.OtherRunning} of this job to finish"),
         };
     }

@@ -91,4 +91,15 @@ public static class ScheduleCalculator
 
         return LatestAtOrBefore(job, state.Anchor, until) is { } due && due > since ? due : null;
     }
+
+    /// <summary>
+    /// Whether an edit from <paramref name="before"/> to <paramref name="after"/> starts the schedule afresh (its anchor
+    /// becomes the time of the edit): a new schedule, or a disabled job enabled.
+    /// </summary>
+    public static bool Restarts(Job before, Job after) =>
+        before.ScheduleKind != after.ScheduleKind
+        || before.CronExpression != after.CronExpression
+        || before.TimeZone != after.TimeZone
+        || before.IntervalMinutes != after.IntervalMinutes
+        || (!before.Enabled && after.Enabled);
 }

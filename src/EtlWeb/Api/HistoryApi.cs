@@ -5,7 +5,7 @@ using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 
-/// <summary>What happened to a job: its revisions (with restore), and two of its runs compared.</summary>
+/// <summary>What happened to a job: its revisions (with restore), its fire timeline, and two of its runs compared.</summary>
 internal static class HistoryApi
 {
     public static void MapHistoryApi(this RouteGroupBuilder api)
@@ -38,6 +38,29 @@ internal static class HistoryApi
             .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Make a new revision equal to an old one (secret variables keep their current values).")
             .Produces<JobDocument>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapGet("/fires", async (int id, DateTimeOffset? from, DateTimeOffset? to, FireHistory fires, TimeProvider time, CancellationToken ct) =>
+            {
+                var end = to ?? time.GetUtcNow();
+                var start = from ?? end.AddDays(-7);
+                if (start > end)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["from"] = ["'from' must be before 'to'."] });
+                }
+
+                try
+                {
+                    return await fires.ListAsync(id, start, end, ct) is { } list ? Results.Ok(list) : NotFound($"There is no job with id {id}.");
+                }
+                catch (ArgumentException ex)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [ex.Message] });
+                }
+            })
+            .WithSummary("Every due time of the job's schedule from 'from' to 'to' (ISO 8601; default the last 7 days) with what became of it: ran, skipped_overlap, misfire_skipped, caught_up, paused, skip_next, disabled, down or blocked.")
+            .Produces<IReadOnlyList<FireDocument>>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

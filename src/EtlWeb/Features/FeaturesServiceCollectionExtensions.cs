@@ -13,6 +13,7 @@ public static class FeaturesServiceCollectionExtensions
     {
         services.AddSingleton<JobCatalog>();
         services.AddSingleton<JobHistory>();
+        services.AddSingleton<FireHistory>();
         services.AddSingleton<JobImporter>();
         services.AddSingleton<ScheduleControl>();
         services.AddSingleton<WebhookTokens>();

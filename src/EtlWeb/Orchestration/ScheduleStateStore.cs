@@ -36,6 +36,17 @@ public sealed class ScheduleStateStore(IDbContextFactory<EtlDbContext> dbFactory
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Records that the job's due times in (<paramref name="from"/>, <paramref name="to"/>] were missed while no scheduler
+    /// ran, and the misfire policy applied to them; the fire timeline explains them with it.
+    /// </summary>
+    public async Task RecordDowntimeAsync(int jobId, DateTimeOffset from, DateTimeOffset to, Core.Jobs.MisfirePolicy policy, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ScheduleGaps.Add(new ScheduleGap { JobId = jobId, Kind = ScheduleGapKind.Down, From = from, To = to, Detail = policy.ToString() });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Clears the operator's skip of the fire due at <paramref name="due"/>, once that fire was recorded as skipped.</summary>
     public async Task ClearSkipAsync(int jobId, DateTimeOffset due)
     {

@@ -126,6 +126,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                         catchUp.Add(new TriggerRequest(job.Id, TriggerKind.CatchUp, LogicalDate: missed));
                     }
 
+                    await _states.RecordDowntimeAsync(job.Id, state.LastFireAt is { } last && last > state.Anchor ? last : state.Anchor, now, job.MisfirePolicy, cancellationToken);
                     state.LastFireAt = now;
                     await _states.SaveAsync([state], cancellationToken);
                 }
@@ -231,7 +232,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                 var state = planned.State;
                 if (state.SkipFireAt == planned.Due)
                 {
-                    await _engine.RecordSkippedAsync(planned.Job.Id, TriggerKind.Schedule, planned.Due, $"Skipped by an operator: the fire due at {planned.Due:O}.", CancellationToken.None);
+                    await _engine.RecordSkippedAsync(planned.Job.Id, TriggerKind.Schedule, planned.Due, $"{FireTimeline.OperatorSkip}: the fire due at {planned.Due:O}.", CancellationToken.None);
                     await _states.ClearSkipAsync(planned.Job.Id, planned.Due);
                     state.SkipFireAt = null;
                 }

@@ -149,5 +149,37 @@ public sealed class SchedulerTests
         Assert.Single(await restarted.RunsOfAsync(skip));
         Assert.Equal(new DateTimeOffset(2026, 6, 1, 15, 0, 0, TimeSpan.Zero), (await restarted.GetJobAsync(skip.Id!.Value)).NextRunAt);
         Assert.Equal(2, runs.Count);
+
+        // The fire timeline tells the missed fires from the one the policy ran.
+        Assert.Equal(["11:00 ran", "12:00 misfire_skipped", "13:00 misfire_skipped", "14:00 caught_up"], await FiresAsync(restarted, catchUp));
+        Assert.Equal(["11:00 ran", "12:00 misfire_skipped", "13:00 misfire_skipped", "14:00 misfire_skipped"], await FiresAsync(restarted, skip));
     }
+
+    [Fact]
+    public async Task The_fire_timeline_records_a_pause_a_skip_next_and_a_disabled_stretch_as_they_happen()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly").With("schedule_type", "cron").With("cron_expression", "0 * * * *").With("time_zone", "UTC"));
+
+        var (paused, _) = await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/pause", "{\"until\": \"2026-06-01T12:30:00Z\"}");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, paused);
+        clock.Advance(TimeSpan.FromHours(3));
+        await client.WaitForRunsAsync(job, 1, Finished);
+        await client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/skip-next", "{}");
+        clock.Advance(TimeSpan.FromHours(1));
+        await client.WaitForRunsAsync(job, 2, Finished);
+        (await client.PostAsync($"/api/jobs/{job.Id}/disable", null)).EnsureSuccessStatusCode();
+        clock.Advance(TimeSpan.FromHours(2));
+        (await client.PostAsync($"/api/jobs/{job.Id}/enable", null)).EnsureSuccessStatusCode();
+        clock.Advance(TimeSpan.FromHours(1));
+        await client.WaitForRunsAsync(job, 3, Finished);
+
+        Assert.Equal(["11:00 paused", "12:00 paused", "13:00 ran", "14:00 skip_next", "15:00 disabled", "16:00 disabled", "17:00 ran"], await FiresAsync(client, job));
+    }
+
+    private static async Task<List<string>> FiresAsync(HttpClient client, JobDocument job) =>
+        [.. (await client.GetJsonAsync($"/api/jobs/{job.Id}/fires?from=2026-06-01T10:00:00Z&to=2026-06-01T18:00:00Z"))!.AsArray()
+            .Select(f => $"{f!["due"]!.GetValue<DateTimeOffset>():HH:mm} {(string)f["outcome"]!}")];
 }

@@ -70,6 +70,7 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
         ["GET /api/jobs/{id:int}/revisions"] = EtlRoles.Viewer,
         ["GET /api/jobs/{id:int}/revisions/{n:int}"] = EtlRoles.Viewer,
         ["POST /api/jobs/{id:int}/revisions/{n:int}/restore"] = EtlRoles.Admin,
+        ["GET /api/jobs/{id:int}/fires"] = EtlRoles.Viewer,
         ["POST /api/jobs/{id:int}/webhook"] = EtlRoles.Operator,
         ["DELETE /api/jobs/{id:int}/webhook"] = EtlRoles.Operator,
         ["POST /api/hooks/{token}"] = Anyone,

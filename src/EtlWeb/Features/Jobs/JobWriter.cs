@@ -114,7 +114,7 @@ internal static class JobWriter
             return incoming;
         }
 
-        rescheduled = ScheduleChanged(existing, incoming);
+        rescheduled = ScheduleCalculator.Restarts(existing, incoming);
         foreach (var name in draft.SecretsWithoutValue)
         {
             if (existing.Environment.TryGetValue(name, out var stored))
@@ -134,11 +134,4 @@ internal static class JobWriter
         existing.SecretEnvironment = incoming.SecretEnvironment;
         return existing;
     }
-
-    private static bool ScheduleChanged(Job before, Job after) =>
-        before.ScheduleKind != after.ScheduleKind
-        || before.CronExpression != after.CronExpression
-        || before.TimeZone != after.TimeZone
-        || before.IntervalMinutes != after.IntervalMinutes
-        || (!before.Enabled && after.Enabled);
 }

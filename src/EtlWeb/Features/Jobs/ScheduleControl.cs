@@ -11,8 +11,23 @@ namespace EtlWeb.Features.Jobs;
 public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit)
 {
     /// <summary>No scheduled fire before <paramref name="until"/>; false when the job does not exist.</summary>
+    /// <remarks>Each pause is recorded as a gap of the schedule (a resume ends it early), so the fire timeline can tell it.</remarks>
     public Task<bool> PauseAsync(int jobId, DateTimeOffset? until, CancellationToken cancellationToken = default) =>
-        UpdateAsync(jobId, state => state.PausedUntil = until, until is { } end ? "paused until " + end.ToString("u", CultureInfo.InvariantCulture) : "resumed", cancellationToken);
+        UpdateAsync(jobId, async (db, state) =>
+        {
+            var now = time.GetUtcNow();
+            foreach (var open in await db.ScheduleGaps.Where(g => g.JobId == jobId && g.Kind == ScheduleGapKind.Paused && g.To > now).ToListAsync(cancellationToken))
+            {
+                open.To = now;
+            }
+
+            if (until is { } end)
+            {
+                db.ScheduleGaps.Add(new ScheduleGap { JobId = jobId, Kind = ScheduleGapKind.Paused, From = now, To = end });
+            }
+
+            state.PausedUntil = until;
+        }, until is { } end ? "paused until " + end.ToString("u", CultureInfo.InvariantCulture) : "resumed", cancellationToken);
 
     /// <summary>
     /// Marks the job's next due time to be recorded as Skipped instead of running; returns that time, or null
@@ -28,11 +43,15 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
             return null;
         }
 
-        await UpdateAsync(jobId, state => skipped = state.SkipFireAt = ScheduleCalculator.NextFire(job, state, time.GetUtcNow()), "next fire skipped", cancellationToken);
+        await UpdateAsync(jobId, (_, state) =>
+        {
+            skipped = state.SkipFireAt = ScheduleCalculator.NextFire(job, state, time.GetUtcNow());
+            return Task.CompletedTask;
+        }, "next fire skipped", cancellationToken);
         return skipped;
     }
 
-    private async Task<bool> UpdateAsync(int jobId, Action<ScheduleState> change, string what, CancellationToken cancellationToken)
+    private async Task<bool> UpdateAsync(int jobId, Func<EtlDbContext, ScheduleState, Task> change, string what, CancellationToken cancellationToken)
     {
         actors.Demand(EtlRoles.Operator, "pause, resume or skip schedules");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -49,7 +68,7 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
             db.ScheduleStates.Add(state);
         }
 
-        change(state);
+        await change(db, state);
         await db.SaveChangesAsync(cancellationToken);
         changes.Publish(jobId);
         await audit.RecordAsync(AuditActions.ScheduleChanged, job.Name, what, cancellationToken);
