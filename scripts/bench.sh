@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmark in Release and runs each scenario on a fresh data directory; prints one JSON object per
 # line per scenario on stdout (build output and diagnostics go to stderr).
-#   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer|scale-out|backfill|chaos|soak ...]
+#   scripts/bench.sh [dispatch|throughput|log|idle|punctuality|dag|designer|scale-out|backfill|fires|chaos|soak ...]
 #                                                             default: all but chaos and soak, in that order
 #   BENCH_ARTIFACTS=/tmp/art-bench scripts/bench.sh          build into that artifacts path instead of bin/obj
 #   BENCH_WORKERS=50 scripts/bench.sh punctuality           EtlWeb and its baselines with 50 workers instead of 5
@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 # leader of a new group without forking, and $! is that group's id.
 set +m
 
-all=(dispatch throughput log idle punctuality dag designer scale-out backfill)
+all=(dispatch throughput log idle punctuality dag designer scale-out backfill fires)
 long=(chaos soak)
 if [ $# -gt 0 ]; then scenarios=("$@"); else scenarios=("${all[@]}"); fi
 for scenario in "${scenarios[@]}"; do

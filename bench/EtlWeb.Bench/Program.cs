@@ -12,6 +12,7 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["designer"] = DesignerScenario.RunAsync,
     ["scale-out"] = ScaleOutScenario.RunAsync,
     ["backfill"] = BackfillScenario.RunAsync,
+    ["fires"] = FiresScenario.RunAsync,
     ["chaos"] = ChaosScenario.RunAsync,
     ["soak"] = SoakScenario.RunAsync,
 };

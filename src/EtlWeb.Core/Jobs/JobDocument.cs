@@ -130,6 +130,11 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.Status)]
     public string? Status { get; init; }
 
+    /// <summary>Read-only: the number of the job's latest revision (<c>GET /api/jobs/{id}/revisions</c>); absent before its first.</summary>
+    [JsonPropertyName(JobFields.Revision)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Revision { get; init; }
+
     /// <summary>Read-only: when the job's latest run is not running yet, why (the run document's <c>waiting_for</c>).</summary>
     [JsonPropertyName(JobFields.WaitingFor)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -85,7 +85,7 @@ public static class JobDocumentMapper
             (JobFields.Id, document.Id), (JobFields.Status, document.Status), (JobFields.LastRunAt, document.LastRunAt),
             (JobFields.NextRunAt, document.NextRunAt), (JobFields.PausedUntil, document.PausedUntil), (JobFields.WebhookToken, document.WebhookToken),
             (JobFields.ItemsProgress, document.ItemsProgress),
-            (JobFields.WaitingFor, document.WaitingFor),
+            (JobFields.WaitingFor, document.WaitingFor), (JobFields.Revision, document.Revision),
         ];
         return [.. unknown.Concat(readOnly.Where(f => f.Value is not null).Select(f => f.Name)).Order(StringComparer.Ordinal)];
     }

@@ -42,6 +42,7 @@ public static class JobFields
     public const string PausedUntil = "paused_until";
     public const string ItemsProgress = "items_progress";
     public const string WaitingFor = "waiting_for";
+    public const string Revision = "revision";
 
     /// <summary>The desktop tool's names that a document may still use: each is read into its EtlWeb field.</summary>
     public static class Desktop

@@ -20,7 +20,7 @@ public sealed class JobRevision
 
     public DateTimeOffset At { get; set; }
 
-    /// <summary>The job document (JSON) as of this revision, secret values left out.</summary>
+    /// <summary>The job document (JSON) as of this revision, secret values and the designer position left out.</summary>
     public string Definition { get; set; } = "{}";
 
     /// <summary>The <see cref="FieldChange"/> list (JSON) from the revision before; empty for a job's first recorded state.</summary>
@@ -33,7 +33,7 @@ public sealed class JobRevision
         Number = number,
         Author = author,
         At = at,
-        Definition = JsonSerializer.Serialize(JobDocumentMapper.ToDocument(job, links) with { Id = null }),
+        Definition = JsonSerializer.Serialize(JobDocumentMapper.ToDocument(job, links) with { Id = null, DesignerX = null, DesignerY = null }),
         Changes = JsonSerializer.Serialize(changes),
     };
 
@@ -56,7 +56,7 @@ public static class JobRevisions
         var changes = JobChanges.Between(before.Job, Describe(before.Links), after.Job, Describe(after.Links)).ToList();
         var secretChanges = all.Where(r => r.Number > older.Number && r.Number <= newer.Number)
             .SelectMany(r => r.ReadChanges())
-            .Where(c => c.Old == JobChanges.SecretValue || c.New == JobChanges.SecretValue)
+            .Where(c => c.Field.StartsWith(JobFields.Environment + ".", StringComparison.Ordinal) && (c.Old == JobChanges.SecretValue || c.New == JobChanges.SecretValue))
             .Select(c => c.Field).Distinct(StringComparer.Ordinal)
             .Where(field => changes.All(c => c.Field != field));
         foreach (var field in secretChanges)

@@ -15,4 +15,10 @@ public sealed class RunRequest
     public Guid PipelineId { get; set; }
 
     public DateTimeOffset RequestedAt { get; set; }
+
+    /// <summary>
+    /// For a schedule's fire that joined a run already pending for another instant: the fire's due time (UTC), so the
+    /// fire timeline can tell it; null otherwise (a fire's own run has it as its logical date).
+    /// </summary>
+    public DateTimeOffset? FireAt { get; set; }
 }

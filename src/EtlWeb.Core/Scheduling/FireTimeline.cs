@@ -16,14 +16,22 @@ public enum FireOutcome
     Disabled,
     Down,
     Blocked,
+
+    /// <summary>Its run was removed by retention: what became of it is no longer known.</summary>
+    Purged,
 }
 
 /// <summary>A stretch of time in which the job's schedule had one definition (from one revision to the next).</summary>
-/// <param name="Anchor">For an interval: the instant its due times count from (anchor + k * N minutes).</param>
-public sealed record SchedulePeriod(DateTimeOffset From, Job Definition, DateTimeOffset Anchor);
+/// <param name="Anchor">
+/// For an interval: the instant its due times count from (anchor + k * N minutes); null when no record tells it (a
+/// period of a job older than revisions, before a later restart), and then only its recorded runs are shown.
+/// </param>
+public sealed record SchedulePeriod(DateTimeOffset From, Job Definition, DateTimeOffset? Anchor);
 
 /// <summary>A scheduled or catch-up run of the job, as the timeline reads it.</summary>
-public sealed record FiredRun(long Id, TriggerKind Trigger, RunStatus Status, string? Reason, DateTimeOffset LogicalDate, DateTimeOffset QueuedAt, DateTimeOffset? FinishedAt);
+/// <param name="Joined">The fire at <paramref name="LogicalDate"/> joined this run, which was already pending for another instant.</param>
+public sealed record FiredRun(
+    long Id, TriggerKind Trigger, RunStatus Status, string? Reason, DateTimeOffset LogicalDate, DateTimeOffset QueuedAt, DateTimeOffset? FinishedAt, bool Joined = false);
 
 /// <summary>One due time and what became of it; <paramref name="RunId"/> is the run it made, if any.</summary>
 public sealed record Fire(DateTimeOffset Due, FireOutcome Outcome, long? RunId, string Detail);
@@ -34,6 +42,8 @@ public sealed record Fire(DateTimeOffset Due, FireOutcome Outcome, long? RunId, 
 /// </summary>
 public static class FireTimeline
 {
+    private static readonly Dictionary<RunStatus, string> StatusNames = Enum.GetValues<RunStatus>().ToDictionary(s => s, s => s.ToString());
+
     /// <summary>How the scheduler words the reason of a fire an operator skipped; the timeline reads it back.</summary>
     public const string OperatorSkip = "Skipped by an operator";
 
@@ -47,6 +57,7 @@ public static class FireTimeline
         FireOutcome.SkipNext => "skip_next",
         FireOutcome.Disabled => "disabled",
         FireOutcome.Down => "down",
+        FireOutcome.Purged => "purged",
         _ => "blocked",
     };
 
@@ -67,20 +78,28 @@ public static class FireTimeline
 
     /// <summary>The fires of [from, to] up to <paramref name="now"/>, earliest first.</summary>
     public static List<Fire> Explain(
-        IReadOnlyList<SchedulePeriod> periods, IEnumerable<FiredRun> runs, IReadOnlyList<ScheduleGap> gaps, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+        IReadOnlyList<SchedulePeriod> periods, IEnumerable<FiredRun> runs, IReadOnlyList<ScheduleGap> gaps, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now) =>
+        Explain(DueTimes(periods, from, Min(to, now)), runs, gaps, from, Min(to, now));
+
+    /// <summary>The fires of the given due times (those of [from, end], read once by the caller), earliest first.</summary>
+    public static List<Fire> Explain(
+        IEnumerable<(DateTimeOffset Due, SchedulePeriod Period)> dues, IEnumerable<FiredRun> runs, IReadOnlyList<ScheduleGap> gaps, DateTimeOffset from, DateTimeOffset end)
     {
-        var end = Min(to, now);
+        // The first run made for a due time stands for it.
         var scheduled = new Dictionary<long, FiredRun>();
         var caughtUp = new Dictionary<long, FiredRun>();
-        foreach (var run in runs.OrderBy(r => r.Id))
+        foreach (var run in runs)
         {
             var into = run.Trigger == TriggerKind.CatchUp ? caughtUp : scheduled;
-            into.TryAdd(run.LogicalDate.UtcTicks, run);
+            if (!into.TryGetValue(run.LogicalDate.UtcTicks, out var other) || other.Id > run.Id)
+            {
+                into[run.LogicalDate.UtcTicks] = run;
+            }
         }
 
         var fires = new List<Fire>();
         var seen = new HashSet<long>();
-        foreach (var (due, period) in DueTimes(periods, from, end))
+        foreach (var (due, period) in dues)
         {
             seen.Add(due.UtcTicks);
             fires.Add(scheduled.TryGetValue(due.UtcTicks, out var run) ? OfRun(due, run)
@@ -90,8 +109,13 @@ public static class FireTimeline
         }
 
         // A scheduled run at a time the definitions do not give (a schedule edited before revisions were kept) is still shown.
-        fires.AddRange(scheduled.Values.Where(r => r.LogicalDate >= from && r.LogicalDate <= end && !seen.Contains(r.LogicalDate.UtcTicks))
-            .Select(r => OfRun(r.LogicalDate, r)));
+        var offSchedule = scheduled.Values.Where(r => r.LogicalDate >= from && r.LogicalDate <= end && !seen.Contains(r.LogicalDate.UtcTicks)).ToList();
+        if (offSchedule.Count == 0)
+        {
+            return fires;
+        }
+
+        fires.AddRange(offSchedule.Select(r => OfRun(r.LogicalDate, r)));
         return [.. fires.OrderBy(f => f.Due)];
     }
 
@@ -105,7 +129,8 @@ public static class FireTimeline
             RunStatus.Skipped when reason.StartsWith(WaitingRunRules.DisabledSkip, StringComparison.Ordinal) => new Fire(due, FireOutcome.Disabled, run.Id, reason),
             RunStatus.Skipped or RunStatus.UpstreamFailed => new Fire(due, FireOutcome.Blocked, run.Id, $"{reason} (from {Show(run.QueuedAt)} to {Show(run.FinishedAt ?? run.QueuedAt)})"),
             RunStatus.Waiting when reason.StartsWith("waiting for:", StringComparison.Ordinal) => new Fire(due, FireOutcome.Blocked, run.Id, $"{reason} (since {Show(run.QueuedAt)})"),
-            _ => new Fire(due, FireOutcome.Ran, run.Id, run.Status.ToString()),
+            _ when run.Joined => new Fire(due, FireOutcome.Ran, run.Id, $"joined run #{run.Id}, which was already pending ({StatusNames[run.Status]})"),
+            _ => new Fire(due, FireOutcome.Ran, run.Id, StatusNames[run.Status]),
         };
     }
 
@@ -120,6 +145,11 @@ public static class FireTimeline
         {
             var policy = down.Detail == nameof(MisfirePolicy.RunOnce) ? "ran only the latest missed fire" : "skipped every missed fire";
             return new Fire(due, FireOutcome.MisfireSkipped, null, $"EtlWeb was not running from {Show(down.From)} to {Show(down.To)}; the misfire policy {down.Detail} {policy}");
+        }
+
+        if (gaps.FirstOrDefault(g => g.Kind == ScheduleGapKind.Purged && due <= g.To) is { } purged)
+        {
+            return new Fire(due, FireOutcome.Purged, null, $"retention removed the job's runs up to {Show(purged.To)}");
         }
 
         return new Fire(due, FireOutcome.Down, null, "no run was made: EtlWeb was not running (or no node was scheduling) at this time");
@@ -143,17 +173,22 @@ public static class FireTimeline
 
                 break;
             case ScheduleKind.Interval when job.IntervalMinutes >= 1:
+                if (period.Anchor is not { } anchor)
+                {
+                    break;
+                }
+
                 var step = TimeSpan.FromMinutes(job.IntervalMinutes);
                 // A schedule (re)started at its period's start fires first one interval later; an older anchor counts back too.
-                var first = (long)Math.Ceiling((start - period.Anchor) / step);
-                if (period.Anchor >= period.From)
+                var first = (long)Math.Ceiling((start - anchor) / step);
+                if (anchor >= period.From)
                 {
                     first = Math.Max(first, 1);
                 }
 
-                for (var k = first; period.Anchor + (step * k) < end; k++)
+                for (var k = first; anchor + (step * k) < end; k++)
                 {
-                    yield return period.Anchor + (step * k);
+                    yield return anchor + (step * k);
                 }
 
                 break;
@@ -167,29 +202,37 @@ public static class FireTimeline
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }
 
+/// <summary>One revision of a job as the timeline reads it: when it was made, its definition, and whether it created the job.</summary>
+public sealed record DefinitionAt(DateTimeOffset At, Job Definition, bool Creation);
+
 /// <summary>The periods of a job's schedule, from its revisions: each revision's definition holds until the next one.</summary>
 public static class SchedulePeriods
 {
-    /// <param name="revisions">The job's revisions, oldest first: when each was made and its definition.</param>
-    /// <param name="anchor">The schedule's current anchor (its state): where an interval counts from when no revision restarted it.</param>
-    public static IReadOnlyList<SchedulePeriod> Of(Job job, DateTimeOffset anchor, IReadOnlyList<(DateTimeOffset At, Job Definition)> revisions)
+    /// <param name="revisions">The job's revisions, oldest first.</param>
+    /// <param name="anchor">
+    /// The schedule's current anchor (its state): where an interval counts from since its last restart; before a restart
+    /// no revision records, the anchor is not known.
+    /// </param>
+    public static IReadOnlyList<SchedulePeriod> Of(Job job, DateTimeOffset anchor, IReadOnlyList<DefinitionAt> revisions)
     {
         if (revisions.Count == 0)
         {
             return [new SchedulePeriod(job.CreatedAt, job, anchor)];
         }
 
+        var restarts = revisions.Select((r, i) => i == 0 ? r.Creation : ScheduleCalculator.Restarts(revisions[i - 1].Definition, r.Definition)).ToList();
         var periods = new List<SchedulePeriod>();
         var restartedAt = (DateTimeOffset?)null;
         for (var i = 0; i < revisions.Count; i++)
         {
-            var (at, definition) = revisions[i];
-            if (i > 0 && ScheduleCalculator.Restarts(revisions[i - 1].Definition, definition))
+            var (at, definition, _) = revisions[i];
+            if (restarts[i])
             {
                 restartedAt = at;
             }
 
-            periods.Add(new SchedulePeriod(i == 0 && job.CreatedAt < at ? job.CreatedAt : at, definition, restartedAt ?? anchor));
+            var laterRestart = restarts.Skip(i + 1).Any(r => r);
+            periods.Add(new SchedulePeriod(i == 0 && job.CreatedAt < at ? job.CreatedAt : at, definition, restartedAt ?? (laterRestart ? null : anchor)));
         }
 
         return periods;

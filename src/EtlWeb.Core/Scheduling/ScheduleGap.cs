@@ -8,6 +8,9 @@ public enum ScheduleGapKind
 
     /// <summary>EtlWeb was not running (or no node scheduled): found when the scheduler starts and applies the misfire policy.</summary>
     Down,
+
+    /// <summary>Retention removed the job's scheduled runs up to <see cref="ScheduleGap.To"/>: their fires are no longer known.</summary>
+    Purged,
 }
 
 /// <summary>A span of time in which a job's due times were not fired, with why; the scheduler and the pause action record them.</summary>

@@ -54,7 +54,7 @@ internal static class HistoryApi
                 {
                     return await fires.ListAsync(id, start, end, ct) is { } list ? Results.Ok(list) : NotFound($"There is no job with id {id}.");
                 }
-                catch (ArgumentException ex)
+                catch (FireRangeException ex)
                 {
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["from"] = [ex.Message] });
                 }

@@ -24,6 +24,7 @@ internal sealed class RunRequestConfiguration : IEntityTypeConfiguration<RunRequ
         builder.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(r => r.PipelineId);
         builder.HasIndex(r => r.RunId);
+        builder.HasIndex(r => r.FireAt).HasFilter("\"FireAt\" IS NOT NULL");
         builder.HasOne<Run>().WithMany().HasForeignKey(r => r.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -60,7 +60,7 @@ public sealed class PipelineCoordinator(
                 .ToDictionaryAsync(p => p.JobId, p => p.RunId, cancellationToken);
             var created = new Dictionary<int, Run>();
             var fresh = new List<Run>();
-            var joined = new List<(Func<long> RunId, TriggerKind Trigger, Guid Pipeline)>();
+            var joined = new List<(Func<long> RunId, TriggerKind Trigger, Guid Pipeline, DateTimeOffset? JoinedFire)>();
             var unresolved = new List<(Run Run, string Reason)>();
             var roots = new List<Func<long>?>();
             foreach (var request in requests)
@@ -84,13 +84,16 @@ public sealed class PipelineCoordinator(
                         || (request.LogicalDate is not null && request.Trigger != TriggerKind.CatchUp);
                     var joins = PipelinePlanner.JoinsPendingRun(job.OverlapPolicy, ownInputs);
                     Func<long> runId;
+                    var joinedFire = (DateTimeOffset?)null;
                     if (joins && pending.TryGetValue(member, out var existing))
                     {
                         runId = () => existing;
+                        joinedFire = member == request.JobId ? request.FireAt?.ToUniversalTime() : null;
                     }
                     else if (joins && created.TryGetValue(member, out var same))
                     {
                         runId = () => same.Id;
+                        joinedFire = member == request.JobId && request.FireAt?.ToUniversalTime() != same.LogicalDate ? request.FireAt?.ToUniversalTime() : null;
                     }
                     else
                     {
@@ -108,7 +111,7 @@ public sealed class PipelineCoordinator(
                         runId = () => run.Id;
                     }
 
-                    joined.Add((runId, trigger, pipeline));
+                    joined.Add((runId, trigger, pipeline, joinedFire));
                     if (member == request.JobId)
                     {
                         roots.Add(runId);
@@ -123,7 +126,7 @@ public sealed class PipelineCoordinator(
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            db.RunRequests.AddRange(joined.Select(j => new RunRequest { RunId = j.RunId(), Trigger = j.Trigger, PipelineId = j.Pipeline, RequestedAt = now }));
+            db.RunRequests.AddRange(joined.Select(j => new RunRequest { RunId = j.RunId(), Trigger = j.Trigger, PipelineId = j.Pipeline, RequestedAt = now, FireAt = j.JoinedFire }));
             await db.SaveChangesAsync(cancellationToken);
             rootRunIds.AddRange(roots.Select(r => r?.Invoke()));
             for (var i = 0; i < requests.Count; i++)

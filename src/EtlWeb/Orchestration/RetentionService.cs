@@ -1,5 +1,6 @@
 using EtlWeb.Configuration;
 using EtlWeb.Core.Runs;
+using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
 using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
@@ -100,8 +101,40 @@ public sealed class RetentionService(
                 return total;
             }
 
+            await RecordPurgedFiresAsync(db, ids, cancellationToken);
             total += await db.Runs.Where(r => r.ParentRunId != null && ids.Contains(r.ParentRunId.Value)).ExecuteDeleteAsync(cancellationToken);
             total += await db.Runs.Where(r => ids.Contains(r.Id) && r.Status != RunStatus.Running).ExecuteDeleteAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Moves each job's purge mark up to the latest scheduled run about to be removed: the fire timeline then says that
+    /// the earlier due times' runs were removed, rather than that nothing ran.
+    /// </summary>
+    private static async Task RecordPurgedFiresAsync(EtlDbContext db, List<long> ids, CancellationToken cancellationToken)
+    {
+        var fires = await db.Runs.Where(r => ids.Contains(r.Id) && r.Status != RunStatus.Running && (r.Trigger == TriggerKind.Schedule || r.Trigger == TriggerKind.CatchUp))
+            .Select(r => new { r.JobId, r.LogicalDate }).ToListAsync(cancellationToken);
+        var byJob = fires.GroupBy(f => f.JobId).ToDictionary(g => g.Key, g => (From: g.Min(f => f.LogicalDate), To: g.Max(f => f.LogicalDate)));
+        if (byJob.Count == 0)
+        {
+            return;
+        }
+
+        var jobIds = byJob.Keys.ToList();
+        var marks = await db.ScheduleGaps.Where(g => g.Kind == ScheduleGapKind.Purged && jobIds.Contains(g.JobId)).ToDictionaryAsync(g => g.JobId, cancellationToken);
+        foreach (var (jobId, (from, to)) in byJob)
+        {
+            if (marks.TryGetValue(jobId, out var mark))
+            {
+                mark.To = mark.To > to ? mark.To : to;
+            }
+            else
+            {
+                db.ScheduleGaps.Add(new ScheduleGap { JobId = jobId, Kind = ScheduleGapKind.Purged, From = from, To = to });
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

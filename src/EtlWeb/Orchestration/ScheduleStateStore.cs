@@ -43,7 +43,8 @@ public sealed class ScheduleStateStore(IDbContextFactory<EtlDbContext> dbFactory
     public async Task RecordDowntimeAsync(int jobId, DateTimeOffset from, DateTimeOffset to, Core.Jobs.MisfirePolicy policy, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.ScheduleGaps.Add(new ScheduleGap { JobId = jobId, Kind = ScheduleGapKind.Down, From = from, To = to, Detail = policy.ToString() });
+        // In UTC: SQLite compares stored instants by their wall-clock ticks (a cron fire carries its zone's offset).
+        db.ScheduleGaps.Add(new ScheduleGap { JobId = jobId, Kind = ScheduleGapKind.Down, From = from.ToUniversalTime(), To = to.ToUniversalTime(), Detail = policy.ToString() });
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -19,7 +19,8 @@ public sealed class FireTimelineTests
         // an upstream failure, and the runs of every other minute except three that nothing explains.
         var disabledFrom = T0.AddHours(5);
         var enabledAt = T0.AddHours(6);
-        var periods = SchedulePeriods.Of(Cron("* * * * *"), T0, [(T0, Cron("* * * * *")), (disabledFrom, Cron("* * * * *", enabled: false)), (enabledAt, Cron("* * * * *"))]);
+        var periods = SchedulePeriods.Of(Cron("* * * * *"), T0,
+            [new(T0, Cron("* * * * *"), true), new(disabledFrom, Cron("* * * * *", enabled: false), false), new(enabledAt, Cron("* * * * *"), false)]);
         var gaps = new List<ScheduleGap>
         {
             new() { Kind = ScheduleGapKind.Paused, From = T0.AddHours(1), To = T0.AddHours(1).AddMinutes(20) },
@@ -101,15 +102,43 @@ public sealed class FireTimelineTests
     }
 
     [Fact]
-    public void An_interval_fires_one_interval_after_its_anchor_and_counts_afresh_from_the_edit_that_restarted_it()
+    public void An_interval_counts_from_the_revision_that_created_or_restarted_it()
     {
-        Job Interval(int minutes) => new() { Name = "poll", ScheduleKind = ScheduleKind.Interval, IntervalMinutes = minutes, Enabled = true, CreatedAt = T0 };
-        var anchor = T0.AddMinutes(3);
         var restart = T0.AddMinutes(40);
-        var periods = SchedulePeriods.Of(Interval(15), anchor, [(T0, Interval(15)), (T0.AddMinutes(20), Interval(15)), (restart, Interval(10))]);
+        var periods = SchedulePeriods.Of(Interval(15), restart, [new(T0, Interval(15), true), new(T0.AddMinutes(20), Interval(15), false), new(restart, Interval(10), false)]);
 
         var dues = FireTimeline.DueTimes(periods, T0, T0.AddMinutes(70)).Select(d => (int)(d.Due - T0).TotalMinutes);
 
-        Assert.Equal([18, 33, 50, 60, 70], dues);
+        Assert.Equal([15, 30, 50, 60, 70], dues);
     }
+
+    [Fact]
+    public void A_job_older_than_revisions_counts_its_interval_from_its_stored_anchor_and_shows_no_guessed_times_before_a_later_restart()
+    {
+        var anchor = T0.AddMinutes(3);
+        var unchanged = SchedulePeriods.Of(Interval(15), anchor, [new(T0.AddMinutes(30), Interval(15), false)]);
+        Assert.Equal([18, 33, 48], FireTimeline.DueTimes(unchanged, T0, T0.AddMinutes(50)).Select(d => (int)(d.Due - T0).TotalMinutes));
+
+        var restarted = SchedulePeriods.Of(Interval(15), T0.AddMinutes(60), [new(T0.AddMinutes(30), Interval(15), false), new(T0.AddMinutes(60), Interval(5), false)]);
+        Assert.Equal([65, 70], FireTimeline.DueTimes(restarted, T0, T0.AddMinutes(70)).Select(d => (int)(d.Due - T0).TotalMinutes));
+    }
+
+    [Fact]
+    public void A_fire_that_joined_a_pending_run_ran_with_it_and_a_purged_one_says_so()
+    {
+        var periods = SchedulePeriods.Of(Cron("0 * * * *"), T0, []);
+        var runs = new[]
+        {
+            new FiredRun(7, TriggerKind.Schedule, RunStatus.Succeeded, null, T0.AddHours(5), T0.AddHours(5), T0.AddHours(6)),
+            new FiredRun(7, TriggerKind.Schedule, RunStatus.Succeeded, null, T0.AddHours(6), T0.AddHours(5), T0.AddHours(6), Joined: true),
+        };
+        var gaps = new[] { new ScheduleGap { Kind = ScheduleGapKind.Purged, From = T0.AddHours(1), To = T0.AddHours(3) } };
+
+        var fires = FireTimeline.Explain(periods, runs, gaps, T0, T0.AddHours(6), T0.AddHours(7));
+
+        Assert.Equal(["purged", "purged", "purged", "purged", "down", "ran", "ran"], fires.Select(f => FireTimeline.Name(f.Outcome)));
+        Assert.Equal((7L, "joined run #7, which was already pending (Succeeded)"), (fires[^1].RunId!.Value, fires[^1].Detail));
+    }
+
+    private static Job Interval(int minutes) => new() { Name = "poll", ScheduleKind = ScheduleKind.Interval, IntervalMinutes = minutes, Enabled = true, CreatedAt = T0 };
 }

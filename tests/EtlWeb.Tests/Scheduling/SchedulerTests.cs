@@ -179,6 +179,26 @@ public sealed class SchedulerTests
         Assert.Equal(["11:00 paused", "12:00 paused", "13:00 ran", "14:00 skip_next", "15:00 disabled", "16:00 disabled", "17:00 ran"], await FiresAsync(client, job));
     }
 
+    [Fact]
+    public async Task A_fire_that_joins_a_run_still_waiting_for_its_upstream_shows_as_blocked_with_that_run()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        await client.CreateJobAsync(JobsClient.ShellJob("never-ran"));
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly-load", "never-ran").With("schedule_type", "cron").With("cron_expression", "0 * * * *").With("time_zone", "UTC"));
+
+        clock.Advance(TimeSpan.FromHours(1));
+        var waiting = (await client.WaitForRunsAsync(job, 1))[0];
+        clock.Advance(TimeSpan.FromHours(1));
+        await factory.FiresSettledAsync(clock);
+
+        var fires = (await client.GetJsonAsync($"/api/jobs/{job.Id}/fires?from=2026-06-01T10:00:00Z&to=2026-06-01T12:30:00Z"))!.AsArray();
+        Assert.Equal([("blocked", waiting.Id), ("blocked", waiting.Id)], fires.Select(f => ((string)f!["outcome"]!, (long)f["run_id"]!)));
+        Assert.Single(await client.RunsOfAsync(job));
+        (await client.PostAsync($"/api/runs/{waiting.Id}/cancel", null)).EnsureSuccessStatusCode();
+    }
+
     private static async Task<List<string>> FiresAsync(HttpClient client, JobDocument job) =>
         [.. (await client.GetJsonAsync($"/api/jobs/{job.Id}/fires?from=2026-06-01T10:00:00Z&to=2026-06-01T18:00:00Z"))!.AsArray()
             .Select(f => $"{f!["due"]!.GetValue<DateTimeOffset>():HH:mm} {(string)f["outcome"]!}")];

@@ -526,6 +526,9 @@ namespace EtlWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FireAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("PipelineId")
                         .HasColumnType("TEXT");
 
@@ -541,6 +544,9 @@ namespace EtlWeb.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FireAt")
+                        .HasFilter("\"FireAt\" IS NOT NULL");
 
                     b.HasIndex("PipelineId");
 

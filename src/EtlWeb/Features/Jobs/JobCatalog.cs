@@ -263,6 +263,7 @@ public sealed class JobCatalog(
             LastRunAt = run?.QueuedAt,
             NextRunAt = ScheduleCalculator.NextFire(job, state, now),
             PausedUntil = state.PausedUntil > now ? state.PausedUntil : null,
+            Revision = job.Revision > 0 ? job.Revision : null,
         };
     }
 

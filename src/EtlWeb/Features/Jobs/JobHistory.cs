@@ -53,14 +53,17 @@ public sealed class JobHistory(IDbContextFactory<EtlDbContext> dbFactory, JobCat
             ? RevisionDocument.Of(revision) with { Definition = revision.ReadDefinition() }
             : null;
 
-    /// <summary>The fields that differ between two revisions of a job, from the older to the newer; null when either does not exist.</summary>
+    /// <summary>
+    /// The fields that differ from revision <paramref name="from"/> (their old values) to <paramref name="to"/> (their new
+    /// values), in either order; null when either does not exist.
+    /// </summary>
     public async Task<IReadOnlyList<FieldChangeDocument>?> CompareAsync(int jobId, int from, int to, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var (low, high) = (Math.Min(from, to), Math.Max(from, to));
         var revisions = await db.JobRevisions.AsNoTracking().Where(r => r.JobId == jobId && r.Number >= low && r.Number <= high).ToListAsync(cancellationToken);
-        var (older, newer) = (revisions.FirstOrDefault(r => r.Number == low), revisions.FirstOrDefault(r => r.Number == high));
-        return older is null || newer is null ? null : [.. JobRevisions.Compare(older, newer, revisions).Select(FieldChangeDocument.Of)];
+        var (before, after) = (revisions.FirstOrDefault(r => r.Number == from), revisions.FirstOrDefault(r => r.Number == to));
+        return before is null || after is null ? null : [.. JobRevisions.Compare(before, after, revisions).Select(FieldChangeDocument.Of)];
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
     public Task<bool> PauseAsync(int jobId, DateTimeOffset? until, CancellationToken cancellationToken = default) =>
         UpdateAsync(jobId, async (db, state) =>
         {
-            var now = time.GetUtcNow();
+            var now = time.GetUtcNow().ToUniversalTime();
             foreach (var open in await db.ScheduleGaps.Where(g => g.JobId == jobId && g.Kind == ScheduleGapKind.Paused && g.To > now).ToListAsync(cancellationToken))
             {
                 open.To = now;
@@ -23,7 +23,8 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
 
             if (until is { } end)
             {
-                db.ScheduleGaps.Add(new ScheduleGap { JobId = jobId, Kind = ScheduleGapKind.Paused, From = now, To = end });
+                // In UTC: SQLite compares stored instants by their wall-clock ticks.
+                db.ScheduleGaps.Add(new ScheduleGap { JobId = jobId, Kind = ScheduleGapKind.Paused, From = now.ToUniversalTime(), To = end.ToUniversalTime() });
             }
 
             state.PausedUntil = until;

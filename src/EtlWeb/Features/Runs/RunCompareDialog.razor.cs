@@ -12,6 +12,7 @@ public sealed partial class RunCompareDialog
     private long _other;
     private long? _lastSuccess;
     private string? _message;
+    private string? _notice;
 
     [Inject]
     private RunComparer Comparer { get; set; } = null!;
@@ -36,7 +37,8 @@ public sealed partial class RunCompareDialog
 
     protected override async Task OnInitializedAsync()
     {
-        _candidates = [.. (await Reader.ListAsync(JobId, null, 50)).Where(r => r.Id != RunId && r.FinishedAt is not null)];
+        var item = (await Reader.GetAsync(RunId))?.ParentRunId is not null;
+        _candidates = [.. (await Reader.ListAsync(JobId, null, 50)).Where(r => r.Id != RunId && r.FinishedAt is not null && (r.ParentRunId is not null) == item)];
         _lastSuccess = await Comparer.LastSuccessAsync(RunId);
         if ((_lastSuccess ?? (_candidates.Count > 0 ? _candidates[0].Id : null)) is { } other)
         {
@@ -45,8 +47,8 @@ public sealed partial class RunCompareDialog
                 _candidates = [extra, .. _candidates];
             }
 
-            _message = _lastSuccess is null ? "This job has no successful run to compare with; comparing with its latest other run." : null;
             await CompareWithAsync(other);
+            _notice = _lastSuccess is null ? "This job has no successful run to compare with; comparing with its latest other run." : null;
         }
         else
         {
@@ -58,6 +60,7 @@ public sealed partial class RunCompareDialog
     {
         _other = other;
         _comparison = await Comparer.CompareAsync(RunId, other);
+        _notice = null;
         if (_comparison is not null)
         {
             _message = null;

@@ -40,12 +40,15 @@ public sealed record RunComparisonDocument(
 /// <summary>Compares two runs of a job, and finds the run a comparison starts from (the last success).</summary>
 public sealed class RunComparer(IDbContextFactory<EtlDbContext> dbFactory, JobHistory history, RunReader reader)
 {
-    /// <summary>The latest succeeded run of the same job before <paramref name="runId"/> (or after it, when none is before); null when there is none.</summary>
+    /// <summary>
+    /// The latest succeeded run of the same job before <paramref name="runId"/> (or after it, when none is before); an item
+    /// of a for-each run is compared with an item, any other run with a run that is not one. Null when there is none.
+    /// </summary>
     public async Task<long?> LastSuccessAsync(long runId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var jobId = await db.Runs.Where(r => r.Id == runId).Select(r => (int?)r.JobId).FirstOrDefaultAsync(cancellationToken);
-        var succeeded = db.Runs.Where(r => r.JobId == jobId && r.Id != runId && r.Status == RunStatus.Succeeded);
+        var run = await db.Runs.Where(r => r.Id == runId).Select(r => new { r.JobId, Item = r.ParentRunId != null }).FirstOrDefaultAsync(cancellationToken);
+        var succeeded = db.Runs.Where(r => r.JobId == run!.JobId && r.Id != runId && r.Status == RunStatus.Succeeded && (r.ParentRunId != null) == run.Item);
         return await succeeded.Where(r => r.Id < runId).OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken)
             ?? await succeeded.OrderBy(r => r.Id).Select(r => (long?)r.Id).FirstOrDefaultAsync(cancellationToken);
     }
@@ -77,11 +80,10 @@ public sealed class RunComparer(IDbContextFactory<EtlDbContext> dbFactory, JobHi
         }
 
         var (jobA, jobB) = (JobSnapshot.Read(other.DefinitionSnapshot), JobSnapshot.Read(mine.DefinitionSnapshot));
-        var definition = other.Revision is { } a && mine.Revision is { } b && a != b
-            ? await history.CompareAsync(mine.JobId, a, b, cancellationToken) ?? []
-            : other.Revision is not null && other.Revision == mine.Revision
-                ? []
-                : [.. JobChanges.Between(jobA, [], jobB, []).Select(FieldChangeDocument.Of)];
+        // Between their revisions (which also know the links and secret changes), else between the definitions they ran with.
+        var definition = other.Revision is { } a && mine.Revision is { } b && await history.CompareAsync(mine.JobId, a, b, cancellationToken) is { } changes
+            ? changes
+            : [.. JobChanges.Between(jobA, [], jobB, []).Select(FieldChangeDocument.Of)];
         var (lastA, lastB) = (other.Attempts.MaxBy(x => x.Number), mine.Attempts.MaxBy(x => x.Number));
         var log = lastA is null || lastB is null ? null : await LogDivergence.FindAsync(reader.JobLinesAsync(lastB.Id, cancellationToken), reader.JobLinesAsync(lastA.Id, cancellationToken), cancellationToken);
         return new RunComparisonDocument(

@@ -547,6 +547,9 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTimeOffset?>("FireAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("PipelineId")
                         .HasColumnType("uuid");
 
@@ -562,6 +565,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("FireAt")
+                        .HasFilter("\"FireAt\" IS NOT NULL");
 
                     b.HasIndex("PipelineId");
 

@@ -13,7 +13,7 @@ public sealed partial class HistoryTab
     private int _right;
     private int _left;
     private string? _error;
-    private JobDocument? _loadedFor;
+    private int? _loadedRevision;
 
     [Parameter, EditorRequired]
     public JobDocument Job { get; set; } = null!;
@@ -29,19 +29,24 @@ public sealed partial class HistoryTab
     public UserAccess Access { get; set; } = UserAccess.Nobody;
 
     /// <summary>
-    /// Reads the revisions again when the job's document changes (an edit adds one); the revision being looked at stays
-    /// selected, the one an address asked for is selected first.
+    /// Reads the revisions again when the job has a new one (not on every live update of its status); the revision being
+    /// looked at, and the one it is compared with, stay; the one an address asked for is selected first.
     /// </summary>
     protected override async Task OnParametersSetAsync()
     {
-        if (ReferenceEquals(_loadedFor, Job))
+        if (_revisions is not null && _loadedRevision == Job.Revision)
         {
             return;
         }
 
-        var first = _loadedFor is null;
-        _loadedFor = Job;
-        await LoadAsync(first ? Revision : _right);
+        var first = _revisions is null;
+        _loadedRevision = Job.Revision;
+        var (right, left) = (_right, _left);
+        await LoadAsync(first ? Revision : right);
+        if (!first && left != 0 && _revisions!.Any(r => r.Number == left) && left != _right)
+        {
+            await CompareWithAsync(left);
+        }
     }
 
     private async Task LoadAsync(int? show)
