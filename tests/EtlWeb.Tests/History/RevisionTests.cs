@@ -102,6 +102,22 @@ public sealed class RevisionTests : HostTest
         Assert.Equal(HttpStatusCode.NotFound, (await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{job.Id}/revisions/9/restore", "")).Status);
     }
 
+    [Fact]
+    public async Task Renaming_or_deleting_an_upstream_job_gives_each_job_linked_to_it_a_revision()
+    {
+        var stage = await Client.CreateJobAsync(JobsClient.ShellJob("stage"));
+        var load = await Client.CreateJobAsync(JobsClient.ShellJob("load", "stage"));
+
+        await Put(stage.Id!.Value, JobsClient.ShellJob("staging"));
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/api/jobs/{stage.Id}")).StatusCode);
+
+        var revisions = await RevisionsAsync(load.Id!.Value);
+        Assert.Equal([3, 2, 1], revisions.Select(r => (int)r["number"]!));
+        Assert.Equal([("dependencies", "staging", "")], Changes(revisions[0]));
+        Assert.Equal([("dependencies", "stage", "staging")], Changes(revisions[1]));
+        Assert.Equal(3, (await Client.GetJobAsync(load.Id!.Value)).Revision);
+    }
+
     private async Task Put(int id, JsonObject document)
     {
         var (status, body) = await Client.SendJsonAsync(HttpMethod.Put, $"/api/jobs/{id}", document.ToJsonString());

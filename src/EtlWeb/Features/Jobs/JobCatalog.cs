@@ -143,7 +143,10 @@ public sealed class JobCatalog(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CatalogLock.TakeAsync(db, cancellationToken);
         var name = await db.Jobs.Where(j => j.Id == id).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken);
+        var naming = name is null ? [] : await RevisionWriter.NamingAsync(db, [name], [id], cancellationToken);
         await db.Dependencies.Where(d => d.UpstreamJobId == id || d.DownstreamJobId == id).ExecuteDeleteAsync(cancellationToken);
+        // Each job that depended on it loses that link: a change of its definition, with a revision.
+        await RevisionWriter.AddDerivedAsync(db, naming.Values, b => b with { Links = [.. b.Links.Where(l => l.Job != name)] }, Author, time.GetUtcNow(), cancellationToken);
         var deleted = await db.Jobs.Where(j => j.Id == id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (deleted > 0)

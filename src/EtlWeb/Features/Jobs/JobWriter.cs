@@ -28,7 +28,9 @@ internal static class JobWriter
         var jobs = new List<Job>();
         var restart = new List<Job>();
         var renamed = writes.Where(w => w.ExistingId is { } id && existing[id].Name != w.Draft.Job.Name)
-            .Select(w => (Old: existing[w.ExistingId!.Value].Name, New: w.Draft.Job.Name)).ToList();
+            .ToDictionary(w => existing[w.ExistingId!.Value].Name, w => w.Draft.Job.Name, StringComparer.Ordinal);
+        // The jobs that name a renamed job (a link, a for-each source) change with it: each gets a revision too.
+        var naming = await RevisionWriter.NamingAsync(db, renamed.Keys, existingIds, cancellationToken);
         foreach (var write in writes)
         {
             var job = Stage(db, write.ExistingId is { } id ? existing[id] : null, write.Draft, now, out var rescheduled);
@@ -48,6 +50,12 @@ internal static class JobWriter
         {
             await db.Jobs.Where(j => j.ForEachJob == old).ExecuteUpdateAsync(u => u.SetProperty(j => j.ForEachJob, @new), cancellationToken);
         }
+
+        await RevisionWriter.AddDerivedAsync(db, naming.Values, b =>
+        {
+            b.Job.ForEachJob = renamed.GetValueOrDefault(b.Job.ForEachJob, b.Job.ForEachJob);
+            return b with { Links = [.. b.Links.Select(l => renamed.TryGetValue(l.Job, out var name) ? l with { Job = name } : l)] };
+        }, author, now, cancellationToken);
 
         var ids = new Dictionary<string, int>(otherIds, StringComparer.Ordinal);
         foreach (var job in jobs)

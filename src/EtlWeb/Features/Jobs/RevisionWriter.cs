@@ -60,6 +60,51 @@ internal static class RevisionWriter
         }
     }
 
+    /// <summary>
+    /// The jobs (other than <paramref name="except"/>) whose definition names one of <paramref name="names"/>, as an upstream
+    /// link or as a for-each source, before a rename or delete of those jobs changes it.
+    /// </summary>
+    public static async Task<Dictionary<int, JobBefore>> NamingAsync(
+        EtlDbContext db, IReadOnlyCollection<string> names, IReadOnlyCollection<int> except, CancellationToken cancellationToken)
+    {
+        var list = names.ToList();
+        if (list.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = await db.Dependencies.Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => new { d.DownstreamJobId, j.Name })
+            .Where(x => list.Contains(x.Name)).Select(x => x.DownstreamJobId)
+            .Union(db.Jobs.Where(j => list.Contains(j.ForEachJob)).Select(j => j.Id))
+            .ToListAsync(cancellationToken);
+        ids.RemoveAll(except.Contains);
+        var jobs = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id)).ToListAsync(cancellationToken);
+        return await BeforeAsync(db, jobs, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a revision for each job of <paramref name="before"/> as <paramref name="change"/> made it (its links, its
+    /// for-each source), and moves its <see cref="Job.Revision"/> on; saves.
+    /// </summary>
+    public static async Task AddDerivedAsync(
+        EtlDbContext db, IEnumerable<JobBefore> before, Func<JobBefore, JobBefore> change, string author, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var old in before)
+        {
+            var (job, links) = change(old with { Job = Copy(old.Job) });
+            var staged = Stage(old, job, links, author, now);
+            if (staged.Count == 0)
+            {
+                continue;
+            }
+
+            Add(db, job, staged);
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(u => u.SetProperty(j => j.Revision, job.Revision), cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     private static Job Copy(Job job)
     {
         var copy = JsonSerializer.Deserialize<Job>(JsonSerializer.Serialize(job))!;
