@@ -11,6 +11,7 @@ public enum FireLook
     Skipped,
     CaughtUp,
     Off,
+    Purged,
     Ran,
 }
 
@@ -51,6 +52,7 @@ public static class FireStrip
         "skipped_overlap" or "skip_next" => FireLook.Skipped,
         "caught_up" => FireLook.CaughtUp,
         "paused" or "disabled" => FireLook.Off,
+        "purged" => FireLook.Purged,
         _ when fire.RunStatus is "Failed" or "TimedOut" or "Interrupted" or "Cancelled" or "UpstreamFailed" => FireLook.Failed,
         _ => FireLook.Ran,
     };
@@ -80,6 +82,7 @@ public static class FireStrip
         FireLook.Skipped => "skipped (overlap, skip-next)",
         FireLook.CaughtUp => "caught up",
         FireLook.Off => "paused or disabled",
+        FireLook.Purged => "run removed by retention",
         _ => "ran",
     };
 
