@@ -12,7 +12,7 @@ namespace EtlWeb.Bench.Scenarios;
 /// <summary>
 /// The fire timeline of a once-a-minute job over 90 days (129,600 due times, a run stored for all but every 97th):
 /// the time <c>GET /api/jobs/{id}/fires</c> takes to answer, against reading a page of 1,000 of the same job's runs
-/// (<c>GET /api/runs?job_id=&amp;limit=1000</c>) on the same database.
+/// (<c>GET /api/runs?job_id=&amp;limit=1000</c>) on the same database. Each run stores a realistic definition snapshot.
 /// </summary>
 public static class FiresScenario
 {
@@ -61,7 +61,9 @@ public static class FiresScenario
         await using var db = new EtlDbContext(options);
         await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.CreatedAt, since));
         await db.JobRevisions.Where(r => r.JobId == jobId).ExecuteUpdateAsync(u => u.SetProperty(r => r.At, since));
-        var job = new Job();
+        // Each run stores the job as it ran (a snapshot of about 1 KB): reading the runs reads past it.
+        var job = new Job { Name = "minutely", Command = "true", ScheduleKind = ScheduleKind.Cron, CronExpression = "* * * * *", TimeZone = "UTC", Description = new string('d', 300) };
+        var snapshot = JobSnapshot.Of(job);
         var stored = 0;
         var minute = 0;
         for (var due = since.AddMinutes(1); due < until; due = due.AddMinutes(1))
@@ -71,7 +73,7 @@ public static class FiresScenario
                 continue;
             }
 
-            var run = Run.Create(jobId, TriggerKind.Schedule, "{}", Guid.NewGuid(), due, due);
+            var run = Run.Create(jobId, TriggerKind.Schedule, snapshot, Guid.NewGuid(), due, due);
             var attempt = run.Queue("bench")!;
             run.Claim(attempt, "bench", due);
             run.Settle(attempt, new AttemptOutcome(AttemptStatus.Succeeded, 0, "exit code 0"), null, job, "bench-retry", due.AddSeconds(1));

@@ -26,7 +26,9 @@ internal sealed class RunConfiguration : IEntityTypeConfiguration<Run>
         builder.Property(r => r.Params).HasDefaultValue("{}");
         builder.HasIndex(r => r.BackfillId).HasFilter("\"BackfillId\" IS NOT NULL");
         builder.HasIndex(r => new { r.ParentRunId, r.Status }).HasFilter("\"ParentRunId\" IS NOT NULL");
-        builder.HasIndex(r => new { r.JobId, r.LogicalDate });
+        // A job's runs by the instant they are for; it holds every column the fire timeline reads of a run, so 90 days of
+        // a minutely job are read from the index without touching the rows (each holds its definition snapshot).
+        builder.HasIndex(r => new { r.JobId, r.LogicalDate, r.Trigger, r.Status, r.ParentRunId, r.BackfillId });
         builder.HasMany(r => r.Attempts).WithOne().HasForeignKey(a => a.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -526,12 +526,12 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.HasIndex("JobId", "Id");
 
-                    b.HasIndex("JobId", "LogicalDate");
-
                     b.HasIndex("ParentRunId", "Status")
                         .HasFilter("\"ParentRunId\" IS NOT NULL");
 
                     b.HasIndex("JobId", "Status", "Id", "BackfillId", "ParentRunId");
+
+                    b.HasIndex("JobId", "LogicalDate", "Trigger", "Status", "ParentRunId", "BackfillId");
 
                     b.HasIndex(new[] { "JobId", "Id" }, "IX_runs_JobId_Id_Finished")
                         .HasFilter("\"FinishedAt\" IS NOT NULL");
