@@ -5,14 +5,24 @@
 namespace EtlWeb.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class JobRevisionsAndScheduleGaps : Migration
+    public partial class JobHistory : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_runs_JobId_LogicalDate",
+                table: "runs");
+
             migrationBuilder.AddColumn<int>(
                 name: "Revision",
                 table: "runs",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "FireAt",
+                table: "run_requests",
                 type: "INTEGER",
                 nullable: true);
 
@@ -71,6 +81,17 @@ namespace EtlWeb.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_runs_JobId_LogicalDate_Trigger_Status_ParentRunId_BackfillId",
+                table: "runs",
+                columns: new[] { "JobId", "LogicalDate", "Trigger", "Status", "ParentRunId", "BackfillId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_run_requests_FireAt",
+                table: "run_requests",
+                column: "FireAt",
+                filter: "\"FireAt\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_job_revisions_JobId_Number",
                 table: "job_revisions",
                 columns: new[] { "JobId", "Number" },
@@ -91,13 +112,30 @@ namespace EtlWeb.Data.Migrations
             migrationBuilder.DropTable(
                 name: "schedule_gaps");
 
+            migrationBuilder.DropIndex(
+                name: "IX_runs_JobId_LogicalDate_Trigger_Status_ParentRunId_BackfillId",
+                table: "runs");
+
+            migrationBuilder.DropIndex(
+                name: "IX_run_requests_FireAt",
+                table: "run_requests");
+
             migrationBuilder.DropColumn(
                 name: "Revision",
                 table: "runs");
 
             migrationBuilder.DropColumn(
+                name: "FireAt",
+                table: "run_requests");
+
+            migrationBuilder.DropColumn(
                 name: "Revision",
                 table: "jobs");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runs_JobId_LogicalDate",
+                table: "runs",
+                columns: new[] { "JobId", "LogicalDate" });
         }
     }
 }
