@@ -70,6 +70,8 @@ public sealed class RunParametersTests(AppFixture app) : IClassFixture<AppFixtur
         await page.GetByTestId("run-again-same").ClickAsync();
         await Expect(page).Not.ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/runs/{first}$"));
         await Expect(page.GetByTestId("run-param-day")).ToContainTextAsync("day = 2026-03-15");
+        await Expect(page.GetByTestId("run-status")).ToContainTextAsync("Succeeded", new() { Timeout = 30_000 });
+        await Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
         using var client = app.CreateClient();
         var again = await client.GetFromJsonAsync<RunDocument>(new Uri($"/api/runs/{page.Url.Split('/')[^1]}", UriKind.Relative));
         var original = await client.GetFromJsonAsync<RunDocument>(new Uri($"/api/runs/{first}", UriKind.Relative));
