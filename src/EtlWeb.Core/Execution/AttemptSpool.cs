@@ -18,6 +18,9 @@ public sealed class AttemptSpool(string root, long attemptId)
 
     public string ExitPath => Path.Combine(Directory, "exit");
 
+    /// <summary>The kernel's accounting of the job's tree, written by the supervisor when the job ended.</summary>
+    public string UsagePath => Path.Combine(Directory, "usage");
+
     /// <summary>The file the process writes its outputs to (<c>ETL_OUTPUT</c>); it may never create it.</summary>
     public string OutputPath => Path.Combine(Directory, "output");
 
@@ -49,6 +52,19 @@ public sealed class AttemptSpool(string root, long attemptId)
         try
         {
             return int.TryParse(File.ReadAllText(ExitPath).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What the supervisor recorded of the job's tree (<see cref="Supervisor"/>); null when it recorded nothing.</summary>
+    public TreeAccounting? RecordedUsage()
+    {
+        try
+        {
+            return TreeAccounting.Parse(File.ReadAllLines(UsagePath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -111,6 +111,9 @@ public static class ProcessTree
         return found;
     }
 
+    /// <summary>The live processes of process group <paramref name="group"/>.</summary>
+    internal static IEnumerable<(int Pid, ProcStat Stat)> Group(int group) => LiveProcesses().Where(p => p.Stat.ProcessGroup == group);
+
     private static IEnumerable<int> LivePids() => LiveProcesses().Select(p => p.Pid);
 
     /// <summary>Every process of this machine but this one and zombies.</summary>

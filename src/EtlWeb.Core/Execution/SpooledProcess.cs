@@ -36,11 +36,11 @@ public sealed class SpooledProcess : IAsyncDisposable
     public Task<int?> Completion { get; }
 
     /// <summary>
-    /// Starts the job of <paramref name="spec"/> under a supervisor writing to <paramref name="spool"/> (created here) and
-    /// follows its output into <paramref name="output"/>.
+    /// Starts the job of <paramref name="spec"/> under a supervisor writing to <paramref name="spool"/> (created here),
+    /// in the cgroups whose cgroup.procs files <paramref name="join"/> names, and follows its output into <paramref name="output"/>.
     /// </summary>
     /// <exception cref="System.ComponentModel.Win32Exception">The OS could not start setsid.</exception>
-    public static SpooledProcess Start(ProcessSpec spec, AttemptSpool spool, IAttemptOutput output, TimeProvider time)
+    public static SpooledProcess Start(ProcessSpec spec, AttemptSpool spool, IReadOnlyList<string> join, IAttemptOutput output, TimeProvider time)
     {
         spool.Create();
         var startInfo = new ProcessStartInfo(spec.FileName)
@@ -56,7 +56,7 @@ public sealed class SpooledProcess : IAsyncDisposable
             startInfo.WorkingDirectory = spec.WorkingDirectory;
         }
 
-        foreach (var argument in Supervisor.Arguments(spec, spool))
+        foreach (var argument in Supervisor.Arguments(spec, spool, join))
         {
             startInfo.ArgumentList.Add(argument);
         }

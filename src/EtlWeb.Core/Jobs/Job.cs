@@ -46,6 +46,24 @@ public sealed class Job
 
     public int TimeoutSeconds { get; set; }
 
+    /// <summary>Ends an attempt TimedOut when its process wrote no line for this long; 0 = off.</summary>
+    public int StallTimeoutSeconds { get; set; }
+
+    /// <summary>The most memory the attempt's process tree may use, in MiB; 0 = no limit (needs a cgroup per attempt).</summary>
+    public int MemoryLimitMb { get; set; }
+
+    /// <summary>The most CPU time (user and system) the attempt's process tree may use, in seconds; 0 = no limit.</summary>
+    public int CpuLimitSeconds { get; set; }
+
+    /// <summary>The pool whose slots the job's attempts take; empty = none.</summary>
+    public string Pool { get; set; } = "";
+
+    /// <summary>How many of its pool's slots an attempt takes.</summary>
+    public int PoolSlots { get; set; } = 1;
+
+    /// <summary>Among ready attempts, the higher priority starts first (then the older).</summary>
+    public int Priority { get; set; }
+
     public int MaxRetries { get; set; }
 
     public int RetryDelaySeconds { get; set; }

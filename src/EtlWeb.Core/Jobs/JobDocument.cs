@@ -45,6 +45,25 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.TimeoutSeconds)]
     public int? TimeoutSeconds { get; init; }
 
+    [JsonPropertyName(JobFields.StallTimeoutSeconds)]
+    public int? StallTimeoutSeconds { get; init; }
+
+    [JsonPropertyName(JobFields.MemoryLimitMb)]
+    public int? MemoryLimitMb { get; init; }
+
+    [JsonPropertyName(JobFields.CpuLimitSeconds)]
+    public int? CpuLimitSeconds { get; init; }
+
+    /// <summary>The pool's name; empty or missing for none.</summary>
+    [JsonPropertyName(JobFields.Pool)]
+    public string? Pool { get; init; }
+
+    [JsonPropertyName(JobFields.PoolSlots)]
+    public int? PoolSlots { get; init; }
+
+    [JsonPropertyName(JobFields.Priority)]
+    public int? Priority { get; init; }
+
     [JsonPropertyName(JobFields.MaxRetries)]
     public int? MaxRetries { get; init; }
 

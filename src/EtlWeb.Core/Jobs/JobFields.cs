@@ -14,6 +14,12 @@ public static class JobFields
     public const string Environment = "environment";
     public const string SecretEnvironment = "secret_environment";
     public const string TimeoutSeconds = "timeout_seconds";
+    public const string StallTimeoutSeconds = "stall_timeout_seconds";
+    public const string MemoryLimitMb = "memory_limit_mb";
+    public const string CpuLimitSeconds = "cpu_limit_seconds";
+    public const string Pool = "pool";
+    public const string PoolSlots = "pool_slots";
+    public const string Priority = "priority";
     public const string MaxRetries = "max_retries";
     public const string RetryDelaySeconds = "retry_delay_seconds";
     public const string RetryBackoff = "retry_backoff";

@@ -49,6 +49,7 @@ public static class JobValidator
             errors.Add(JobFields.TimeoutSeconds, "Timeout must be 0 (none) or more seconds.");
         }
 
+        errors.AddRange(ResourceRules.Validate(job));
         if (job.MaxRetries is < 0 or > MaxRetriesLimit)
         {
             errors.Add(JobFields.MaxRetries, $"Max retries must be between 0 and {MaxRetriesLimit}.");

@@ -42,6 +42,21 @@ public sealed class Attempt
     /// <summary>The values its process wrote to <c>ETL_OUTPUT</c>, a JSON object; null when it wrote none.</summary>
     public string? Outputs { get; private set; }
 
+    /// <summary>The largest resident memory of the process tree at once, in bytes; null where not measured.</summary>
+    public long? PeakMemoryBytes { get; private set; }
+
+    public double? CpuUserSeconds { get; private set; }
+
+    public double? CpuSystemSeconds { get; private set; }
+
+    /// <summary>Bytes the tree read from and wrote to storage (not the page cache); null where not measured.</summary>
+    public long? ReadBytes { get; private set; }
+
+    public long? WriteBytes { get; private set; }
+
+    /// <summary>How the figures were measured: <see cref="ResourceUsage.CgroupSource"/> or <see cref="ResourceUsage.TreeSource"/>.</summary>
+    public string? ResourceSource { get; private set; }
+
     public long LogLines { get; private set; }
 
     public long LogBytes { get; private set; }
@@ -85,6 +100,12 @@ public sealed class Attempt
         Message = outcome.Message;
         Outputs = outcome.Outputs;
         FinishedAt = now;
+        if (outcome.Usage is { } usage)
+        {
+            (PeakMemoryBytes, CpuUserSeconds, CpuSystemSeconds, ReadBytes, WriteBytes, ResourceSource) =
+                (usage.PeakMemoryBytes, usage.CpuUserSeconds, usage.CpuSystemSeconds, usage.ReadBytes, usage.WriteBytes, usage.Source);
+        }
+
         if (log is not null)
         {
             LogLines = log.Lines;

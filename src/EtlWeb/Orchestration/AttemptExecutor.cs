@@ -27,6 +27,7 @@ public sealed class AttemptExecutor(
     IOptions<EtlWebOptions> etl,
     ClusterBus bus,
     JobBaseEnvironment baseEnvironment,
+    ResourceAccounting accounting,
     IHostApplicationLifetime lifetime,
     ILogger<AttemptExecutor> logger)
 {
@@ -78,6 +79,7 @@ public sealed class AttemptExecutor(
         LogTotals? totals;
         // Read once per attempt, so a setting saved meanwhile applies from the next attempt on.
         var limits = settings.Current.Execution;
+        var meter = accounting.Open(attempt.Id, job.MemoryLimitMb, job.CpuLimitSeconds);
         try
         {
             var resume = adoptedPid is null ? null : LogResume.Of(attempt, spool);
@@ -87,12 +89,13 @@ public sealed class AttemptExecutor(
             using var leaving = CancellationTokenSource.CreateLinkedTokenSource(limits.StopPolicy == StopPolicy.Detach ? lifetime.ApplicationStopping : graceOver);
             var stop = Task.Delay(Timeout.Infinite, leaving.Token);
             var watch = new Watch(stopRequested, stop, limits);
+            var measured = new Measured(spool, meter, log, watch);
             outcome = adoptedPid is { } pid
-                ? await FollowAdoptedAsync(claimed, pid, spool, resume!, log, watch)
-                : await StartProcessAsync(claimed, spool, log, watch);
+                ? await FollowAdoptedAsync(claimed, pid, resume!, measured)
+                : await StartProcessAsync(claimed, measured);
             if (outcome is not null)
             {
-                outcome = WithOutputs(outcome, spool, limits, LaunchPlanner.SecretsOf(job), log);
+                outcome = WithOutputs(outcome, spool, limits, LaunchPlanner.SecretsOf(job), log) with { Usage = meter.Collect(spool.RecordedUsage()) };
             }
 
             totals = await log.CompleteAsync();
@@ -111,6 +114,7 @@ public sealed class AttemptExecutor(
 
         if (outcome is null)
         {
+            // Left running: its cgroup stays with it, for the next start to read its figures from.
             logger.LogInformation("Attempt {Number} of run {RunId} is left running ({Policy}) for this node's next start", attempt.Number, run.Id, limits.StopPolicy);
             return;
         }
@@ -129,6 +133,7 @@ public sealed class AttemptExecutor(
         }
 
         spool.Delete();
+        meter.Release();
     }
 
     /// <summary>
@@ -163,9 +168,10 @@ public sealed class AttemptExecutor(
         return AttemptOutputs.With(outcome, read);
     }
 
-    private async Task<AttemptOutcome?> StartProcessAsync(ClaimedAttempt claimed, AttemptSpool spool, AttemptLog log, Watch watch)
+    private async Task<AttemptOutcome?> StartProcessAsync(ClaimedAttempt claimed, Measured measured)
     {
         var (attempt, _, job) = claimed;
+        var (spool, meter, log, _) = measured;
         if (claimed.InputError is { } inputError)
         {
             log.System(inputError);
@@ -184,10 +190,15 @@ public sealed class AttemptExecutor(
         // The plan's error is masked already; from here on every line this method writes goes through the job's secrets.
         var secrets = plan.Spec.Secrets;
         log.System(secrets.Mask($"Attempt {attempt.Number} started on {engine.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}"));
+        if (job.MemoryLimitMb > 0 && meter.MemoryLimitMb == 0)
+        {
+            log.System($"The memory limit ({job.MemoryLimitMb} MiB) is not enforced: {accounting.MemoryLimitUnavailable}");
+        }
+
         SpooledProcess process;
         try
         {
-            process = SpooledProcess.Start(plan.Spec, spool, log, time);
+            process = SpooledProcess.Start(plan.Spec, spool, meter.Join, log, time);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -197,7 +208,7 @@ public sealed class AttemptExecutor(
         }
 
         await engine.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
-        return await WatchAsync(claimed, process, secrets, log, watch);
+        return await new ProcessWatch(time, engine.NodeName).WatchAsync(claimed, process, meter, spool, secrets, log, measured.Watch);
     }
 
     /// <summary>
@@ -216,75 +227,17 @@ public sealed class AttemptExecutor(
         }
     }
 
-    private async Task<AttemptOutcome?> FollowAdoptedAsync(ClaimedAttempt adopted, int pid, AttemptSpool spool, LogResume resume, AttemptLog log, Watch watch)
+    private async Task<AttemptOutcome?> FollowAdoptedAsync(ClaimedAttempt adopted, int pid, LogResume resume, Measured measured)
     {
+        var (spool, meter, log, watch) = measured;
         var secrets = LaunchPlanner.SecretsOf(adopted.Job);
         var state = SpooledProcess.IsAlive(pid, adopted.Attempt.Marker) ? "still running" : "ended while EtlWeb was down";
         log.System($"EtlWeb restarted on {engine.NodeName}: attempt {adopted.Attempt.Number} ({state}) is followed on from line {resume.Lines}.");
         var process = SpooledProcess.Adopt(pid, adopted.Attempt.Marker, spool, resume.From, secrets, log, time);
-        return await WatchAsync(adopted, process, secrets, log, watch);
+        return await new ProcessWatch(time, engine.NodeName).WatchAsync(adopted, process, meter, spool, secrets, log, watch);
     }
 
-    /// <summary>Waits for the end, the timeout (counted from the attempt's start), a cancel or disown, or this node's stop.</summary>
-    private async Task<AttemptOutcome?> WatchAsync(ClaimedAttempt claimed, SpooledProcess process, SecretMasker secrets, AttemptLog log, Watch watch)
-    {
-        var (attempt, _, job) = claimed;
-        var (stopRequested, stop, limits) = watch;
-        await using (process)
-        {
-            using var timeout = new CancellationTokenSource();
-            var timeoutTask = job.TimeoutSeconds > 0
-                ? Task.Delay(Max(TimeSpan.FromSeconds(job.TimeoutSeconds) - (time.GetUtcNow() - (attempt.StartedAt ?? time.GetUtcNow())), TimeSpan.Zero), time, timeout.Token)
-                : Task.Delay(Timeout.Infinite, timeout.Token);
-            var first = await Task.WhenAny(process.Completion, timeoutTask, stopRequested, stop);
-            await timeout.CancelAsync();
-            if (first == stop && limits.StopPolicy != StopPolicy.Kill)
-            {
-                log.System($"EtlWeb is stopping ({limits.StopPolicy}): the process is left running and {engine.NodeName} follows it on when it starts again.");
-                await process.DetachAsync();
-                return null;
-            }
+    /// <summary>Where an attempt's output goes and how it is measured and watched.</summary>
+    private sealed record Measured(AttemptSpool Spool, AttemptMeter Meter, AttemptLog Log, Watch Watch);
 
-            var disowned = first == stopRequested && stopRequested.Result == StopRequest.Disown;
-            var stoppedAs = first == process.Completion ? (AttemptStatus?)null
-                : first == stopRequested ? disowned ? AttemptStatus.Interrupted : AttemptStatus.Cancelled
-                : first == stop ? AttemptStatus.Interrupted
-                : AttemptStatus.TimedOut;
-            if (stoppedAs is { } status)
-            {
-                var why = status switch
-                {
-                    AttemptStatus.Cancelled => "Cancelled",
-                    AttemptStatus.Interrupted when disowned => $"Interrupted: {engine.NodeName} was taken for lost and another node settled this attempt",
-                    AttemptStatus.Interrupted => $"Interrupted: EtlWeb is shutting down and the attempt did not finish within the {limits.ShutdownGraceSeconds} s grace",
-                    _ => $"Timed out after {job.TimeoutSeconds} s",
-                };
-                log.System(secrets.Mask($"{why}: stopping the process tree (SIGTERM, then SIGKILL after {limits.KillGraceSeconds} s)."));
-                var survivors = await process.KillTreeAsync(TimeSpan.FromSeconds(limits.KillGraceSeconds), CancellationToken.None);
-                var exit = await process.Completion;
-                var message = secrets.Mask(survivors.Count == 0 ? why : $"{why}; still alive after SIGKILL: {string.Join(", ", survivors)}");
-                log.System(message);
-                return new AttemptOutcome(status, exit, message);
-            }
-
-            return await process.Completion switch
-            {
-                0 => new AttemptOutcome(AttemptStatus.Succeeded, 0, "exit code 0"),
-                int code => new AttemptOutcome(AttemptStatus.Failed, code, $"exit code {code}"),
-                null => Lost(log),
-            };
-        }
-    }
-
-    private static AttemptOutcome Lost(AttemptLog log)
-    {
-        const string message = "Interrupted: the process ended while EtlWeb was down and its supervisor recorded no exit status (it was killed)";
-        log.System(message);
-        return new AttemptOutcome(AttemptStatus.Interrupted, null, message);
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>What ends the watch of an attempt early: a cancel or disown, this node's stop; and the limits in force.</summary>
-    private sealed record Watch(Task<StopRequest> StopRequested, Task Stop, ExecutionOptions Limits);
 }

@@ -27,6 +27,7 @@ public sealed class NodeRecovery(
     IOptions<DatabaseOptions> database,
     SchedulerLease lease,
     AttemptExecutor executor,
+    ResourceAccounting accounting,
     IHostApplicationLifetime lifetime,
     ILogger<NodeRecovery> logger) : IHostedService, IDisposable
 {
@@ -66,8 +67,12 @@ public sealed class NodeRecovery(
             var message = $"Interrupted: EtlWeb stopped while this attempt ran on {attempt.Node}, and {why}."
                 + (survivors.Count > 0 ? $" Processes still alive: {string.Join(", ", survivors)}." : "");
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was left running and {Why}; marked Interrupted", attempt.Id, attempt.RunId, why);
-            await engine.SettleAsync(attempt.Id, new AttemptOutcome(AttemptStatus.Interrupted, null, message), null, owner, cancellationToken);
+            // Its cgroup, where it had one, still holds what the tree used.
+            var meter = accounting.Open(attempt.Id, 0, 0);
+            var usage = meter.Collect(spool.RecordedUsage());
+            await engine.SettleAsync(attempt.Id, new AttemptOutcome(AttemptStatus.Interrupted, null, message, Usage: usage), null, owner, cancellationToken);
             spool.Delete();
+            meter.Release();
             interrupted++;
         }
 

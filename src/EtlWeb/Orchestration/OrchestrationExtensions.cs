@@ -36,6 +36,7 @@ public static class OrchestrationExtensions
         services.AddSingleton(provider => new JobBaseEnvironment(InheritedEnvironment
             .With(InheritedEnvironment.ParseNames(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.PassEnvironment))
             .Select(Environment.GetEnvironmentVariables())));
+        services.AddSingleton(DetectResourceAccounting);
         services.AddSingleton<PipelineCoordinator>();
         services.AddSingleton<RunInputs>();
         services.AddSingleton<BackfillDriver>();
@@ -118,5 +119,22 @@ public static class OrchestrationExtensions
             server.Activator = new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
         });
         return services;
+    }
+
+    private static ResourceAccounting DetectResourceAccounting(IServiceProvider provider)
+    {
+        var accounting = ResourceAccounting.Detect(
+            provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.UseCgroups, provider.GetRequiredService<IOptions<EtlWebOptions>>().Value.FullDataDirectory);
+        var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<ResourceAccounting>();
+        if (accounting.Why.Length == 0)
+        {
+            logger.LogInformation("Attempts are measured and limited in a cgroup each ({Mode})", accounting.Mode);
+        }
+        else
+        {
+            logger.LogInformation("Attempts are measured from their process tree, and memory limits are not enforced: {Why}", accounting.Why);
+        }
+
+        return accounting;
     }
 }

@@ -32,7 +32,7 @@ internal static class Attempts
     public static SpooledProcess Start(LaunchPlan plan, AttemptSpool spool, IAttemptOutput output)
     {
         Assert.Null(plan.Error);
-        return SpooledProcess.Start(plan.Spec!, spool, output, TimeProvider.System);
+        return SpooledProcess.Start(plan.Spec!, spool, [], output, TimeProvider.System);
     }
 
     public static Task<int?> WaitAsync(SpooledProcess process) => process.Completion.WaitAsync(Patience);

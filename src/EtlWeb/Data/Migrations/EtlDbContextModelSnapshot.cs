@@ -32,6 +32,9 @@ namespace EtlWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("CpuLimitSeconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -84,6 +87,9 @@ namespace EtlWeb.Data.Migrations
                     b.Property<int>("MaxRetries")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("MemoryLimitMb")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MisfirePolicy")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -130,6 +136,16 @@ namespace EtlWeb.Data.Migrations
                         .HasColumnType("TEXT")
                         .HasDefaultValue("[]");
 
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PoolSlots")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("RetryBackoff")
                         .HasColumnType("REAL");
 
@@ -154,6 +170,9 @@ namespace EtlWeb.Data.Migrations
 
                     b.Property<string>("SecretValues")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("StallTimeoutSeconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
@@ -245,6 +264,12 @@ namespace EtlWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("CpuSystemSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("CpuUserSeconds")
+                        .HasColumnType("REAL");
+
                     b.Property<int?>("ExitCode")
                         .HasColumnType("INTEGER");
 
@@ -280,8 +305,17 @@ namespace EtlWeb.Data.Migrations
                     b.Property<string>("Outputs")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("PeakMemoryBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReadBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResourceSource")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("RunId")
                         .HasColumnType("INTEGER");
@@ -300,6 +334,9 @@ namespace EtlWeb.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("WriteBytes")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

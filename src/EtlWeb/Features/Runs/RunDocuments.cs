@@ -19,9 +19,43 @@ public sealed record AttemptDocument(
     [property: JsonPropertyName("log_truncated")] bool LogTruncated,
     [property: JsonPropertyName("outputs")] IReadOnlyDictionary<string, JsonElement> Outputs)
 {
+    /// <summary>The largest memory its process tree held at once, in bytes (see <see cref="ResourceSource"/>); null where not measured.</summary>
+    [JsonPropertyName("peak_memory_bytes")]
+    public long? PeakMemoryBytes { get; init; }
+
+    /// <summary>User plus system CPU time of its process tree, in seconds.</summary>
+    [JsonPropertyName("cpu_seconds")]
+    public double? CpuSeconds { get; init; }
+
+    [JsonPropertyName("cpu_user_seconds")]
+    public double? CpuUserSeconds { get; init; }
+
+    [JsonPropertyName("cpu_system_seconds")]
+    public double? CpuSystemSeconds { get; init; }
+
+    /// <summary>Bytes its process tree read from and wrote to storage.</summary>
+    [JsonPropertyName("read_bytes")]
+    public long? ReadBytes { get; init; }
+
+    [JsonPropertyName("write_bytes")]
+    public long? WriteBytes { get; init; }
+
+    /// <summary>How the figures were measured: "cgroup" (exact) or "process tree"; null for an attempt not measured.</summary>
+    [JsonPropertyName("resource_source")]
+    public string? ResourceSource { get; init; }
+
     public static AttemptDocument From(Attempt a) =>
         new(a.Id, a.Number, a.Status.ToString(), a.StartedAt, a.FinishedAt, a.ExitCode, a.Message, a.Node, a.NotBefore, a.LogLines, a.LogTruncated,
-            AttemptOutputs.Read(a.Outputs));
+            AttemptOutputs.Read(a.Outputs))
+        {
+            PeakMemoryBytes = a.PeakMemoryBytes,
+            CpuSeconds = a.CpuUserSeconds + a.CpuSystemSeconds is { } cpu ? Math.Round(cpu, 3) : null,
+            CpuUserSeconds = a.CpuUserSeconds,
+            CpuSystemSeconds = a.CpuSystemSeconds,
+            ReadBytes = a.ReadBytes,
+            WriteBytes = a.WriteBytes,
+            ResourceSource = a.ResourceSource,
+        };
 }
 
 /// <summary>One item of a for-each run: its place in the list, its value, and its own run.</summary>

@@ -39,6 +39,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("CpuLimitSeconds")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -91,6 +94,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<int>("MaxRetries")
                         .HasColumnType("integer");
 
+                    b.Property<int>("MemoryLimitMb")
+                        .HasColumnType("integer");
+
                     b.Property<string>("MisfirePolicy")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -137,6 +143,16 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .HasColumnType("text")
                         .HasDefaultValue("[]");
 
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("PoolSlots")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
+
                     b.Property<double>("RetryBackoff")
                         .HasColumnType("double precision");
 
@@ -161,6 +177,9 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.Property<string>("SecretValues")
                         .HasColumnType("text");
+
+                    b.Property<int>("StallTimeoutSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
@@ -256,6 +275,12 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<double?>("CpuSystemSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("CpuUserSeconds")
+                        .HasColumnType("double precision");
+
                     b.Property<int?>("ExitCode")
                         .HasColumnType("integer");
 
@@ -291,8 +316,17 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<string>("Outputs")
                         .HasColumnType("text");
 
+                    b.Property<long?>("PeakMemoryBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("integer");
+
+                    b.Property<long?>("ReadBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ResourceSource")
+                        .HasColumnType("text");
 
                     b.Property<long>("RunId")
                         .HasColumnType("bigint");
@@ -311,6 +345,9 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("WriteBytes")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 

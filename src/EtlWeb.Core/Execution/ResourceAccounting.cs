@@ -1,0 +1,83 @@
+using EtlWeb.Core.Runs;
+
+namespace EtlWeb.Core.Execution;
+
+/// <summary>
+/// How this machine measures and limits an attempt's resources, chosen once at start: a cgroup per attempt where
+/// EtlWeb may create one (exact figures, memory limit in the kernel), otherwise the process tree (the supervisor's
+/// accounting of what it waited for, and samples of the process group's memory).
+/// </summary>
+public sealed class ResourceAccounting
+{
+    private readonly CgroupHost? host;
+
+    private ResourceAccounting(CgroupHost? host, string why)
+    {
+        this.host = host;
+        Why = why;
+    }
+
+    /// <summary>"cgroup v1", "cgroup v2" or "process tree".</summary>
+    public string Mode => host?.Version ?? ResourceUsage.TreeSource;
+
+    /// <summary>Why no cgroup is used; empty when one is.</summary>
+    public string Why { get; }
+
+    /// <summary>Null where a memory limit is enforced; else what a person saving one is told.</summary>
+    public string? MemoryLimitUnavailable => host is null
+        ? $"This machine cannot enforce a memory limit: {Why}. The README's \"Resource figures and limits\" says how to allow it."
+        : null;
+
+    /// <summary>The machine's accounting: cgroups unless <paramref name="useCgroups"/> is false or none can be made.</summary>
+    /// <param name="dataDirectory">The installation's data directory: its attempts' cgroups are named after it.</param>
+    public static ResourceAccounting Detect(bool useCgroups, string dataDirectory, string root = "/sys/fs/cgroup", string ownCgroups = "/proc/self/cgroup")
+    {
+        if (!useCgroups)
+        {
+            return new ResourceAccounting(null, "cgroups are turned off (Execution:UseCgroups)");
+        }
+
+        string content;
+        try
+        {
+            content = File.ReadAllText(ownCgroups);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new ResourceAccounting(null, "this system has no cgroups (" + ex.Message + ")");
+        }
+
+        var scope = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dataDirectory)))[..8];
+        var found = CgroupHost.Find(root, content, scope, out var why);
+        return new ResourceAccounting(found, why);
+    }
+
+    /// <summary>The accounting of one attempt: its cgroup (made now, or the one it already runs in) with the job's limits.</summary>
+    public AttemptMeter Open(long attemptId, int memoryLimitMb, int cpuLimitSeconds)
+    {
+        var cgroup = host?.Open(attemptId);
+        var memoryLimited = memoryLimitMb > 0 && cgroup is not null && cgroup.TrySetMemoryLimit(memoryLimitMb * 1024L * 1024L);
+        return new AttemptMeter(cgroup, memoryLimited ? memoryLimitMb : 0, cpuLimitSeconds, OomKillsOfMachine());
+    }
+
+    /// <summary>The kernel's count of out-of-memory kills on this machine (oom_kill in /proc/vmstat); 0 where it has none.</summary>
+    internal static long OomKillsOfMachine()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/vmstat"))
+            {
+                if (line.StartsWith("oom_kill ", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(9), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // No count: an out-of-memory kill is then not told from another SIGKILL.
+        }
+
+        return 0;
+    }
+}
