@@ -72,7 +72,7 @@ public abstract class AttemptCgroup
         }
     }
 
-    protected static void RemoveDirectory(string path)
+    internal static void RemoveDirectory(string path)
     {
         try
         {

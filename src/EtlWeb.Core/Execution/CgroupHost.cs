@@ -21,6 +21,38 @@ public abstract class CgroupHost
     /// <summary>The cgroup of this name beside EtlWeb's own, created if it is not there yet.</summary>
     protected abstract AttemptCgroup? OpenNamed(string name);
 
+    /// <summary>The directories the attempts' cgroups are made in (one per v1 hierarchy).</summary>
+    protected abstract IEnumerable<string> Parents { get; }
+
+    /// <summary>Removes this installation's attempt cgroups but those of <paramref name="keep"/> (one still holding a process stays).</summary>
+    public void RemoveStale(IReadOnlySet<long> keep)
+    {
+        var prefix = $"etlweb-{scope}-attempt-";
+        foreach (var parent in Parents)
+        {
+            foreach (var directory in SafeList(parent))
+            {
+                var name = Path.GetFileName(directory);
+                if (name.StartsWith(prefix, StringComparison.Ordinal) && long.TryParse(name[prefix.Length..], CultureInfo.InvariantCulture, out var id) && !keep.Contains(id))
+                {
+                    AttemptCgroup.RemoveDirectory(directory);
+                }
+            }
+        }
+    }
+
+    private static string[] SafeList(string parent)
+    {
+        try
+        {
+            return Directory.GetDirectories(parent);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>
     /// The host for this process, or null with the reason why none is usable. <paramref name="root"/> is where the
     /// cgroup file systems are mounted, <paramref name="ownCgroups"/> the content of /proc/self/cgroup;
@@ -100,6 +132,8 @@ public abstract class CgroupHost
 internal sealed class CgroupHostV1(string memory, string cpu) : CgroupHost
 {
     public override string Version => "cgroup v1";
+
+    protected override IEnumerable<string> Parents => [memory, cpu];
 
     protected override AttemptCgroup? OpenNamed(string name)
     {

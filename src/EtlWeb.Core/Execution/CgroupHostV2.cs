@@ -14,6 +14,8 @@ internal sealed class CgroupHostV2(string directory) : CgroupHost
 
     public override string Version => "cgroup v2";
 
+    protected override IEnumerable<string> Parents => [directory];
+
     protected override AttemptCgroup? OpenNamed(string name)
     {
         var cgroup = Path.Combine(directory, name);

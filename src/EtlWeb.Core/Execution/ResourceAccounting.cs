@@ -60,6 +60,9 @@ public sealed class ResourceAccounting
         return new AttemptMeter(cgroup, memoryLimited ? memoryLimitMb : 0, cpuLimitSeconds, OomKillsOfMachine());
     }
 
+    /// <summary>Removes the cgroups of attempts that are not running here any more (settled while this node was down).</summary>
+    public void RemoveStale(IReadOnlySet<long> runningHere) => host?.RemoveStale(runningHere);
+
     /// <summary>The kernel's count of out-of-memory kills on this machine (oom_kill in /proc/vmstat); 0 where it has none.</summary>
     internal static long OomKillsOfMachine()
     {

@@ -57,6 +57,24 @@ public static partial class ResourceRules
         return errors;
     }
 
+    /// <summary>The job's pool against the pools there are (name to slots): it must exist and have the slots the job takes.</summary>
+    public static void CheckPool(Job job, IReadOnlyDictionary<string, int> pools, ValidationErrors errors)
+    {
+        if (job.Pool.Length == 0 || !IsPoolName(job.Pool))
+        {
+            return;
+        }
+
+        if (!pools.TryGetValue(job.Pool, out var slots))
+        {
+            errors.Add(JobFields.Pool, $"There is no pool named '{job.Pool}'; an Admin creates pools on the Settings page.");
+        }
+        else if (job.PoolSlots > slots)
+        {
+            errors.Add(JobFields.PoolSlots, $"The job takes {job.PoolSlots} slots but pool '{job.Pool}' has {slots}: it could never start.");
+        }
+    }
+
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex PoolName();
 }

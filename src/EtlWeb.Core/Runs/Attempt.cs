@@ -57,6 +57,11 @@ public sealed class Attempt
     /// <summary>How the figures were measured: <see cref="ResourceUsage.CgroupSource"/> or <see cref="ResourceUsage.TreeSource"/>.</summary>
     public string? ResourceSource { get; private set; }
 
+    /// <summary>The pool whose slots the attempt holds while it runs (its job's when it was claimed); empty for none.</summary>
+    public string Pool { get; private set; } = "";
+
+    public int PoolSlots { get; private set; }
+
     public long LogLines { get; private set; }
 
     public long LogBytes { get; private set; }
@@ -75,8 +80,8 @@ public sealed class Attempt
     /// <summary>Whether the attempt may start at <paramref name="now"/>: it is queued and its retry delay is over.</summary>
     public bool IsDue(DateTimeOffset now) => Status == AttemptStatus.Queued && (NotBefore is null || NotBefore <= now);
 
-    /// <summary>Queued to Running on <paramref name="node"/>; refused when not queued or not due yet.</summary>
-    internal bool Claim(string node, DateTimeOffset now)
+    /// <summary>Queued to Running on <paramref name="node"/>, holding <paramref name="slots"/> of <paramref name="pool"/>; refused when not queued or not due yet.</summary>
+    internal bool Claim(string node, DateTimeOffset now, string pool, int slots)
     {
         if (!IsDue(now) || !Move(AttemptStatus.Running))
         {
@@ -85,6 +90,7 @@ public sealed class Attempt
 
         StartedAt = now;
         Node = node;
+        (Pool, PoolSlots) = pool.Length == 0 ? ("", 0) : (pool, slots);
         return true;
     }
 

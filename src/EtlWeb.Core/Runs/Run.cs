@@ -156,8 +156,9 @@ public sealed partial class Run
     /// <summary>
     /// Claims a due queued attempt of this run for <paramref name="node"/>: the attempt becomes Running, and the run too
     /// if this is its first. Refused after a cancel was asked for, or when the attempt is not this run's, not queued or not due.
+    /// The attempt holds <paramref name="slots"/> of <paramref name="pool"/> (none when empty) until it ends.
     /// </summary>
-    public bool Claim(Attempt attempt, string node, DateTimeOffset now)
+    public bool Claim(Attempt attempt, string node, DateTimeOffset now, string pool = "", int slots = 0)
     {
         if (CancelRequested || attempt.RunId != Id || Status is not (RunStatus.Queued or RunStatus.Running) || !attempt.IsDue(now))
         {
@@ -171,7 +172,7 @@ public sealed partial class Run
             Reason = null;
         }
 
-        return attempt.Claim(node, now);
+        return attempt.Claim(node, now, pool, slots);
     }
 
     /// <summary>

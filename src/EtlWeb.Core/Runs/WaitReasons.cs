@@ -13,8 +13,9 @@ public sealed record QueuedAttempt(int Number, DateTimeOffset? NotBefore);
 /// <param name="MaxRetries">The job's retries, for "retry 2 of 3".</param>
 /// <param name="Busy">Attempts running now across the cluster.</param>
 /// <param name="Workers">Worker slots of the live nodes.</param>
+/// <param name="Pool">For a job in a pool, the pool's use now.</param>
 public sealed record WaitFacts(
-    RunStatus Status, string? Reason, IReadOnlyList<UpstreamActivity> Upstreams, QueuedAttempt? Attempt, int MaxRetries, int Busy, int Workers);
+    RunStatus Status, string? Reason, IReadOnlyList<UpstreamActivity> Upstreams, QueuedAttempt? Attempt, int MaxRetries, int Busy, int Workers, Jobs.PoolUse? Pool = null);
 
 /// <summary>Why a run is not running yet, as one sentence for people (the run list, the run page, the designer, the API).</summary>
 public static class WaitReasons
@@ -40,6 +41,10 @@ public static class WaitReasons
                 return attempt.Number > 1
                     ? $"waiting until {time(notBefore)} (retry {attempt.Number - 1} of {Math.Max(facts.MaxRetries, attempt.Number - 1)})"
                     : $"waiting until {time(notBefore)}";
+            case RunStatus.Queued or RunStatus.Running when facts.Pool is { HasRoom: false } pool:
+                return pool.Needs > 1
+                    ? $"waiting for pool {pool.Name}: {pool.Used} of {pool.Slots} slots in use, it needs {pool.Needs}"
+                    : $"waiting for pool {pool.Name}: {pool.Used} of {pool.Slots} slots in use";
             case RunStatus.Queued or RunStatus.Running when facts.Busy >= facts.Workers:
                 return $"queued: {facts.Busy} of {facts.Workers} workers busy";
             case RunStatus.Queued or RunStatus.Running:

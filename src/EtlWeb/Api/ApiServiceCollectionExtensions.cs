@@ -44,6 +44,7 @@ public static class ApiServiceCollectionExtensions
         api.MapBackupApi();
         api.MapUsersApi();
         api.MapNodesApi();
+        api.MapPoolsApi();
         app.MapEtlWebHealth();
         // Read-only: deleting or requeueing an attempt's Hangfire job there would go behind the run lifecycle's back, unaudited.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()], IsReadOnlyFunc = _ => true })

@@ -59,6 +59,8 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<ClusterNode> Nodes => Set<ClusterNode>();
 
+    public DbSet<Pool> Pools => Set<Pool>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date type that sorts and compares; UTC ticks in an integer do both.

@@ -19,6 +19,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.OverlapPolicy).HasConversion<string>().HasMaxLength(16);
         builder.Property(j => j.MisfirePolicy).HasConversion<string>().HasMaxLength(16);
         builder.Ignore(j => j.IsForEach);
+        builder.Property(j => j.Pool).HasMaxLength(64).HasDefaultValue("");
         builder.Property(j => j.ForEachJob).HasMaxLength(JobValidator.MaxNameLength).HasDefaultValue("");
         builder.Property(j => j.ForEachOutput).HasMaxLength(Core.Runs.AttemptOutputs.MaxKeyLength).HasDefaultValue("");
         // Environment is split into clear and encrypted columns by JobSecretsInterceptor.
@@ -64,5 +65,15 @@ internal sealed class JobRevisionConfiguration : IEntityTypeConfiguration<JobRev
         builder.HasIndex(r => new { r.JobId, r.Number }).IsUnique();
         builder.Property(r => r.Author).HasMaxLength(256);
         builder.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PoolConfiguration : IEntityTypeConfiguration<Pool>
+{
+    public void Configure(EntityTypeBuilder<Pool> builder)
+    {
+        builder.ToTable("pools");
+        builder.HasKey(p => p.Name);
+        builder.Property(p => p.Name).HasMaxLength(64);
     }
 }

@@ -41,7 +41,11 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
         builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16).IsConcurrencyToken();
         builder.HasIndex(a => new { a.RunId, a.Number }).IsUnique();
         builder.HasIndex(a => new { a.Status, a.Node });
+        // A pool's slots in use: the sum over its running attempts.
+        builder.HasIndex(a => new { a.Status, a.Pool });
         builder.Property(a => a.Marker).HasMaxLength(64);
+        builder.Property(a => a.Pool).HasMaxLength(64).HasDefaultValue("");
+        builder.Property(a => a.ResourceSource).HasMaxLength(16);
     }
 }
 

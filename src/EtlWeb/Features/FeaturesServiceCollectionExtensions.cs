@@ -12,6 +12,7 @@ public static class FeaturesServiceCollectionExtensions
     public static IServiceCollection AddEtlWebFeatures(this IServiceCollection services)
     {
         services.AddSingleton<JobCatalog>();
+        services.AddSingleton<Pools.PoolCatalog>();
         services.AddSingleton<JobHistory>();
         services.AddSingleton<FireHistory>();
         services.AddSingleton<JobImporter>();

@@ -77,6 +77,7 @@ public sealed class NodeRecovery(
         }
 
         RemoveStaleSpools(orphans.Select(a => a.Id).ToHashSet());
+        accounting.RemoveStale(orphans.Select(a => a.Id).ToHashSet());
 
         // On PostgreSQL Hangfire's queue outlives any node; the lease holder alone hands queued attempts to it again.
         var handedAgain = owner is null || lease.Held ? await RequeueAsync(db, cancellationToken) : 0;

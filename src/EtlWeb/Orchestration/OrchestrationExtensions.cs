@@ -24,6 +24,7 @@ public static class OrchestrationExtensions
         services.AddSingleton<EngineLocks>();
         services.AddSingleton<RunFollowUps>();
         services.AddSingleton<WaitingRuns>();
+        services.AddSingleton<ClaimArbiter>();
         services.AddSingleton<RunEngine>();
         services.AddSingleton<LostNodes>();
         services.AddSingleton<RunQueue>();

@@ -12,8 +12,9 @@ namespace EtlWeb.Orchestration;
 /// Hands an attempt to Hangfire again when it has stayed Queued well past its due time and Hangfire no longer holds a
 /// job for it (enqueued, scheduled or processing): its Hangfire job was lost or failed before the claim (an exception,
 /// a storage error). An attempt that merely waits behind a long queue is left alone, so a backlog is not doubled every
-/// ten seconds. A duplicate delivery is refused by the claim, so this can only help. One indexed query every ten
-/// seconds; Hangfire's lists are read only when an attempt is overdue.
+/// ten seconds. An attempt waiting for a full pool has no delivery on purpose (<see cref="ClaimArbiter"/>) and is left
+/// alone too. A duplicate delivery is refused by the claim, so this can only help. One indexed query every ten
+/// seconds; Hangfire's lists and the pools are read only when an attempt is overdue.
 /// </summary>
 public sealed class QueueWatchdog(
     IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, JobStorage storage, TimeProvider time, ILogger<QueueWatchdog> logger) : BackgroundService
@@ -44,9 +45,9 @@ public sealed class QueueWatchdog(
         var cutoff = time.GetUtcNow() - Overdue;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var overdue = await db.Attempts.Where(a => a.Status == AttemptStatus.Queued)
-            .Join(db.Runs, a => a.RunId, r => r.Id, (a, r) => new { a.Id, a.RunId, Due = a.NotBefore ?? r.QueuedAt, r.Status })
+            .Join(db.Runs, a => a.RunId, r => r.Id, (a, r) => new { a.Id, a.RunId, Due = a.NotBefore ?? r.QueuedAt, r.Status, r.JobId })
             .Where(x => (x.Status == RunStatus.Queued || x.Status == RunStatus.Running) && x.Due < cutoff)
-            .Select(x => new { x.Id, x.RunId })
+            .Join(db.Jobs, x => x.JobId, j => j.Id, (x, j) => new { x.Id, x.RunId, j.Pool, j.PoolSlots })
             .ToListAsync(cancellationToken);
         if (overdue.Count == 0)
         {
@@ -54,7 +55,9 @@ public sealed class QueueWatchdog(
         }
 
         var held = AttemptsHangfireHolds();
-        overdue.RemoveAll(a => held.Contains(a.Id));
+        var pools = await ClaimArbiter.PoolUseAsync(db, null, cancellationToken);
+        overdue.RemoveAll(a => held.Contains(a.Id)
+            || (pools.TryGetValue(a.Pool, out var pool) && !(pool with { Needs = a.PoolSlots }).HasRoom));
         foreach (var attempt in overdue)
         {
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was still queued long after its due time; handing it to the queue again", attempt.Id, attempt.RunId);

@@ -7,20 +7,6 @@ using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Orchestration;
 
-/// <summary>An attempt this node claimed: it, its run, and the job definition the run was created with (secret values in).</summary>
-public sealed record ClaimedAttempt(Attempt Attempt, Run Run, Job Job)
-{
-    /// <summary>The outputs of its upstream runs by job name (<see cref="AttemptOutputs"/>).</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, System.Text.Json.JsonElement>>? Upstream { get; init; }
-
-    /// <summary>Why the attempt cannot start with its inputs (an upstream output that does not fit a parameter).</summary>
-    public string? InputError { get; init; }
-}
-
-/// <summary>What a claim found: the attempt to run, a retry delivered before its delay is over, or nothing to do.</summary>
-/// <param name="DueIn">Set when the attempt is queued but its retry delay is not over yet.</param>
-public sealed record ClaimResult(ClaimedAttempt? Claimed, TimeSpan? DueIn = null);
-
 /// <summary>
 /// The one writer of the run lifecycle. Every status change of a run or an attempt is decided by Core's transition
 /// methods and persisted here (or by the engine's <see cref="PipelineCoordinator"/> and <see cref="WaitingRuns"/>,
@@ -30,12 +16,13 @@ public sealed record ClaimResult(ClaimedAttempt? Claimed, TimeSpan? DueIn = null
 /// follow the published changes). The executor, crash recovery, the lost-node takeover, cancel, the scheduler and the
 /// webhooks all come through it.
 /// </summary>
-public sealed class RunEngine(
+public sealed partial class RunEngine(
     IDbContextFactory<EtlDbContext> dbFactory,
     PipelineCoordinator coordinator,
     WaitingRuns waiting,
     RunFollowUps followUps,
     RunInputs inputs,
+    ClaimArbiter arbiter,
     TimeProvider time,
     IOptions<NodeOptions> node)
 {
@@ -64,51 +51,6 @@ public sealed class RunEngine(
     {
         await EndForEachRunsAsync(null, cancellationToken);
         await waiting.DecideAllAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Claims a queued attempt for this node. An attempt whose job was disabled meanwhile never starts: its run ends
-    /// (Skipped, or Cancelled when an earlier attempt ran). Nothing to do when it was claimed, cancelled or removed already.
-    /// </summary>
-    public async Task<ClaimResult> ClaimAsync(long attemptId, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await LoadAsync(db, attemptId, cancellationToken) is not var (attempt, run))
-        {
-            return new ClaimResult(null);
-        }
-
-        var job = await db.Jobs.Where(j => j.Id == run.JobId)
-            .Select(j => new { j.Name, j.Enabled, HasUpstream = db.Dependencies.Any(d => d.DownstreamJobId == j.Id) }).FirstOrDefaultAsync(cancellationToken);
-        if (job is { Enabled: false } && run.EndBeforeStart(attempt, job.Name, now))
-        {
-            if (await SaveAsync(db, cancellationToken))
-            {
-                followUps.Publish(run, attempt);
-                await AfterEndAsync(run, cancellationToken);
-            }
-
-            return new ClaimResult(null);
-        }
-
-        if (attempt.Status == AttemptStatus.Queued && attempt.NotBefore is { } due && due > now)
-        {
-            return new ClaimResult(null, due - now);
-        }
-
-        // Most jobs have no upstream job: the query that found the job said so, and nothing more is read.
-        var upstream = job is { HasUpstream: true } ? await UpstreamOutputs.LoadAsync(db, run, cancellationToken) : UpstreamOutputs.None;
-        // The runs that took only defaults: a pipeline's downstream runs, for-each items, re-runs. A retry checks again
-        // (the values stay those of its first attempt), so an output that does not fit fails every attempt.
-        var inputError = run.Trigger is TriggerKind.Upstream or TriggerKind.ForEach || run.InputsFrom is not null ? inputs.FillFromOutputs(run, upstream) : null;
-        if (!run.Claim(attempt, NodeName, now) || !await SaveAsync(db, cancellationToken))
-        {
-            return new ClaimResult(null);
-        }
-
-        followUps.Publish(run, attempt);
-        return new ClaimResult(new ClaimedAttempt(attempt, run, await DefinitionAsync(db, run, cancellationToken)) { Upstream = upstream, InputError = inputError });
     }
 
     /// <summary>
@@ -145,6 +87,12 @@ public sealed class RunEngine(
             || !await SaveAsync(db, cancellationToken))
         {
             return false;
+        }
+
+        if (attempt.Pool.Length > 0)
+        {
+            // Its slots are free: the pool's best waiting attempts get a delivery each.
+            await arbiter.WakeAsync(db, attempt.Pool, cancellationToken);
         }
 
         if (settled.Retry is { } retry)

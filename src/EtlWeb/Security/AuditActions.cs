@@ -31,11 +31,14 @@ public static class AuditActions
     public const string UserDeleted = "user deleted";
     public const string TokenCreated = "token created";
     public const string TokenRevoked = "token revoked";
+    public const string PoolCreated = "pool created";
+    public const string PoolChanged = "pool changed";
+    public const string PoolDeleted = "pool deleted";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled, JobRestored,
         ScheduleChanged, RunTriggered, RunCancelled, WebhookRun, WebhookCreated, WebhookRotated, WebhookRemoved, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
-        UserDeleted, TokenCreated, TokenRevoked,
+        UserDeleted, TokenCreated, TokenRevoked, PoolCreated, PoolChanged, PoolDeleted,
     ];
 }

@@ -91,6 +91,10 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
         ["GET /api/users/"] = EtlRoles.Admin,
         ["POST /api/users/"] = EtlRoles.Admin,
         ["GET /api/nodes"] = EtlRoles.Viewer,
+        ["GET /api/pools/"] = EtlRoles.Viewer,
+        ["POST /api/pools/"] = EtlRoles.Admin,
+        ["PUT /api/pools/{name}"] = EtlRoles.Admin,
+        ["DELETE /api/pools/{name}"] = EtlRoles.Admin,
         ["GET /openapi/{documentName}.json"] = EtlRoles.Viewer,
         ["GET /api/docs/{documentName?}"] = EtlRoles.Viewer,
 

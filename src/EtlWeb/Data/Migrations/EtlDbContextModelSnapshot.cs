@@ -138,7 +138,10 @@ namespace EtlWeb.Data.Migrations
 
                     b.Property<string>("Pool")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
 
                     b.Property<int>("PoolSlots")
                         .HasColumnType("INTEGER");
@@ -258,6 +261,23 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("job_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Jobs.Pool", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slots")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("pools", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
                 {
                     b.Property<long>("Id")
@@ -308,6 +328,16 @@ namespace EtlWeb.Data.Migrations
                     b.Property<long?>("PeakMemoryBytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
+                    b.Property<int>("PoolSlots")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("INTEGER");
 
@@ -315,6 +345,7 @@ namespace EtlWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ResourceSource")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RunId")
@@ -344,6 +375,8 @@ namespace EtlWeb.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("Status", "Node");
+
+                    b.HasIndex("Status", "Pool");
 
                     b.ToTable("attempts", (string)null);
                 });

@@ -45,7 +45,8 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         await CatalogLock.TakeAsync(db, cancellationToken);
         var existing = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var plan = Plan(documents, existing, edges);
+        var pools = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Slots, StringComparer.Ordinal, cancellationToken);
+        var plan = Plan(documents, existing, edges, pools);
         var report = new ImportReport(dryRun, false, [], [.. plan.Select(p => p.Report)]);
         if (report.HasErrors || dryRun)
         {
@@ -69,7 +70,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
 
     private sealed record PlannedJob(JobDraft Draft, int? ExistingId, ImportedJob Report);
 
-    private static List<PlannedJob> Plan(List<JobDocument> documents, List<Job> existing, List<JobDependency> edges)
+    private static List<PlannedJob> Plan(List<JobDocument> documents, List<Job> existing, List<JobDependency> edges, Dictionary<string, int> pools)
     {
         var byName = existing.ToDictionary(j => j.Name, StringComparer.Ordinal);
         var existingNames = existing.ToDictionary(j => j.Id, j => j.Name);
@@ -95,6 +96,7 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
             }
 
             DependencyRules.Check(name, draft.Dependencies, known, graph, errors);
+            ResourceRules.CheckPool(draft.Job, pools, errors);
             byName.TryGetValue(name, out var current);
             var action = errors.IsEmpty ? Classify(draft, current, current is null ? [] : existingUpstreams[current.Id]) : ImportAction.Invalid;
             var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary(), JobDocumentMapper.IgnoredFields(documents[index]));

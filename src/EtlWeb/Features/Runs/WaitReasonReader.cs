@@ -45,7 +45,8 @@ public sealed class WaitReasonReader(NodeDirectory nodes, TimeProvider time)
                 .Select(a => new { a.RunId, a.Number, a.NotBefore }).ToListAsync(cancellationToken))
             .ToLookup(a => a.RunId);
         var jobIds = pending.Select(r => r.JobId).Distinct().ToList();
-        var retries = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => j.MaxRetries, cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => new { j.MaxRetries, j.Pool, j.PoolSlots }, cancellationToken);
+        var pools = queuedIds.Count == 0 || !jobs.Values.Any(j => j.Pool.Length > 0) ? [] : await Orchestration.ClaimArbiter.PoolUseAsync(db, null, cancellationToken);
         var busy = queuedIds.Count == 0 ? 0 : await db.Attempts.CountAsync(a => a.Status == AttemptStatus.Running, cancellationToken);
         var workers = queuedIds.Count == 0 ? 0 : (await nodes.ListAsync(cancellationToken)).Where(n => n.State == NodeState.Alive).Sum(n => n.Workers);
 
@@ -60,8 +61,10 @@ public sealed class WaitReasonReader(NodeDirectory nodes, TimeProvider time)
                     .Select(u => new UpstreamActivity(l.Name, u.Status, u.Since)).FirstOrDefault())
                 .OfType<UpstreamActivity>().OrderBy(u => u.Job, StringComparer.Ordinal).ToList();
             var attempt = attempts[run.Id].MaxBy(a => a.Number);
+            var job = jobs.GetValueOrDefault(run.JobId);
+            var pool = job is not null && pools.TryGetValue(job.Pool, out var use) ? use with { Needs = job.PoolSlots } : null;
             var facts = new WaitFacts(run.Status, run.Reason, upstreams, attempt is null ? null : new QueuedAttempt(attempt.Number, attempt.NotBefore),
-                retries.GetValueOrDefault(run.JobId), busy, workers);
+                job?.MaxRetries ?? 0, busy, workers, pool);
             if (WaitReasons.Sentence(facts, now, t => Show(t, now)) is { } sentence)
             {
                 sentences[run.Id] = sentence;

@@ -145,7 +145,10 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.Property<string>("Pool")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("");
 
                     b.Property<int>("PoolSlots")
                         .HasColumnType("integer");
@@ -267,6 +270,23 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("job_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Jobs.Pool", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Slots")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("pools", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
                 {
                     b.Property<long>("Id")
@@ -319,6 +339,16 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<long?>("PeakMemoryBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("");
+
+                    b.Property<int>("PoolSlots")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("integer");
 
@@ -326,7 +356,8 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<string>("ResourceSource")
-                        .HasColumnType("text");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<long>("RunId")
                         .HasColumnType("bigint");
@@ -355,6 +386,8 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Status", "Node");
+
+                    b.HasIndex("Status", "Pool");
 
                     b.ToTable("attempts", (string)null);
                 });

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EtlWeb.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresEtlDbContext))]
-    [Migration("20261207022820_ResourcesAndPools")]
+    [Migration("20261207024534_ResourcesAndPools")]
     partial class ResourcesAndPools
     {
         /// <inheritdoc />
@@ -148,7 +148,10 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.Property<string>("Pool")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("");
 
                     b.Property<int>("PoolSlots")
                         .HasColumnType("integer");
@@ -270,6 +273,23 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("job_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Jobs.Pool", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Slots")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("pools", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
                 {
                     b.Property<long>("Id")
@@ -322,6 +342,16 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<long?>("PeakMemoryBytes")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("");
+
+                    b.Property<int>("PoolSlots")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("integer");
 
@@ -329,7 +359,8 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<string>("ResourceSource")
-                        .HasColumnType("text");
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<long>("RunId")
                         .HasColumnType("bigint");
@@ -358,6 +389,8 @@ namespace EtlWeb.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Status", "Node");
+
+                    b.HasIndex("Status", "Pool");
 
                     b.ToTable("attempts", (string)null);
                 });

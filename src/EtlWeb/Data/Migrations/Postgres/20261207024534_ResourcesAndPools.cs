@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -27,7 +28,8 @@ namespace EtlWeb.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Pool",
                 table: "jobs",
-                type: "text",
+                type: "character varying(64)",
+                maxLength: 64,
                 nullable: false,
                 defaultValue: "");
 
@@ -70,6 +72,21 @@ namespace EtlWeb.Data.Migrations.Postgres
                 type: "bigint",
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "Pool",
+                table: "attempts",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<int>(
+                name: "PoolSlots",
+                table: "attempts",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<long>(
                 name: "ReadBytes",
                 table: "attempts",
@@ -79,7 +96,8 @@ namespace EtlWeb.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "ResourceSource",
                 table: "attempts",
-                type: "text",
+                type: "character varying(16)",
+                maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
@@ -87,11 +105,36 @@ namespace EtlWeb.Data.Migrations.Postgres
                 table: "attempts",
                 type: "bigint",
                 nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "pools",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Slots = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pools", x => x.Name);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_attempts_Status_Pool",
+                table: "attempts",
+                columns: new[] { "Status", "Pool" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "pools");
+
+            migrationBuilder.DropIndex(
+                name: "IX_attempts_Status_Pool",
+                table: "attempts");
+
             migrationBuilder.DropColumn(
                 name: "CpuLimitSeconds",
                 table: "jobs");
@@ -126,6 +169,14 @@ namespace EtlWeb.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "PeakMemoryBytes",
+                table: "attempts");
+
+            migrationBuilder.DropColumn(
+                name: "Pool",
+                table: "attempts");
+
+            migrationBuilder.DropColumn(
+                name: "PoolSlots",
                 table: "attempts");
 
             migrationBuilder.DropColumn(

@@ -28,6 +28,7 @@ namespace EtlWeb.Data.Migrations
                 name: "Pool",
                 table: "jobs",
                 type: "TEXT",
+                maxLength: 64,
                 nullable: false,
                 defaultValue: "");
 
@@ -70,6 +71,21 @@ namespace EtlWeb.Data.Migrations
                 type: "INTEGER",
                 nullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "Pool",
+                table: "attempts",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<int>(
+                name: "PoolSlots",
+                table: "attempts",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<long>(
                 name: "ReadBytes",
                 table: "attempts",
@@ -80,6 +96,7 @@ namespace EtlWeb.Data.Migrations
                 name: "ResourceSource",
                 table: "attempts",
                 type: "TEXT",
+                maxLength: 16,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
@@ -87,11 +104,36 @@ namespace EtlWeb.Data.Migrations
                 table: "attempts",
                 type: "INTEGER",
                 nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "pools",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Slots = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pools", x => x.Name);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_attempts_Status_Pool",
+                table: "attempts",
+                columns: new[] { "Status", "Pool" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "pools");
+
+            migrationBuilder.DropIndex(
+                name: "IX_attempts_Status_Pool",
+                table: "attempts");
+
             migrationBuilder.DropColumn(
                 name: "CpuLimitSeconds",
                 table: "jobs");
@@ -126,6 +168,14 @@ namespace EtlWeb.Data.Migrations
 
             migrationBuilder.DropColumn(
                 name: "PeakMemoryBytes",
+                table: "attempts");
+
+            migrationBuilder.DropColumn(
+                name: "Pool",
+                table: "attempts");
+
+            migrationBuilder.DropColumn(
+                name: "PoolSlots",
                 table: "attempts");
 
             migrationBuilder.DropColumn(

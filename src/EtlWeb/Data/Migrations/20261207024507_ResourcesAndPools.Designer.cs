@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EtlWeb.Data.Migrations
 {
     [DbContext(typeof(EtlDbContext))]
-    [Migration("20261207022721_ResourcesAndPools")]
+    [Migration("20261207024507_ResourcesAndPools")]
     partial class ResourcesAndPools
     {
         /// <inheritdoc />
@@ -141,7 +141,10 @@ namespace EtlWeb.Data.Migrations
 
                     b.Property<string>("Pool")
                         .IsRequired()
-                        .HasColumnType("TEXT");
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
 
                     b.Property<int>("PoolSlots")
                         .HasColumnType("INTEGER");
@@ -261,6 +264,23 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("job_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Jobs.Pool", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slots")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("pools", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Runs.Attempt", b =>
                 {
                     b.Property<long>("Id")
@@ -311,6 +331,16 @@ namespace EtlWeb.Data.Migrations
                     b.Property<long?>("PeakMemoryBytes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Pool")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("");
+
+                    b.Property<int>("PoolSlots")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("ProcessGroupId")
                         .HasColumnType("INTEGER");
 
@@ -318,6 +348,7 @@ namespace EtlWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ResourceSource")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("RunId")
@@ -347,6 +378,8 @@ namespace EtlWeb.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("Status", "Node");
+
+                    b.HasIndex("Status", "Pool");
 
                     b.ToTable("attempts", (string)null);
                 });
