@@ -9,7 +9,7 @@ namespace EtlWeb.Metrics;
 /// <summary>
 /// EtlWeb's Prometheus metrics, in a registry of this host's own (so two hosts in one process, as in the tests, never
 /// share a counter), served at /metrics (<see cref="MetricsEndpoint"/>). Recording is cheap enough for the run hot
-/// path: an interlocked add or a histogram observation, no allocation once a job was seen, no database statement.
+/// path: a dictionary look-up and an interlocked add, or a histogram observation; never a database statement.
 /// The run counters are kept by job id and labelled with the job's name at scrape time (<see cref="MetricsScrape"/>),
 /// where the gauges that reflect the database are read too. Pool gauges (<c>etlweb_pool_slots_used</c>) belong with
 /// the instruments below once pools exist.

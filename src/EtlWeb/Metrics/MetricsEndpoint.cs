@@ -27,6 +27,7 @@ public static class MetricsEndpoint
     public static WebApplication MapEtlWebMetrics(this WebApplication app)
     {
         var metrics = app.Services.GetRequiredService<EtlMetrics>();
+        // Made now: it hooks itself into the registry's scrape.
         app.Services.GetRequiredService<MetricsScrape>();
         var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
         var export = ((IEndpointRouteBuilder)app).CreateApplicationBuilder()
