@@ -7,6 +7,8 @@ need=()
 if [ -d tests/EtlWeb.E2E ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 # The PostgreSQL tests start throwaway clusters with Debian's initdb and pg_ctl (tests/Shared/PostgresCluster.cs).
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then need+=(postgresql); fi
+# The metrics tests read /metrics with the reference Prometheus parser (tests/EtlWeb.Tests/Operations/PrometheusText.cs).
+if ! /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null; then need+=(python3-prometheus-client); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing test prerequisites: ${need[*]}"

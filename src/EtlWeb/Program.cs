@@ -5,6 +5,7 @@ using EtlWeb.Data;
 using EtlWeb.Features;
 using EtlWeb.Features.Notifications;
 using EtlWeb.Features.Security;
+using EtlWeb.Metrics;
 using EtlWeb.Orchestration;
 
 if (StartupCommands.AsksForHelp(args))
@@ -29,6 +30,7 @@ if (ConfigurationCheck.DataDirectoryProblem(builder.Configuration) is { } direct
 
 builder.AddEtlWebLogging();
 builder.Services.AddEtlWebOptions();
+builder.Services.AddEtlWebMetrics();
 builder.Services.AddEtlWebData(builder.Configuration);
 builder.Services.AddEtlWebSecurity(builder.Configuration);
 builder.Services.AddEtlWebFeatures();
@@ -60,7 +62,7 @@ app.UseEtlWebForwardedHeaders();
 app.UseEtlWebRequestLogging();
 if (app.IsWorkerNode())
 {
-    // A worker serves no pages and no API: only its health, for the orchestrator that runs it.
+    // A worker serves no pages and no API: only its health, for the orchestrator that runs it, and its metrics.
     app.MapEtlWebHealth();
 }
 else
@@ -68,6 +70,8 @@ else
     app.UseEtlWebUi();
     app.MapEtlWebApi();
 }
+
+app.MapEtlWebMetrics();
 
 // Taken before the run: the services are disposed when it returns.
 var restart = app.Services.GetRequiredService<NodeRestart>();

@@ -26,6 +26,7 @@ public sealed record SettingReference(string Key, PropertyInfo Property, object?
         ($"{EtlWebOptions.Section}:Retention", typeof(RetentionOptions)),
         (KeyRingOptions.Section, typeof(KeyRingOptions)),
         (AuthOptions.Section, typeof(AuthOptions)),
+        (MetricsOptions.Section, typeof(MetricsOptions)),
         (SmtpOptions.Section, typeof(SmtpOptions)),
         (SlackOptions.Section, typeof(SlackOptions)),
         (DeliveryOptions.Section, typeof(DeliveryOptions)),

@@ -2,6 +2,7 @@ using EtlWeb.Configuration;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Metrics;
 using EtlWeb.Realtime;
 using EtlWeb.Security;
 using EtlWeb.Settings;
@@ -28,6 +29,7 @@ public sealed class AttemptExecutor(
     ClusterBus bus,
     JobBaseEnvironment baseEnvironment,
     ResourceAccounting accounting,
+    EtlMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<AttemptExecutor> logger)
 {
@@ -83,7 +85,7 @@ public sealed class AttemptExecutor(
         try
         {
             var resume = adoptedPid is null ? null : LogResume.Of(attempt, spool);
-            await using var log = new AttemptLog(attempt.Id, limits.MaxLogBytesPerAttempt, broadcaster, time, new LogChunkWriter(attempt.Id, dbFactory, time, logger), bus.LogStored, resume);
+            await using var log = new AttemptLog(attempt.Id, limits.MaxLogBytesPerAttempt, broadcaster, time, new LogChunkWriter(attempt.Id, dbFactory, time, metrics, logger), bus.LogStored, resume);
             // This node's stop reaches the attempt at once to detach it, after the grace to drain or kill. Linked, so the
             // wait is unregistered from the application's token when the attempt ends (one per attempt would pile up).
             using var leaving = CancellationTokenSource.CreateLinkedTokenSource(limits.StopPolicy == StopPolicy.Detach ? lifetime.ApplicationStopping : graceOver);

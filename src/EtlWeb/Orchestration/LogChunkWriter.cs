@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Metrics;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Orchestration;
@@ -11,9 +12,10 @@ namespace EtlWeb.Orchestration;
 /// tracking, no per-row overhead); plain ADO.NET with quoted names and @ parameters, which both SQLite and
 /// PostgreSQL read. A batch that fails (the database restarted, the disk is full) is tried again on a new
 /// connection until it is stored (<see cref="Persistently"/>): nothing is dropped, and the spool keeps the lines meanwhile. A retried batch
-/// that was committed although its answer was lost is recognised by the attempt's stored line count, not stored twice.
+/// that was committed although its answer was lost is recognised by the attempt's stored line count, not stored twice
+/// (nor counted twice in <c>etlweb_log_lines_stored_total</c>).
 /// </summary>
-public sealed class LogChunkWriter(long attemptId, IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, ILogger logger) : IAsyncDisposable
+public sealed class LogChunkWriter(long attemptId, IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, EtlMetrics metrics, ILogger logger) : IAsyncDisposable
 {
     private EtlDbContext? _db;
     private DbConnection? _connection;
@@ -30,7 +32,11 @@ public sealed class LogChunkWriter(long attemptId, IDbContextFactory<EtlDbContex
                     await CloseAsync();
                 }
 
-                await InsertAsync(await ConnectAsync(), batch, end, checkStored: before > 0);
+                if (await InsertAsync(await ConnectAsync(), batch, end, checkStored: before > 0))
+                {
+                    metrics.LogLinesWritten(batch.Sum(chunk => (long)chunk.LineCount));
+                }
+
                 return before;
             },
             ex => logger.LogWarning(ex, "The log of attempt {AttemptId} could not be stored; it is tried again until it is (the spool keeps the lines)", attemptId),
@@ -66,12 +72,13 @@ public sealed class LogChunkWriter(long attemptId, IDbContextFactory<EtlDbContex
         (_db, _connection) = (null, null);
     }
 
-    private async Task InsertAsync(DbConnection connection, IReadOnlyList<LogChunk> batch, LogEnd end, bool checkStored)
+    /// <summary>Stores the batch in one transaction; false when an earlier try had stored it already.</summary>
+    private async Task<bool> InsertAsync(DbConnection connection, IReadOnlyList<LogChunk> batch, LogEnd end, bool checkStored)
     {
         await using var transaction = await connection.BeginTransactionAsync();
         if (checkStored && await StoredLinesAsync(connection, transaction) >= end.Lines)
         {
-            return;
+            return false;
         }
 
         await using var command = connection.CreateCommand();
@@ -101,6 +108,7 @@ public sealed class LogChunkWriter(long attemptId, IDbContextFactory<EtlDbContex
         Add(mark, "@a", DbType.Int64).Value = attemptId;
         await mark.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
+        return true;
     }
 
     private async Task<long> StoredLinesAsync(DbConnection connection, DbTransaction transaction)

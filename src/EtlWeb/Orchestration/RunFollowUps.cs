@@ -1,4 +1,5 @@
 using EtlWeb.Core.Runs;
+using EtlWeb.Metrics;
 using EtlWeb.Realtime;
 
 namespace EtlWeb.Orchestration;
@@ -25,13 +26,19 @@ public sealed class EngineChanges
 
 /// <summary>
 /// What follows a committed transition, done once and never under a transaction: queued attempts go to Hangfire (its
-/// enqueue is a slow write), changes go to the pages through the broadcaster (and to other nodes through the bus).
+/// enqueue is a slow write), changes go to the pages through the broadcaster (and to other nodes through the bus),
+/// and to the metrics, which count each committed transition here once.
 /// </summary>
-public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster)
+public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster, EtlMetrics metrics, QueueWaits waits)
 {
     public void Dispatch(EngineChanges changes)
     {
-        // A duplicate delivery is refused by the claim.
+        // A duplicate delivery is refused by the claim. Noted as queued first: a worker may start one at once.
+        foreach (var (run, attempt) in changes.StartedAttempts)
+        {
+            waits.Queue(run.Id, attempt.Id, TimeSpan.Zero);
+        }
+
         foreach (var (_, attempt) in changes.StartedAttempts)
         {
             queue.Enqueue(attempt.Id);
@@ -42,16 +49,29 @@ public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster)
             var first = run.Attempts.FirstOrDefault();
             broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, first?.Id, run.Attempts.Count, run.BackfillId));
         }
+
+        // A run changed twice in one transaction (a for-each run fanned out and ended) is one change, as it is now.
+        foreach (var run in changes.ChangedRuns.Distinct())
+        {
+            metrics.RunChanged(run, null);
+        }
     }
 
     /// <summary>A run's change, with the attempt it is about (the one that started, ended or is due next).</summary>
-    public void Publish(Run run, Attempt? attempt) =>
+    public void Publish(Run run, Attempt? attempt)
+    {
         broadcaster.Publish(new RunChanged(run.Id, run.JobId, run.Status, attempt?.Id, attempt?.Number ?? 0, run.BackfillId));
+        metrics.RunChanged(run, attempt);
+    }
 
-    /// <summary>A retry waits its delay in Hangfire's schedule; the pages hear which attempt is due next.</summary>
+    /// <summary>
+    /// A retry waits its delay in Hangfire's schedule; the pages hear which attempt is due next. Its queue wait counts
+    /// from its due time, noted after that change (which names it already) and before Hangfire may deliver it.
+    /// </summary>
     public void ScheduleRetry(Run run, Attempt retry, TimeSpan delay)
     {
-        queue.Schedule(retry.Id, delay);
         Publish(run, retry);
+        waits.Queue(run.Id, retry.Id, delay);
+        queue.Schedule(retry.Id, delay);
     }
 }

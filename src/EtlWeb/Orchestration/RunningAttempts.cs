@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EtlWeb.Metrics;
 
 namespace EtlWeb.Orchestration;
 
@@ -12,8 +13,11 @@ public enum StopRequest
     Disown,
 }
 
-/// <summary>The attempts whose process runs on this node, so a cancel or a disown reaches the executor that owns it.</summary>
-public sealed class RunningAttempts
+/// <summary>
+/// The attempts whose process runs on this node, so a cancel or a disown reaches the executor that owns it; their
+/// number is the <c>etlweb_attempts_running</c> gauge.
+/// </summary>
+public sealed class RunningAttempts(EtlMetrics metrics)
 {
     private readonly ConcurrentDictionary<long, Entry> _byRun = new();
 
@@ -29,10 +33,15 @@ public sealed class RunningAttempts
     {
         var stop = new TaskCompletionSource<StopRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
         _byRun[runId] = new Entry(attemptId, stop);
+        metrics.RunningAttemptsChanged(_byRun.Count);
         return stop.Task;
     }
 
-    public void Unregister(long runId) => _byRun.TryRemove(runId, out _);
+    public void Unregister(long runId)
+    {
+        _byRun.TryRemove(runId, out _);
+        metrics.RunningAttemptsChanged(_byRun.Count);
+    }
 
     /// <summary>Asks the executor running <paramref name="runId"/> here to stop it; false when it does not run here.</summary>
     public bool RequestCancel(long runId) => _byRun.TryGetValue(runId, out var entry) && entry.Stop.TrySetResult(StopRequest.Cancel);

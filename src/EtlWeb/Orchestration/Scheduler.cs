@@ -2,6 +2,7 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
+using EtlWeb.Metrics;
 using EtlWeb.Realtime;
 using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,7 @@ public sealed class Scheduler : IHostedService, IDisposable
     private readonly TimeProvider _time;
     private readonly SchedulerLease _lease;
     private readonly ILogger<Scheduler> _logger;
+    private readonly EtlMetrics _metrics;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly FirePlan _plan = new();
@@ -34,7 +36,7 @@ public sealed class Scheduler : IHostedService, IDisposable
     private IDisposable? _leaseSubscription;
 
     public Scheduler(
-        IDbContextFactory<EtlDbContext> dbFactory, RunEngine engine, ScheduleStateStore states, JobChangeFeed changes, TimeProvider time, SchedulerLease lease, ILogger<Scheduler> logger)
+        IDbContextFactory<EtlDbContext> dbFactory, RunEngine engine, ScheduleStateStore states, JobChangeFeed changes, TimeProvider time, SchedulerLease lease, EtlMetrics metrics, ILogger<Scheduler> logger)
     {
         _dbFactory = dbFactory;
         _engine = engine;
@@ -43,6 +45,7 @@ public sealed class Scheduler : IHostedService, IDisposable
         _time = time;
         _lease = lease;
         _logger = logger;
+        _metrics = metrics;
         // A timer keeps the context it was made in: its fires are the engine's, whoever first asked for the scheduler.
         using (CurrentActor.AsSystem())
         {
@@ -248,6 +251,11 @@ public sealed class Scheduler : IHostedService, IDisposable
             if (requests.Count > 0)
             {
                 await _engine.TriggerAsync(requests, CancellationToken.None);
+                var triggered = _time.GetUtcNow();
+                foreach (var request in requests)
+                {
+                    _metrics.FireTriggered(triggered - request.FireAt!.Value);
+                }
             }
 
             await _states.SaveAsync(due.Select(d => d.State));

@@ -75,6 +75,7 @@ public sealed class PoolTests() : HostTest(new EtlWebFactory { Settings = { ["Et
         Assert.Equal("Queued", (await Client.GetRunAsync(low)).Status);
         var pools = await Client.GetJsonAsync("/api/pools");
         Assert.Equal(2, pools![0]!["used"]!.GetValue<int>());
+        Assert.Contains("etlweb_pool_slots_used{pool=\"etl\"} 2", await Client.GetStringAsync(new Uri("/metrics", UriKind.Relative)), StringComparison.Ordinal);
 
         foreach (var name in new[] { "second", "low", "urgent" })
         {

@@ -109,6 +109,10 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
 
         // Operations.
         ["GET /health"] = Anyone,
+
+        // No sign-in, but its own guard: this machine only, or the metrics token (MetricsGuardTests); the matrix's
+        // clients come from no address, as a local Unix socket would.
+        ["GET /metrics"] = Anyone,
         ["GET /hangfire/{**path}"] = EtlRoles.Admin,
     };
 

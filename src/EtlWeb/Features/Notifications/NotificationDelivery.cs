@@ -1,6 +1,7 @@
 using EtlWeb.Configuration;
 using EtlWeb.Data;
 using EtlWeb.Features.Runs;
+using EtlWeb.Metrics;
 using EtlWeb.Orchestration;
 using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,7 @@ public sealed class NotificationDelivery(
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     SchedulerLease lease,
+    EtlMetrics metrics,
     ILogger<NotificationDelivery> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -143,6 +145,7 @@ public sealed class NotificationDelivery(
         await db.SaveChangesAsync(CancellationToken.None);
         if (error is not null)
         {
+            metrics.NotificationFailed(row.Channel, retrying: row.Status == NotificationStatus.Pending);
             logger.LogWarning("{Channel} notification {NotificationId} to {Recipient}, try {Attempt}: {Error}", row.Channel, row.Id, row.Recipient, row.Attempts, error);
         }
 
