@@ -219,6 +219,35 @@ public sealed class ScaleOutTests(PostgresFixture postgres) : ChildAppTest, ICla
         }
     }
 
+    [Fact]
+    public async Task A_pool_of_two_slots_holds_across_two_workers()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var web = await StartNodeAsync(database, "web-1", "Web", runsAttempts: false);
+        await using var workerA = await StartNodeAsync(database, "worker-a", "Worker");
+        await using var workerB = await StartNodeAsync(database, "worker-b", "Worker");
+        using var client = web.CreateClient();
+        var (status, _) = await client.SendJsonAsync(HttpMethod.Post, "/api/pools", """{"name": "shared", "slots": 2}""");
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("pooled").With("command", "sleep 0.4").With("pool", "shared").With("overlap_policy", "allow"));
+
+        var runs = new List<long>();
+        for (var i = 0; i < 12; i++)
+        {
+            runs.Add(await client.RunJobAsync(job));
+        }
+
+        var attempts = new List<Features.Runs.AttemptDocument>();
+        foreach (var run in runs)
+        {
+            attempts.Add(Assert.Single((await client.WaitForEndAsync(run, TimeSpan.FromMinutes(2))).Attempts));
+        }
+
+        var most = attempts.Max(a => attempts.Count(o => o.StartedAt <= a.StartedAt && a.StartedAt < o.FinishedAt));
+        Assert.Equal(2, most);
+        Assert.Equal(["worker-a", "worker-b"], attempts.Select(a => a.Node!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    }
+
     private Task<AppProcess> StartNodeAsync(string connectionString, string name, string role, bool runsAttempts = true, int lostAfterSeconds = 5)
     {
         var settings = PostgresFixture.Environment(connectionString);
