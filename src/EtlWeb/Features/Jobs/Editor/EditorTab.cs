@@ -7,6 +7,7 @@ public enum EditorTab
 {
     BasicInfo,
     Execution,
+    Resources,
     Schedule,
     Parameters,
     Dependencies,
@@ -33,6 +34,12 @@ public static class EditorTabs
         [JobFields.RetryDelaySeconds] = EditorTab.Execution,
         [JobFields.RetryBackoff] = EditorTab.Execution,
         [JobFields.OverlapPolicy] = EditorTab.Execution,
+        [JobFields.StallTimeoutSeconds] = EditorTab.Resources,
+        [JobFields.MemoryLimitMb] = EditorTab.Resources,
+        [JobFields.CpuLimitSeconds] = EditorTab.Resources,
+        [JobFields.Pool] = EditorTab.Resources,
+        [JobFields.PoolSlots] = EditorTab.Resources,
+        [JobFields.Priority] = EditorTab.Resources,
         [JobFields.ScheduleType] = EditorTab.Schedule,
         [JobFields.CronExpression] = EditorTab.Schedule,
         [JobFields.TimeZone] = EditorTab.Schedule,
@@ -59,6 +66,7 @@ public static class EditorTabs
     {
         EditorTab.BasicInfo => "Basic info",
         EditorTab.Execution => "Execution",
+        EditorTab.Resources => "Resources",
         EditorTab.Schedule => "Schedule",
         EditorTab.Parameters => "Parameters",
         EditorTab.Dependencies => "Dependencies",

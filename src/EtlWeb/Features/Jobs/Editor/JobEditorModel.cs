@@ -29,6 +29,18 @@ public sealed class JobEditorModel
 
     public int TimeoutSeconds { get; set; }
 
+    public int StallTimeoutSeconds { get; set; }
+
+    public int MemoryLimitMb { get; set; }
+
+    public int CpuLimitSeconds { get; set; }
+
+    public string Pool { get; set; } = "";
+
+    public int PoolSlots { get; set; } = 1;
+
+    public int Priority { get; set; }
+
     public int MaxRetries { get; set; }
 
     public int RetryDelaySeconds { get; set; }
@@ -101,6 +113,12 @@ public sealed class JobEditorModel
         WorkingDirectory = job.WorkingDirectory ?? "",
         Environment = EnvironmentState.FromDocument(job.Environment, job.SecretEnvironment),
         TimeoutSeconds = job.TimeoutSeconds ?? 0,
+        StallTimeoutSeconds = job.StallTimeoutSeconds ?? 0,
+        MemoryLimitMb = job.MemoryLimitMb ?? 0,
+        CpuLimitSeconds = job.CpuLimitSeconds ?? 0,
+        Pool = job.Pool ?? "",
+        PoolSlots = job.PoolSlots ?? 1,
+        Priority = job.Priority ?? 0,
         MaxRetries = job.MaxRetries ?? 0,
         RetryDelaySeconds = job.RetryDelaySeconds ?? 0,
         RetryBackoff = job.RetryBackoff ?? 1,
@@ -147,6 +165,12 @@ public sealed class JobEditorModel
             Environment = environment,
             SecretEnvironment = secrets,
             TimeoutSeconds = TimeoutSeconds,
+            StallTimeoutSeconds = StallTimeoutSeconds,
+            MemoryLimitMb = MemoryLimitMb,
+            CpuLimitSeconds = CpuLimitSeconds,
+            Pool = Pool,
+            PoolSlots = PoolSlots,
+            Priority = Priority,
             MaxRetries = MaxRetries,
             RetryDelaySeconds = RetryDelaySeconds,
             RetryBackoff = RetryBackoff,
