@@ -12,7 +12,7 @@ internal static class PoolsApi
     public static void MapPoolsApi(this RouteGroupBuilder api)
     {
         var pools = api.MapGroup("/pools").WithTags("Pools");
-        pools.MapGet("/", async (PoolCatalog catalog, CancellationToken ct) => Results.Ok(await catalog.ListAsync(ct)))
+        pools.MapGet("/", async (PoolDirectory directory, CancellationToken ct) => Results.Ok(await directory.ListAsync(ct)))
             .WithSummary("The pools: each with its slots, the slots its running attempts hold now, and its jobs.")
             .Produces<IReadOnlyList<PoolView>>();
 

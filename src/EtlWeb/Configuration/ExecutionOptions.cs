@@ -33,7 +33,7 @@ public sealed record ExecutionOptions
     [Description("Items a for-each job's list may hold; a longer list is refused whole (the for-each run ends Failed saying so) and nothing of it starts.")]
     public int MaxForEachItems { get; init; } = 1000;
 
-    [Description("Measure and limit each attempt in a cgroup of its own where this machine allows it (root, or a delegated cgroup v2; see the README). false: always account from the process tree, and enforce no memory limit. Read at start.")]
+    [Description("Measure and limit each attempt in a cgroup of its own where this machine allows it (root, or a delegated cgroup v2). false: always account from the process tree, and enforce no memory limit. Read at start.")]
     public bool UseCgroups { get; init; } = true;
 
     [PassedVariables]

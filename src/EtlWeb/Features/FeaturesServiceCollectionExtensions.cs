@@ -13,6 +13,7 @@ public static class FeaturesServiceCollectionExtensions
     {
         services.AddSingleton<JobCatalog>();
         services.AddSingleton<Pools.PoolCatalog>();
+        services.AddSingleton<Pools.PoolDirectory>();
         services.AddSingleton<JobHistory>();
         services.AddSingleton<FireHistory>();
         services.AddSingleton<JobImporter>();

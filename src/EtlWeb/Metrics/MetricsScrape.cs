@@ -95,7 +95,7 @@ public sealed class MetricsScrape : IDisposable
 
     private async Task PoolsAsync(EtlDbContext db, CancellationToken cancellationToken)
     {
-        var pools = await Orchestration.ClaimArbiter.PoolUseAsync(db, null, cancellationToken);
+        var pools = await PoolQueries.UseAsync(db, null, cancellationToken);
         foreach (var pool in pools.Values)
         {
             _metrics.PoolSlotsUsed.WithLabels(pool.Name).Set(pool.Used);

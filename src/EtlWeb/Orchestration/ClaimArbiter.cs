@@ -30,7 +30,7 @@ public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = time.GetUtcNow();
-            var use = await PoolUseAsync(db, null, cancellationToken);
+            var use = await PoolQueries.UseAsync(db, null, cancellationToken);
             var ready = await ReadyAsync(db, null, now, cancellationToken);
             foreach (var candidate in ready.Where(c => Fits(c, use)))
             {
@@ -68,7 +68,7 @@ public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider
     /// <summary>Hands the queue a delivery per free slot of <paramref name="pool"/> for its best ready attempts.</summary>
     public async Task WakeAsync(EtlDbContext db, string pool, CancellationToken cancellationToken)
     {
-        var use = await PoolUseAsync(db, pool, cancellationToken);
+        var use = await PoolQueries.UseAsync(db, pool, cancellationToken);
         if (!use.TryGetValue(pool, out var slots))
         {
             return;
@@ -80,24 +80,6 @@ public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider
         {
             queue.Enqueue(candidate.Id);
         }
-    }
-
-    /// <summary>Each pool (or the one named) with its slots and the slots its running attempts hold.</summary>
-    public static async Task<Dictionary<string, PoolUse>> PoolUseAsync(EtlDbContext db, string? only, CancellationToken cancellationToken)
-    {
-        var pools = db.Pools.AsNoTracking();
-        if (only is not null)
-        {
-            pools = pools.Where(p => p.Name == only);
-        }
-
-        var rows = await pools.Select(p => new
-        {
-            p.Name,
-            p.Slots,
-            Used = db.Attempts.Where(a => a.Status == AttemptStatus.Running && a.Pool == p.Name).Sum(a => (int?)a.PoolSlots) ?? 0,
-        }).ToListAsync(cancellationToken);
-        return rows.ToDictionary(r => r.Name, r => new PoolUse(r.Name, r.Used, r.Slots, 0), StringComparer.Ordinal);
     }
 
     /// <summary>A job's pool missing (removed while the job still named it) limits nothing.</summary>
@@ -112,7 +94,7 @@ public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider
             await db.Database.ExecuteSqlInterpolatedAsync($"""SELECT 1 FROM pools WHERE "Name" = {candidate.Pool} FOR UPDATE""", cancellationToken);
         }
 
-        var use = await PoolUseAsync(db, candidate.Pool, cancellationToken);
+        var use = await PoolQueries.UseAsync(db, candidate.Pool, cancellationToken);
         return Fits(candidate, use);
     }
 

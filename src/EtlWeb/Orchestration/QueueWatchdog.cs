@@ -55,7 +55,7 @@ public sealed class QueueWatchdog(
         }
 
         var held = AttemptsHangfireHolds();
-        var pools = await ClaimArbiter.PoolUseAsync(db, null, cancellationToken);
+        var pools = await PoolQueries.UseAsync(db, null, cancellationToken);
         overdue.RemoveAll(a => held.Contains(a.Id)
             || (pools.TryGetValue(a.Pool, out var pool) && !(pool with { Needs = a.PoolSlots }).HasRoom));
         foreach (var attempt in overdue)

@@ -89,14 +89,14 @@ public sealed class StrictBodyTests : HostTest
         document["notify_on_sucess"] = true;
         document["schedule_type"] = "cron";
         document["cron_expresion"] = "0 2 * * *";
-        document["memory_limit_mb"] = 512;
+        document["disk_quota_gb"] = 512;
 
         var (status, body) = await Client.SendJsonAsync(HttpMethod.Post, "/api/jobs", document.ToJsonString());
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("Unknown field 'notify_on_sucess'. Did you mean 'notify_on_success'?", Assert.Single(JobsClient.ErrorsOf(body, "notify_on_sucess")));
         Assert.Equal("Unknown field 'cron_expresion'. Did you mean 'cron_expression'?", Assert.Single(JobsClient.ErrorsOf(body, "cron_expresion")));
-        Assert.Equal("Unknown field 'memory_limit_mb'.", Assert.Single(JobsClient.ErrorsOf(body, "memory_limit_mb")));
+        Assert.Equal("Unknown field 'disk_quota_gb'.", Assert.Single(JobsClient.ErrorsOf(body, "disk_quota_gb")));
         Assert.Empty(await Client.GetDocumentAsync<List<JsonElement>>("/api/jobs"));
     }
 

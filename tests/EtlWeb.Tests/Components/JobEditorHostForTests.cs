@@ -44,6 +44,7 @@ public sealed class JobEditorHost : IAsyncDisposable
         Context.Services.AddEtlWebFeatures();
         Context.Services.AddSingleton<EtlWeb.Realtime.JobChangeFeed>();
         Context.Services.AddSingleton<TimeProvider>(Time);
+        Context.Services.AddSingleton(EtlWeb.Core.Execution.ResourceAccounting.Detect(useCgroups: false, _directory));
         Context.Services.AddMudServices();
     }
 

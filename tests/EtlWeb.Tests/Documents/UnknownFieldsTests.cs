@@ -73,7 +73,7 @@ public sealed class UnknownFieldsTests
         Assert.Equal(meant, FieldSuggestion.Closest(typo, typeof(JobFields).GetFields().Select(f => (string)f.GetValue(null)!)));
 
     [Theory]
-    [InlineData("memory_limit_mb")]
+    [InlineData("disk_quota_gb")]
     [InlineData("x")]
     [InlineData("owner")]
     public void A_name_unlike_every_field_gets_no_suggestion(string unknown) =>

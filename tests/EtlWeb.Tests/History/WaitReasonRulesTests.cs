@@ -39,6 +39,17 @@ public sealed class WaitReasonRulesTests
     }
 
     [Fact]
+    public void A_due_queued_run_of_a_full_pool_names_the_pool_and_its_use_before_the_workers()
+    {
+        var full = new EtlWeb.Core.Jobs.PoolUse("warehouse", 2, 2, 1);
+        Assert.Equal("waiting for pool warehouse: 2 of 2 slots in use", Sentence(new WaitFacts(RunStatus.Queued, null, [], new QueuedAttempt(1, null), 0, 5, 5, full)));
+        Assert.Equal("waiting for pool warehouse: 1 of 2 slots in use, it needs 2",
+            Sentence(new WaitFacts(RunStatus.Queued, null, [], new QueuedAttempt(1, null), 0, 1, 5, full with { Used = 1, Needs = 2 })));
+        Assert.Equal("queued: a worker takes it next (1 of 5 workers busy)",
+            Sentence(new WaitFacts(RunStatus.Queued, null, [], new QueuedAttempt(1, null), 0, 1, 5, full with { Used = 1 })));
+    }
+
+    [Fact]
     public void A_due_queued_run_says_how_busy_the_workers_are()
     {
         Assert.Equal("queued: 5 of 5 workers busy", Sentence(new WaitFacts(RunStatus.Queued, null, [], new QueuedAttempt(1, null), 0, 5, 5)));

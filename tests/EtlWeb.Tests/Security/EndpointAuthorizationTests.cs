@@ -26,6 +26,10 @@ public sealed class EndpointAuthorizationTests : HostTest
         // A job's webhook: another system calls it without an account, the token in the address is the credential;
         // an unknown token gets the same 404 whatever it is.
         "/api/hooks/{token}",
+
+        // Prometheus scrapes without an account: its own guard (MetricsGuard, tested in MetricsGuardTests) answers
+        // loopback only, or the holder of the metrics token; the test server's requests come from this machine.
+        "/metrics",
     ];
 
     /// <summary>Addresses a person or a probe is likely to try, whatever the endpoint enumeration finds.</summary>

@@ -22,19 +22,23 @@ public enum PoolChange
     Missing,
 }
 
-/// <summary>Creates, changes and removes the pools (Admins; audited). More slots wake the attempts waiting for them.</summary>
-public sealed class PoolCatalog(IDbContextFactory<EtlDbContext> dbFactory, ClaimArbiter arbiter, AuditLog audit, TimeProvider time)
+/// <summary>The pools as they are now, for the pages and the API to list.</summary>
+public sealed class PoolDirectory(IDbContextFactory<EtlDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<PoolView>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var use = await ClaimArbiter.PoolUseAsync(db, null, cancellationToken);
+        var use = await PoolQueries.UseAsync(db, null, cancellationToken);
         var jobs = (await db.Jobs.AsNoTracking().Where(j => j.Pool != "").Select(j => new { j.Pool, j.Name }).ToListAsync(cancellationToken))
             .ToLookup(j => j.Pool, j => j.Name, StringComparer.Ordinal);
         return [.. use.Values.OrderBy(p => p.Name, StringComparer.Ordinal)
             .Select(p => new PoolView(p.Name, p.Slots, p.Used, [.. jobs[p.Name].Order(StringComparer.Ordinal)]))];
     }
+}
 
+/// <summary>Creates, changes and removes the pools (Admins; audited). More slots wake the attempts waiting for them.</summary>
+public sealed class PoolCatalog(IDbContextFactory<EtlDbContext> dbFactory, ClaimArbiter arbiter, AuditLog audit, TimeProvider time)
+{
     /// <summary>Creates a pool; the errors by field when its name or slots are wrong or the name is taken.</summary>
     public async Task<(PoolChange Result, ValidationErrors Errors)> CreateAsync(string? name, int slots, CancellationToken cancellationToken)
     {

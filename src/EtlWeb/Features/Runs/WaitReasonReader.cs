@@ -46,7 +46,7 @@ public sealed class WaitReasonReader(NodeDirectory nodes, TimeProvider time)
             .ToLookup(a => a.RunId);
         var jobIds = pending.Select(r => r.JobId).Distinct().ToList();
         var jobs = await db.Jobs.AsNoTracking().Where(j => jobIds.Contains(j.Id)).ToDictionaryAsync(j => j.Id, j => new { j.MaxRetries, j.Pool, j.PoolSlots }, cancellationToken);
-        var pools = queuedIds.Count == 0 || !jobs.Values.Any(j => j.Pool.Length > 0) ? [] : await Orchestration.ClaimArbiter.PoolUseAsync(db, null, cancellationToken);
+        var pools = queuedIds.Count == 0 || !jobs.Values.Any(j => j.Pool.Length > 0) ? [] : await PoolQueries.UseAsync(db, null, cancellationToken);
         var busy = queuedIds.Count == 0 ? 0 : await db.Attempts.CountAsync(a => a.Status == AttemptStatus.Running, cancellationToken);
         var workers = queuedIds.Count == 0 ? 0 : (await nodes.ListAsync(cancellationToken)).Where(n => n.State == NodeState.Alive).Sum(n => n.Workers);
 
