@@ -12,8 +12,11 @@ public abstract class AttemptCgroup
     /// <summary>The cgroup.procs files the supervisor writes its pid to.</summary>
     public abstract IReadOnlyList<string> ProcsFiles { get; }
 
-    /// <summary>The most memory charged to the cgroup at once (resident memory and page cache), in bytes.</summary>
+    /// <summary>The most memory charged to the cgroup at once (resident memory and page cache), in bytes; null where the kernel keeps no peak.</summary>
     public abstract long? PeakMemoryBytes();
+
+    /// <summary>The memory charged to the cgroup now: sampled where the kernel keeps no peak (cgroup v2 before Linux 5.19).</summary>
+    public abstract long? CurrentMemoryBytes();
 
     /// <summary>User and system CPU time of every process that ran in the cgroup, in seconds.</summary>
     public abstract (double User, double System)? CpuSeconds();
@@ -92,6 +95,8 @@ internal sealed class AttemptCgroupV1(string memory, string cpu) : AttemptCgroup
 
     public override long? PeakMemoryBytes() => Number(Path.Combine(memory, "memory.max_usage_in_bytes"));
 
+    public override long? CurrentMemoryBytes() => Number(Path.Combine(memory, "memory.usage_in_bytes"));
+
     public override (double User, double System)? CpuSeconds()
     {
         var stat = Path.Combine(cpu, "cpuacct.stat");
@@ -130,6 +135,8 @@ internal sealed class AttemptCgroupV2(string directory) : AttemptCgroup
     public override IReadOnlyList<string> ProcsFiles { get; } = [Path.Combine(directory, "cgroup.procs")];
 
     public override long? PeakMemoryBytes() => Number(Path.Combine(directory, "memory.peak"));
+
+    public override long? CurrentMemoryBytes() => Number(Path.Combine(directory, "memory.current"));
 
     public override (double User, double System)? CpuSeconds()
     {

@@ -35,6 +35,12 @@ public sealed class AttemptMeter
 
     public int CpuLimitSeconds { get; }
 
+    /// <summary>Why the job's memory limit is not enforced on this attempt; null when it is, or when it has none.</summary>
+    public string? MemoryLimitProblem { get; init; }
+
+    /// <summary>Whether the attempt's process started (or was adopted): an attempt that never ran has no figures.</summary>
+    public bool Started { get; set; }
+
     /// <summary>
     /// Samples the attempt until <paramref name="ct"/> fires; completes early with the reason when its CPU time passes
     /// the limit. With a cgroup and no CPU limit there is nothing to sample: it only waits.
@@ -42,7 +48,7 @@ public sealed class AttemptMeter
     /// <param name="group">The supervisor's pid, which leads the attempt's process group.</param>
     public async Task<string> WatchAsync(int group, TimeProvider time, CancellationToken ct)
     {
-        if (cgroup is not null && CpuLimitSeconds <= 0)
+        if (cgroup is not null && CpuLimitSeconds <= 0 && cgroup.PeakMemoryBytes() is not null)
         {
             await Task.Delay(Timeout.Infinite, ct);
         }
@@ -59,18 +65,23 @@ public sealed class AttemptMeter
         }
     }
 
-    /// <summary>The figures once the tree ended, from the cgroup or from the samples and <paramref name="recorded"/>.</summary>
-    public ResourceUsage Collect(TreeAccounting? recorded)
+    /// <summary>The figures once the tree ended, from the cgroup or from the samples and <paramref name="recorded"/>; null when no process ran.</summary>
+    public ResourceUsage? Collect(TreeAccounting? recorded)
     {
+        if (!Started)
+        {
+            return null;
+        }
+
+        long? sampled = Interlocked.Read(ref sampledPeakBytes) is > 0 and var bytes ? bytes : null;
         if (cgroup is not null)
         {
             var cpu = cgroup.CpuSeconds();
-            return new ResourceUsage(cgroup.PeakMemoryBytes(), cpu?.User ?? recorded?.CpuUserSeconds, cpu?.System ?? recorded?.CpuSystemSeconds,
+            return new ResourceUsage(cgroup.PeakMemoryBytes() ?? sampled, cpu?.User ?? recorded?.CpuUserSeconds, cpu?.System ?? recorded?.CpuSystemSeconds,
                 recorded?.ReadBytes, recorded?.WriteBytes, ResourceUsage.CgroupSource);
         }
 
-        long? peak = Interlocked.Read(ref sampledPeakBytes) is > 0 and var bytes ? bytes : null;
-        return new ResourceUsage(peak, recorded?.CpuUserSeconds, recorded?.CpuSystemSeconds, recorded?.ReadBytes, recorded?.WriteBytes, ResourceUsage.TreeSource);
+        return new ResourceUsage(sampled, recorded?.CpuUserSeconds, recorded?.CpuSystemSeconds, recorded?.ReadBytes, recorded?.WriteBytes, ResourceUsage.TreeSource);
     }
 
     /// <summary>
@@ -91,6 +102,15 @@ public sealed class AttemptMeter
             : null;
     }
 
+    /// <summary>Keeps the largest memory sample (written by the sampling loop, read once the tree ended).</summary>
+    private void Note(long bytes)
+    {
+        if (bytes > Interlocked.Read(ref sampledPeakBytes))
+        {
+            Interlocked.Exchange(ref sampledPeakBytes, bytes);
+        }
+    }
+
     /// <summary>Removes the attempt's cgroup once it is settled (not when the attempt is left running for the next start).</summary>
     public void Release() => cgroup?.Remove();
 
@@ -99,6 +119,8 @@ public sealed class AttemptMeter
     {
         if (cgroup is not null)
         {
+            // Where the kernel keeps no peak, the samples of the cgroup's current charge stand in for it.
+            Note(cgroup.PeakMemoryBytes() is null ? cgroup.CurrentMemoryBytes() ?? 0 : 0);
             return cgroup.CpuSeconds() is { } cpu ? cpu.User + cpu.System : null;
         }
 
@@ -109,11 +131,7 @@ public sealed class AttemptMeter
             ticks += stat.CpuTicks;
         }
 
-        var bytes = pages * Environment.SystemPageSize;
-        if (bytes > Interlocked.Read(ref sampledPeakBytes))
-        {
-            Interlocked.Exchange(ref sampledPeakBytes, bytes);
-        }
+        Note(pages * Environment.SystemPageSize);
 
         // A process that ended and was reaped moves its time into its parent's children time: the sum does not drop.
         sampledCpuTicks = Math.Max(sampledCpuTicks, ticks);

@@ -16,7 +16,13 @@ public abstract class CgroupHost
     public abstract string Version { get; }
 
     /// <summary>The attempt's cgroup, created if it is not there yet (a restarted node opens the one its attempt runs in).</summary>
-    public AttemptCgroup? Open(long attemptId) => OpenNamed($"etlweb-{scope}-attempt-{attemptId.ToString(CultureInfo.InvariantCulture)}");
+    public AttemptCgroup? Open(long attemptId) => OpenNamed(NameOf(attemptId));
+
+    /// <summary>The attempt's cgroup if it is there (the attempt started in one); null otherwise. Creates nothing.</summary>
+    public AttemptCgroup? Existing(long attemptId) =>
+        Parents.All(p => Directory.Exists(Path.Combine(p, NameOf(attemptId)))) ? OpenNamed(NameOf(attemptId)) : null;
+
+    private string NameOf(long attemptId) => $"etlweb-{scope}-attempt-{attemptId.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>The cgroup of this name beside EtlWeb's own, created if it is not there yet.</summary>
     protected abstract AttemptCgroup? OpenNamed(string name);
@@ -137,9 +143,14 @@ internal sealed class CgroupHostV1(string memory, string cpu) : CgroupHost
 
     protected override AttemptCgroup? OpenNamed(string name)
     {
-        var (memoryDirectory, cpuDirectory) = (Path.Combine(memory, name), Path.Combine(cpu, name));
-        return TryCreate(memoryDirectory) && TryCreate(cpuDirectory) && File.Exists(Path.Combine(memoryDirectory, "cgroup.procs"))
-            ? new AttemptCgroupV1(memoryDirectory, cpuDirectory)
-            : null;
+        var cgroup = new AttemptCgroupV1(Path.Combine(memory, name), Path.Combine(cpu, name));
+        if (TryCreate(Path.Combine(memory, name)) && TryCreate(Path.Combine(cpu, name)) && File.Exists(Path.Combine(memory, name, "cgroup.procs")))
+        {
+            return cgroup;
+        }
+
+        // Half made: what was made goes again.
+        cgroup.Remove();
+        return null;
     }
 }

@@ -8,15 +8,15 @@ namespace EtlWeb.Core.Execution;
 /// read and write (Linux adds a reaped child's I/O counters to its parent's). A descendant nobody waited for (a daemon
 /// that left the tree) is not in it.
 /// </summary>
-public sealed record TreeAccounting(double CpuUserSeconds, double CpuSystemSeconds, long ReadBytes, long WriteBytes)
+public sealed record TreeAccounting(double CpuUserSeconds, double CpuSystemSeconds, long? ReadBytes, long? WriteBytes)
 {
     /// <summary>USER_HZ: the unit of /proc's CPU times, 100 on every Linux architecture EtlWeb runs on.</summary>
     public const double TicksPerSecond = 100;
 
-    /// <summary>The supervisor's "usage" file: its stat line, then its io counters ("name: value"); null when incomplete.</summary>
+    /// <summary>The supervisor's "usage" file: its stat line, then its io counters ("name: value", absent where the kernel keeps none); null without the stat line.</summary>
     public static TreeAccounting? Parse(IReadOnlyList<string> lines)
     {
-        if (lines.Count < 2 || !ProcStat.TryParse(lines[0], out _))
+        if (lines.Count < 1 || !ProcStat.TryParse(lines[0], out _))
         {
             return null;
         }
@@ -31,17 +31,13 @@ public sealed record TreeAccounting(double CpuUserSeconds, double CpuSystemSecon
             }
         }
 
-        if (!counters.TryGetValue("read_bytes", out var read) || !counters.TryGetValue("write_bytes", out var written))
-        {
-            return null;
-        }
-
         // Bytes dirtied and then truncated away before they reached the storage were never written.
-        var cancelled = counters.GetValueOrDefault("cancelled_write_bytes");
+        long? read = counters.TryGetValue("read_bytes", out var r) ? r : null;
+        long? written = counters.TryGetValue("write_bytes", out var w) ? Math.Max(0, w - counters.GetValueOrDefault("cancelled_write_bytes")) : null;
         return new TreeAccounting(
             ProcStat.ChildrenTicks(lines[0], system: false) / TicksPerSecond,
             ProcStat.ChildrenTicks(lines[0], system: true) / TicksPerSecond,
             read,
-            Math.Max(0, written - cancelled));
+            written);
     }
 }

@@ -192,15 +192,16 @@ public sealed class AttemptExecutor(
         // The plan's error is masked already; from here on every line this method writes goes through the job's secrets.
         var secrets = plan.Spec.Secrets;
         log.System(secrets.Mask($"Attempt {attempt.Number} started on {engine.NodeName}: {plan.Spec.FileName} {string.Join(' ', plan.Spec.Arguments)}"));
-        if (job.MemoryLimitMb > 0 && meter.MemoryLimitMb == 0)
+        if (meter.MemoryLimitProblem is { } problem)
         {
-            log.System($"The memory limit ({job.MemoryLimitMb} MiB) is not enforced: {accounting.MemoryLimitUnavailable}");
+            log.System($"The memory limit ({job.MemoryLimitMb} MiB) is not enforced: {problem}");
         }
 
         SpooledProcess process;
         try
         {
             process = SpooledProcess.Start(plan.Spec, spool, meter.Join, log, time);
+            meter.Started = true;
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
@@ -236,6 +237,7 @@ public sealed class AttemptExecutor(
         var state = SpooledProcess.IsAlive(pid, adopted.Attempt.Marker) ? "still running" : "ended while EtlWeb was down";
         log.System($"EtlWeb restarted on {engine.NodeName}: attempt {adopted.Attempt.Number} ({state}) is followed on from line {resume.Lines}.");
         var process = SpooledProcess.Adopt(pid, adopted.Attempt.Marker, spool, resume.From, secrets, log, time);
+        meter.Started = true;
         return await new ProcessWatch(time, engine.NodeName).WatchAsync(adopted, process, meter, spool, secrets, log, watch);
     }
 

@@ -15,7 +15,7 @@ namespace EtlWeb.Orchestration;
 /// </summary>
 public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider time)
 {
-    /// <summary>How many ready attempts are weighed per claim: the best of them that fits starts.</summary>
+    /// <summary>How many ready attempts (of pools with a free slot) are weighed per claim: the best of them that fits starts.</summary>
     private const int Candidates = 64;
 
     /// <summary>
@@ -29,36 +29,48 @@ public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider
         using (await locks.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var now = time.GetUtcNow();
             var use = await PoolQueries.UseAsync(db, null, cancellationToken);
-            var ready = await ReadyAsync(db, null, now, cancellationToken);
-            foreach (var candidate in ready.Where(c => Fits(c, use)))
+            // Pools without a free slot are left out by the query, so a backlog behind a full pool hides nothing that fits;
+            // the delivered attempt is always weighed.
+            var full = use.Values.Where(p => p.Used >= p.Slots).Select(p => p.Name).ToList();
+            var ready = await ReadyAsync(db, null, full, null, cancellationToken);
+            if (ready.All(c => c.Id != delivered))
             {
-                if (candidate.Pool.Length > 0 && use.ContainsKey(candidate.Pool) && !await StillFitsAsync(db, candidate, cancellationToken))
-                {
-                    continue;
-                }
-
-                var run = await db.Runs.Include(r => r.Attempts).FirstAsync(r => r.Id == candidate.RunId, cancellationToken);
-                var attempt = run.Attempts.Single(a => a.Id == candidate.Id);
-                var pool = use.ContainsKey(candidate.Pool) ? candidate.Pool : "";
-                await prepare(run);
-                if (!run.Claim(attempt, node, now, pool, candidate.PoolSlots))
-                {
-                    continue;
-                }
-
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                if (candidate.Id != delivered && ready.FirstOrDefault(c => c.Id == delivered) is { } other && Fits(other, use))
-                {
-                    queue.Enqueue(delivered);
-                }
-
-                return (attempt, run);
+                ready.AddRange(await ReadyAsync(db, null, [], delivered, cancellationToken));
             }
 
-            return null;
+            if (ready.FirstOrDefault(c => Fits(c, use)) is not { } best)
+            {
+                return null;
+            }
+
+            // One pool row locked per claim at most: when another node took the slot meanwhile, the delivery comes back.
+            if (best.Pool.Length > 0 && use.ContainsKey(best.Pool) && !await StillFitsAsync(db, best, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                queue.Enqueue(delivered);
+                return null;
+            }
+
+            var run = await db.Runs.Include(r => r.Attempts).FirstAsync(r => r.Id == best.RunId, cancellationToken);
+            var attempt = run.Attempts.Single(a => a.Id == best.Id);
+            await prepare(run);
+            // Read after the pool's row is locked: the start is never before the moment the slot was freed.
+            if (!run.Claim(attempt, node, time.GetUtcNow(), use.ContainsKey(best.Pool) ? best.Pool : "", best.PoolSlots))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                queue.Enqueue(delivered);
+                return null;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            if (best.Id != delivered && ready.FirstOrDefault(c => c.Id == delivered) is { } other && Fits(other, use))
+            {
+                queue.Enqueue(delivered);
+            }
+
+            return (attempt, run);
         }
     }
 
@@ -75,7 +87,7 @@ public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider
         }
 
         var free = slots.Slots - slots.Used;
-        var ready = await ReadyAsync(db, pool, time.GetUtcNow(), cancellationToken);
+        var ready = await ReadyAsync(db, pool, [], null, cancellationToken);
         foreach (var candidate in ready.Take(Math.Max(free, 0)))
         {
             queue.Enqueue(candidate.Id);
@@ -98,15 +110,19 @@ public sealed class ClaimArbiter(EngineLocks locks, RunQueue queue, TimeProvider
         return Fits(candidate, use);
     }
 
-    /// <summary>The ready attempts (queued, due, of an enabled job) in starting order: priority, then age.</summary>
-    private static async Task<List<Candidate>> ReadyAsync(EtlDbContext db, string? pool, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ready attempts (queued, due, of an enabled job, of a run not being cancelled) in starting order: priority,
+    /// then age; of one pool, or but those of the <paramref name="full"/> pools, or just <paramref name="only"/>.
+    /// </summary>
+    private async Task<List<Candidate>> ReadyAsync(EtlDbContext db, string? pool, List<string> full, long? only, CancellationToken cancellationToken)
     {
+        var now = time.GetUtcNow();
         var ready = from a in db.Attempts
-                    where a.Status == AttemptStatus.Queued && (a.NotBefore == null || a.NotBefore <= now)
+                    where a.Status == AttemptStatus.Queued && (a.NotBefore == null || a.NotBefore <= now) && (only == null || a.Id == only)
                     join r in db.Runs on a.RunId equals r.Id
                     where (r.Status == RunStatus.Queued || r.Status == RunStatus.Running) && !r.CancelRequested
                     join j in db.Jobs on r.JobId equals j.Id
-                    where j.Enabled && (pool == null || j.Pool == pool)
+                    where j.Enabled && (pool == null || j.Pool == pool) && !full.Contains(j.Pool)
                     orderby j.Priority descending, a.Id
                     select new Candidate(a.Id, r.Id, j.Pool, j.PoolSlots);
         return await ready.Take(Candidates).ToListAsync(cancellationToken);

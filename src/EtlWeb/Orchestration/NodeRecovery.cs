@@ -68,11 +68,11 @@ public sealed class NodeRecovery(
                 + (survivors.Count > 0 ? $" Processes still alive: {string.Join(", ", survivors)}." : "");
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was left running and {Why}; marked Interrupted", attempt.Id, attempt.RunId, why);
             // Its cgroup, where it had one, still holds what the tree used.
-            var meter = accounting.Open(attempt.Id, 0, 0);
-            var usage = meter.Collect(spool.RecordedUsage());
+            var meter = accounting.Existing(attempt.Id);
+            var usage = meter?.Collect(spool.RecordedUsage());
             await engine.SettleAsync(attempt.Id, new AttemptOutcome(AttemptStatus.Interrupted, null, message, Usage: usage), null, owner, cancellationToken);
             spool.Delete();
-            meter.Release();
+            meter?.Release();
             interrupted++;
         }
 

@@ -13,7 +13,7 @@ namespace EtlWeb.Orchestration;
 /// job for it (enqueued, scheduled or processing): its Hangfire job was lost or failed before the claim (an exception,
 /// a storage error). An attempt that merely waits behind a long queue is left alone, so a backlog is not doubled every
 /// ten seconds. An attempt waiting for a full pool has no delivery on purpose (<see cref="ClaimArbiter"/>) and is left
-/// alone too. A duplicate delivery is refused by the claim, so this can only help. One indexed query every ten
+/// alone too, unless its job was disabled meanwhile. A duplicate delivery is refused by the claim, so this can only help. One indexed query every ten
 /// seconds; Hangfire's lists and the pools are read only when an attempt is overdue.
 /// </summary>
 public sealed class QueueWatchdog(
@@ -47,7 +47,7 @@ public sealed class QueueWatchdog(
         var overdue = await db.Attempts.Where(a => a.Status == AttemptStatus.Queued)
             .Join(db.Runs, a => a.RunId, r => r.Id, (a, r) => new { a.Id, a.RunId, Due = a.NotBefore ?? r.QueuedAt, r.Status, r.JobId })
             .Where(x => (x.Status == RunStatus.Queued || x.Status == RunStatus.Running) && x.Due < cutoff)
-            .Join(db.Jobs, x => x.JobId, j => j.Id, (x, j) => new { x.Id, x.RunId, j.Pool, j.PoolSlots })
+            .Join(db.Jobs, x => x.JobId, j => j.Id, (x, j) => new { x.Id, x.RunId, j.Pool, j.PoolSlots, j.Enabled })
             .ToListAsync(cancellationToken);
         if (overdue.Count == 0)
         {
@@ -56,8 +56,9 @@ public sealed class QueueWatchdog(
 
         var held = AttemptsHangfireHolds();
         var pools = await PoolQueries.UseAsync(db, null, cancellationToken);
+        // An attempt of a job disabled while it waited goes back too, whatever its pool: its claim ends its run.
         overdue.RemoveAll(a => held.Contains(a.Id)
-            || (pools.TryGetValue(a.Pool, out var pool) && !(pool with { Needs = a.PoolSlots }).HasRoom));
+            || (a.Enabled && pools.TryGetValue(a.Pool, out var pool) && !(pool with { Needs = a.PoolSlots }).HasRoom));
         foreach (var attempt in overdue)
         {
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was still queued long after its due time; handing it to the queue again", attempt.Id, attempt.RunId);

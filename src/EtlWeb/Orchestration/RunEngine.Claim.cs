@@ -95,15 +95,16 @@ public sealed partial class RunEngine
         return new ClaimResult(new ClaimedAttempt(attempt, run, await DefinitionAsync(db, run, cancellationToken)) { Upstream = prepared.Upstream, InputError = prepared.InputError });
     }
 
-    /// <summary>The arbiter's claim; a race lost to another node (PostgreSQL) hands the delivery back to the queue.</summary>
+    /// <summary>The arbiter's claim; a race lost to another node or a deadlock (PostgreSQL) hands the delivery back to the queue.</summary>
     private async Task<(Attempt, Run)?> ClaimBestAsync(EtlDbContext db, long attemptId, Func<Run, Task> prepare, CancellationToken cancellationToken)
     {
         try
         {
             return await arbiter.ClaimAsync(db, attemptId, NodeName, prepare, cancellationToken);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
+            // A race lost to another claim, or a deadlock between two nodes' pool locks: nothing was claimed.
             arbiter.Redeliver(attemptId);
             return null;
         }

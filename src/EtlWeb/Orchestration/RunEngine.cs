@@ -24,7 +24,8 @@ public sealed partial class RunEngine(
     RunInputs inputs,
     ClaimArbiter arbiter,
     TimeProvider time,
-    IOptions<NodeOptions> node)
+    IOptions<NodeOptions> node,
+    ILogger<RunEngine> logger)
 {
     /// <summary>How often a cancel that lost a race to a claim or a settle is tried again from fresh rows.</summary>
     private const int CancelAttempts = 5;
@@ -89,21 +90,39 @@ public sealed partial class RunEngine(
             return false;
         }
 
-        if (attempt.Pool.Length > 0)
-        {
-            // Its slots are free: the pool's best waiting attempts get a delivery each.
-            await arbiter.WakeAsync(db, attempt.Pool, cancellationToken);
-        }
-
         if (settled.Retry is { } retry)
         {
             followUps.ScheduleRetry(run, retry, settled.Delay);
-            return true;
+        }
+        else
+        {
+            followUps.Publish(run, attempt);
+            await AfterEndAsync(run, cancellationToken);
         }
 
-        followUps.Publish(run, attempt);
-        await AfterEndAsync(run, cancellationToken);
+        await WakePoolAsync(db, attempt.Pool, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// An ended attempt's slots are free: the pool's best waiting attempts get a delivery each. After the follow-ups, and
+    /// never failing the settle: should the database not answer, the queue watchdog hands them to the queue later.
+    /// </summary>
+    private async Task WakePoolAsync(EtlDbContext db, string pool, CancellationToken cancellationToken)
+    {
+        if (pool.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await arbiter.WakeAsync(db, pool, cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "The attempts waiting for pool {Pool} could not be woken; the queue watchdog hands them to the queue", pool);
+        }
     }
 
     /// <summary>

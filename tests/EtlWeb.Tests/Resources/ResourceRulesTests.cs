@@ -42,8 +42,9 @@ public sealed class ResourceRulesTests : IDisposable
         ];
 
         Assert.Equal(new TreeAccounting(1.5, 0.25, 4096, 8192), TreeAccounting.Parse(lines));
-        Assert.Null(TreeAccounting.Parse(lines[..1]));
+        Assert.Equal(new TreeAccounting(1.5, 0.25, null, null), TreeAccounting.Parse(lines[..1]));
         Assert.Null(TreeAccounting.Parse([]));
+        Assert.Null(TreeAccounting.Parse(["not a stat line"]));
     }
 
     [Fact]
