@@ -4,7 +4,7 @@ namespace EtlWeb.Core.Execution;
 
 /// <summary>
 /// Measures one attempt's tree and watches its CPU time limit (<see cref="ResourceAccounting.Open"/>): from its cgroup
-/// where it has one, otherwise from samples of its process group (peak memory: the largest sum of the group's resident
+/// where it has one, otherwise from samples of its process tree (peak memory: the largest sum of the tree's resident
 /// sets seen; a spike between two samples is missed) and the supervisor's record (<see cref="TreeAccounting"/>).
 /// </summary>
 public sealed class AttemptMeter
@@ -45,7 +45,7 @@ public sealed class AttemptMeter
     /// Samples the attempt until <paramref name="ct"/> fires; completes early with the reason when its CPU time passes
     /// the limit. With a cgroup and no CPU limit there is nothing to sample: it only waits.
     /// </summary>
-    /// <param name="group">The supervisor's pid, which leads the attempt's process group.</param>
+    /// <param name="group">The supervisor's pid, the root of the attempt's process tree.</param>
     public async Task<string> WatchAsync(int group, TimeProvider time, CancellationToken ct)
     {
         if (cgroup is not null && CpuLimitSeconds <= 0 && cgroup.PeakMemoryBytes() is not null)
@@ -114,7 +114,7 @@ public sealed class AttemptMeter
     /// <summary>Removes the attempt's cgroup once it is settled (not when the attempt is left running for the next start).</summary>
     public void Release() => cgroup?.Remove();
 
-    /// <summary>The tree's CPU time now: the cgroup's, or the sum over the live process group (noting its resident memory).</summary>
+    /// <summary>The tree's CPU time now: the cgroup's, or the sum over the supervisor and its live descendants (noting their resident memory).</summary>
     private double? CpuSecondsNow(int group)
     {
         if (cgroup is not null)
@@ -125,7 +125,7 @@ public sealed class AttemptMeter
         }
 
         long pages = 0, ticks = 0;
-        foreach (var (_, stat) in ProcessTree.Group(group))
+        foreach (var (_, stat) in ProcessTree.Descendants(group))
         {
             pages += stat.ResidentPages;
             ticks += stat.CpuTicks;

@@ -111,8 +111,59 @@ public static class ProcessTree
         return found;
     }
 
-    /// <summary>The live processes of process group <paramref name="group"/>.</summary>
-    internal static IEnumerable<(int Pid, ProcStat Stat)> Group(int group) => LiveProcesses().Where(p => p.Stat.ProcessGroup == group);
+    /// <summary>
+    /// <paramref name="root"/> and its live descendants, found through each thread's children list
+    /// (/proc/PID/task/TID/children): a few reads per process of the tree, not a scan of every process of the machine. A
+    /// descendant whose parent ended (reparented to init) is not found.
+    /// </summary>
+    internal static List<(int Pid, ProcStat Stat)> Descendants(int root)
+    {
+        var found = new List<(int, ProcStat)>();
+        var pending = new Stack<int>([root]);
+        while (pending.TryPop(out var pid))
+        {
+            if (!ProcStat.TryRead(pid, out var stat) || stat.HasEnded)
+            {
+                continue;
+            }
+
+            found.Add((pid, stat));
+            foreach (var child in Children(pid))
+            {
+                pending.Push(child);
+            }
+        }
+
+        return found;
+    }
+
+    private static IEnumerable<int> Children(int pid)
+    {
+        string[] threads;
+        try
+        {
+            threads = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        var children = new List<int>();
+        foreach (var thread in threads)
+        {
+            try
+            {
+                children.AddRange(File.ReadAllText(Path.Combine(thread, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The thread or the process ended meanwhile.
+            }
+        }
+
+        return children;
+    }
 
     private static IEnumerable<int> LivePids() => LiveProcesses().Select(p => p.Pid);
 

@@ -59,12 +59,13 @@ public sealed class ResourceAccounting
         var memoryLimited = memoryLimitMb > 0 && cgroup is not null && cgroup.TrySetMemoryLimit(memoryLimitMb * 1024L * 1024L);
         var problem = memoryLimitMb == 0 || memoryLimited ? null
             : MemoryLimitUnavailable ?? "the attempt's cgroup could not be made, or the kernel refused the limit";
-        return new AttemptMeter(cgroup, memoryLimited ? memoryLimitMb : 0, cpuLimitSeconds, OomKillsOfMachine()) { MemoryLimitProblem = problem };
+        // The machine's count of out-of-memory kills tells one apart only without a cgroup, which counts its own.
+        return new AttemptMeter(cgroup, memoryLimited ? memoryLimitMb : 0, cpuLimitSeconds, cgroup is null ? OomKillsOfMachine() : 0) { MemoryLimitProblem = problem };
     }
 
     /// <summary>The accounting of an attempt that is over (settled by recovery): from its cgroup when it has one, else none.</summary>
     public AttemptMeter? Existing(long attemptId) =>
-        host?.Existing(attemptId) is { } cgroup ? new AttemptMeter(cgroup, 0, 0, OomKillsOfMachine()) { Started = true } : null;
+        host?.Existing(attemptId) is { } cgroup ? new AttemptMeter(cgroup, 0, 0, 0) { Started = true } : null;
 
     /// <summary>Removes the cgroups of attempts that are not running here any more (settled while this node was down).</summary>
     public void RemoveStale(IReadOnlySet<long> runningHere) => host?.RemoveStale(runningHere);
