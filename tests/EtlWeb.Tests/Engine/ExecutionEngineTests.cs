@@ -7,13 +7,8 @@ namespace EtlWeb.Tests.Engine;
 
 public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settings = { ["EtlWeb:KillGraceSeconds"] = "1", ["EtlWeb:MaxLogBytesPerAttempt"] = "65536" } })
 {
-    private Task<JobDocument> ShellAsync(string name, string command, Action<JsonObject>? configure = null)
-    {
-        var job = JobsClient.ShellJob(name);
-        job["command"] = command;
-        configure?.Invoke(job);
-        return Client.CreateJobAsync(job);
-    }
+    private Task<JobDocument> ShellAsync(string name, string command, Action<JsonObject>? configure = null) =>
+        Client.CreateShellJobAsync(name, command, configure);
 
     [Fact]
     public async Task A_successful_run_stores_every_line_in_order_with_exit_code_zero()

@@ -15,13 +15,8 @@ public sealed class ResourceFigureTests() : HostTest(new EtlWebFactory { Setting
     /// <summary>Spins on the CPU for 1.5 s of its own CPU time.</summary>
     internal const string BusyLoop = "python3 -c 'import time\nend = time.process_time() + 1.5\nwhile time.process_time() < end: pass'";
 
-    private Task<JobDocument> ShellAsync(string name, string command, Action<JsonObject>? configure = null)
-    {
-        var job = JobsClient.ShellJob(name);
-        job["command"] = command;
-        configure?.Invoke(job);
-        return Client.CreateJobAsync(job);
-    }
+    private Task<JobDocument> ShellAsync(string name, string command, Action<JsonObject>? configure = null) =>
+        Client.CreateShellJobAsync(name, command, configure);
 
     [Fact]
     public async Task A_job_allocating_300_MiB_reports_a_peak_over_250_MiB()

@@ -18,6 +18,15 @@ public static class JobsClient
         ["dependencies"] = new JsonArray([.. dependencies.Select(d => (JsonNode)d)]),
     };
 
+    /// <summary>Creates a shell job running <paramref name="command"/>, its document first changed by <paramref name="configure"/>.</summary>
+    public static Task<JobDocument> CreateShellJobAsync(this HttpClient client, string name, string command, Action<JsonObject>? configure = null)
+    {
+        var job = ShellJob(name);
+        job["command"] = command;
+        configure?.Invoke(job);
+        return client.CreateJobAsync(job);
+    }
+
     public static async Task<JobDocument> CreateJobAsync(this HttpClient client, JsonObject document)
     {
         using var response = await client.PostAsync(new Uri("/api/jobs", UriKind.Relative), Json(document));
