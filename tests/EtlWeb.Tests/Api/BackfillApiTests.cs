@@ -165,12 +165,16 @@ public sealed class BackfillApiTests() : HostTest(new EtlWebFactory { Settings =
         // The nightly job fails for the January days it is backfilled with, and succeeds today.
         var nightly = await NightlyAsync("case \"$ETL_LOGICAL_DATE\" in 2026-01-*) exit 1;; esac");
         var report = await Client.CreateJobAsync(JobsClient.ShellJob("report", "nightly").With("command", "true"));
-        var today = await Client.RunJobAsync(nightly);
-        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(today)).Status);
+        // Alone, so that no run of the report from this pipeline run is still going when the report is run below (it would be skipped by its overlap policy).
+        var (_, started) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{nightly.Id}/run", """{"downstream": false}""");
+        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(started!["run_id"]!.GetValue<long>())).Status);
 
         var backfill = await CreateAsync(nightly.Id!.Value, """{"from": "2026-01-01T00:00:00+01:00", "to": "2026-01-02T23:00:00+01:00", "max_parallel": 2}""");
         var over = await WaitForAsync(backfill.Id!.Value, b => b.Status == "Finished");
         Assert.Equal(2, over.Counts.Failed);
+
+        // The backfill's pipelines end the report's runs UpstreamFailed; a run still pending would make the report's own run skip.
+        await Client.WaitForRunsAsync(report, 2, r => r.FinishedAt is not null);
 
         // The report's upstream last ran live with success: a reload of January that failed is not its latest outcome.
         var (_, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/jobs/{report.Id}/run", """{"downstream": false}""");
