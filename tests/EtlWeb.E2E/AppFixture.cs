@@ -183,6 +183,8 @@ public class AppFixture : IAsyncLifetime
         }
 
         _app?.Dispose();
+        // The cgroups of attempts left running are named after this data directory, which nothing starts again.
+        EtlWeb.Core.Execution.ResourceAccounting.Detect(useCgroups: true, Path.GetFullPath(DataDirectory)).RemoveStale(new HashSet<long>());
         if (Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);

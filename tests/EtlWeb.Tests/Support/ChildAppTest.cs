@@ -11,6 +11,7 @@ public abstract class ChildAppTest : IDisposable
     {
         // Tests read the app DB directly; pooled connections would keep the files open.
         SqliteConnection.ClearAllPools();
+        LeftOverCgroups.Remove(DataDirectory);
         if (Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -69,6 +69,7 @@ public sealed class EtlWebFactory : WebApplicationFactory<Program>
             SqliteConnection.ClearAllPools();
             if (DeleteDataDirectoryOnDispose)
             {
+                LeftOverCgroups.Remove(DataDirectory);
                 await RemoveAsync(DataDirectory);
             }
         }
