@@ -27,7 +27,20 @@ internal static class DataFiles
         Assert.True(holding.Count == 0, $"{what} is stored in: {string.Join(", ", holding)}");
     }
 
+    /// <summary>The file's bytes; a file SQLite removed since the listing (a -shm or -wal file whose last connection closed) holds nothing.</summary>
     private static byte[] Read(string path)
+    {
+        try
+        {
+            return ReadExisting(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private static byte[] ReadExisting(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var memory = new MemoryStream();
