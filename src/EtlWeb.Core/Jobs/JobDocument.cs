@@ -8,7 +8,8 @@ namespace EtlWeb.Core.Jobs;
 /// The one JSON shape of a job: API requests and responses, export and import. Input fields are
 /// nullable so a missing field takes its default; read-only fields are filled on output only.
 /// </summary>
-[AlsoAccepts(JobFields.Desktop.WorkingDirectory, JobFields.Desktop.Timeout, JobFields.Desktop.RetryDelay, JobFields.Desktop.Email, JobFields.Desktop.Environment)]
+[AlsoAccepts(JobFields.Desktop.WorkingDirectory, JobFields.Desktop.Timeout, JobFields.Desktop.RetryDelay, JobFields.Desktop.Email, JobFields.Desktop.Environment,
+    JobFields.Desktop.EnvironmentVars, JobFields.Desktop.NotificationEmail)]
 public sealed record JobDocument
 {
     [JsonPropertyName(JobFields.Id)]

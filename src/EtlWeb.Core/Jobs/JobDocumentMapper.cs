@@ -25,8 +25,8 @@ public static class JobDocumentMapper
             Command = document.Command ?? "",
             Script = document.Script ?? "",
             Interpreter = document.Interpreter ?? "",
-            WorkingDirectory = document.WorkingDirectory ?? LegacyString(extra, JobFields.Desktop.WorkingDirectory, JobFields.WorkingDirectory, errors) ?? "",
-            TimeoutSeconds = document.TimeoutSeconds ?? LegacyInt(extra, JobFields.Desktop.Timeout, JobFields.TimeoutSeconds, errors) ?? 0,
+            WorkingDirectory = document.WorkingDirectory ?? DesktopFields.String(extra, JobFields.Desktop.WorkingDirectory, JobFields.WorkingDirectory, errors) ?? "",
+            TimeoutSeconds = document.TimeoutSeconds ?? DesktopFields.Int(extra, JobFields.Desktop.Timeout, JobFields.TimeoutSeconds, errors) ?? 0,
             StallTimeoutSeconds = document.StallTimeoutSeconds ?? 0,
             MemoryLimitMb = document.MemoryLimitMb ?? 0,
             CpuLimitSeconds = document.CpuLimitSeconds ?? 0,
@@ -34,12 +34,12 @@ public static class JobDocumentMapper
             PoolSlots = document.PoolSlots ?? 1,
             Priority = document.Priority ?? 0,
             MaxRetries = document.MaxRetries ?? 0,
-            RetryDelaySeconds = document.RetryDelaySeconds ?? LegacyInt(extra, JobFields.Desktop.RetryDelay, JobFields.RetryDelaySeconds, errors) ?? 0,
+            RetryDelaySeconds = document.RetryDelaySeconds ?? DesktopFields.Int(extra, JobFields.Desktop.RetryDelay, JobFields.RetryDelaySeconds, errors) ?? 0,
             RetryBackoff = document.RetryBackoff ?? 1.0,
             CronExpression = (document.CronExpression ?? "").Trim(),
             TimeZone = (document.TimeZone ?? "").Trim(),
             IntervalMinutes = document.IntervalMinutes ?? 0,
-            NotifyEmail = (document.NotifyEmail ?? LegacyString(extra, JobFields.Desktop.Email, JobFields.NotifyEmail, errors) ?? "").Trim(),
+            NotifyEmail = (document.NotifyEmail ?? DesktopFields.String(extra, JobFields.Desktop.NotificationEmail, JobFields.NotifyEmail, errors) ?? DesktopFields.String(extra, JobFields.Desktop.Email, JobFields.NotifyEmail, errors) ?? "").Trim(),
             NotifyOnSuccess = document.NotifyOnSuccess ?? false,
             NotifyOnFailure = document.NotifyOnFailure ?? true,
             NotifySlack = document.NotifySlack ?? false,
@@ -195,9 +195,9 @@ public static class JobDocumentMapper
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         var element = environment;
-        if (element is null or { ValueKind: JsonValueKind.Null } && extra.TryGetValue(JobFields.Desktop.Environment, out var legacy))
+        if (element is null or { ValueKind: JsonValueKind.Null })
         {
-            element = ParseLegacyEnvironment(legacy, errors);
+            element = DesktopFields.Environment(extra, errors);
         }
 
         if (element is null or { ValueKind: JsonValueKind.Null })
@@ -207,7 +207,7 @@ public static class JobDocumentMapper
 
         if (element.Value.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(JobFields.Environment, $"Environment must be a JSON object of name -> string value, not {Describe(element.Value.ValueKind)}.");
+            errors.Add(JobFields.Environment, $"Environment must be a JSON object of name -> string value, not {DesktopFields.Describe(element.Value.ValueKind)}.");
             return result;
         }
 
@@ -219,78 +219,10 @@ public static class JobDocumentMapper
             }
             else
             {
-                errors.Add(JobFields.Environment, $"The value of '{property.Name}' must be a string, not {Describe(property.Value.ValueKind)}.");
+                errors.Add(JobFields.Environment, $"The value of '{property.Name}' must be a string, not {DesktopFields.Describe(property.Value.ValueKind)}.");
             }
         }
 
         return result;
     }
-
-    private static JsonElement? ParseLegacyEnvironment(JsonElement legacy, ValidationErrors errors)
-    {
-        if (legacy.ValueKind != JsonValueKind.String)
-        {
-            return legacy;
-        }
-
-        var text = legacy.GetString();
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var parsed = JsonDocument.Parse(text);
-            return parsed.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            errors.Add(JobFields.Environment, $"env_vars is not valid JSON: {ex.Message}");
-            return null;
-        }
-    }
-
-    private static string? LegacyString(Dictionary<string, JsonElement> extra, string name, string field, ValidationErrors errors)
-    {
-        if (!extra.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            return value.GetString();
-        }
-
-        errors.Add(field, $"{name} must be a string, not {Describe(value.ValueKind)}.");
-        return null;
-    }
-
-    private static int? LegacyInt(Dictionary<string, JsonElement> extra, string name, string field, ValidationErrors errors)
-    {
-        if (!extra.TryGetValue(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
-        {
-            return number;
-        }
-
-        var found = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Describe(value.ValueKind);
-        errors.Add(field, $"{name} must be a whole number, not {found}.");
-        return null;
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
 }

@@ -58,5 +58,10 @@ public static class JobFields
         public const string RetryDelay = "retry_delay";
         public const string Email = "email";
         public const string Environment = "env_vars";
+
+        /// <summary>The desktop database's column (and its JSON export's field): a JSON object written as a string.</summary>
+        public const string EnvironmentVars = "environment_vars";
+
+        public const string NotificationEmail = "notification_email";
     }
 }

@@ -163,6 +163,24 @@ public sealed class JobDocumentMapperTests
     }
 
     [Fact]
+    public void The_desktop_tools_own_export_names_are_read_as_its_example_jobs_file_writes_them()
+    {
+        var (draft, errors) = Draft("""
+            {
+              "name": "Example Python ETL", "job_type": "python", "command": "python3 -c \"print('done')\"", "working_directory": "",
+              "environment_vars": "{\"ENV\": \"development\"}", "schedule_type": "manual", "cron_expression": null,
+              "interval_minutes": null, "enabled": false, "max_retries": 2, "retry_delay_seconds": 60, "timeout_seconds": 300,
+              "notification_email": "data@example.com", "notify_on_success": false, "notify_on_failure": true
+            }
+            """);
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal("development", draft.Job.Environment["ENV"]);
+        Assert.Equal("data@example.com", draft.Job.NotifyEmail);
+        Assert.Equal((false, 2, 300), (draft.Job.Enabled, draft.Job.MaxRetries, draft.Job.TimeoutSeconds));
+    }
+
+    [Fact]
     public void New_names_win_over_desktop_names()
     {
         var (draft, errors) = Draft("""
