@@ -30,6 +30,9 @@ public enum TriggerKind
 
     /// <summary>One item of a for-each run.</summary>
     ForEach,
+
+    /// <summary>Another scheduler ran it: an execution imported from the desktop tool's database.</summary>
+    Imported,
 }
 
 public static class RunStatusExtensions

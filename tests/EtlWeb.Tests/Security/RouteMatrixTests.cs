@@ -86,6 +86,7 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
         ["POST /api/backfills/{id:long}/cancel"] = EtlRoles.Operator,
         ["GET /api/export"] = EtlRoles.Viewer,
         ["POST /api/import"] = EtlRoles.Admin,
+        ["POST /api/import/desktop-database"] = EtlRoles.Admin,
         ["POST /api/backup"] = EtlRoles.Admin,
         ["POST /api/restart"] = EtlRoles.Admin,
         ["GET /api/users/"] = EtlRoles.Admin,

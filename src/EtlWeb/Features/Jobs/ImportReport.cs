@@ -25,6 +25,16 @@ public sealed record ImportReport(
     [property: JsonPropertyName("errors")] IReadOnlyList<string> Errors,
     [property: JsonPropertyName("jobs")] IReadOnlyList<ImportedJob> Jobs)
 {
+    /// <summary>For the desktop tool's database: the executions it brings over as runs.</summary>
+    [JsonPropertyName("history")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ImportedHistory? History { get; init; }
+
+    /// <summary>For the desktop tool's database: per table, the columns EtlWeb does not read.</summary>
+    [JsonPropertyName("ignored_columns")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? IgnoredColumns { get; init; }
+
     [JsonPropertyName("created")]
     public int Created => Count(ImportAction.Created);
 
@@ -39,6 +49,17 @@ public sealed record ImportReport(
 
     private int Count(ImportAction action) => Jobs.Count(j => j.Action == ImportText.Of(action));
 }
+
+/// <summary>
+/// The desktop tool's executions an import brings over: new runs per job, those imported before (same job and start),
+/// those of jobs the database no longer has, and the zone its times without an offset were read in.
+/// </summary>
+public sealed record ImportedHistory(
+    [property: JsonPropertyName("runs")] int Runs,
+    [property: JsonPropertyName("already_imported")] int AlreadyImported,
+    [property: JsonPropertyName("of_deleted_jobs")] int OfDeletedJobs,
+    [property: JsonPropertyName("time_zone")] string TimeZone,
+    [property: JsonPropertyName("runs_by_job")] IReadOnlyDictionary<string, int> RunsByJob);
 
 internal static class ImportText
 {

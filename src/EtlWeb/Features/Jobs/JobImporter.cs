@@ -1,17 +1,22 @@
 using System.Text.Json;
+using EtlWeb.Configuration;
+using EtlWeb.Core.Execution;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
 using EtlWeb.Realtime;
 using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace EtlWeb.Features.Jobs;
 
 /// <summary>
 /// Export of every job and all-or-nothing import of a JSON array of job documents (the desktop tool's
-/// shape and names are accepted). Jobs are matched by name; jobs missing from the file are left alone.
+/// shape and names are accepted) or of the desktop tool's database with its history. Jobs are matched by name; jobs
+/// missing from the file are left alone.
 /// </summary>
-public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit)
+public sealed class JobImporter(
+    IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit, IOptions<EtlWebOptions> options)
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -32,6 +37,14 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         return [.. jobs.Select(j => JobDocumentMapper.ToDocument(j, upstreams[j.Id]) with { Id = null, DesignerX = j.DesignerX, DesignerY = j.DesignerY })];
     }
 
+    /// <summary>Every job in the desktop tool's export format (<see cref="DesktopExport"/>), ordered by name.</summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ExportDesktopAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
+        return [.. jobs.Select(DesktopExport.Of)];
+    }
+
     public async Task<ImportReport> ImportAsync(string json, bool dryRun, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Admin, "import jobs");
@@ -40,6 +53,47 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
             return new ImportReport(dryRun, false, [parseError], []);
         }
 
+        return await ImportAsync(documents, dryRun, desktop: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Imports the desktop tool's <c>etl_scheduler.db</c>: its jobs as <see cref="ImportAsync(string, bool, CancellationToken)"/>
+    /// imports a file's, and its executions as ended runs. Times without an offset are read in <paramref name="zone"/>.
+    /// </summary>
+    public async Task<ImportReport> ImportDesktopDatabaseAsync(byte[] content, bool dryRun, TimeZoneInfo zone, CancellationToken cancellationToken = default)
+    {
+        actors.Demand(EtlRoles.Admin, "import jobs");
+        if (!DesktopDatabase.LooksLikeSqlite(content))
+        {
+            return new ImportReport(dryRun, false, [NotADatabase], []);
+        }
+
+        var directory = Path.Combine(options.Value.FullDataDirectory, "import");
+        PrivateDirectory.Ensure(directory);
+        var path = Path.Combine(directory, $"desktop-{Guid.NewGuid():N}.db");
+        DesktopFile file;
+        try
+        {
+            await File.WriteAllBytesAsync(path, content, cancellationToken);
+            file = DesktopDatabase.Read(path, zone);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        if (file.Errors.Count > 0)
+        {
+            return new ImportReport(dryRun, false, file.Errors, []);
+        }
+
+        return await ImportAsync([.. file.Jobs], dryRun, (file, zone), cancellationToken);
+    }
+
+    private const string NotADatabase = "The file is not an SQLite database. Choose the desktop tool's etl_scheduler.db, or import a JSON export as a JSON file.";
+
+    private async Task<ImportReport> ImportAsync(List<JobDocument> documents, bool dryRun, (DesktopFile File, TimeZoneInfo Zone)? desktop, CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CatalogLock.TakeAsync(db, cancellationToken);
@@ -48,6 +102,13 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         var pools = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Slots, StringComparer.Ordinal, cancellationToken);
         var plan = Plan(documents, existing, edges, pools);
         var report = new ImportReport(dryRun, false, [], [.. plan.Select(p => p.Report)]);
+        var history = new List<DesktopExecution>();
+        if (desktop is var (file, zone))
+        {
+            (history, var planned) = await DesktopHistory.PlanAsync(db, file, zone, cancellationToken);
+            report = report with { History = planned, IgnoredColumns = file.IgnoredColumns };
+        }
+
         if (report.HasErrors || dryRun)
         {
             return report;
@@ -57,13 +118,16 @@ public sealed class JobImporter(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         var ids = existing.ToDictionary(j => j.Name, j => j.Id, StringComparer.Ordinal);
         var writes = plan.Where(p => p.Report.Action != ImportText.Of(ImportAction.Unchanged)).Select(p => new JobWrite(p.ExistingId, p.Draft)).ToList();
         var written = await JobWriter.WriteAsync(db, writes, ids, actors.Value?.Name ?? RevisionWriter.EtlWeb, now, cancellationToken);
+        await DesktopHistory.WriteAsync(db, history, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        foreach (var job in written)
+        var touched = written.Select(j => j.Name).Concat(history.Select(h => h.JobName)).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in await db.Jobs.Where(j => touched.Contains(j.Name)).Select(j => j.Id).ToListAsync(cancellationToken))
         {
-            changes.Publish(job.Id);
+            changes.Publish(id);
         }
 
-        var counts = report.Jobs.GroupBy(j => j.Action).Select(g => $"{g.Count()} {g.Key}");
+        var counts = report.Jobs.GroupBy(j => j.Action).Select(g => $"{g.Count()} {g.Key}")
+            .Concat(report.History is { Runs: > 0 } imported ? [$"{imported.Runs} run(s) of history"] : []);
         await audit.RecordAsync(AuditActions.Imported, $"{report.Jobs.Count} job(s)", string.Join(", ", counts), cancellationToken);
         return report with { Applied = true };
     }
