@@ -13,9 +13,6 @@ internal static class ShellText
     /// <summary>Quotes a value so the shell passes it as one word, whatever it contains.</summary>
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    /// <summary>The first word of a command line, with quotes removed: the program it starts.</summary>
-    public static string? FirstWord(string commandLine) => Words(commandLine).Select(word => word.Text).FirstOrDefault();
-
     /// <summary>The variable name when the word, as typed, is a NAME=value assignment, else null.</summary>
     /// <remarks>As for the shell, the name must be unquoted: <c>"A"=1</c> is a command word, not an assignment.</remarks>
     public static string? AssignedName(string typed)
