@@ -78,19 +78,31 @@ public static class LaunchPlanner
     [SupportedOSPlatform("linux")]
     private static string? ProgramError(Job job, string command, string baseDirectory, Dictionary<string, string> environment)
     {
-        var (label, program) = ProgramOf(job, command);
-        if (program is null)
+        var line = LineOf(job, command);
+        var (label, program) = job.Kind switch
         {
-            return command.Length > 0
-                ? $"SQL command '{command}' does not name a client program."
-                : "An inline SQL script needs the client that runs it in the interpreter field (for example: sqlite3 /data/app.db).";
+            JobKind.Python => ("Python interpreter", line.NamesPython ? line.Program : PythonOf(job)),
+            JobKind.Sql => ("SQL client", line.Program),
+            _ => ("Shell interpreter", ShellOf(job)),
+        };
+
+        // The messages name the variables only: a value may be a password.
+        if (line.Program is null && line.AssignedNames.Count > 0)
+        {
+            var field = command.Length > 0 ? "command line" : "interpreter field";
+            return $"The {field} sets {string.Join(", ", line.AssignedNames)} but names no program to run.";
         }
 
-        // The command runs as "exec <command>", where a leading assignment would be taken for the program.
-        // The message names the variable only: its value may be a password.
-        if (ShellText.AssignedName(program) is string variable)
+        if (program is null)
         {
-            return $"The SQL command line starts with '{variable}=...'; set {variable} in the job's environment variables instead.";
+            return "An inline SQL script needs the client that runs it in the interpreter field (for example: sqlite3 /data/app.db).";
+        }
+
+        // A line that sets PATH has the shell look the program up there, expansions and all: the shell decides.
+        var searched = !program.Contains('/', StringComparison.Ordinal);
+        if (searched && line.AssignedNames.Contains("PATH", StringComparer.Ordinal))
+        {
+            return null;
         }
 
         // The child's shell searches the PATH the child gets, which the job may set; without one, a shell's default.
@@ -100,9 +112,9 @@ public static class LaunchPlanner
             return null;
         }
 
-        return program.Contains('/', StringComparison.Ordinal)
-            ? $"{label} '{program}' does not exist or is not executable."
-            : $"{label} '{program}' was not found on PATH.";
+        return searched
+            ? $"{label} '{program}' was not found on PATH."
+            : $"{label} '{program}' does not exist or is not executable.";
     }
 
     /// <summary>What masks the job's secret values in its output. A name marked secret without a value has nothing to mask.</summary>
@@ -127,25 +139,34 @@ public static class LaunchPlanner
         return environment;
     }
 
-    private static (string Label, string? Program) ProgramOf(Job job, string command) => job.Kind switch
+    /// <summary>
+    /// The command line the job's own shell does not run, read for its assignments and program: a Python or SQL
+    /// command, or an inline SQL script's client line. Empty for a shell job.
+    /// </summary>
+    private static CommandLine LineOf(Job job, string command) => job.Kind switch
     {
-        JobKind.Python => ("Python interpreter", PythonOf(job)),
-        JobKind.Sql => ("SQL client", ShellText.FirstWord(command.Length > 0 ? command : job.Interpreter)),
-        _ => ("Shell interpreter", ShellOf(job)),
+        JobKind.Python => CommandLine.Parse(command),
+        JobKind.Sql => CommandLine.Parse(command.Length > 0 ? command : job.Interpreter.Trim()),
+        _ => CommandLine.Parse(""),
     };
 
-    private static string[] CommandArguments(Job job, string command) => job.Kind switch
+    private static string[] CommandArguments(Job job, string command)
     {
-        // Through the shell, so quotes and redirections in the command line work as typed.
-        JobKind.Python => [DefaultShell(), "-c", "exec " + ShellText.Quote(PythonOf(job)) + " " + command],
-        JobKind.Sql => [DefaultShell(), "-c", "exec " + command],
-        _ => [ShellOf(job), "-c", command],
-    };
+        // Through the shell, so quotes, redirections and leading assignments in the command line work as typed.
+        var line = LineOf(job, command);
+        return job.Kind switch
+        {
+            JobKind.Python when line.NamesPython => [DefaultShell(), "-c", line.Exec()],
+            JobKind.Python => [DefaultShell(), "-c", line.Exec(ShellText.Quote(PythonOf(job)))],
+            JobKind.Sql => [DefaultShell(), "-c", line.Exec()],
+            _ => [ShellOf(job), "-c", command],
+        };
+    }
 
     private static string[] ScriptArguments(Job job, string scriptPath) => job.Kind switch
     {
         JobKind.Python => [PythonOf(job), "-u", scriptPath],
-        JobKind.Sql => [DefaultShell(), "-c", "exec " + job.Interpreter.Trim() + " < " + ShellText.Quote(scriptPath)],
+        JobKind.Sql => [DefaultShell(), "-c", CommandLine.Parse(job.Interpreter.Trim()).Exec() + " < " + ShellText.Quote(scriptPath)],
         _ => [ShellOf(job), scriptPath],
     };
 

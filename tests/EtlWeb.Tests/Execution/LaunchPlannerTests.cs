@@ -37,6 +37,20 @@ public sealed class LaunchPlannerTests
         Assert.Equal("1", plan.Spec.Environment["PYTHONUNBUFFERED"]);
     }
 
+    [Theory]
+    [InlineData("python3 daily_etl.py", "exec python3 daily_etl.py")]
+    [InlineData("'/usr/bin/python3' -m mypkg > out.log", "exec '/usr/bin/python3' -m mypkg > out.log")]
+    [InlineData("PYTHONPATH=/x python3 etl.py", "PYTHONPATH=/x exec python3 etl.py")]
+    [InlineData("PYTHONPATH=/x etl.py", "PYTHONPATH=/x exec '/usr/bin/python3' etl.py")]
+    public void A_python_command_that_names_its_interpreter_runs_as_written_and_assignments_come_before_exec(string command, string shellText)
+    {
+        var job = new Job { Kind = JobKind.Python, Command = command, Interpreter = "/usr/bin/python3" };
+
+        var plan = Attempts.Plan(job, "m-10");
+
+        Assert.Equal([DefaultShell, "-c", shellText], plan.Spec!.Arguments);
+    }
+
     [Fact]
     public void Inline_sql_is_fed_to_the_client_named_in_the_interpreter_field_from_a_private_temp_file()
     {
@@ -50,12 +64,36 @@ public sealed class LaunchPlannerTests
         Assert.Equal([DefaultShell, "-c", $"exec cat -n < '{plan.ScriptPath}'"], plan.Spec!.Arguments);
     }
 
+    [Fact]
+    public void Sql_assignments_come_before_exec_in_a_command_and_in_an_inline_scripts_client_line()
+    {
+        var command = Attempts.Plan(new Job { Kind = JobKind.Sql, Command = "PGAPPNAME=etl cat -n x.sql" }, "m-11");
+        var script = Attempts.Plan(new Job { Kind = JobKind.Sql, Script = "select 1;", Interpreter = "PGAPPNAME=etl cat -n" }, "m-12");
+
+        Assert.Equal([DefaultShell, "-c", "PGAPPNAME=etl exec cat -n x.sql"], command.Spec!.Arguments);
+        Assert.Equal([DefaultShell, "-c", $"PGAPPNAME=etl exec cat -n < '{script.ScriptPath}'"], script.Spec!.Arguments);
+    }
+
+    [Fact]
+    public void A_command_line_that_sets_path_leaves_finding_its_program_to_the_shell()
+    {
+        var plan = Attempts.Plan(new Job { Kind = JobKind.Sql, Command = "PATH=/opt/pg/bin:$PATH psql9 -d db" }, "m-13");
+
+        Assert.Null(plan.Error);
+        Assert.Equal([DefaultShell, "-c", "PATH=/opt/pg/bin:$PATH exec psql9 -d db"], plan.Spec!.Arguments);
+    }
+
     [Theory]
     [InlineData(JobKind.Python, "", "python9", "Python interpreter 'python9' was not found on PATH.")]
     [InlineData(JobKind.Python, "", "/nope/bin/python", "Python interpreter '/nope/bin/python' does not exist or is not executable.")]
     [InlineData(JobKind.Shell, "", "zsh9", "Shell interpreter 'zsh9' was not found on PATH.")]
     [InlineData(JobKind.Sql, "psql9 -U u -d db -f x.sql", "", "SQL client 'psql9' was not found on PATH.")]
-    [InlineData(JobKind.Sql, "PGPASSWORD=secret psql -d db", "", "The SQL command line starts with 'PGPASSWORD=...'; set PGPASSWORD in the job's environment variables instead.")]
+    [InlineData(JobKind.Sql, "PGPASSWORD=s3cr3t psql9 -d db", "", "SQL client 'psql9' was not found on PATH.")]
+    [InlineData(JobKind.Sql, "PGPASSWORD=s3cr3t", "", "The command line sets PGPASSWORD but names no program to run.")]
+    [InlineData(JobKind.Sql, "", "PGPASSWORD=s3cr3t", "The interpreter field sets PGPASSWORD but names no program to run.")]
+    [InlineData(JobKind.Python, "python9 etl.py", "python3", "Python interpreter 'python9' was not found on PATH.")]
+    [InlineData(JobKind.Python, "A=1 /nope/bin/python etl.py", "python3", "Python interpreter '/nope/bin/python' does not exist or is not executable.")]
+    [InlineData(JobKind.Python, "A=1 B=2", "", "The command line sets A, B but names no program to run.")]
     public void A_missing_interpreter_or_client_is_named_and_nothing_is_planned(
         JobKind kind, string command, string interpreter, string error)
     {
