@@ -15,11 +15,16 @@ public enum StopRequest
 
 /// <summary>
 /// The attempts whose process runs on this node, so a cancel or a disown reaches the executor that owns it; their
-/// number is the <c>etlweb_attempts_running</c> gauge.
+/// number is the <c>etlweb_attempts_running</c> gauge. A cancel that arrives between an attempt's claim and its
+/// registration here is kept for a while and stops the attempt as it registers.
 /// </summary>
-public sealed class RunningAttempts(EtlMetrics metrics)
+public sealed class RunningAttempts(EtlMetrics metrics, TimeProvider time)
 {
+    /// <summary>How long a cancel waits for its attempt to register: far longer than a claim takes to reach its executor.</summary>
+    private static readonly TimeSpan PendingFor = TimeSpan.FromMinutes(10);
+
     private readonly ConcurrentDictionary<long, Entry> _byRun = new();
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _pendingCancels = new();
 
     private sealed record Entry(long AttemptId, TaskCompletionSource<StopRequest> Stop);
 
@@ -34,6 +39,11 @@ public sealed class RunningAttempts(EtlMetrics metrics)
         var stop = new TaskCompletionSource<StopRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
         _byRun[runId] = new Entry(attemptId, stop);
         metrics.RunningAttemptsChanged(_byRun.Count);
+        if (_pendingCancels.TryRemove(runId, out _))
+        {
+            stop.TrySetResult(StopRequest.Cancel);
+        }
+
         return stop.Task;
     }
 
@@ -43,8 +53,35 @@ public sealed class RunningAttempts(EtlMetrics metrics)
         metrics.RunningAttemptsChanged(_byRun.Count);
     }
 
-    /// <summary>Asks the executor running <paramref name="runId"/> here to stop it; false when it does not run here.</summary>
-    public bool RequestCancel(long runId) => _byRun.TryGetValue(runId, out var entry) && entry.Stop.TrySetResult(StopRequest.Cancel);
+    /// <summary>
+    /// Asks the executor running <paramref name="runId"/> here to stop it; false when it does not run here (yet: an
+    /// attempt claimed a moment ago and not registered is stopped as it registers).
+    /// </summary>
+    public bool RequestCancel(long runId)
+    {
+        if (_byRun.TryGetValue(runId, out var entry))
+        {
+            return entry.Stop.TrySetResult(StopRequest.Cancel);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var (run, at) in _pendingCancels)
+        {
+            if (now - at > PendingFor)
+            {
+                _pendingCancels.TryRemove(run, out _);
+            }
+        }
+
+        _pendingCancels[runId] = now;
+        // Registered meanwhile: the entry is there to stop, and the pending cancel is not needed.
+        if (_byRun.TryGetValue(runId, out entry) && _pendingCancels.TryRemove(runId, out _))
+        {
+            return entry.Stop.TrySetResult(StopRequest.Cancel);
+        }
+
+        return false;
+    }
 
     /// <summary>Tells the executor of <paramref name="attemptId"/> that the attempt is no longer this node's; false when it does not run here.</summary>
     public bool Disown(long attemptId) =>

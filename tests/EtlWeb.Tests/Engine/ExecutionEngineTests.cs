@@ -96,6 +96,21 @@ public sealed class ExecutionEngineTests() : HostTest(new EtlWebFactory { Settin
     }
 
     [Fact]
+    public async Task A_cancel_right_after_the_trigger_is_never_lost_whatever_moment_of_the_claim_it_meets()
+    {
+        // Each cancel lands before the claim, between the claim and the process start, or after it: all end Cancelled.
+        var job = await ShellAsync("quick cancel", "sleep 300");
+        for (var i = 0; i < 5; i++)
+        {
+            var runId = await Client.RunJobAsync(job);
+            var (status, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/api/runs/{runId}/cancel", "{}");
+            Assert.True(status is System.Net.HttpStatusCode.Accepted or System.Net.HttpStatusCode.OK, body?.ToJsonString());
+            var run = await Client.WaitForEndAsync(runId, TimeSpan.FromSeconds(60));
+            Assert.Equal("Cancelled", run.Status);
+        }
+    }
+
+    [Fact]
     public async Task The_log_is_capped_per_attempt_with_a_visible_truncation_marker()
     {
         var job = await ShellAsync("chatty", "seq 1 100000");
