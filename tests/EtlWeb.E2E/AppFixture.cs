@@ -162,7 +162,7 @@ public class AppFixture : IAsyncLifetime
     protected virtual IReadOnlyList<string>? Launcher => null;
 
     /// <summary>The repository's root, found from this source file's directory.</summary>
-    protected static string RepositoryRoot => Path.GetFullPath(Path.Combine(SourceDirectory(), "..", ".."));
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(SourceDirectory(), "..", ".."));
 
     /// <summary>Runs before EtlWeb starts; returns settings (environment variables) to start it with.</summary>
     protected virtual Task<IReadOnlyDictionary<string, string>> PrepareAsync() =>

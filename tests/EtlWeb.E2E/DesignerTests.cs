@@ -137,6 +137,37 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>, I
     }
 
     [Fact]
+    public async Task A_cancelled_and_a_skipped_last_run_have_colours_of_their_own()
+    {
+        var cancelled = await app.CreateJobAsync(new { name = "Box cancelled", job_type = "shell", command = "sleep 60" });
+        var skipped = await app.CreateJobAsync(new { name = "Box skipped", job_type = "shell", command = "sleep 60", overlap_policy = "skip" });
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/designer");
+
+        // A trigger while a run is still pending joins it; one while it runs is skipped by the overlap policy.
+        var first = await app.RunJobAsync(skipped);
+        await Expect(Box(page, "Box skipped")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-running"), new() { Timeout = 30_000 });
+        Assert.NotEqual(first, await app.RunJobAsync(skipped));
+        await CancelAsync(first);
+        await CancelAsync(await app.RunJobAsync(cancelled));
+
+        await Expect(Box(page, "Box cancelled")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-cancelled"), new() { Timeout = 30_000 });
+        await Expect(Box(page, "Box skipped")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-box-skipped"), new() { Timeout = 30_000 });
+        var legend = page.GetByLabel("Colours");
+        await Expect(legend).ToContainTextAsync("Last run cancelled");
+        await Expect(legend).ToContainTextAsync("Last run skipped");
+        await AppFixture.ScreenshotAsync(page, "designer-cancelled-skipped");
+        await page.Context.DisposeAsync();
+    }
+
+    private async Task CancelAsync(long runId)
+    {
+        using var client = app.CreateClient();
+        using var response = await client.PostAsync(new Uri($"/api/runs/{runId}/cancel", UriKind.Relative), null);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_for_each_jobs_box_counts_its_items_and_the_run_pages_show_the_outputs_and_the_items()
     {
         var release = Path.Combine(Path.GetTempPath(), $"etlweb-e2e-release-{Guid.NewGuid():N}");

@@ -82,6 +82,51 @@ public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture
     }
 
     [Fact]
+    public async Task The_desktop_database_imports_with_its_history_and_its_executions_open_as_in_the_desktop_tool()
+    {
+        var page = await app.NewPageAsync(1440, 900);
+        await AppFixture.GotoAsync(page, "/");
+        await OpenImportAsync(page);
+
+        var input = page.GetByRole(AriaRole.Dialog).Locator("input[type=file]");
+        await Expect(input).ToHaveJSPropertyAsync("_blazorInputFileNextFileId", 0);
+        await input.SetInputFilesAsync(Path.Combine(AppFixture.RepositoryRoot, "tests", "fixtures", "desktop", "etl_scheduler.db"));
+        await Expect(page.GetByTestId("import-ready")).ToBeVisibleAsync();
+
+        var zone = page.GetByLabel("The desktop tool's clock ran in");
+        await zone.FillAsync("Europe/Berl");
+        await page.GetByRole(AriaRole.Option, new() { Name = "Europe/Berlin" }).ClickAsync();
+        await Expect(page.GetByTestId("import-history")).ToContainTextAsync("times read in Europe/Berlin");
+        await Expect(page.GetByTestId("import-history")).ToContainTextAsync("Extract Sales 50, Transform Sales 50");
+        await Expect(page.GetByTestId("import-history")).ToContainTextAsync("2 executions of jobs deleted in the desktop tool are left out");
+        await Expect(page.GetByTestId("import-history-runs")).ToHaveTextAsync("100 runs of history");
+        await Expect(page.GetByTestId("import-ignored-columns")).ToContainTextAsync("created_at");
+        await Expect(page.GetByTestId("import-confirm")).ToHaveTextAsync("Import 4 jobs and 100 runs");
+        await AppFixture.ScreenshotAsync(page, "import-desktop-database");
+
+        await page.GetByTestId("import-confirm").ClickAsync();
+        await Expect(page.GetByTestId("import-report")).ToBeHiddenAsync();
+        await page.GetByTestId("job-row-Extract Sales").ClickAsync();
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Recent executions" }).ClickAsync();
+        var rows = page.GetByTestId("recent-runs").Locator("tbody tr");
+        await Expect(rows).ToHaveCountAsync(50);
+        var failed = rows.Filter(new() { Has = page.Locator("[data-status=Failed]") }).First;
+        await Expect(failed.GetByTestId("run-exit")).ToHaveTextAsync("2");
+        await Expect(failed).ToContainTextAsync("Imported");
+        await Expect(rows.First.GetByTestId("run-ended")).Not.ToHaveTextAsync("-");
+        await AppFixture.ScreenshotAsync(page, "recent-executions-imported");
+
+        await failed.Locator("td").Nth(1).ClickAsync();
+        await Expect(failed).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("etl-row-selected"));
+        Assert.EndsWith("/", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+        await failed.Locator("td").Nth(1).DblClickAsync();
+        await page.WaitForURLAsync("**/runs/*");
+        await Expect(page.GetByTestId("run-reason")).ToContainTextAsync("Desktop tool execution");
+        await Expect(page.GetByTestId("log-viewer")).ToContainTextAsync("ConnectionError: crm unreachable", new() { Timeout = 15_000 });
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_json_is_explained()
     {
         var page = await app.NewPageAsync();

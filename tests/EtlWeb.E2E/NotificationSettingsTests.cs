@@ -11,6 +11,28 @@ public sealed class NotificationSettingsTests(AppFixture app) : IClassFixture<Ap
     public Task DisposeAsync() => app.ServerLog.CheckAsync();
 
     [Fact]
+    public async Task A_common_server_fills_host_port_and_security_and_gmail_asks_for_an_app_password()
+    {
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/settings");
+        var card = page.GetByTestId("settings-smtp");
+        await Expect(card.GetByTestId("smtp-providers")).ToContainTextAsync("smtp.office365.com:587");
+
+        await card.GetByTestId("smtp-provider-Gmail").ClickAsync();
+        await Expect(card.GetByLabel("Host", new() { Exact = true })).ToHaveValueAsync("smtp.gmail.com");
+        await Expect(card.GetByLabel("Port", new() { Exact = true })).ToHaveValueAsync("587");
+        await Expect(card.GetByTestId("smtp-security")).ToContainTextAsync("STARTTLS");
+        await Expect(card).ToContainTextAsync("Gmail: turn on 2-step verification, create an app password and use it here");
+        await card.ScrollIntoViewIfNeededAsync();
+        await AppFixture.ScreenshotAsync(page, "settings-smtp-gmail");
+
+        await card.GetByTestId("smtp-provider-Outlook").ClickAsync();
+        await Expect(card.GetByLabel("Host", new() { Exact = true })).ToHaveValueAsync("smtp.office365.com");
+        await Expect(card).Not.ToContainTextAsync("app password");
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
     public async Task The_smtp_test_button_shows_the_servers_answer_and_a_refused_connection()
     {
         using var smtp = new LoopbackSmtp();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using EtlWeb.Features.Jobs;
 using EtlWeb.Security;
+using Microsoft.AspNetCore.Mvc;
 
 namespace EtlWeb.Api;
 
@@ -61,7 +62,7 @@ internal static class ImportExportApi
             })
             .WithTags("Import and export")
             .RequireAuthorization(EtlPolicies.Administer)
-            .WithMetadata(OpenBody.Instance)
+            .WithMetadata(OpenBody.Instance, new RequestSizeLimitAttribute(DesktopDatabase.MaxBytes))
             .WithSummary("Import the desktop tool's etl_scheduler.db, sent as the request body (any content type): its jobs, dependencies and execution history; dry_run=true reports without changing anything. Its times, written without an offset, are read in time_zone (default: the server's).")
             .Produces<ImportReport>()
             .Produces<ImportReport>(StatusCodes.Status422UnprocessableEntity);

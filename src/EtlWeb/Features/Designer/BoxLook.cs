@@ -8,6 +8,8 @@ public enum BoxState
     Running,
     Succeeded,
     Failed,
+    Cancelled,
+    Skipped,
     Disabled,
 }
 
@@ -21,6 +23,8 @@ public static class BoxLook
             "Queued" or "Waiting" => BoxState.Waiting,
             "Succeeded" => BoxState.Succeeded,
             "Failed" or "TimedOut" or "UpstreamFailed" or "Interrupted" => BoxState.Failed,
+            "Cancelled" => BoxState.Cancelled,
+            "Skipped" => BoxState.Skipped,
             _ => BoxState.Idle,
         };
 
@@ -32,6 +36,8 @@ public static class BoxLook
         BoxState.Running => "Running",
         BoxState.Succeeded => "Last run succeeded",
         BoxState.Failed => "Last run failed",
+        BoxState.Cancelled => "Last run cancelled",
+        BoxState.Skipped => "Last run skipped",
         BoxState.Disabled => "Disabled",
         _ => "Idle",
     };

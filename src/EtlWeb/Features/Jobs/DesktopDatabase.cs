@@ -29,6 +29,9 @@ public static class DesktopDatabase
     public const string DependenciesTable = "job_dependencies";
     public const string ExecutionsTable = "job_executions";
 
+    /// <summary>The largest database the import reads (years of captured output fit).</summary>
+    public const long MaxBytes = 256L * 1024 * 1024;
+
     private static readonly byte[] Header = "SQLite format 3\0"u8.ToArray();
     private static readonly string[] DependencyColumns = ["id", "job_id", "depends_on_job_id"];
     private static readonly string[] ExecutionColumns =
