@@ -101,6 +101,7 @@ public sealed class ImportExportTests(AppFixture app) : IClassFixture<AppFixture
         await Expect(page.GetByTestId("import-history")).ToContainTextAsync("2 executions of jobs deleted in the desktop tool are left out");
         await Expect(page.GetByTestId("import-history-runs")).ToHaveTextAsync("100 runs of history");
         await Expect(page.GetByTestId("import-ignored-columns")).ToContainTextAsync("created_at");
+        await Expect(page.GetByTestId("import-retention")).ToContainTextAsync("100 runs ended more than 30 days ago");
         await Expect(page.GetByTestId("import-confirm")).ToHaveTextAsync("Import 4 jobs and 100 runs");
         await AppFixture.ScreenshotAsync(page, "import-desktop-database");
 

@@ -50,6 +50,8 @@ public sealed class DesktopDatabaseImportTests : HostTest
         Assert.Equal("Europe/Berlin", history["time_zone"]!.GetValue<string>());
         Assert.Equal(50, history["runs_by_job"]!["Extract Sales"]!.GetValue<int>());
         Assert.Equal(50, history["runs_by_job"]!["Transform Sales"]!.GetValue<int>());
+        // The fixture's executions ended in September and October 2026: past the default 30 days, which the report says.
+        Assert.Equal((100, 30), (history["older_than_retention"]!.GetValue<int>(), history["retention_days"]!.GetValue<int>()));
         var ignored = report["ignored_columns"]!;
         Assert.Equal(["created_at", "last_run", "next_run", "status", "updated_at"], ignored["jobs"]!.AsArray().Select(c => c!.GetValue<string>()));
         Assert.Equal(["created_at"], ignored["job_dependencies"]!.AsArray().Select(c => c!.GetValue<string>()));

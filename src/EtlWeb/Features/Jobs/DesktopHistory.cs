@@ -16,9 +16,12 @@ internal static class DesktopHistory
     private const int ChunkLines = 16 * 1024;
     private const int Batch = 500;
 
-    /// <summary>The executions not imported yet, and the report of what importing them does.</summary>
+    /// <summary>
+    /// The executions not imported yet, and the report of what importing them does; <paramref name="retentionDays"/>
+    /// old before <paramref name="now"/> is where the retention purges finished runs (0: never by age).
+    /// </summary>
     public static async Task<(List<DesktopExecution> New, ImportedHistory Report)> PlanAsync(
-        EtlDbContext db, DesktopFile file, TimeZoneInfo zone, CancellationToken cancellationToken)
+        EtlDbContext db, DesktopFile file, TimeZoneInfo zone, int retentionDays, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var names = file.Executions.Select(e => e.JobName).Distinct(StringComparer.Ordinal).ToList();
         var ids = await db.Jobs.Where(j => names.Contains(j.Name)).Select(j => new { j.Id, j.Name }).ToListAsync(cancellationToken);
@@ -31,7 +34,8 @@ internal static class DesktopHistory
         var fresh = file.Executions.Where(e => !imported.Contains((e.JobName, e.Execution.StartedAt.UtcTicks))).ToList();
         var perJob = fresh.GroupBy(e => e.JobName, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var report = new ImportedHistory(fresh.Count, file.Executions.Count - fresh.Count, file.Orphans, zone.Id, perJob);
+        var old = retentionDays > 0 ? fresh.Count(e => e.Execution.FinishedAt < now.AddDays(-retentionDays)) : 0;
+        var report = new ImportedHistory(fresh.Count, file.Executions.Count - fresh.Count, file.Orphans, zone.Id, perJob, old, retentionDays);
         return (fresh, report);
     }
 

@@ -52,14 +52,17 @@ public sealed record ImportReport(
 
 /// <summary>
 /// The desktop tool's executions an import brings over: new runs per job, those imported before (same job and start),
-/// those of jobs the database no longer has, and the zone its times without an offset were read in.
+/// those of jobs the database no longer has, the zone its times without an offset were read in, and how many of the
+/// new runs ended before the retention's age limit (the next purge removes them; 0 days keeps all).
 /// </summary>
 public sealed record ImportedHistory(
     [property: JsonPropertyName("runs")] int Runs,
     [property: JsonPropertyName("already_imported")] int AlreadyImported,
     [property: JsonPropertyName("of_deleted_jobs")] int OfDeletedJobs,
     [property: JsonPropertyName("time_zone")] string TimeZone,
-    [property: JsonPropertyName("runs_by_job")] IReadOnlyDictionary<string, int> RunsByJob);
+    [property: JsonPropertyName("runs_by_job")] IReadOnlyDictionary<string, int> RunsByJob,
+    [property: JsonPropertyName("older_than_retention")] int OlderThanRetention,
+    [property: JsonPropertyName("retention_days")] int RetentionDays);
 
 internal static class ImportText
 {

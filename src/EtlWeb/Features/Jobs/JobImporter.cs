@@ -5,6 +5,7 @@ using EtlWeb.Core.Jobs;
 using EtlWeb.Data;
 using EtlWeb.Realtime;
 using EtlWeb.Security;
+using EtlWeb.Settings;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ namespace EtlWeb.Features.Jobs;
 /// missing from the file are left alone.
 /// </summary>
 public sealed class JobImporter(
-    IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit, IOptions<EtlWebOptions> options)
+    IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, JobChangeFeed changes, CurrentActor actors, AuditLog audit, IOptions<EtlWebOptions> options,
+    SettingsStore settings)
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -105,7 +107,7 @@ public sealed class JobImporter(
         var history = new List<DesktopExecution>();
         if (desktop is var (file, zone))
         {
-            (history, var planned) = await DesktopHistory.PlanAsync(db, file, zone, cancellationToken);
+            (history, var planned) = await DesktopHistory.PlanAsync(db, file, zone, settings.Current.Retention.Days, time.GetUtcNow(), cancellationToken);
             report = report with { History = planned, IgnoredColumns = file.IgnoredColumns };
         }
 
