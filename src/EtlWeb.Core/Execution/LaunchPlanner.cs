@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text;
+using EtlWeb.Core.Connections;
 using EtlWeb.Core.Jobs;
 
 namespace EtlWeb.Core.Execution;
@@ -10,16 +11,17 @@ public static class LaunchPlanner
     private const string SystemSetsid = "/usr/bin/setsid";
 
     /// <summary>What bash and dash search when PATH is unset.</summary>
-    private const string DefaultSearchPath = "/usr/local/bin:/usr/bin:/bin";
+    internal const string DefaultSearchPath = "/usr/local/bin:/usr/bin:/bin";
 
     private static readonly UTF8Encoding ScriptEncoding = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <param name="marker">Unique per attempt; put in the child's environment so its descendants can be found.</param>
     /// <param name="tempDirectory">Where an inline script is written (created if missing): the attempt's spool, which it goes with.</param>
     /// <param name="inherited">What the process gets from EtlWeb's environment (<see cref="InheritedEnvironment"/>); the job's own variables win over it.</param>
-    public static LaunchPlan Plan(Job job, string marker, string tempDirectory, IReadOnlyDictionary<string, string> inherited)
+    /// <param name="connection">For an SQL job that names a connection, that connection (null when it no longer exists).</param>
+    public static LaunchPlan Plan(Job job, string marker, string tempDirectory, IReadOnlyDictionary<string, string> inherited, SqlTarget? connection = null)
     {
-        var secrets = SecretsOf(job);
+        var secrets = SecretsOf(job, connection);
         if (!OperatingSystem.IsLinux())
         {
             return LaunchPlan.Failed("EtlWeb runs jobs on Linux only: it needs setsid and /proc to stop a job's whole process tree.", secrets);
@@ -48,6 +50,13 @@ public static class LaunchPlanner
         }
 
         var environment = ChildEnvironment(job, marker, inherited);
+        if (job.Kind == JobKind.Sql && job.Connection.Length > 0)
+        {
+            return connection is null
+                ? LaunchPlan.Failed($"Connection '{job.Connection}' does not exist (any more); choose another on the job's Basic info tab.", secrets)
+                : SqlClients.Plan(job, connection, new ClientLaunch(setsid, environment, workingDirectory, tempDirectory, marker, secrets));
+        }
+
         if (ProgramError(job, command, workingDirectory ?? Environment.CurrentDirectory, environment) is string error)
         {
             return LaunchPlan.Failed(error, secrets);
@@ -61,7 +70,7 @@ public static class LaunchPlanner
         string scriptPath;
         try
         {
-            scriptPath = WriteScript(tempDirectory, job.Script, ScriptExtension(job.Kind));
+            scriptPath = WritePrivateFile(tempDirectory, job.Script, ScriptExtension(job.Kind));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -117,9 +126,13 @@ public static class LaunchPlanner
             : $"{label} '{program}' does not exist or is not executable.";
     }
 
-    /// <summary>What masks the job's secret values in its output. A name marked secret without a value has nothing to mask.</summary>
-    public static SecretMasker SecretsOf(Job job) =>
-        new(job.SecretEnvironment.Select(name => job.Environment.GetValueOrDefault(name)).OfType<string>());
+    /// <summary>
+    /// What masks the job's secret values (and its connection's password) in its output. A name marked secret without a
+    /// value has nothing to mask.
+    /// </summary>
+    public static SecretMasker SecretsOf(Job job, SqlTarget? connection = null) =>
+        new(job.SecretEnvironment.Select(name => job.Environment.GetValueOrDefault(name)).OfType<string>()
+            .Concat(connection is { Password.Length: > 0 } ? [connection.Password] : []));
 
     private static Dictionary<string, string> ChildEnvironment(Job job, string marker, IReadOnlyDictionary<string, string> inherited)
     {
@@ -181,13 +194,14 @@ public static class LaunchPlanner
 
     private static string ShellOf(Job job) => OrDefault(job.Interpreter, DefaultShell());
 
-    private static string DefaultShell() => File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
+    internal static string DefaultShell() => File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";
 
     private static string OrDefault(string value, string fallback) =>
         string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
 
+    /// <summary>Writes a private (0600) file in the attempt's spool: an inline script, or a client's settings holding a password.</summary>
     [SupportedOSPlatform("linux")]
-    private static string WriteScript(string tempDirectory, string script, string extension)
+    internal static string WritePrivateFile(string tempDirectory, string script, string extension)
     {
         PrivateDirectory.Ensure(tempDirectory);
         var path = Path.Combine(tempDirectory, $"etlweb-{Guid.NewGuid():N}{extension}");

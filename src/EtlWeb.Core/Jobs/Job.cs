@@ -55,6 +55,9 @@ public sealed class Job
     /// <summary>The most CPU time (user and system) the attempt's process tree may use, in seconds; 0 = no limit.</summary>
     public int CpuLimitSeconds { get; set; }
 
+    /// <summary>For an SQL job: the named connection whose client runs its SQL; empty = the job's own client line.</summary>
+    public string Connection { get; set; } = "";
+
     /// <summary>The pool whose slots the job's attempts take; empty = none.</summary>
     public string Pool { get; set; } = "";
 

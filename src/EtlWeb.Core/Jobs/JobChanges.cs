@@ -85,6 +85,7 @@ public static class JobChanges
         (JobFields.StallTimeoutSeconds, j => Number(j.StallTimeoutSeconds)),
         (JobFields.MemoryLimitMb, j => Number(j.MemoryLimitMb)),
         (JobFields.CpuLimitSeconds, j => Number(j.CpuLimitSeconds)),
+        (JobFields.Connection, j => j.Connection),
         (JobFields.Pool, j => j.Pool),
         (JobFields.PoolSlots, j => Number(j.PoolSlots)),
         (JobFields.Priority, j => Number(j.Priority)),

@@ -55,6 +55,10 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.CpuLimitSeconds)]
     public int? CpuLimitSeconds { get; init; }
 
+    /// <summary>For an SQL job, the connection's name; empty or missing for the job's own client line.</summary>
+    [JsonPropertyName(JobFields.Connection)]
+    public string? Connection { get; init; }
+
     /// <summary>The pool's name; empty or missing for none.</summary>
     [JsonPropertyName(JobFields.Pool)]
     public string? Pool { get; init; }

@@ -17,6 +17,7 @@ public static class JobFields
     public const string StallTimeoutSeconds = "stall_timeout_seconds";
     public const string MemoryLimitMb = "memory_limit_mb";
     public const string CpuLimitSeconds = "cpu_limit_seconds";
+    public const string Connection = "connection";
     public const string Pool = "pool";
     public const string PoolSlots = "pool_slots";
     public const string Priority = "priority";

@@ -32,9 +32,9 @@ public static class JobValidator
             errors.Add(JobFields.Command, "Give a command or an inline script.");
         }
 
-        if (job.Kind == JobKind.Sql && string.IsNullOrWhiteSpace(job.Command) && string.IsNullOrWhiteSpace(job.Interpreter))
+        if (job.Kind == JobKind.Sql && job.Connection.Length == 0 && string.IsNullOrWhiteSpace(job.Command) && string.IsNullOrWhiteSpace(job.Interpreter))
         {
-            errors.Add(JobFields.Interpreter, "An inline SQL script needs the client that runs it (for example: sqlite3 /data/app.db, or psql -d mydb).");
+            errors.Add(JobFields.Interpreter, "An inline SQL script needs a connection, or the client that runs it (for example: sqlite3 /data/app.db, or psql -d mydb).");
         }
 
         if (job.Parameters.Count > 0)

@@ -17,6 +17,7 @@ public static class DataServiceCollectionExtensions
     public static IServiceCollection AddEtlWebData(this IServiceCollection services, IConfiguration configuration)
     {
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton<ConnectionVault>();
         if (database.IsPostgreSql)
         {
             services.AddDbContextFactory<PostgresEtlDbContext>((provider, options) =>

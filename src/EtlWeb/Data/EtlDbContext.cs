@@ -1,3 +1,4 @@
+using EtlWeb.Core.Connections;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
@@ -60,6 +61,8 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
     public DbSet<ClusterNode> Nodes => Set<ClusterNode>();
 
     public DbSet<Pool> Pools => Set<Pool>();
+
+    public DbSet<Connection> Connections => Set<Connection>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -14,6 +14,8 @@ public static class FeaturesServiceCollectionExtensions
         services.AddSingleton<JobCatalog>();
         services.AddSingleton<Pools.PoolCatalog>();
         services.AddSingleton<Pools.PoolDirectory>();
+        services.AddSingleton<Connections.ConnectionCatalog>();
+        services.AddSingleton<Connections.ConnectionTester>();
         services.AddSingleton<JobHistory>();
         services.AddSingleton<FireHistory>();
         services.AddSingleton<JobImporter>();

@@ -1,4 +1,5 @@
 using EtlWeb.Configuration;
+using EtlWeb.Core.Connections;
 using EtlWeb.Core.Execution;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
@@ -28,6 +29,7 @@ public sealed class AttemptExecutor(
     IOptions<EtlWebOptions> etl,
     ClusterBus bus,
     JobBaseEnvironment baseEnvironment,
+    ConnectionVault connections,
     ResourceAccounting accounting,
     EtlMetrics metrics,
     IHostApplicationLifetime lifetime,
@@ -181,7 +183,18 @@ public sealed class AttemptExecutor(
         }
 
         AddUpstream(job, spool, claimed.Upstream);
-        var plan = LaunchPlanner.Plan(job, attempt.Marker, spool.Directory, baseEnvironment.Variables);
+        SqlTarget? connection;
+        try
+        {
+            connection = job.Kind == Core.Jobs.JobKind.Sql && job.Connection.Length > 0 ? await connections.OpenAsync(job.Connection, CancellationToken.None) : null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            log.System(ex.Message);
+            return new AttemptOutcome(AttemptStatus.Failed, null, ex.Message);
+        }
+
+        var plan = LaunchPlanner.Plan(job, attempt.Marker, spool.Directory, baseEnvironment.Variables, connection);
         if (plan.Spec is null)
         {
             var error = plan.Error ?? "The attempt could not be prepared.";

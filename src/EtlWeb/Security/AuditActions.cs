@@ -34,11 +34,15 @@ public static class AuditActions
     public const string PoolCreated = "pool created";
     public const string PoolChanged = "pool changed";
     public const string PoolDeleted = "pool deleted";
+    public const string ConnectionCreated = "connection created";
+    public const string ConnectionChanged = "connection changed";
+    public const string ConnectionDeleted = "connection deleted";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled, JobRestored,
         ScheduleChanged, RunTriggered, RunCancelled, WebhookRun, WebhookCreated, WebhookRotated, WebhookRemoved, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
         UserDeleted, TokenCreated, TokenRevoked, PoolCreated, PoolChanged, PoolDeleted,
+        ConnectionCreated, ConnectionChanged, ConnectionDeleted,
     ];
 }

@@ -137,7 +137,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
         ToggleItem("field-run-mode", "Inline script").Click();
         _host.Settle();
 
-        Dialogs.WaitForAssertion(() => Assert.Contains("An inline SQL script needs the client", FieldError("field-interpreter"), StringComparison.Ordinal));
+        Dialogs.WaitForAssertion(() => Assert.Contains("An inline SQL script needs a connection, or the client", FieldError("field-interpreter"), StringComparison.Ordinal));
         Assert.Equal("Edit job: Python sql", Find("job-editor-title").TextContent);
     }
 

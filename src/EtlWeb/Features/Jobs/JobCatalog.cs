@@ -131,8 +131,8 @@ public sealed class JobCatalog(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var all = await db.Jobs.AsNoTracking().Select(j => new { j.Id, j.Name }).ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var pools = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Slots, StringComparer.Ordinal, cancellationToken);
-        CheckAgainstCatalog(id, draft, all.ToDictionary(j => j.Id, j => j.Name), edges, pools, errors);
+        var known = await KnownResources.ReadAsync(db, cancellationToken);
+        CheckAgainstCatalog(id, draft, all.ToDictionary(j => j.Id, j => j.Name), edges, known, errors);
         return errors;
     }
 
@@ -213,8 +213,8 @@ public sealed class JobCatalog(
         await CatalogLock.TakeAsync(db, cancellationToken);
         var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var pools = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Slots, StringComparer.Ordinal, cancellationToken);
-        CheckAgainstCatalog(id, draft, names, edges, pools, errors);
+        var known = await KnownResources.ReadAsync(db, cancellationToken);
+        CheckAgainstCatalog(id, draft, names, edges, known, errors);
         if (!errors.IsEmpty)
         {
             throw new JobValidationException(errors);
@@ -239,10 +239,10 @@ public sealed class JobCatalog(
         return savedId;
     }
 
-    /// <summary>Rules that need the other jobs and the pools: unique name, dependencies that exist, no self-dependency, no cycle, a pool that exists.</summary>
-    private static void CheckAgainstCatalog(int? id, JobDraft draft, Dictionary<int, string> names, List<JobDependency> edges, Dictionary<string, int> pools, ValidationErrors errors)
+    /// <summary>Rules that need the other jobs, the pools and the connections: unique name, dependencies that exist, no self-dependency, no cycle, a pool and a connection that exist.</summary>
+    private static void CheckAgainstCatalog(int? id, JobDraft draft, Dictionary<int, string> names, List<JobDependency> edges, KnownResources resources, ValidationErrors errors)
     {
-        ResourceRules.CheckPool(draft.Job, pools, errors);
+        resources.Check(draft.Job, errors);
         var name = draft.Job.Name;
         if (name.Length > 0 && names.Any(n => n.Key != id && string.Equals(n.Value, name, StringComparison.Ordinal)))
         {

@@ -101,8 +101,7 @@ public sealed class JobImporter(
         await CatalogLock.TakeAsync(db, cancellationToken);
         var existing = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var pools = await db.Pools.AsNoTracking().ToDictionaryAsync(p => p.Name, p => p.Slots, StringComparer.Ordinal, cancellationToken);
-        var plan = Plan(documents, existing, edges, pools);
+        var plan = Plan(documents, existing, edges, await KnownResources.ReadAsync(db, cancellationToken));
         var report = new ImportReport(dryRun, false, [], [.. plan.Select(p => p.Report)]);
         var history = new List<DesktopExecution>();
         if (desktop is var (file, zone))
@@ -136,7 +135,7 @@ public sealed class JobImporter(
 
     private sealed record PlannedJob(JobDraft Draft, int? ExistingId, ImportedJob Report);
 
-    private static List<PlannedJob> Plan(List<JobDocument> documents, List<Job> existing, List<JobDependency> edges, Dictionary<string, int> pools)
+    private static List<PlannedJob> Plan(List<JobDocument> documents, List<Job> existing, List<JobDependency> edges, KnownResources resources)
     {
         var byName = existing.ToDictionary(j => j.Name, StringComparer.Ordinal);
         var existingNames = existing.ToDictionary(j => j.Id, j => j.Name);
@@ -162,7 +161,7 @@ public sealed class JobImporter(
             }
 
             DependencyRules.Check(name, draft.Dependencies, known, graph, errors);
-            ResourceRules.CheckPool(draft.Job, pools, errors);
+            resources.Check(draft.Job, errors);
             byName.TryGetValue(name, out var current);
             var action = errors.IsEmpty ? Classify(draft, current, current is null ? [] : existingUpstreams[current.Id]) : ImportAction.Invalid;
             var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary(), JobDocumentMapper.IgnoredFields(documents[index]));
