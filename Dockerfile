@@ -19,10 +19,11 @@ COPY src/ src/
 RUN dotnet publish src/EtlWeb/EtlWeb.csproj -c Release --no-restore -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble AS runtime
-# The three job kinds need their programs inside the container: bash for shell jobs, python3 for Python jobs, and
-# the SQL clients an SQL job's command line names (sqlite3, psql). curl is for the HEALTHCHECK; tini is PID 1.
+# The three job kinds need their programs inside the container: bash for shell jobs, python3 (and python3-venv for a
+# job's own environment) for Python jobs, and the SQL clients of the connections (sqlite3, psql, mysql; sqlcmd is not
+# in Ubuntu's archive, see the README). curl is for the HEALTHCHECK; tini is PID 1.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bash python3 sqlite3 postgresql-client curl tini \
+    && apt-get install -y --no-install-recommends bash python3 python3-venv sqlite3 postgresql-client default-mysql-client curl tini \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 10001 etlweb \
     && mkdir -m 700 /data && chown etlweb /data

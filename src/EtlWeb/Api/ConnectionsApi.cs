@@ -8,17 +8,17 @@ internal static class ConnectionsApi
     public static void MapConnectionsApi(this RouteGroupBuilder api)
     {
         var connections = api.MapGroup("/connections").WithTags("Connections");
-        connections.MapGet("/", async (ConnectionCatalog catalog, CancellationToken ct) => Results.Ok(await catalog.ListAsync(ct)))
+        connections.MapGet("/", async (ConnectionDirectory directory, CancellationToken ct) => Results.Ok(await directory.ListAsync(ct)))
             .RequireAuthorization(EtlPolicies.Operate)
             .WithSummary("The named database connections SQL jobs use, each with the jobs that use it; never a password, only has_password.")
             .Produces<IReadOnlyList<ConnectionView>>();
 
-        connections.MapPost("/", async (ConnectionBody body, ConnectionCatalog catalog, CancellationToken ct) =>
+        connections.MapPost("/", async (ConnectionBody body, ConnectionCatalog catalog, ConnectionDirectory directory, CancellationToken ct) =>
             {
                 var change = await catalog.CreateAsync(body, ct);
                 var name = body.Name!.Trim();
                 return change.Result == ConnectionChange.Done
-                    ? Results.Created($"/api/connections/{name}", (await catalog.ListAsync(ct)).Single(c => c.Name == name))
+                    ? Results.Created($"/api/connections/{name}", (await directory.ListAsync(ct)).Single(c => c.Name == name))
                     : Answer(change, Missing);
             })
             .RequireAuthorization(EtlPolicies.Administer)

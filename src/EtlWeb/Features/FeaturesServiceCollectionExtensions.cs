@@ -15,6 +15,7 @@ public static class FeaturesServiceCollectionExtensions
         services.AddSingleton<Pools.PoolCatalog>();
         services.AddSingleton<Pools.PoolDirectory>();
         services.AddSingleton<Connections.ConnectionCatalog>();
+        services.AddSingleton<Connections.ConnectionDirectory>();
         services.AddSingleton<Connections.ConnectionTester>();
         services.AddSingleton<JobHistory>();
         services.AddSingleton<FireHistory>();

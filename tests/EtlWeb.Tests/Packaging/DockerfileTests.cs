@@ -116,7 +116,7 @@ public sealed class DockerfileTests(ITestOutputHelper log) : IDisposable
 
         // The job kinds' programs, and the one the HEALTHCHECK runs.
         var install = Assert.Single(RuntimeStage.Arguments("RUN"), run => run.Contains("apt-get install", StringComparison.Ordinal)).Split(' ');
-        Assert.All(new[] { "bash", "python3", "sqlite3", "postgresql-client", "tini", Healthcheck().Command.Split(' ')[0] }, package => Assert.Contains(package, install));
+        Assert.All(new[] { "bash", "python3", "python3-venv", "sqlite3", "postgresql-client", "default-mysql-client", "tini", Healthcheck().Command.Split(' ')[0] }, package => Assert.Contains(package, install));
 
         // The restore layer: locked mode, from the two projects' lock files copied before it.
         var restore = BuildStage.Instructions.ToList().FindIndex(i => i.Keyword == "RUN" && i.Arguments.StartsWith("dotnet restore", StringComparison.Ordinal));

@@ -40,8 +40,8 @@ public enum ConnectionChange
     Missing,
 }
 
-/// <summary>The named connections: listed for Operators (who use them in SQL jobs), created, changed and removed by Admins, audited.</summary>
-public sealed class ConnectionCatalog(IDbContextFactory<EtlDbContext> dbFactory, ConnectionVault vault, CurrentActor actors, AuditLog audit, TimeProvider time)
+/// <summary>The connections as they are now, for the pages, the editor and the API to list (never a password).</summary>
+public sealed class ConnectionDirectory(IDbContextFactory<EtlDbContext> dbFactory)
 {
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -52,6 +52,13 @@ public sealed class ConnectionCatalog(IDbContextFactory<EtlDbContext> dbFactory,
         return [.. connections.Select(c => View(c, [.. jobs[c.Name].Order(StringComparer.Ordinal)]))];
     }
 
+    private static ConnectionView View(Connection c, IReadOnlyList<string> jobs) =>
+        new(c.Name, ConnectionRules.KindNames[c.Kind], c.Host, c.Port, c.Database, c.User, c.SealedPassword.Length > 0, c.Options, jobs);
+}
+
+/// <summary>Creates, changes and removes the named connections (Admins; audited).</summary>
+public sealed class ConnectionCatalog(IDbContextFactory<EtlDbContext> dbFactory, ConnectionVault vault, CurrentActor actors, AuditLog audit, TimeProvider time)
+{
     public async Task<(ConnectionChange Result, ValidationErrors Errors)> CreateAsync(ConnectionBody body, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Admin, "add connections");
@@ -166,7 +173,4 @@ public sealed class ConnectionCatalog(IDbContextFactory<EtlDbContext> dbFactory,
 
     private static string Describe(Connection c) =>
         $"{ConnectionRules.KindNames[c.Kind]} {(c.Kind == ConnectionKind.Sqlite ? c.Database : $"{c.User}@{c.Host}{(c.Port > 0 ? $":{c.Port}" : "")}/{c.Database}")}";
-
-    private static ConnectionView View(Connection c, IReadOnlyList<string> jobs) =>
-        new(c.Name, ConnectionRules.KindNames[c.Kind], c.Host, c.Port, c.Database, c.User, c.SealedPassword.Length > 0, c.Options, jobs);
 }

@@ -35,6 +35,9 @@ public sealed class JobEditorModel
 
     public int CpuLimitSeconds { get; set; }
 
+    /// <summary>For an SQL job: the connection whose client runs its SQL; empty for its own client line.</summary>
+    public string Connection { get; set; } = "";
+
     public string Pool { get; set; } = "";
 
     public int PoolSlots { get; set; } = 1;
@@ -116,6 +119,7 @@ public sealed class JobEditorModel
         StallTimeoutSeconds = job.StallTimeoutSeconds ?? 0,
         MemoryLimitMb = job.MemoryLimitMb ?? 0,
         CpuLimitSeconds = job.CpuLimitSeconds ?? 0,
+        Connection = job.Connection ?? "",
         Pool = job.Pool ?? "",
         PoolSlots = job.PoolSlots ?? 1,
         Priority = job.Priority ?? 0,
@@ -168,6 +172,7 @@ public sealed class JobEditorModel
             StallTimeoutSeconds = StallTimeoutSeconds,
             MemoryLimitMb = MemoryLimitMb,
             CpuLimitSeconds = CpuLimitSeconds,
+            Connection = JobType == "sql" ? Connection : "",
             Pool = Pool,
             PoolSlots = PoolSlots,
             Priority = Priority,
