@@ -156,6 +156,12 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.Property<int>("Priority")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
+
                     b.Property<double>("RetryBackoff")
                         .HasColumnType("double precision");
 
