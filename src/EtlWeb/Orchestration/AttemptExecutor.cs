@@ -28,6 +28,7 @@ public sealed class AttemptExecutor(
     IOptions<EtlWebOptions> etl,
     ClusterBus bus,
     JobBaseEnvironment baseEnvironment,
+    PythonEnvironments pythonEnvironments,
     ResourceAccounting accounting,
     EtlMetrics metrics,
     IHostApplicationLifetime lifetime,
@@ -181,6 +182,12 @@ public sealed class AttemptExecutor(
         }
 
         AddUpstream(job, spool, claimed.Upstream);
+        if (await pythonEnvironments.PrepareAsync(job, log.System, lifetime.ApplicationStopping) is { } buildError)
+        {
+            log.System(buildError);
+            return new AttemptOutcome(AttemptStatus.Failed, null, buildError);
+        }
+
         var plan = LaunchPlanner.Plan(job, attempt.Marker, spool.Directory, baseEnvironment.Variables);
         if (plan.Spec is null)
         {
