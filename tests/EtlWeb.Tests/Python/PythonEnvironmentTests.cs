@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using EtlWeb.Core.Jobs;
+using EtlWeb.Testing;
 using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Python;

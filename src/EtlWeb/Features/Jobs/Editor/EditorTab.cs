@@ -25,6 +25,7 @@ public static class EditorTabs
         [JobFields.Command] = EditorTab.BasicInfo,
         [JobFields.Script] = EditorTab.BasicInfo,
         [JobFields.Interpreter] = EditorTab.BasicInfo,
+        [JobFields.Requirements] = EditorTab.BasicInfo,
         [JobFields.Enabled] = EditorTab.BasicInfo,
         [JobFields.WorkingDirectory] = EditorTab.Execution,
         [JobFields.Environment] = EditorTab.Execution,

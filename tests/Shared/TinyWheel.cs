@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace EtlWeb.Tests.Python;
+namespace EtlWeb.Testing;
 
 /// <summary>
 /// A wheel written by hand, so pip installs it with no network: <c>tinypkg</c> 1.0, whose <c>VALUE</c> is 42. A wheel is
