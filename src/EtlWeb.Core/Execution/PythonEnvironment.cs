@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using EtlWeb.Core.Jobs;
 
 namespace EtlWeb.Core.Execution;
@@ -11,7 +12,7 @@ namespace EtlWeb.Core.Execution;
 /// resolved file and the trimmed lines in their given order (order is kept: pip reads them so, and a reordered list is
 /// a new environment rather than a guess that two lists mean the same).
 /// </summary>
-public static class PythonEnvironment
+public static partial class PythonEnvironment
 {
     public const int KeyLength = 16;
 
@@ -41,6 +42,9 @@ public static class PythonEnvironment
         return File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
     }
 
+    /// <summary>A line as the build's log shows it: the user and password of a URL (a private index's) replaced by ****.</summary>
+    public static string WithoutUrlCredentials(string line) => UrlCredentials().Replace(line, "****@");
+
     /// <summary>
     /// Makes the job run in the environment at <paramref name="directory"/>: its Python is the interpreter EtlWeb picks,
     /// and its bin directory comes first on PATH with VIRTUAL_ENV set, so a command naming <c>python3</c>, <c>python -m</c>
@@ -53,4 +57,7 @@ public static class PythonEnvironment
         job.Environment["VIRTUAL_ENV"] = directory;
         job.Interpreter = Path.Combine(bin, "python");
     }
+
+    [GeneratedRegex(@"(?<=://)[^/@\s]+@")]
+    private static partial Regex UrlCredentials();
 }

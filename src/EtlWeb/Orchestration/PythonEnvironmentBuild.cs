@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EtlWeb.Core.Execution;
 
 namespace EtlWeb.Orchestration;
 
@@ -50,7 +51,7 @@ internal sealed class PythonEnvironmentBuild(string directory, StreamWriter buil
         }
 
         start.Environment["PYTHONUNBUFFERED"] = "1";
-        Write("$ " + string.Join(' ', arguments.Prepend(program)));
+        Write(PythonEnvironment.WithoutUrlCredentials("$ " + string.Join(' ', arguments.Prepend(program))));
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"'{program}' could not be started.");
         process.StandardInput.Close();
         try

@@ -86,6 +86,14 @@ public sealed class RequirementsFieldTests
     }
 
     [Fact]
+    public void The_build_log_shows_a_private_index_without_its_credentials()
+    {
+        Assert.Equal(
+            "$ python -m pip install --index-url https://****@pypi.example.com/simple -r requirements.txt",
+            PythonEnvironment.WithoutUrlCredentials("$ python -m pip install --index-url https://etl:s3cret@pypi.example.com/simple -r requirements.txt"));
+    }
+
+    [Fact]
     [SupportedOSPlatform("linux")]
     public void The_interpreter_is_resolved_to_its_file_so_a_name_and_its_path_share_an_environment()
     {
