@@ -95,6 +95,28 @@ public sealed class PythonEnvironmentTests : HostTest, IDisposable
     }
 
     [Fact]
+    public async Task A_cancel_during_the_build_stops_it_and_leaves_no_half_built_environment()
+    {
+        var job = await CreatePythonJobAsync("cancelled-build", PrintValue, "tinypkg==1.0");
+        var runId = await Client.RunJobAsync(job);
+        var deadline = TimeProvider.System.GetUtcNow() + BuildLimit;
+        while ((await EnvironmentAsync(job))["state"]!.GetValue<string>() != "building")
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "The build never started.");
+            await Task.Delay(20);
+        }
+
+        using var cancel = await Client.PostAsync(new Uri($"/api/runs/{runId}/cancel", UriKind.Relative), null);
+        var run = await Client.WaitForEndAsync(runId, BuildLimit);
+
+        Assert.Equal("Cancelled", run.Status);
+        Assert.Equal("Cancelled while its Python environment was being built", Assert.Single(run.Attempts).Message);
+        var environment = await EnvironmentAsync(job);
+        Assert.Equal("missing", environment["state"]!.GetValue<string>());
+        Assert.EndsWith("The build was stopped.\n", environment["log"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_api_refuses_a_pip_option_naming_the_field_and_the_line_and_requirements_on_a_shell_job()
     {
         var python = JobsClient.ShellJob("bad-line");
