@@ -9,6 +9,8 @@ if [ -d tests/EtlWeb.E2E ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium);
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then need+=(postgresql); fi
 # The metrics tests read /metrics with the reference Prometheus parser (tests/EtlWeb.Tests/Operations/PrometheusText.cs).
 if ! /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null; then need+=(python3-prometheus-client); fi
+# The Python environment tests build virtual environments with /usr/bin/python3 -m venv, which Debian ships apart.
+if ! /usr/bin/python3 -c 'import ensurepip' 2>/dev/null; then need+=(python3-venv); fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "Installing test prerequisites: ${need[*]}"

@@ -10,24 +10,29 @@ internal static class ExecutableSearch
 
     /// <param name="baseDirectory">Where a relative path is resolved: the child's working directory.</param>
     /// <param name="searchPath">The PATH the child will see.</param>
-    public static bool Exists(string program, string baseDirectory, string? searchPath)
+    public static bool Exists(string program, string baseDirectory, string? searchPath) => Find(program, baseDirectory, searchPath) is not null;
+
+    /// <summary>The file the shell would run for <paramref name="program"/>, or null when there is none.</summary>
+    public static string? Find(string program, string baseDirectory, string? searchPath)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {
-            return IsExecutableFile(Path.Combine(baseDirectory, program));
+            var path = Path.Combine(baseDirectory, program);
+            return IsExecutableFile(path) ? path : null;
         }
 
         foreach (var directory in (searchPath ?? "").Split(':'))
         {
             // An empty PATH entry means the current directory, as for the shell.
             var root = directory.Length == 0 ? baseDirectory : directory;
-            if (IsExecutableFile(Path.Combine(root, program)))
+            var path = Path.Combine(root, program);
+            if (IsExecutableFile(path))
             {
-                return true;
+                return path;
             }
         }
 
-        return false;
+        return null;
     }
 
     private static bool IsExecutableFile(string path) =>

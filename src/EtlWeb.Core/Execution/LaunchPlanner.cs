@@ -192,6 +192,14 @@ public static class LaunchPlanner
 
     private static string PythonOf(Job job) => OrDefault(job.Interpreter, "python3");
 
+    /// <summary>The Python a job runs under: the one its command names (<c>python3.11 x.py</c>), else its interpreter field's or python3.</summary>
+    public static string PythonProgramOf(Job job) =>
+        CommandLine.Parse(job.Command.Trim()) is { NamesPython: true, Program: { } named } ? named : PythonOf(job);
+
+    /// <summary>The PATH a job's child gets: the job's own, else EtlWeb's inherited one, else a shell's default.</summary>
+    public static string SearchPathOf(Job job, IReadOnlyDictionary<string, string> inherited) =>
+        job.Environment.GetValueOrDefault("PATH") ?? inherited.GetValueOrDefault("PATH") ?? DefaultSearchPath;
+
     private static string ShellOf(Job job) => OrDefault(job.Interpreter, DefaultShell());
 
     internal static string DefaultShell() => File.Exists("/bin/bash") ? "/bin/bash" : "/bin/sh";

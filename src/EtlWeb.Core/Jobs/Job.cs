@@ -30,6 +30,9 @@ public sealed class Job
     /// <summary>Names of <see cref="Environment"/> variables whose values are secret.</summary>
     public List<string> SecretEnvironment { get; set; } = [];
 
+    /// <summary>For a Python job: the lines of its requirements file, installed into a shared virtual environment; empty = none.</summary>
+    public List<string> Requirements { get; set; } = [];
+
     /// <summary>The values a run takes (<see cref="Parameters.ParameterRules"/>), in the order the run form offers them.</summary>
     public List<Parameters.JobParameter> Parameters { get; set; } = [];
 

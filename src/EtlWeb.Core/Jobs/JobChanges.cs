@@ -79,6 +79,7 @@ public static class JobChanges
         (JobFields.Script, j => j.Script),
         (JobFields.Interpreter, j => j.Interpreter),
         (JobFields.WorkingDirectory, j => j.WorkingDirectory),
+        (JobFields.Requirements, j => j.Requirements.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(j.Requirements, AsWritten)),
         (JobFields.Parameters, j => j.Parameters.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(j.Parameters.Select(Parameters.ParameterDocument.Of))),
         (JobFields.ForEach, j => j.IsForEach ? System.Text.Json.JsonSerializer.Serialize(ForEachDocument.Of(j)) : ""),
         (JobFields.TimeoutSeconds, j => Number(j.TimeoutSeconds)),
@@ -108,6 +109,9 @@ public static class JobChanges
         (JobFields.OverlapPolicy, j => JobText.Of(j.OverlapPolicy)),
         (JobFields.MisfirePolicy, j => JobText.Of(j.MisfirePolicy)),
     ];
+
+    /// <summary>Requirement lines as typed: <c>requests>=2</c>, not <c>requests\u003E=2</c> (the text is shown, never put in HTML raw).</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions AsWritten = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 

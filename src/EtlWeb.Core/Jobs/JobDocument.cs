@@ -43,6 +43,10 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.SecretEnvironment)]
     public IReadOnlyList<string>? SecretEnvironment { get; init; }
 
+    /// <summary>For a Python job: the lines of a requirements file (<c>["mypkg==1.0", "requests>=2"]</c>).</summary>
+    [JsonPropertyName(JobFields.Requirements)]
+    public IReadOnlyList<string?>? Requirements { get; init; }
+
     [JsonPropertyName(JobFields.TimeoutSeconds)]
     public int? TimeoutSeconds { get; init; }
 

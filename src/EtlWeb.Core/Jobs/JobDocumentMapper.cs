@@ -67,6 +67,7 @@ public static class JobDocumentMapper
         }
 
         job.SecretEnvironment = secrets;
+        job.Requirements = [.. Lines(document.Requirements, JobFields.Requirements, errors)];
         if (document.Parameters?.Any(p => p is null) == true)
         {
             errors.Add(JobFields.Parameters, "parameters must list declarations; null is not one.");
@@ -121,6 +122,7 @@ public static class JobDocumentMapper
             WorkingDirectory = job.WorkingDirectory,
             Environment = JsonSerializer.SerializeToElement(environment),
             SecretEnvironment = [.. job.SecretEnvironment.Order(StringComparer.Ordinal)],
+            Requirements = [.. job.Requirements],
             TimeoutSeconds = job.TimeoutSeconds,
             StallTimeoutSeconds = job.StallTimeoutSeconds,
             MemoryLimitMb = job.MemoryLimitMb,
@@ -169,6 +171,17 @@ public static class JobDocumentMapper
         }
 
         return names.OfType<string>().Select(n => n.Trim());
+    }
+
+    /// <summary>Trimmed lines of a JSON array, in their order; a null entry is reported, not dereferenced.</summary>
+    private static IEnumerable<string> Lines(IReadOnlyList<string?>? lines, string field, ValidationErrors errors)
+    {
+        if (lines?.Any(l => l is null) == true)
+        {
+            errors.Add(field, $"{field} must list text lines; null is not one.");
+        }
+
+        return (lines ?? []).OfType<string>().Select(l => l.Trim());
     }
 
     private static T ParseEnum<T>(string? text, T fallback, string field, ValidationErrors errors, bool required)

@@ -13,6 +13,7 @@ public static class JobFields
     public const string WorkingDirectory = "working_directory";
     public const string Environment = "environment";
     public const string SecretEnvironment = "secret_environment";
+    public const string Requirements = "requirements";
     public const string TimeoutSeconds = "timeout_seconds";
     public const string StallTimeoutSeconds = "stall_timeout_seconds";
     public const string MemoryLimitMb = "memory_limit_mb";

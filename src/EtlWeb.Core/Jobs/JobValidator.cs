@@ -37,6 +37,7 @@ public static class JobValidator
             errors.Add(JobFields.Interpreter, "An inline SQL script needs a connection, or the client that runs it (for example: sqlite3 /data/app.db, or psql -d mydb).");
         }
 
+        errors.AddRange(RequirementRules.Validate(job));
         if (job.Parameters.Count > 0)
         {
             // A template default is tried once; the zone of a bad time_zone is reported by its own rule.

@@ -1,5 +1,6 @@
 using EtlWeb.Core.Jobs;
 using EtlWeb.Features.Jobs;
+using EtlWeb.Orchestration;
 using EtlWeb.Security;
 
 namespace EtlWeb.Api;
@@ -86,6 +87,14 @@ internal static class JobsApi
             .RequireAuthorization(EtlPolicies.Administer)
             .WithSummary("Disable a job: it neither fires nor is started by its upstream jobs.")
             .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        jobs.MapGet("/{id:int}/environment", async (int id, JobCatalog catalog, PythonEnvironments environments, CancellationToken ct) =>
+                await catalog.GetAsync(id, ct) is not { } job ? NotFound(id)
+                : environments.Describe(job) is { } environment ? Results.Ok(environment)
+                : Results.Problem($"Job {id} is not a Python job with requirements: it has no environment.", statusCode: StatusCodes.Status404NotFound))
+            .WithSummary("Read the Python environment of a Python job with requirements: its key, its state (ready, building, failed, missing) and its latest build's log.")
+            .Produces<PythonEnvironmentDocument>()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

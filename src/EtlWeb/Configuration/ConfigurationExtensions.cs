@@ -17,6 +17,7 @@ public static class ConfigurationExtensions
         services.AddOptions<NodeOptions>().BindConfiguration($"{EtlWebOptions.Section}:Node").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetentionOptions>().BindConfiguration($"{EtlWebOptions.Section}:Retention").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SchedulerOptions>().BindConfiguration($"{EtlWebOptions.Section}:Scheduler").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PythonOptions>().BindConfiguration(PythonOptions.Section);
         services.AddOptions<PublicUrlOptions>().BindConfiguration(EtlWebOptions.Section);
         services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section);
         services.AddSingleton<PublicLinks>();

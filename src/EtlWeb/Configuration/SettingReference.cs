@@ -24,6 +24,7 @@ public sealed record SettingReference(string Key, PropertyInfo Property, object?
         ($"{EtlWebOptions.Section}:Node", typeof(NodeOptions)),
         ($"{EtlWebOptions.Section}:Scheduler", typeof(SchedulerOptions)),
         ($"{EtlWebOptions.Section}:Retention", typeof(RetentionOptions)),
+        (PythonOptions.Section, typeof(PythonOptions)),
         (KeyRingOptions.Section, typeof(KeyRingOptions)),
         (AuthOptions.Section, typeof(AuthOptions)),
         (MetricsOptions.Section, typeof(MetricsOptions)),

@@ -34,6 +34,13 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
                 (a, b) => a!.SequenceEqual(b!),
                 v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode(StringComparison.Ordinal))),
                 v => v.ToList()));
+        builder.Property(j => j.Requirements).HasDefaultValue(new List<string>()).HasConversion(
+            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+            v => JsonSerializer.Deserialize<List<string>>(v, JsonSerializerOptions.Default) ?? new(),
+            new ValueComparer<List<string>>(
+                (a, b) => a!.SequenceEqual(b!),
+                v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode(StringComparison.Ordinal))),
+                v => v.ToList()));
         builder.Property(j => j.Parameters).HasDefaultValue(new List<JobParameter>()).HasConversion(
             v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
             v => JsonSerializer.Deserialize<List<JobParameter>>(v, JsonSerializerOptions.Default) ?? new(),

@@ -30,6 +30,7 @@ public sealed class AttemptExecutor(
     ClusterBus bus,
     JobBaseEnvironment baseEnvironment,
     ConnectionVault connections,
+    PythonEnvironments pythonEnvironments,
     ResourceAccounting accounting,
     EtlMetrics metrics,
     IHostApplicationLifetime lifetime,
@@ -183,6 +184,11 @@ public sealed class AttemptExecutor(
         }
 
         AddUpstream(job, spool, claimed.Upstream);
+        if (await PrepareEnvironmentAsync(job, log, measured.Watch) is { } unprepared)
+        {
+            return unprepared;
+        }
+
         SqlTarget? connection;
         try
         {
@@ -225,6 +231,39 @@ public sealed class AttemptExecutor(
 
         await engine.RecordProcessAsync(attempt.Id, process.Pid, CancellationToken.None);
         return await new ProcessWatch(time, engine.NodeName).WatchAsync(claimed, process, meter, spool, secrets, log, measured.Watch);
+    }
+
+    /// <summary>
+    /// Builds the Python environment the job needs, if it needs one not built yet: null once the job may start, else the
+    /// attempt's outcome. A cancel or this node's stop ends the build (or the wait for another attempt's build) at once.
+    /// </summary>
+    private async Task<AttemptOutcome?> PrepareEnvironmentAsync(Core.Jobs.Job job, AttemptLog log, Watch watch)
+    {
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        var prepare = pythonEnvironments.PrepareAsync(job, log.System, stopped.Token);
+        if (await Task.WhenAny(prepare, watch.StopRequested) != prepare)
+        {
+            await stopped.CancelAsync();
+        }
+
+        try
+        {
+            if (await prepare is not { } failure)
+            {
+                return null;
+            }
+
+            log.System(failure);
+            return new AttemptOutcome(AttemptStatus.Failed, null, failure);
+        }
+        catch (OperationCanceledException) when (stopped.IsCancellationRequested)
+        {
+            var (status, why) = watch.StopRequested is { IsCompletedSuccessfully: true, Result: StopRequest.Cancel }
+                ? (AttemptStatus.Cancelled, "Cancelled while its Python environment was being built")
+                : (AttemptStatus.Interrupted, "Interrupted while its Python environment was being built: " + (lifetime.ApplicationStopping.IsCancellationRequested ? "EtlWeb is stopping" : $"{engine.NodeName} was taken for lost"));
+            log.System(why);
+            return new AttemptOutcome(status, null, why);
+        }
     }
 
     /// <summary>

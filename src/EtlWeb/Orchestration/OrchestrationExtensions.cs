@@ -37,6 +37,7 @@ public static class OrchestrationExtensions
         services.AddSingleton(provider => new JobBaseEnvironment(InheritedEnvironment
             .With(InheritedEnvironment.ParseNames(provider.GetRequiredService<IOptions<ExecutionOptions>>().Value.PassEnvironment))
             .Select(Environment.GetEnvironmentVariables())));
+        services.AddSingleton<PythonEnvironments>();
         services.AddSingleton(DetectResourceAccounting);
         services.AddSingleton<PipelineCoordinator>();
         services.AddSingleton<RunInputs>();

@@ -69,6 +69,7 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
         ["POST /api/jobs/{id:int}/pause"] = EtlRoles.Operator,
         ["POST /api/jobs/{id:int}/resume"] = EtlRoles.Operator,
         ["POST /api/jobs/{id:int}/skip-next"] = EtlRoles.Operator,
+        ["GET /api/jobs/{id:int}/environment"] = EtlRoles.Viewer,
         ["GET /api/jobs/{id:int}/revisions"] = EtlRoles.Viewer,
         ["GET /api/jobs/{id:int}/revisions/{n:int}"] = EtlRoles.Viewer,
         ["POST /api/jobs/{id:int}/revisions/{n:int}/restore"] = EtlRoles.Admin,

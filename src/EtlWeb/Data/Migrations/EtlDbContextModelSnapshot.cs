@@ -201,6 +201,12 @@ namespace EtlWeb.Data.Migrations
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("[]");
+
                     b.Property<double>("RetryBackoff")
                         .HasColumnType("REAL");
 

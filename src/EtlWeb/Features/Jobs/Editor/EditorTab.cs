@@ -26,6 +26,7 @@ public static class EditorTabs
         [JobFields.Script] = EditorTab.BasicInfo,
         [JobFields.Interpreter] = EditorTab.BasicInfo,
         [JobFields.Connection] = EditorTab.BasicInfo,
+        [JobFields.Requirements] = EditorTab.BasicInfo,
         [JobFields.Enabled] = EditorTab.BasicInfo,
         [JobFields.WorkingDirectory] = EditorTab.Execution,
         [JobFields.Environment] = EditorTab.Execution,

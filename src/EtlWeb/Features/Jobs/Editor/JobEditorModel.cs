@@ -23,6 +23,9 @@ public sealed class JobEditorModel
 
     public string Interpreter { get; set; } = "";
 
+    /// <summary>A Python job's requirements, one per line as in requirements.txt; blank lines are dropped on saving.</summary>
+    public string Requirements { get; set; } = "";
+
     public string WorkingDirectory { get; set; } = "";
 
     public EnvironmentState Environment { get; private set; } = new();
@@ -113,6 +116,7 @@ public sealed class JobEditorModel
         Command = job.Command ?? "",
         Script = job.Script ?? "",
         Interpreter = job.Interpreter ?? "",
+        Requirements = string.Join("\n", (job.Requirements ?? []).OfType<string>()),
         WorkingDirectory = job.WorkingDirectory ?? "",
         Environment = EnvironmentState.FromDocument(job.Environment, job.SecretEnvironment),
         TimeoutSeconds = job.TimeoutSeconds ?? 0,
@@ -165,6 +169,9 @@ public sealed class JobEditorModel
             Command = UseScript ? "" : Command,
             Script = UseScript ? Script : "",
             Interpreter = Interpreter,
+
+            // Only a Python job has requirements: lines left from before a change of type are not the job's.
+            Requirements = JobType == "python" ? [.. Requirements.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)] : [],
             WorkingDirectory = WorkingDirectory,
             Environment = environment,
             SecretEnvironment = secrets,

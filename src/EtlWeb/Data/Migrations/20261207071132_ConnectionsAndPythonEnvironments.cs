@@ -5,7 +5,7 @@
 namespace EtlWeb.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class SqlConnections : Migration
+    public partial class ConnectionsAndPythonEnvironments : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -17,6 +17,13 @@ namespace EtlWeb.Data.Migrations
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Requirements",
+                table: "jobs",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
 
             migrationBuilder.CreateTable(
                 name: "connections",
@@ -46,6 +53,10 @@ namespace EtlWeb.Data.Migrations
 
             migrationBuilder.DropColumn(
                 name: "Connection",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "Requirements",
                 table: "jobs");
         }
     }

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EtlWeb.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresEtlDbContext))]
-    [Migration("20261207064058_SqlConnections")]
-    partial class SqlConnections
+    [Migration("20261207071208_ConnectionsAndPythonEnvironments")]
+    partial class ConnectionsAndPythonEnvironments
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -210,6 +210,12 @@ namespace EtlWeb.Data.Migrations.Postgres
 
                     b.Property<int>("Priority")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValue("[]");
 
                     b.Property<double>("RetryBackoff")
                         .HasColumnType("double precision");

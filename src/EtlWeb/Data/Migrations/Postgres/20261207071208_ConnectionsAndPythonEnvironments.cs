@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace EtlWeb.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class SqlConnections : Migration
+    public partial class ConnectionsAndPythonEnvironments : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,6 +18,13 @@ namespace EtlWeb.Data.Migrations.Postgres
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Requirements",
+                table: "jobs",
+                type: "text",
+                nullable: false,
+                defaultValue: "[]");
 
             migrationBuilder.CreateTable(
                 name: "connections",
@@ -47,6 +54,10 @@ namespace EtlWeb.Data.Migrations.Postgres
 
             migrationBuilder.DropColumn(
                 name: "Connection",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "Requirements",
                 table: "jobs");
         }
     }
