@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using EtlWeb.Tests.Support;
@@ -95,22 +94,6 @@ public sealed class DesktopExportTests : HostTest
         Assert.Equal("'csv' is not an export format; use etlweb (the default) or desktop.", JobsClient.ErrorsOf(problem, "format").Single());
     }
 
-    private static async Task<string> DesktopImportAsync(string export)
-    {
-        var fixtures = Path.Combine(Repository.Root, "tests", "fixtures", "desktop");
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", DesktopImport, fixtures])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var python = Process.Start(start)!;
-        var output = python.StandardOutput.ReadToEndAsync();
-        var error = python.StandardError.ReadToEndAsync();
-        await python.StandardInput.WriteAsync(export);
-        python.StandardInput.Close();
-        await python.WaitForExitAsync();
-        Assert.True(python.ExitCode == 0, $"The desktop tool's import refused the export: {await error}");
-        return await output;
-    }
+    private static Task<string> DesktopImportAsync(string export) =>
+        DebianPython.RunAsync(DesktopImport, export, "The desktop tool's import refused the export", Path.Combine(Repository.Root, "tests", "fixtures", "desktop"));
 }

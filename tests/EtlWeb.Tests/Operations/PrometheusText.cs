@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using EtlWeb.Tests.Support;
 
 namespace EtlWeb.Tests.Operations;
 
@@ -23,21 +23,8 @@ internal static class PrometheusText
 
     public static async Task<IReadOnlyList<PrometheusSample>> ParseAsync(string exposition)
     {
-        // Debian's interpreter, where the apt package puts the module (a python3 on PATH may be another one).
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-c", Parser])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var python = Process.Start(start)!;
-        var output = python.StandardOutput.ReadToEndAsync();
-        var error = python.StandardError.ReadToEndAsync();
-        await python.StandardInput.WriteAsync(exposition);
-        python.StandardInput.Close();
-        await python.WaitForExitAsync();
-        Assert.True(python.ExitCode == 0, $"prometheus_client refused the exposition: {await error}\n{exposition}");
-        using var document = JsonDocument.Parse(await output);
+        var output = await DebianPython.RunAsync(Parser, exposition, $"prometheus_client refused the exposition\n{exposition}");
+        using var document = JsonDocument.Parse(output);
         return [.. document.RootElement.EnumerateArray().Select(s => new PrometheusSample(
             s.GetProperty("name").GetString()!,
             s.GetProperty("labels").EnumerateObject().ToDictionary(l => l.Name, l => l.Value.GetString()!),
