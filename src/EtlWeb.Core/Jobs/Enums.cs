@@ -29,6 +29,16 @@ public enum MisfirePolicy
     Skip,
 }
 
+/// <summary>What a Cron or Interval job does with a fire that falls on a day of its calendar.</summary>
+public enum CalendarRule
+{
+    /// <summary>The fire does not happen; the next one is the schedule's next fire on a day not in the calendar.</summary>
+    Skip,
+
+    /// <summary>The fire moves to the same time of the next day that is not in the calendar.</summary>
+    NextDay,
+}
+
 /// <summary>When a dependency lets its downstream run: the upstream succeeded, failed for good, or ended at all.</summary>
 public enum LinkKind
 {

@@ -12,6 +12,9 @@ public sealed class Job
 
     public string Description { get; set; } = "";
 
+    /// <summary>The folder path the job lives in (<c>finance/daily</c>); empty for the root (<see cref="FolderPath"/>).</summary>
+    public string Folder { get; set; } = "";
+
     public JobKind Kind { get; set; } = JobKind.Shell;
 
     /// <summary>The command line; empty when the job runs an inline script.</summary>
@@ -85,6 +88,12 @@ public sealed class Job
     public string TimeZone { get; set; } = "";
 
     public int IntervalMinutes { get; set; }
+
+    /// <summary>The business calendar whose days a Cron or Interval schedule does not fire on; empty = none.</summary>
+    public string Calendar { get; set; } = "";
+
+    /// <summary>What a fire that falls on a calendar day does: skip it, or move it to the next day not in the calendar.</summary>
+    public CalendarRule CalendarRule { get; set; } = CalendarRule.Skip;
 
     public string NotifyEmail { get; set; } = "";
 

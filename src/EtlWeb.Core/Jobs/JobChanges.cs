@@ -74,6 +74,7 @@ public static class JobChanges
     [
         (JobFields.Name, j => j.Name),
         (JobFields.Description, j => j.Description),
+        (JobFields.Folder, j => j.Folder),
         (JobFields.JobType, j => JobText.Of(j.Kind)),
         (JobFields.Command, j => j.Command),
         (JobFields.Script, j => j.Script),
@@ -97,6 +98,8 @@ public static class JobChanges
         (JobFields.CronExpression, j => j.CronExpression),
         (JobFields.TimeZone, j => j.TimeZone),
         (JobFields.IntervalMinutes, j => Number(j.IntervalMinutes)),
+        (JobFields.Calendar, j => j.Calendar),
+        (JobFields.CalendarRule, j => JobText.Of(j.CalendarRule)),
         (JobFields.NotifyEmail, j => j.NotifyEmail),
         (JobFields.NotifyOnSuccess, j => Flag(j.NotifyOnSuccess)),
         (JobFields.NotifyOnFailure, j => Flag(j.NotifyOnFailure)),

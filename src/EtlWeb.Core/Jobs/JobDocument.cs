@@ -21,6 +21,10 @@ public sealed record JobDocument
     [JsonPropertyName(JobFields.Description)]
     public string? Description { get; init; }
 
+    /// <summary>The folder path (<c>finance/daily</c>); empty or missing for the root.</summary>
+    [JsonPropertyName(JobFields.Folder)]
+    public string? Folder { get; init; }
+
     [JsonPropertyName(JobFields.JobType)]
     public string? JobType { get; init; }
 
@@ -93,6 +97,14 @@ public sealed record JobDocument
 
     [JsonPropertyName(JobFields.IntervalMinutes)]
     public int? IntervalMinutes { get; init; }
+
+    /// <summary>The business calendar's name; empty or missing for none.</summary>
+    [JsonPropertyName(JobFields.Calendar)]
+    public string? Calendar { get; init; }
+
+    /// <summary><c>skip</c> (the default) or <c>next_day</c>: what a fire on a calendar day does.</summary>
+    [JsonPropertyName(JobFields.CalendarRule)]
+    public string? CalendarRule { get; init; }
 
     /// <summary>The values a run takes: <c>{"name", "type", "default", "required", "description", "secret", "choices"}</c>.</summary>
     [JsonPropertyName(JobFields.Parameters)]

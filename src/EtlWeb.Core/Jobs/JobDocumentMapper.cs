@@ -22,6 +22,7 @@ public static class JobDocumentMapper
         {
             Name = (document.Name ?? "").Trim(),
             Description = document.Description ?? "",
+            Folder = FolderPath.Normalize(document.Folder),
             Command = document.Command ?? "",
             Script = document.Script ?? "",
             Interpreter = document.Interpreter ?? "",
@@ -40,6 +41,7 @@ public static class JobDocumentMapper
             CronExpression = (document.CronExpression ?? "").Trim(),
             TimeZone = (document.TimeZone ?? "").Trim(),
             IntervalMinutes = document.IntervalMinutes ?? 0,
+            Calendar = (document.Calendar ?? "").Trim(),
             NotifyEmail = (document.NotifyEmail ?? DesktopFields.String(extra, JobFields.Desktop.NotificationEmail, JobFields.NotifyEmail, errors) ?? DesktopFields.String(extra, JobFields.Desktop.Email, JobFields.NotifyEmail, errors) ?? "").Trim(),
             NotifyOnSuccess = document.NotifyOnSuccess ?? false,
             NotifyOnFailure = document.NotifyOnFailure ?? true,
@@ -57,6 +59,7 @@ public static class JobDocumentMapper
         job.ScheduleKind = ParseEnum(document.ScheduleType, ScheduleKind.Manual, JobFields.ScheduleType, errors, required: false);
         job.OverlapPolicy = ParseEnum(document.OverlapPolicy, OverlapPolicy.Skip, JobFields.OverlapPolicy, errors, required: false);
         job.MisfirePolicy = ParseEnum(document.MisfirePolicy, MisfirePolicy.RunOnce, JobFields.MisfirePolicy, errors, required: false);
+        job.CalendarRule = ParseEnum(document.CalendarRule, CalendarRule.Skip, JobFields.CalendarRule, errors, required: false);
         job.Environment = ReadEnvironment(document.Environment, extra, errors);
 
         var secrets = Names(document.SecretEnvironment, JobFields.SecretEnvironment, errors).Distinct(StringComparer.Ordinal).ToList();
@@ -115,6 +118,7 @@ public static class JobDocumentMapper
             Id = job.Id,
             Name = job.Name,
             Description = job.Description,
+            Folder = job.Folder,
             JobType = JobText.Of(job.Kind),
             Command = job.Command,
             Script = job.Script,
@@ -138,6 +142,8 @@ public static class JobDocumentMapper
             CronExpression = job.CronExpression,
             TimeZone = job.TimeZone,
             IntervalMinutes = job.IntervalMinutes,
+            Calendar = job.Calendar,
+            CalendarRule = JobText.Of(job.CalendarRule),
             Parameters = [.. job.Parameters.Select(Parameters.ParameterDocument.Of)],
             Dependencies = [.. dependencies.OrderBy(d => d.Job, StringComparer.Ordinal).Select(DependencyDocument.Of)],
             ForEach = ForEachDocument.Of(job),

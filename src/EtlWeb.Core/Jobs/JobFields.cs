@@ -6,6 +6,7 @@ public static class JobFields
     public const string Id = "id";
     public const string Name = "name";
     public const string Description = "description";
+    public const string Folder = "folder";
     public const string JobType = "job_type";
     public const string Command = "command";
     public const string Script = "script";
@@ -29,6 +30,8 @@ public static class JobFields
     public const string CronExpression = "cron_expression";
     public const string TimeZone = "time_zone";
     public const string IntervalMinutes = "interval_minutes";
+    public const string Calendar = "calendar";
+    public const string CalendarRule = "calendar_rule";
     public const string Dependencies = "dependencies";
     public const string Parameters = "parameters";
     public const string ForEach = "for_each";

@@ -34,6 +34,13 @@ public static class JobText
         _ => throw new ArgumentOutOfRangeException(nameof(policy)),
     };
 
+    public static string Of(CalendarRule rule) => rule switch
+    {
+        CalendarRule.Skip => "skip",
+        CalendarRule.NextDay => "next_day",
+        _ => throw new ArgumentOutOfRangeException(nameof(rule)),
+    };
+
     public static string Of(LinkKind kind) => kind switch
     {
         LinkKind.Success => "success",
@@ -57,6 +64,7 @@ public static class JobText
             OverlapPolicy p => Of(p),
             MisfirePolicy p => Of(p),
             LinkKind k => Of(k),
+            CalendarRule r => Of(r),
             _ => v.ToString(),
         }));
 }

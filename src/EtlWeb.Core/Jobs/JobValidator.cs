@@ -27,6 +27,11 @@ public static class JobValidator
             errors.Add(JobFields.Name, $"Name is {name.Length} characters long; at most {MaxNameLength} are allowed.");
         }
 
+        if (FolderPath.Problem(job.Folder) is { } folder)
+        {
+            errors.Add(JobFields.Folder, folder);
+        }
+
         if (string.IsNullOrWhiteSpace(job.Command) && string.IsNullOrWhiteSpace(job.Script))
         {
             errors.Add(JobFields.Command, "Give a command or an inline script.");
@@ -105,6 +110,15 @@ public static class JobValidator
             var id = job.TimeZone.Trim();
             var hint = CronSchedule.IsWindowsOnly(id) && TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana) ? $" Use its IANA id, {iana}." : " For example Europe/London.";
             errors.Add(JobFields.TimeZone, $"'{job.TimeZone}' is not a known IANA time zone.{hint}");
+        }
+
+        if (job.Calendar.Length > 0 && !ResourceRules.IsPoolName(job.Calendar))
+        {
+            errors.Add(JobFields.Calendar, $"'{job.Calendar}' is not a calendar name: use 1 to 64 letters, digits, '.', '_' or '-'.");
+        }
+        else if (job.Calendar.Length > 0 && job.ScheduleKind == ScheduleKind.Manual)
+        {
+            errors.Add(JobFields.Calendar, "A calendar applies to a Cron or Interval schedule; a Manual job has no fires to skip.");
         }
 
         switch (job.ScheduleKind)

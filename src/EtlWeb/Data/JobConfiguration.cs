@@ -20,6 +20,10 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.MisfirePolicy).HasConversion<string>().HasMaxLength(16);
         builder.Ignore(j => j.IsForEach);
         builder.Property(j => j.Pool).HasMaxLength(64).HasDefaultValue("");
+        builder.Property(j => j.Folder).HasMaxLength(FolderPath.MaxLength).HasDefaultValue("");
+        builder.HasIndex(j => j.Folder);
+        builder.Property(j => j.Calendar).HasMaxLength(64).HasDefaultValue("");
+        builder.Property(j => j.CalendarRule).HasConversion<string>().HasMaxLength(16).HasDefaultValue(CalendarRule.Skip);
         builder.Property(j => j.Connection).HasMaxLength(64).HasDefaultValue("");
         builder.Property(j => j.ForEachJob).HasMaxLength(JobValidator.MaxNameLength).HasDefaultValue("");
         builder.Property(j => j.ForEachOutput).HasMaxLength(Core.Runs.AttemptOutputs.MaxKeyLength).HasDefaultValue("");

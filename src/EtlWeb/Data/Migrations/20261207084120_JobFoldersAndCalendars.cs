@@ -1,0 +1,63 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace EtlWeb.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class JobFoldersAndCalendars : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Calendar",
+                table: "jobs",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "CalendarRule",
+                table: "jobs",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: false,
+                defaultValue: "Skip");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Folder",
+                table: "jobs",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_jobs_Folder",
+                table: "jobs",
+                column: "Folder");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_jobs_Folder",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "Calendar",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "CalendarRule",
+                table: "jobs");
+
+            migrationBuilder.DropColumn(
+                name: "Folder",
+                table: "jobs");
+        }
+    }
+}
