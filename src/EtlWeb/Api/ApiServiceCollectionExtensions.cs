@@ -34,6 +34,19 @@ public static class ApiServiceCollectionExtensions
             .RequireAuthorization(EtlPolicies.View);
         app.UseMiddleware<StrictBodies>();
         var api = app.MapGroup("/api").RequireAuthorization(EtlPolicies.View).WithMetadata(StrictBody.Instance);
+
+        // A route lets in whoever holds its role in some folder; the service refuses the job of a folder where they do not.
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (AccessDeniedException denied)
+            {
+                return Results.Problem(denied.Message, statusCode: StatusCodes.Status403Forbidden);
+            }
+        });
         api.MapJobsApi();
         api.MapImportExportApi();
         api.MapRunsApi();

@@ -35,7 +35,7 @@ internal static class HistoryApi
                     return Results.ValidationProblem(ex.Errors.ToDictionary());
                 }
             })
-            .RequireAuthorization(EtlPolicies.Administer)
+            .RequireAuthorization(EtlPolicies.EditJobs)
             .WithSummary("Make a new revision equal to an old one (secret variables keep their current values).")
             .Produces<JobDocument>()
             .ProducesValidationProblem()

@@ -10,24 +10,13 @@ internal static class ImportExportApi
 {
     public static void MapImportExportApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/export", async (JobImporter importer, string? format, CancellationToken ct) =>
-            {
-                switch (format)
-                {
-                    case null or "" or EtlWebFormat:
-                        var jobs = await importer.ExportAsync(ct);
-                        return Results.File(JsonSerializer.SerializeToUtf8Bytes(jobs, JobImporter.JsonOptions), "application/json", "etlweb-jobs.json");
-                    case DesktopFormat:
-                        var desktop = await importer.ExportDesktopAsync(ct);
-                        return Results.File(JsonSerializer.SerializeToUtf8Bytes(desktop, DesktopJson), "application/json", "etl-scheduler-jobs.json");
-                    default:
-                        return Results.ValidationProblem(
-                            new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not an export format; use {EtlWebFormat} (the default) or {DesktopFormat}."] });
-                }
-            })
+        api.MapGet("/export", (JobImporter importer, string? format, string? folder, CancellationToken ct) =>
+                FolderFilter.WithPathAsync(folder, path => ExportAsync(importer, format, path, ct)))
             .WithTags("Import and export")
-            .WithSummary("Export every job (dependencies by name, no secret values); format=desktop writes the desktop tool's own format, which its File > Import Jobs reads.")
-            .Produces<IReadOnlyList<EtlWeb.Core.Jobs.JobDocument>>(contentType: "application/json");
+            .WithSummary("Export every job you may see (dependencies by name, no secret values), or those of one folder and below (folder=); format=desktop writes the desktop tool's own format, which its File > Import Jobs reads.")
+            .Produces<IReadOnlyList<EtlWeb.Core.Jobs.JobDocument>>(contentType: "application/json")
+            .ProducesValidationProblem();
+
 
         api.MapPost("/import", async (HttpRequest request, JobImporter importer, bool? dry_run, CancellationToken ct) =>
             {
@@ -78,5 +67,21 @@ internal static class ImportExportApi
     {
         zone = TimeZoneInfo.Local;
         return string.IsNullOrWhiteSpace(id) || TimeZoneInfo.TryFindSystemTimeZoneById(id.Trim(), out zone!);
+    }
+
+    private static async Task<IResult> ExportAsync(JobImporter importer, string? format, string folder, CancellationToken ct)
+    {
+        switch (format)
+        {
+            case null or "" or EtlWebFormat:
+                var jobs = await importer.ExportAsync(folder, ct);
+                return Results.File(JsonSerializer.SerializeToUtf8Bytes(jobs, JobImporter.JsonOptions), "application/json", "etlweb-jobs.json");
+            case DesktopFormat:
+                var desktop = await importer.ExportDesktopAsync(folder, ct);
+                return Results.File(JsonSerializer.SerializeToUtf8Bytes(desktop, DesktopJson), "application/json", "etl-scheduler-jobs.json");
+            default:
+                return Results.ValidationProblem(
+                    new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not an export format; use {EtlWebFormat} (the default) or {DesktopFormat}."] });
+        }
     }
 }

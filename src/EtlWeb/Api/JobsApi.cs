@@ -11,8 +11,11 @@ internal static class JobsApi
     {
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
 
-        jobs.MapGet("/", async (JobCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ListAsync(ct)))
-            .WithSummary("List every job with its status, last run and next run.");
+        jobs.MapGet("/", (string? folder, JobCatalog catalog, CancellationToken ct) =>
+                FolderFilter.ListAsync(folder, async () => Results.Ok(await catalog.ListAsync(ct))))
+            .WithSummary("List every job with its status, last run and next run; folder=finance keeps the jobs of that folder and the folders below it.")
+            .Produces<IReadOnlyList<JobDocument>>()
+            .ProducesValidationProblem();
 
         jobs.MapGet("/{id:int}", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.GetAsync(id, ct) is { } job ? Results.Ok(job) : NotFound(id))
@@ -38,7 +41,7 @@ internal static class JobsApi
                     return Results.ValidationProblem(ex.Errors.ToDictionary());
                 }
             })
-            .RequireAuthorization(EtlPolicies.Administer)
+            .RequireAuthorization(EtlPolicies.EditJobs)
             .WithSummary("Create a job.")
             .Accepts<JobDocument>("application/json")
             .Produces<JobDocument>(StatusCodes.Status201Created)
@@ -61,7 +64,7 @@ internal static class JobsApi
                     return Results.ValidationProblem(ex.Errors.ToDictionary());
                 }
             })
-            .RequireAuthorization(EtlPolicies.Administer)
+            .RequireAuthorization(EtlPolicies.EditJobs)
             .WithSummary("Replace a job.")
             .Accepts<JobDocument>("application/json")
             .Produces<JobDocument>()
@@ -70,21 +73,21 @@ internal static class JobsApi
 
         jobs.MapDelete("/{id:int}", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.DeleteAsync(id, ct) ? Results.NoContent() : NotFound(id))
-            .RequireAuthorization(EtlPolicies.Administer)
+            .RequireAuthorization(EtlPolicies.EditJobs)
             .WithSummary("Delete a job and every dependency edge that touches it.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         jobs.MapPost("/{id:int}/enable", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.SetEnabledAsync(id, true, ct) ? Results.NoContent() : NotFound(id))
-            .RequireAuthorization(EtlPolicies.Administer)
+            .RequireAuthorization(EtlPolicies.EditJobs)
             .WithSummary("Enable a job.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         jobs.MapPost("/{id:int}/disable", async (int id, JobCatalog catalog, CancellationToken ct) =>
                 await catalog.SetEnabledAsync(id, false, ct) ? Results.NoContent() : NotFound(id))
-            .RequireAuthorization(EtlPolicies.Administer)
+            .RequireAuthorization(EtlPolicies.EditJobs)
             .WithSummary("Disable a job: it neither fires nor is started by its upstream jobs.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -60,25 +60,9 @@ internal static class RunsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         var group = api.MapGroup("/runs").WithTags("Runs");
-        group.MapGet("/", async (int? job_id, string? status, int? limit, DateTimeOffset? logical_from, DateTimeOffset? logical_to, long? backfill_id, RunReader reader, CancellationToken ct) =>
-            {
-                RunStatus? parsed = null;
-                if (!string.IsNullOrEmpty(status))
-                {
-                    if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var value))
-                    {
-                        return Results.ValidationProblem(new Dictionary<string, string[]>
-                        {
-                            ["status"] = [$"'{status}' is not a run status; use one of {string.Join(", ", Enum.GetNames<RunStatus>())}."],
-                        });
-                    }
-
-                    parsed = value;
-                }
-
-                return Results.Ok(await reader.ListAsync(job_id, parsed, limit ?? 100, logical_from, logical_to, backfill_id, ct));
-            })
-            .WithSummary("Run history, newest first; logical_from and logical_to (ISO 8601) keep the runs whose logical date is in that range, backfill_id the runs of one backfill.")
+        group.MapGet("/", (int? job_id, string? status, int? limit, DateTimeOffset? logical_from, DateTimeOffset? logical_to, long? backfill_id, string? folder, RunReader reader, CancellationToken ct) =>
+            FolderFilter.ListAsync(folder, () => ListRunsAsync(job_id, status, limit, logical_from, logical_to, backfill_id, reader, ct)))
+            .WithSummary("Run history, newest first; logical_from and logical_to (ISO 8601) keep the runs whose logical date is in that range, backfill_id the runs of one backfill, folder the runs of the jobs in that folder and below.")
             .Produces<IReadOnlyList<RunDocument>>()
             .ProducesValidationProblem();
 
@@ -170,4 +154,24 @@ internal static class RunsApi
 
     private static IResult NotFound(long id) =>
         Results.Problem($"There is no run with id {id}.", statusCode: StatusCodes.Status404NotFound);
+
+    private static async Task<IResult> ListRunsAsync(
+        int? jobId, string? status, int? limit, DateTimeOffset? logicalFrom, DateTimeOffset? logicalTo, long? backfillId, RunReader reader, CancellationToken ct)
+    {
+        RunStatus? parsed = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (!Enum.TryParse<RunStatus>(status, ignoreCase: true, out var value))
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["status"] = [$"'{status}' is not a run status; use one of {string.Join(", ", Enum.GetNames<RunStatus>())}."],
+                });
+            }
+
+            parsed = value;
+        }
+
+        return Results.Ok(await reader.ListAsync(jobId, parsed, limit ?? 100, logicalFrom, logicalTo, backfillId, ct));
+    }
 }

@@ -4,7 +4,7 @@ using EtlWeb.Security;
 
 namespace EtlWeb.Api;
 
-/// <summary>Body of a new user: a name, one of Viewer, Operator, Admin, and a first password.</summary>
+/// <summary>Body of a new user: a name, one of Viewer, Operator, Admin (or None, for a user with folder roles only), and a first password.</summary>
 public sealed record NewUser(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("role")] string Role,
@@ -15,6 +15,14 @@ public sealed record CreatedUser(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("role")] string Role);
 
+/// <summary>A role held in one folder and every folder below it.</summary>
+public sealed record GrantBody(
+    [property: JsonPropertyName("folder")] string? Folder,
+    [property: JsonPropertyName("role")] string? Role)
+{
+    public static GrantBody Of(FolderRole grant) => new(grant.Folder, grant.Role);
+}
+
 internal static class UsersApi
 {
     /// <summary>Accounts for automation: with the bootstrap token, a script can create the first users without a browser.</summary>
@@ -22,16 +30,29 @@ internal static class UsersApi
     {
         var users = api.MapGroup("/users").WithTags("Users").RequireAuthorization(EtlPolicies.Administer);
 
-        users.MapGet("/", async (UserAdmin admin, CancellationToken ct) =>
-                TypedResults.Ok((await admin.ListAsync(ct)).Select(u => new
+        users.MapGet("/", async (UserAdmin admin, FolderGrants folders, CancellationToken ct) =>
+            {
+                var grants = await folders.AllAsync(ct);
+                return TypedResults.Ok((await admin.ListAsync(ct)).Select(u => new
                 {
                     id = u.Id,
                     name = u.Name,
                     role = u.Role,
+                    grants = grants.GetValueOrDefault(u.Id, []).Select(GrantBody.Of),
                     locked_until = u.LockedUntil,
                     locked_addresses = u.LockedAddresses,
-                })))
-            .WithSummary("List the users with their role and lockout.");
+                }));
+            })
+            .WithSummary("List the users with their role, folder roles and lockout.");
+
+        users.MapPut("/{name}/grants", async (string name, IReadOnlyList<GrantBody?> grants, FolderGrants folders, CancellationToken ct) =>
+                await folders.SetAsync(name, [.. grants.Select(g => g is null ? null : new FolderRole(g.Folder ?? "", g.Role ?? ""))], ct) is { Count: > 0 } errors
+                    ? Results.ValidationProblem(errors)
+                    : Results.Ok(grants.OfType<GrantBody>().Select(g => GrantBody.Of(new FolderRole(Core.Jobs.FolderPath.Normalize(g.Folder), g.Role ?? "")))))
+            .WithSummary("Replace the roles a user holds in some folders (on top of the global role).")
+            .WithDescription("The body is the whole list, e.g. [{\"folder\": \"finance\", \"role\": \"Operator\"}]; a role on a folder covers every folder below it. The user's role may be \"None\" to hold folder roles only.")
+            .Produces<IEnumerable<GrantBody>>()
+            .ProducesValidationProblem();
 
         users.MapPost("/", async (NewUser user, UserAdmin admin) =>
                 await admin.CreateAsync(user.Name ?? "", user.Role ?? "", user.Password ?? "") is { Count: > 0 } errors

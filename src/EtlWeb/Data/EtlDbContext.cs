@@ -64,6 +64,14 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<Connection> Connections => Set<Connection>();
 
+    public DbSet<FolderGrant> FolderGrants => Set<FolderGrant>();
+
+    /// <summary>Read by the query filters at each query: whether the acting user sees every folder (<see cref="FolderVisibility"/>).</summary>
+    private bool SeesAllFolders => FolderVisibility.Current is null;
+
+    /// <summary>Read by the query filters at each query: the folders the acting user sees when not all.</summary>
+    private string[] VisibleFolders => [.. FolderVisibility.Current ?? []];
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date type that sorts and compares; UTC ticks in an integer do both.
@@ -78,10 +86,25 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
         }
     }
 
+    /// <summary>
+    /// The folder filters hide jobs and runs only; the rows that point at a job (dependencies, revisions, webhooks) are
+    /// read through a visible job or by EtlWeb's engine, which sees all, so EF's warning that a required end is filtered
+    /// does not apply.
+    /// </summary>
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
+        optionsBuilder.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         IdentityTables.Rename(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(EtlDbContext).Assembly);
+
+        // A job in a folder the acting user may not see is absent from every query, and so are its runs.
+        builder.Entity<Job>().HasQueryFilter(j => SeesAllFolders || VisibleFolders.Any(f => j.Folder == f || j.Folder.StartsWith(f + "/")));
+        builder.Entity<Run>().HasQueryFilter(r => SeesAllFolders || Jobs.IgnoreQueryFilters().Any(j => j.Id == r.JobId && VisibleFolders.Any(f => j.Folder == f || j.Folder.StartsWith(f + "/"))));
+        builder.Entity<JobRevision>().HasQueryFilter(r => SeesAllFolders || Jobs.IgnoreQueryFilters().Any(j => j.Id == r.JobId && VisibleFolders.Any(f => j.Folder == f || j.Folder.StartsWith(f + "/"))));
+        builder.Entity<Backfill>().HasQueryFilter(b => SeesAllFolders || Jobs.IgnoreQueryFilters().Any(j => j.Id == b.JobId && VisibleFolders.Any(f => j.Folder == f || j.Folder.StartsWith(f + "/"))));
+        builder.Entity<ScheduleGap>().HasQueryFilter(g => SeesAllFolders || Jobs.IgnoreQueryFilters().Any(j => j.Id == g.JobId && VisibleFolders.Any(f => j.Folder == f || j.Folder.StartsWith(f + "/"))));
     }
 }

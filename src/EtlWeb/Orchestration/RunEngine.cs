@@ -32,17 +32,36 @@ public sealed partial class RunEngine(
 
     public string NodeName => node.Value.EffectiveName;
 
-    /// <summary>Creates (or joins) the runs of each request's pipeline and starts what is ready; returns each request's own run.</summary>
-    public Task<IReadOnlyList<Run?>> TriggerAsync(IReadOnlyList<TriggerRequest> requests, CancellationToken cancellationToken) =>
-        coordinator.TriggerAsync(requests, cancellationToken);
+    /// <summary>
+    /// Creates (or joins) the runs of each request's pipeline and starts what is ready; returns each request's own run.
+    /// The engine sees every folder whoever asks: a pipeline is the same whether its first job was run by an Admin or by
+    /// an Operator of one folder (the caller has checked the rights on the job it asked for).
+    /// </summary>
+    public async Task<IReadOnlyList<Run?>> TriggerAsync(IReadOnlyList<TriggerRequest> requests, CancellationToken cancellationToken)
+    {
+        using (FolderVisibility.Restrict(null))
+        {
+            return await coordinator.TriggerAsync(requests, cancellationToken);
+        }
+    }
 
     /// <summary>Re-runs the part of a pipeline run that did not succeed; refused when a job of it is disabled.</summary>
-    public Task<RerunOutcome> RerunFailedAsync(Guid pipelineId, CancellationToken cancellationToken) =>
-        coordinator.RerunFailedAsync(pipelineId, cancellationToken);
+    public async Task<RerunOutcome> RerunFailedAsync(Guid pipelineId, CancellationToken cancellationToken)
+    {
+        using (FolderVisibility.Restrict(null))
+        {
+            return await coordinator.RerunFailedAsync(pipelineId, cancellationToken);
+        }
+    }
 
     /// <summary>Records a due time that was not run (skipped by an operator) as a Skipped run for it, with its reason.</summary>
-    public Task RecordSkippedAsync(int jobId, TriggerKind trigger, DateTimeOffset due, string reason, CancellationToken cancellationToken) =>
-        coordinator.RecordSkippedAsync(jobId, trigger, due, reason, cancellationToken);
+    public async Task RecordSkippedAsync(int jobId, TriggerKind trigger, DateTimeOffset due, string reason, CancellationToken cancellationToken)
+    {
+        using (FolderVisibility.Restrict(null))
+        {
+            await coordinator.RecordSkippedAsync(jobId, trigger, due, reason, cancellationToken);
+        }
+    }
 
     /// <summary>
     /// Decides every waiting run: after a restart, or when what they wait on may have changed. A for-each run whose
@@ -131,6 +150,7 @@ public sealed partial class RunEngine(
     /// </summary>
     public async Task<CancelOutcome?> CancelAsync(long runId, CancellationToken cancellationToken)
     {
+        using var everyFolder = FolderVisibility.Restrict(null);
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

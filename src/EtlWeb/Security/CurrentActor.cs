@@ -40,15 +40,45 @@ public sealed class CurrentActor
         }
     }
 
+    /// <summary>
+    /// Refuses the action on a job in <paramref name="folder"/> unless the actor holds <paramref name="minimumRole"/> there:
+    /// globally, or by a grant on the folder or one above it.
+    /// </summary>
+    public void Demand(string minimumRole, string action, string folder)
+    {
+        if (Value is not { } actor)
+        {
+            Demand(minimumRole, action);
+            return;
+        }
+
+        if (!EtlRoles.Allows(actor.RoleIn(folder), minimumRole))
+        {
+            var where = folder.Length == 0 ? "the root folder" : $"folder '{folder}'";
+            throw new AccessDeniedException($"{actor.Name} may not {action} in {where}: that needs the {minimumRole} role there.");
+        }
+    }
+
+    /// <summary>The actor now, to be entered again by work that runs later on another's behalf (a refresh on an event).</summary>
+    public static Func<IDisposable> Capture()
+    {
+        var actor = Ambient.Value;
+        return () => Set(actor);
+    }
+
     private static Restore Set(Actor? actor)
     {
         var previous = Ambient.Value;
         Ambient.Value = actor;
-        return new Restore(previous);
+        return new Restore(previous, Data.FolderVisibility.Restrict(actor?.VisibleFolders));
     }
 
-    private sealed class Restore(Actor? previous) : IDisposable
+    private sealed class Restore(Actor? previous, IDisposable folders) : IDisposable
     {
-        public void Dispose() => Ambient.Value = previous;
+        public void Dispose()
+        {
+            folders.Dispose();
+            Ambient.Value = previous;
+        }
     }
 }

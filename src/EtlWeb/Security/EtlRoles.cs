@@ -10,6 +10,9 @@ public static class EtlRoles
     public const string Operator = "Operator";
     public const string Admin = "Admin";
 
+    /// <summary>No global role: the user may do only what roles granted per folder allow, in those folders.</summary>
+    public const string None = "None";
+
     public static IReadOnlyList<string> All { get; } = [Viewer, Operator, Admin];
 
     /// <summary>The roles that hold at least <paramref name="minimum"/>: the ones an authorization policy accepts.</summary>
@@ -22,6 +25,7 @@ public static class EtlRoles
         Viewer => "reads everything, runs nothing",
         Operator => "also runs, cancels and pauses jobs",
         Admin => "also edits jobs, settings, users and imports",
+        None => "only what roles granted per folder allow",
         _ => role,
     };
 
@@ -37,5 +41,10 @@ public static class EtlPolicies
 {
     public const string View = "view";
     public const string Operate = "operate";
+
+    /// <summary>Create, change and delete jobs: Admins, and the holders of an Admin grant on a folder (for its jobs only).</summary>
+    public const string EditJobs = "edit-jobs";
+
+    /// <summary>Everything outside the jobs (users, settings, pools, connections, backups): Admins of every folder only.</summary>
     public const string Administer = "administer";
 }

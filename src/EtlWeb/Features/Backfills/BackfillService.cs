@@ -28,12 +28,13 @@ public sealed class BackfillService(
 {
     public async Task<BackfillOutcome> CreateAsync(int jobId, BackfillRequest request, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "backfill jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken) is not { } job)
         {
             return new BackfillOutcome(null, NotFound: true, Refusal: $"There is no job with id {jobId}.");
         }
+
+        actors.Demand(EtlRoles.Operator, "backfill jobs", job.Folder);
 
         if (job.ScheduleKind is not (ScheduleKind.Cron or ScheduleKind.Interval))
         {
@@ -175,7 +176,16 @@ public sealed class BackfillService(
     /// </summary>
     public async Task<bool?> CancelAsync(long id, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "cancel backfills");
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.Backfills.Where(b => b.Id == id).Join(db.Jobs, b => b.JobId, j => j.Id, (b, j) => j.Folder).FirstOrDefaultAsync(cancellationToken) is not { } folder)
+            {
+                return null;
+            }
+
+            actors.Demand(EtlRoles.Operator, "cancel backfills", folder);
+        }
+
         // While no top-up runs here: one that had taken due times before the mark would start them after the list below.
         var marked = await driver.ExclusiveAsync(async () =>
         {

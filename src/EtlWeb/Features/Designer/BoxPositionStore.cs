@@ -15,8 +15,13 @@ public sealed class BoxPositionStore(IDbContextFactory<EtlDbContext> dbFactory, 
 {
     public async Task SaveAsync(IReadOnlyDictionary<int, BoxPosition> positions, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Admin, "move jobs in the designer");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var ids = positions.Keys.ToList();
+        foreach (var folder in await db.Jobs.Where(j => ids.Contains(j.Id)).Select(j => j.Folder).Distinct().ToListAsync(cancellationToken))
+        {
+            actors.Demand(EtlRoles.Admin, "move jobs in the designer", folder);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var (id, position) in positions)
         {

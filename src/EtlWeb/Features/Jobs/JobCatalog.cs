@@ -72,7 +72,7 @@ public sealed class JobCatalog(
     /// <summary>Creates a job; throws <see cref="JobValidationException"/> naming each bad field.</summary>
     public async Task<JobDocument> CreateAsync(JobDocument document, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Admin, "create jobs");
+        actors.Demand(EtlRoles.Admin, "create jobs", FolderPath.Normalize(document.Folder));
         var id = await SaveAsync(null, document, cancellationToken);
         var created = (await GetAsync(id, cancellationToken))!;
         await audit.RecordAsync(AuditActions.JobCreated, created.Name ?? "", $"job {id}", cancellationToken);
@@ -82,11 +82,13 @@ public sealed class JobCatalog(
     /// <summary>Replaces a job; null when it does not exist. The audit log gets each changed field with its old and new value.</summary>
     public async Task<JobDocument?> UpdateAsync(int id, JobDocument document, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Admin, "edit jobs");
         if (await DefinitionAsync(id, cancellationToken) is not { } before)
         {
             return null;
         }
+
+        actors.Demand(EtlRoles.Admin, "edit jobs", before.Job.Folder);
+        actors.Demand(EtlRoles.Admin, "move jobs", FolderPath.Normalize(document.Folder));
 
         await SaveAsync(id, document, cancellationToken);
         var updated = await GetAsync(id, cancellationToken);
@@ -132,15 +134,20 @@ public sealed class JobCatalog(
         var all = await db.Jobs.AsNoTracking().Select(j => new { j.Id, j.Name }).ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         var known = await KnownResources.ReadAsync(db, cancellationToken);
-        CheckAgainstCatalog(id, draft, all.ToDictionary(j => j.Id, j => j.Name), edges, known, errors);
+        CheckAgainstCatalog(id, draft, all.ToDictionary(j => j.Id, j => j.Name), edges, known, errors, all.Select(j => j.Id).ToHashSet());
         return errors;
     }
 
     /// <summary>Deletes a job and every dependency edge that touches it; false when it does not exist.</summary>
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Admin, "delete jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (await db.Jobs.Where(j => j.Id == id).Select(j => j.Folder).FirstOrDefaultAsync(cancellationToken) is not { } folder)
+        {
+            return false;
+        }
+
+        actors.Demand(EtlRoles.Admin, "delete jobs", folder);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CatalogLock.TakeAsync(db, cancellationToken);
         var name = await db.Jobs.Where(j => j.Id == id).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken);
@@ -170,7 +177,6 @@ public sealed class JobCatalog(
 
     public async Task<bool> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Admin, enabled ? "enable jobs" : "disable jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // The catalogue lock orders this revision after any other write's.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -180,6 +186,8 @@ public sealed class JobCatalog(
         {
             return false;
         }
+
+        actors.Demand(EtlRoles.Admin, enabled ? "enable jobs" : "disable jobs", job.Folder);
 
         if (job.Enabled != enabled)
         {
@@ -211,10 +219,16 @@ public sealed class JobCatalog(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CatalogLock.TakeAsync(db, cancellationToken);
+        var visible = (await db.Jobs.AsNoTracking().Select(j => j.Id).ToListAsync(cancellationToken)).ToHashSet();
+
+        // Names are unique and the graph acyclic across every folder; a job the user cannot see is no upstream to pick,
+        // and a link the job already has to one stays as it is.
+        using var everyFolder = FolderVisibility.Restrict(null);
         var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         var known = await KnownResources.ReadAsync(db, cancellationToken);
-        CheckAgainstCatalog(id, draft, names, edges, known, errors);
+        (draft, var kept) = HiddenLinks.Keep(id, draft, visible, names, edges);
+        CheckAgainstCatalog(id, draft, names, edges, known, errors, visible.Concat(names.Where(n => kept.Contains(n.Value)).Select(n => n.Key)).ToHashSet());
         if (!errors.IsEmpty)
         {
             throw new JobValidationException(errors);
@@ -240,7 +254,8 @@ public sealed class JobCatalog(
     }
 
     /// <summary>Rules that need the other jobs, the pools and the connections: unique name, dependencies that exist, no self-dependency, no cycle, a pool and a connection that exist.</summary>
-    private static void CheckAgainstCatalog(int? id, JobDraft draft, Dictionary<int, string> names, List<JobDependency> edges, KnownResources resources, ValidationErrors errors)
+    private static void CheckAgainstCatalog(
+        int? id, JobDraft draft, Dictionary<int, string> names, List<JobDependency> edges, KnownResources resources, ValidationErrors errors, IReadOnlySet<int> visible)
     {
         resources.Check(draft.Job, errors);
         var name = draft.Job.Name;
@@ -249,7 +264,7 @@ public sealed class JobCatalog(
             errors.Add(JobFields.Name, $"A job named '{name}' already exists.");
         }
 
-        var known = names.Where(n => n.Key != id).Select(n => n.Value).ToHashSet(StringComparer.Ordinal);
+        var known = names.Where(n => n.Key != id && visible.Contains(n.Key)).Select(n => n.Value).ToHashSet(StringComparer.Ordinal);
         var graph = new DependencyGraph(edges
             .Where(e => names.ContainsKey(e.UpstreamJobId) && names.ContainsKey(e.DownstreamJobId))
             .Select(e => (Rename(names[e.UpstreamJobId], e.UpstreamJobId), Rename(names[e.DownstreamJobId], e.DownstreamJobId))));

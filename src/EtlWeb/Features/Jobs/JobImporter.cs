@@ -28,24 +28,31 @@ public sealed class JobImporter(
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
 
-    /// <summary>Every job as a document without id, status or secret values, ordered by name.</summary>
-    public async Task<IReadOnlyList<JobDocument>> ExportAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every job the acting user may see (of <paramref name="folder"/> and below it, when given) as a document without id,
+    /// status or secret values, ordered by name. A link to a job outside the folder keeps its name, as an import into the
+    /// same EtlWeb finds it; a link to a job the user may not see is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<JobDocument>> ExportAsync(string folder = "", CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
-        var names = jobs.ToDictionary(j => j.Id, j => j.Name);
+        var names = await db.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => j.Name, cancellationToken);
+        var jobs = await InFolder(db, folder).OrderBy(j => j.Name).ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var upstreams = edges.ToLookup(e => e.DownstreamJobId, e => DependencyLink.Of(names[e.UpstreamJobId], e));
+        var upstreams = edges.Where(e => names.ContainsKey(e.UpstreamJobId)).ToLookup(e => e.DownstreamJobId, e => DependencyLink.Of(names[e.UpstreamJobId], e));
         return [.. jobs.Select(j => JobDocumentMapper.ToDocument(j, upstreams[j.Id]) with { Id = null, DesignerX = j.DesignerX, DesignerY = j.DesignerY })];
     }
 
-    /// <summary>Every job in the desktop tool's export format (<see cref="DesktopExport"/>), ordered by name.</summary>
-    public async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ExportDesktopAsync(CancellationToken cancellationToken = default)
+    /// <summary>Every job the acting user may see (of <paramref name="folder"/> and below) in the desktop tool's export format (<see cref="DesktopExport"/>), ordered by name.</summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ExportDesktopAsync(string folder = "", CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
+        var jobs = await InFolder(db, folder).OrderBy(j => j.Name).ToListAsync(cancellationToken);
         return [.. jobs.Select(DesktopExport.Of)];
     }
+
+    private static IQueryable<Job> InFolder(EtlDbContext db, string folder) =>
+        folder.Length == 0 ? db.Jobs.AsNoTracking() : db.Jobs.AsNoTracking().Where(j => j.Folder == folder || j.Folder.StartsWith(folder + "/"));
 
     public async Task<ImportReport> ImportAsync(string json, bool dryRun, CancellationToken cancellationToken = default)
     {

@@ -54,13 +54,14 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
 
     private async Task<bool> UpdateAsync(int jobId, Func<EtlDbContext, ScheduleState, Task> change, string what, CancellationToken cancellationToken)
     {
-        actors.Demand(EtlRoles.Operator, "pause, resume or skip schedules");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is null)
         {
             return false;
         }
+
+        actors.Demand(EtlRoles.Operator, "pause, resume or skip schedules", job.Folder);
 
         var state = await db.ScheduleStates.FirstOrDefaultAsync(s => s.JobId == jobId, cancellationToken);
         if (state is null)

@@ -42,7 +42,6 @@ public sealed class RunService(
         int jobId, TriggerKind trigger, bool withDownstream = true, IReadOnlyDictionary<string, JsonElement>? parameters = null,
         DateTimeOffset? logicalDate = null, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "run jobs");
         Job? job;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -53,6 +52,8 @@ public sealed class RunService(
         {
             return new TriggerOutcome(null, $"There is no job with id {jobId}.");
         }
+
+        actors.Demand(EtlRoles.Operator, "run jobs", job.Folder);
 
         if (!job.Enabled)
         {
@@ -85,13 +86,14 @@ public sealed class RunService(
     /// </summary>
     public async Task<RerunOutcome?> RerunFailedAsync(long runId, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "re-run jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var pipeline = await db.Runs.Where(r => r.Id == runId).Select(r => r.PipelineId).FirstOrDefaultAsync(cancellationToken);
-        if (pipeline is not { } id)
+        var run = await db.Runs.Where(r => r.Id == runId).Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.PipelineId, j.Folder }).FirstOrDefaultAsync(cancellationToken);
+        if (run?.PipelineId is not { } id)
         {
             return null;
         }
+
+        actors.Demand(EtlRoles.Operator, "re-run jobs", run.Folder);
 
         var outcome = await engine.RerunFailedAsync(id, cancellationToken);
         if (outcome.Refusal is null)
@@ -108,7 +110,12 @@ public sealed class RunService(
     /// </summary>
     public async Task<CancelResult> CancelAsync(long runId, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "cancel runs");
+        if (await FolderOfAsync(runId, cancellationToken) is not { } folder)
+        {
+            return CancelResult.NotFound;
+        }
+
+        actors.Demand(EtlRoles.Operator, "cancel runs", folder);
         var outcome = await engine.CancelAsync(runId, cancellationToken);
         if (outcome is null)
         {
@@ -134,13 +141,25 @@ public sealed class RunService(
     /// <summary>Cancels a run as part of a larger action that is audited as a whole (a backfill's cancel).</summary>
     public async Task StopAsync(long runId, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "cancel runs");
+        if (await FolderOfAsync(runId, cancellationToken) is not { } folder)
+        {
+            return;
+        }
+
+        actors.Demand(EtlRoles.Operator, "cancel runs", folder);
         if (await engine.CancelAsync(runId, cancellationToken) is { } outcome)
         {
             ReachProcess(runId, outcome);
         }
 
         await CancelItemsAsync(runId, cancellationToken);
+    }
+
+    /// <summary>The folder of the run's job; null when there is no such run the acting user may see.</summary>
+    private async Task<string?> FolderOfAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Runs.Where(r => r.Id == runId).Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => j.Folder).FirstOrDefaultAsync(cancellationToken);
     }
 
     /// <summary>A for-each run's items go with it: each one not ended yet is cancelled, its process stopped wherever it runs.</summary>

@@ -159,20 +159,32 @@ public sealed class ApiTokens(IDbContextFactory<EtlDbContext> dbFactory, AuditLo
                 Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name).ToList(),
             })
             .FirstOrDefaultAsync(cancellationToken);
-        if (found is null || found.LockoutEnd > now || EtlRoles.All.LastOrDefault(found.Roles.Contains) is not { } ownerRole)
+        if (found is null || found.LockoutEnd > now)
         {
             return null;
         }
 
-        var role = found.TokenRole is { } capped && EtlRoles.All.Contains(capped) && !EtlRoles.Allows(capped, ownerRole) ? capped : ownerRole;
+        // A token carries its owner's roles, global and per folder, each capped at the token's own role.
+        var ownerRole = EtlRoles.All.LastOrDefault(found.Roles.Contains);
+        var grants = await FolderGrants.OfAsync(db, found.UserId, cancellationToken);
+        if (ownerRole is null && grants.Count == 0)
+        {
+            return null;
+        }
+
+        var cap = found.TokenRole is { } capped && EtlRoles.All.Contains(capped) ? capped : null;
+        var role = Capped(ownerRole, cap);
+        grants = [.. grants.Select(g => g with { Role = Capped(g.Role, cap)! })];
 
         if (found.LastUsedAt is not { } used || now - used >= LastUsedPrecision)
         {
             await db.ApiTokens.Where(t => t.Id == found.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
         }
 
-        return new TokenUser(found.UserId, found.UserName ?? found.UserId, role);
+        return new TokenUser(found.UserId, found.UserName ?? found.UserId, role, grants);
     }
+
+    private static string? Capped(string? role, string? cap) => role is not null && cap is not null && !EtlRoles.Allows(cap, role) ? cap : role;
 
     private async Task<string?> RoleOfAsync(string userId, CancellationToken cancellationToken)
     {
@@ -190,4 +202,4 @@ public sealed class ApiTokens(IDbContextFactory<EtlDbContext> dbFactory, AuditLo
 }
 
 /// <summary>Who a token acts as.</summary>
-public sealed record TokenUser(string UserId, string Name, string Role);
+public sealed record TokenUser(string UserId, string Name, string? Role, IReadOnlyList<FolderRole> Grants);

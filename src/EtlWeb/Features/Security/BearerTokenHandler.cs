@@ -37,19 +37,20 @@ internal sealed class BearerTokenHandler(
         if (auth.Value.BootstrapToken is { Length: > 0 } bootstrap && FixedTimeEquals(secret, bootstrap))
         {
             return auth.Value.KeepBootstrapToken || !await admins.ExistsAsync(Context.RequestAborted)
-                ? Success(BootstrapName, BootstrapName, EtlRoles.Admin)
+                ? Success(BootstrapName, BootstrapName, EtlRoles.Admin, [])
                 : AuthenticateResult.Fail("The bootstrap token stopped working when the first Admin account was made (EtlWeb:Auth:KeepBootstrapToken keeps it).");
         }
 
         return await tokens.FindUserAsync(secret, Context.RequestAborted) is { } user
-            ? Success(user.UserId, user.Name, user.Role)
+            ? Success(user.UserId, user.Name, user.Role, user.Grants)
             : AuthenticateResult.Fail("The bearer token is unknown or revoked, or its user is locked out or has no role.");
     }
 
-    private AuthenticateResult Success(string id, string name, string role)
+    private AuthenticateResult Success(string id, string name, string? role, IReadOnlyList<FolderRole> grants)
     {
+        Claim[] roles = role is null ? [] : [new Claim(ClaimTypes.Role, role)];
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)],
+            [new Claim(ClaimTypes.NameIdentifier, id), new Claim(ClaimTypes.Name, name), .. roles, .. grants.Select(g => g.ToClaim())],
             SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

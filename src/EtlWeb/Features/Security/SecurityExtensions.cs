@@ -28,6 +28,7 @@ public static class SecurityExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiTokens>();
         services.AddSingleton<UserAdmin>();
+        services.AddSingleton<FolderGrants>();
         services.AddSingleton<SetupLink>();
         services.AddSingleton<SignInGuard>();
         services.AddSingleton<AdminPresence>();
@@ -62,6 +63,7 @@ public static class SecurityExtensions
         services.AddIdentityCore<IdentityUser>()
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<EtlDbContext>()
+            .AddClaimsPrincipalFactory<FolderClaimsFactory>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
@@ -89,8 +91,11 @@ public static class SecurityExtensions
         services.AddAuthorizationBuilder()
             // Secure by default: a route added later without a policy still needs a signed-in user.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(EtlPolicies.View, p => p.RequireRole(EtlRoles.AtLeast(EtlRoles.Viewer)))
-            .AddPolicy(EtlPolicies.Operate, p => p.RequireRole(EtlRoles.AtLeast(EtlRoles.Operator)))
+            // A role granted in some folders lets its holder through the routes of that role; the services then check
+            // the folder of the job at hand (CurrentActor.Demand), and jobs of other folders are not even found.
+            .AddPolicy(EtlPolicies.View, p => p.RequireAssertion(c => Actor.From(c.User, null).HoldsSomewhere(EtlRoles.Viewer)))
+            .AddPolicy(EtlPolicies.Operate, p => p.RequireAssertion(c => Actor.From(c.User, null).HoldsSomewhere(EtlRoles.Operator)))
+            .AddPolicy(EtlPolicies.EditJobs, p => p.RequireAssertion(c => Actor.From(c.User, null).HoldsSomewhere(EtlRoles.Admin)))
             .AddPolicy(EtlPolicies.Administer, p => p.RequireRole(EtlRoles.AtLeast(EtlRoles.Admin)));
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingUserStateProvider>();

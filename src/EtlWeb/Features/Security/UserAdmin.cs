@@ -57,7 +57,7 @@ public sealed class UserAdmin(
         var now = time.GetUtcNow();
         var users = await db.Users.AsNoTracking().OrderBy(u => u.NormalizedUserName).ToListAsync(cancellationToken);
         return [.. users.Select(u => new UserSummary(
-            u.Id, u.UserName ?? u.Id, roles.GetValueOrDefault(u.Id, ""),
+            u.Id, u.UserName ?? u.Id, roles.GetValueOrDefault(u.Id, EtlRoles.None),
             LockedUntil(u, now), guard.FailuresOf(u.UserName ?? ""), guard.LocksOf(u.UserName ?? "").Count))];
     }
 
@@ -80,7 +80,7 @@ public sealed class UserAdmin(
     public Task<IReadOnlyList<string>> SetRoleAsync(string userId, string role) =>
         ChangeAsync(userId, $"role {role}", async (users, user) =>
         {
-            if (!EtlRoles.All.Contains(role))
+            if (!IsRole(role))
             {
                 return [$"'{role}' is not a role."];
             }
@@ -92,7 +92,7 @@ public sealed class UserAdmin(
             }
 
             var result = await users.RemoveFromRolesAsync(user, current);
-            result = result.Succeeded ? await users.AddToRoleAsync(user, role) : result;
+            result = result.Succeeded && role != EtlRoles.None ? await users.AddToRoleAsync(user, role) : result;
             // A new stamp makes the user's open sessions re-check their role within a minute.
             var errors = Errors(result.Succeeded ? await users.UpdateSecurityStampAsync(user) : result);
             return errors.Count == 0 ? await RevokeTokensAsync(user, $"role changed to {role}") : errors;
@@ -176,7 +176,7 @@ public sealed class UserAdmin(
 
     private static async Task<IReadOnlyList<string>> CreateAsync(UserManager<IdentityUser> users, string name, string role, string password)
     {
-        if (!EtlRoles.All.Contains(role))
+        if (!IsRole(role))
         {
             return [$"'{role}' is not a role."];
         }
@@ -188,8 +188,11 @@ public sealed class UserAdmin(
 
         var user = new IdentityUser(name.Trim());
         var result = await users.CreateAsync(user, password);
-        return Errors(result.Succeeded ? await users.AddToRoleAsync(user, role) : result);
+        return Errors(result.Succeeded && role != EtlRoles.None ? await users.AddToRoleAsync(user, role) : result);
     }
+
+    /// <summary>A global role, or <see cref="EtlRoles.None"/> for a user who holds roles in some folders only.</summary>
+    private static bool IsRole(string role) => role == EtlRoles.None || EtlRoles.All.Contains(role);
 
     /// <summary>A lockout for some address, or one an older EtlWeb set on the whole account.</summary>
     private DateTimeOffset? LockedUntil(IdentityUser user, DateTimeOffset now)

@@ -23,12 +23,14 @@ public sealed class WebhookTokens(
     /// <summary>Gives the job a new token, which replaces (and at once invalidates) any earlier one; null when there is no such job.</summary>
     public async Task<string?> CreateAsync(int jobId, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "create or rotate webhooks");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken) is not { } name)
+        if (await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Folder }).FirstOrDefaultAsync(cancellationToken) is not { } job)
         {
             return null;
         }
+
+        actors.Demand(EtlRoles.Operator, "create or rotate webhooks", job.Folder);
+        var name = job.Name;
 
         var token = Scheme + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var webhook = await db.JobWebhooks.FirstOrDefaultAsync(w => w.JobId == jobId, cancellationToken);
@@ -50,12 +52,14 @@ public sealed class WebhookTokens(
     /// <summary>Removes the job's webhook, if it has one; false when there is no such job.</summary>
     public async Task<bool> RemoveAsync(int jobId, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Operator, "remove webhooks");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Name).FirstOrDefaultAsync(cancellationToken) is not { } name)
+        if (await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Folder }).FirstOrDefaultAsync(cancellationToken) is not { } job)
         {
             return false;
         }
+
+        actors.Demand(EtlRoles.Operator, "remove webhooks", job.Folder);
+        var name = job.Name;
 
         if (await db.JobWebhooks.Where(w => w.JobId == jobId).ExecuteDeleteAsync(cancellationToken) > 0)
         {

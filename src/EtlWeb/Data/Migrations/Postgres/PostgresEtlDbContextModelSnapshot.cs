@@ -922,6 +922,25 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("nodes", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Data.FolderGrant", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("UserId", "Folder");
+
+                    b.ToTable("folder_grants", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.Property<int>("JobId")
@@ -1347,6 +1366,15 @@ namespace EtlWeb.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("EtlWeb.Data.ApiToken", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Data.FolderGrant", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()

@@ -5,7 +5,7 @@
 namespace EtlWeb.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class JobFoldersAndCalendars : Migration
+    public partial class FoldersCalendarsAndGrants : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -34,6 +34,25 @@ namespace EtlWeb.Data.Migrations
                 nullable: false,
                 defaultValue: "");
 
+            migrationBuilder.CreateTable(
+                name: "folder_grants",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Folder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_folder_grants", x => new { x.UserId, x.Folder });
+                    table.ForeignKey(
+                        name: "FK_folder_grants_users_UserId",
+                        column: x => x.UserId,
+                        principalTable: "users",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_jobs_Folder",
                 table: "jobs",
@@ -43,6 +62,9 @@ namespace EtlWeb.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "folder_grants");
+
             migrationBuilder.DropIndex(
                 name: "IX_jobs_Folder",
                 table: "jobs");

@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EtlWeb.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresEtlDbContext))]
-    [Migration("20261207084155_JobFoldersAndCalendars")]
-    partial class JobFoldersAndCalendars
+    [Migration("20261207085129_FoldersCalendarsAndGrants")]
+    partial class FoldersCalendarsAndGrants
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -925,6 +925,25 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("nodes", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Data.FolderGrant", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("UserId", "Folder");
+
+                    b.ToTable("folder_grants", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.Property<int>("JobId")
@@ -1350,6 +1369,15 @@ namespace EtlWeb.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("EtlWeb.Data.ApiToken", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Data.FolderGrant", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EtlWeb.Data.Migrations
 {
     [DbContext(typeof(EtlDbContext))]
-    [Migration("20261207084120_JobFoldersAndCalendars")]
-    partial class JobFoldersAndCalendars
+    [Migration("20261207084920_FoldersCalendarsAndGrants")]
+    partial class FoldersCalendarsAndGrants
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -898,6 +898,25 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("nodes", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Data.FolderGrant", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Folder");
+
+                    b.ToTable("folder_grants", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.Property<int>("JobId")
@@ -1298,6 +1317,15 @@ namespace EtlWeb.Data.Migrations
                 });
 
             modelBuilder.Entity("EtlWeb.Data.ApiToken", b =>
+                {
+                    b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EtlWeb.Data.FolderGrant", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityUser", null)
                         .WithMany()
