@@ -46,13 +46,17 @@ internal static class UsersApi
             .WithSummary("List the users with their role, folder roles and lockout.");
 
         users.MapPut("/{name}/grants", async (string name, IReadOnlyList<GrantBody?> grants, FolderGrants folders, CancellationToken ct) =>
-                await folders.SetAsync(name, [.. grants.Select(g => g is null ? null : new FolderRole(g.Folder ?? "", g.Role ?? ""))], ct) is { Count: > 0 } errors
-                    ? Results.ValidationProblem(errors)
-                    : Results.Ok(grants.OfType<GrantBody>().Select(g => GrantBody.Of(new FolderRole(Core.Jobs.FolderPath.Normalize(g.Folder), g.Role ?? "")))))
+                await folders.SetAsync(name, [.. grants.Select(g => g is null ? null : new FolderRole(g.Folder ?? "", g.Role ?? ""))], ct) switch
+                {
+                    null => Results.Problem($"There is no user named '{name}'.", statusCode: StatusCodes.Status404NotFound),
+                    { Count: > 0 } errors => Results.ValidationProblem(errors),
+                    _ => Results.Ok(grants.OfType<GrantBody>().Select(g => GrantBody.Of(new FolderRole(Core.Jobs.FolderPath.Normalize(g.Folder), g.Role ?? "")))),
+                })
             .WithSummary("Replace the roles a user holds in some folders (on top of the global role).")
             .WithDescription("The body is the whole list, e.g. [{\"folder\": \"finance\", \"role\": \"Operator\"}]; a role on a folder covers every folder below it. The user's role may be \"None\" to hold folder roles only.")
             .Produces<IEnumerable<GrantBody>>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         users.MapPost("/", async (NewUser user, UserAdmin admin) =>
                 await admin.CreateAsync(user.Name ?? "", user.Role ?? "", user.Password ?? "") is { Count: > 0 } errors

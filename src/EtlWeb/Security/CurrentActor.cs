@@ -41,6 +41,20 @@ public sealed class CurrentActor
     }
 
     /// <summary>
+    /// Refuses the action at once unless the actor holds <paramref name="minimumRole"/> somewhere (globally or in a
+    /// folder): what a job-scoped action checks before it looks the job up, and then <see cref="Demand(string, string, string)"/>.
+    /// </summary>
+    public void DemandSomewhere(string minimumRole, string action)
+    {
+        if (Value is { } actor && !EtlRoles.Allows(actor.Role, minimumRole) && actor.HoldsSomewhere(minimumRole))
+        {
+            return;
+        }
+
+        Demand(minimumRole, action);
+    }
+
+    /// <summary>
     /// Refuses the action on a job in <paramref name="folder"/> unless the actor holds <paramref name="minimumRole"/> there:
     /// globally, or by a grant on the folder or one above it.
     /// </summary>

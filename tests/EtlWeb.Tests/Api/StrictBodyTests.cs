@@ -13,7 +13,20 @@ namespace EtlWeb.Tests.Api;
 public sealed class StrictBodyTests : HostTest
 {
     /// <summary>The routes that read fields they do not declare, on purpose; a new one must be added here deliberately.</summary>
-    private static readonly string[] OpenRoutes = ["POST /api/hooks/{token}", "POST /api/import", "POST /api/import/desktop-database"];
+    /// <summary>Routes whose body is a JSON array: an unknown field of an element is named with the element's index.</summary>
+    private static readonly string[] ArrayRoutes = ["PUT /api/users/{name}/grants"];
+
+    private static readonly string[] OpenRoutes = ["POST /api/hooks/{token}", "POST /api/import", "POST /api/import/desktop-database", .. ArrayRoutes];
+
+    [Fact]
+    public async Task An_array_body_names_the_unknown_field_of_its_element()
+    {
+        await Factory.CreateUserAsync(Client, "fin", "Viewer");
+        var (status, body) = await Client.SendJsonAsync(HttpMethod.Put, "/api/users/fin/grants", """[{"folder": "finance", "role": "Viewer"}, {"folder": "ops", "rol": "Admin"}]""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("Unknown field 'rol'. Did you mean 'role'?", Assert.Single(JobsClient.ErrorsOf(body, "[1].rol")));
+    }
 
     private async Task<IReadOnlyList<(string Route, string Url, Type? Declared)>> BodyRoutesAsync()
     {

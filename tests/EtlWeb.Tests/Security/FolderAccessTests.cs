@@ -150,7 +150,7 @@ public sealed class FolderAccessTests : HostTest
         Assert.Contains("empty folder name", JobsClient.ErrorsOf(body, "grants[1].folder").Single(), StringComparison.Ordinal);
         Assert.Contains("global role", JobsClient.ErrorsOf(body, "grants[2].folder").Single(), StringComparison.Ordinal);
         Assert.Contains("granted twice", JobsClient.ErrorsOf(body, "grants[3].folder").Single(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.BadRequest, (await Client.SendJsonAsync(HttpMethod.Put, "/api/users/nobody/grants", "[]")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.SendJsonAsync(HttpMethod.Put, "/api/users/nobody/grants", "[]")).Status);
 
         Assert.Equal(HttpStatusCode.OK, (await Client.SendJsonAsync(HttpMethod.Put, "/api/users/fin/grants", """[{"folder": "/finance/", "role": "Admin"}]""")).Status);
         var users = (await Client.GetJsonAsync("/api/users"))!.AsArray();

@@ -99,6 +99,7 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
         ["POST /api/restart"] = EtlRoles.Admin,
         ["GET /api/users/"] = EtlRoles.Admin,
         ["POST /api/users/"] = EtlRoles.Admin,
+        ["PUT /api/users/{name}/grants"] = EtlRoles.Admin,
         ["GET /api/nodes"] = EtlRoles.Viewer,
         ["GET /api/pools/"] = EtlRoles.Viewer,
         ["POST /api/pools/"] = EtlRoles.Admin,

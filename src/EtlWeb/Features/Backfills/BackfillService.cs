@@ -28,6 +28,7 @@ public sealed class BackfillService(
 {
     public async Task<BackfillOutcome> CreateAsync(int jobId, BackfillRequest request, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "backfill jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken) is not { } job)
         {
@@ -176,6 +177,7 @@ public sealed class BackfillService(
     /// </summary>
     public async Task<bool?> CancelAsync(long id, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "cancel backfills");
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
             if (await db.Backfills.Where(b => b.Id == id).Join(db.Jobs, b => b.JobId, j => j.Id, (b, j) => j.Folder).FirstOrDefaultAsync(cancellationToken) is not { } folder)

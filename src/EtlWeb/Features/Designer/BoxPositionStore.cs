@@ -15,6 +15,7 @@ public sealed class BoxPositionStore(IDbContextFactory<EtlDbContext> dbFactory, 
 {
     public async Task SaveAsync(IReadOnlyDictionary<int, BoxPosition> positions, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Admin, "move jobs in the designer");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var ids = positions.Keys.ToList();
         foreach (var folder in await db.Jobs.Where(j => ids.Contains(j.Id)).Select(j => j.Folder).Distinct().ToListAsync(cancellationToken))

@@ -82,6 +82,7 @@ public sealed class JobCatalog(
     /// <summary>Replaces a job; null when it does not exist. The audit log gets each changed field with its old and new value.</summary>
     public async Task<JobDocument?> UpdateAsync(int id, JobDocument document, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Admin, "edit jobs");
         if (await DefinitionAsync(id, cancellationToken) is not { } before)
         {
             return null;
@@ -141,6 +142,7 @@ public sealed class JobCatalog(
     /// <summary>Deletes a job and every dependency edge that touches it; false when it does not exist.</summary>
     public async Task<bool> DeleteAsync(int id, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Admin, "delete jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Jobs.Where(j => j.Id == id).Select(j => j.Folder).FirstOrDefaultAsync(cancellationToken) is not { } folder)
         {
@@ -177,6 +179,7 @@ public sealed class JobCatalog(
 
     public async Task<bool> SetEnabledAsync(int id, bool enabled, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Admin, enabled ? "enable jobs" : "disable jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // The catalogue lock orders this revision after any other write's.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

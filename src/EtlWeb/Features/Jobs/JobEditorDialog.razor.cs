@@ -19,6 +19,7 @@ public sealed partial class JobEditorDialog : IDisposable
 
     private JobEditorForm? _form;
     private IReadOnlyList<JobDocument> _otherJobs = [];
+    private IReadOnlyList<string> _folders = [];
     private IReadOnlyList<string> _downstream = [];
     private string? _loadedName;
     private string? _loadError;
@@ -83,6 +84,7 @@ public sealed partial class JobEditorDialog : IDisposable
         }
 
         _otherJobs = [.. jobs.Where(j => j.Id != JobId)];
+        _folders = [.. jobs.SelectMany(j => FolderPath.SelfAndAncestors(j.Folder ?? "")).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.OrdinalIgnoreCase)];
         _loadedName = job?.Name;
 
         // A loaded job's problems are real ones, so they show at once; a new job's empty fields wait to be touched.

@@ -36,6 +36,7 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
     /// </summary>
     public async Task<DateTimeOffset?> SkipNextAsync(int jobId, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "pause, resume or skip schedules");
         DateTimeOffset? skipped = null;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
@@ -54,6 +55,7 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
 
     private async Task<bool> UpdateAsync(int jobId, Func<EtlDbContext, ScheduleState, Task> change, string what, CancellationToken cancellationToken)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "pause, resume or skip schedules");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
         if (job is null)

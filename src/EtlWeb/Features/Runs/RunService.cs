@@ -42,6 +42,7 @@ public sealed class RunService(
         int jobId, TriggerKind trigger, bool withDownstream = true, IReadOnlyDictionary<string, JsonElement>? parameters = null,
         DateTimeOffset? logicalDate = null, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "run jobs");
         Job? job;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
@@ -86,6 +87,7 @@ public sealed class RunService(
     /// </summary>
     public async Task<RerunOutcome?> RerunFailedAsync(long runId, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "re-run jobs");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var run = await db.Runs.Where(r => r.Id == runId).Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.PipelineId, j.Folder }).FirstOrDefaultAsync(cancellationToken);
         if (run?.PipelineId is not { } id)
@@ -110,6 +112,7 @@ public sealed class RunService(
     /// </summary>
     public async Task<CancelResult> CancelAsync(long runId, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "cancel runs");
         if (await FolderOfAsync(runId, cancellationToken) is not { } folder)
         {
             return CancelResult.NotFound;
@@ -141,6 +144,7 @@ public sealed class RunService(
     /// <summary>Cancels a run as part of a larger action that is audited as a whole (a backfill's cancel).</summary>
     public async Task StopAsync(long runId, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "cancel runs");
         if (await FolderOfAsync(runId, cancellationToken) is not { } folder)
         {
             return;

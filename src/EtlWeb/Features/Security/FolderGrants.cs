@@ -26,8 +26,11 @@ public sealed class FolderGrants(IDbContextFactory<EtlDbContext> dbFactory, ISer
             .ToDictionary(g => g.Key, g => (IReadOnlyList<FolderRole>)[.. g.OrderBy(x => x.Folder, StringComparer.Ordinal).Select(x => new FolderRole(x.Folder, x.Role))]);
     }
 
-    /// <summary>Replaces the user's grants with <paramref name="grants"/>; the errors name the entry (<c>grants[1].folder</c>), and then nothing changed.</summary>
-    public async Task<Dictionary<string, string[]>> SetAsync(string userName, IReadOnlyList<FolderRole?> grants, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Replaces the user's grants with <paramref name="grants"/>; the errors name the entry (<c>grants[1].folder</c>), and
+    /// then nothing changed. Null when there is no such user.
+    /// </summary>
+    public async Task<Dictionary<string, string[]>?> SetAsync(string userName, IReadOnlyList<FolderRole?> grants, CancellationToken cancellationToken = default)
     {
         actors.Demand(EtlRoles.Admin, "grant folder roles");
         var errors = new Dictionary<string, string[]>();
@@ -64,13 +67,12 @@ public sealed class FolderGrants(IDbContextFactory<EtlDbContext> dbFactory, ISer
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<IdentityUser>>();
-        var user = await users.FindByNameAsync(userName);
-        if (user is null)
+        if (await users.FindByNameAsync(userName) is not { } user)
         {
-            errors["name"] = [$"There is no user named '{userName}'."];
+            return null;
         }
 
-        if (user is null || errors.Count > 0)
+        if (errors.Count > 0)
         {
             return errors;
         }

@@ -23,6 +23,7 @@ public sealed class WebhookTokens(
     /// <summary>Gives the job a new token, which replaces (and at once invalidates) any earlier one; null when there is no such job.</summary>
     public async Task<string?> CreateAsync(int jobId, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "create or rotate webhooks");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Folder }).FirstOrDefaultAsync(cancellationToken) is not { } job)
         {
@@ -52,6 +53,7 @@ public sealed class WebhookTokens(
     /// <summary>Removes the job's webhook, if it has one; false when there is no such job.</summary>
     public async Task<bool> RemoveAsync(int jobId, CancellationToken cancellationToken = default)
     {
+        actors.DemandSomewhere(EtlRoles.Operator, "remove webhooks");
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         if (await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Name, j.Folder }).FirstOrDefaultAsync(cancellationToken) is not { } job)
         {

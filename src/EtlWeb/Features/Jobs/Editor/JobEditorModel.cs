@@ -12,6 +12,9 @@ public sealed class JobEditorModel
 
     public string Description { get; set; } = "";
 
+    /// <summary>The folder path; empty for the root.</summary>
+    public string Folder { get; set; } = "";
+
     public string JobType { get; set; } = "shell";
 
     /// <summary>True when the job runs the inline script, false when it runs the command line.</summary>
@@ -111,6 +114,7 @@ public sealed class JobEditorModel
     {
         Name = job.Name ?? "",
         Description = job.Description ?? "",
+        Folder = job.Folder ?? "",
         JobType = job.JobType ?? "shell",
         UseScript = string.IsNullOrWhiteSpace(job.Command) && !string.IsNullOrEmpty(job.Script),
         Command = job.Command ?? "",
@@ -165,6 +169,7 @@ public sealed class JobEditorModel
         {
             Name = Name,
             Description = Description,
+            Folder = Folder,
             JobType = JobType,
             Command = UseScript ? "" : Command,
             Script = UseScript ? Script : "",

@@ -71,6 +71,13 @@ public sealed class JobListModel
     public IReadOnlyList<JobDocument> DownstreamOf(string name) =>
         [.. _jobs.Values.Where(j => j.UpstreamNames().Contains(name, StringComparer.Ordinal)).OrderBy(j => j.Name, StringComparer.OrdinalIgnoreCase)];
 
+    /// <summary>Every folder that holds a job, with each folder above it, and how many jobs each holds (its subfolders' too); the root first.</summary>
+    public IReadOnlyList<(string Path, int Count)> Folders() =>
+        [.. _jobs.Values.SelectMany(j => FolderPath.SelfAndAncestors(j.Folder ?? ""))
+            .GroupBy(f => f, StringComparer.Ordinal)
+            .Select(g => (Path: g.Key, Count: g.Count()))
+            .OrderBy(f => f.Path.Replace('/', '\u0001'), StringComparer.OrdinalIgnoreCase)];
+
     public void SetFilter(JobFilter filter)
     {
         Filter = filter;
