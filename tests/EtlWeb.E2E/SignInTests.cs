@@ -78,11 +78,14 @@ public sealed partial class SignInTests(AppFixture app) : IClassFixture<AppFixtu
         await Expect(page.GetByTestId("job-run")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("job-new")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("job-edit")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("job-new-from-template")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("job-save-as-template")).ToHaveCountAsync(0);
         await AppFixture.ScreenshotAsync(page, "viewer-main-1440x900");
 
         await page.GetByTestId("menu-file").ClickAsync();
         await Expect(page.GetByTestId("menu-export")).ToBeVisibleAsync();
         await Expect(page.GetByTestId("menu-new-job")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("menu-new-from-template")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("menu-import")).ToHaveCountAsync(0);
         await page.Keyboard.PressAsync("Escape");
 

@@ -59,6 +59,7 @@ public static class ApiServiceCollectionExtensions
         api.MapNodesApi();
         api.MapPoolsApi();
         api.MapConnectionsApi();
+        api.MapTemplatesApi();
         app.MapEtlWebHealth();
         // Read-only: deleting or requeueing an attempt's Hangfire job there would go behind the run lifecycle's back, unaudited.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()], IsReadOnlyFunc = _ => true })

@@ -72,6 +72,8 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
     /// <summary>Read by the query filters at each query: the folders the acting user sees when not all.</summary>
     private string[] VisibleFolders => [.. FolderVisibility.Current ?? []];
 
+    public DbSet<JobTemplate> JobTemplates => Set<JobTemplate>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date type that sorts and compares; UTC ticks in an integer do both.

@@ -20,6 +20,8 @@ public static class FeaturesServiceCollectionExtensions
         services.AddSingleton<JobHistory>();
         services.AddSingleton<FireHistory>();
         services.AddSingleton<JobImporter>();
+        services.AddSingleton<Templates.TemplateCatalog>();
+        services.AddSingleton<Templates.TemplateInstantiator>();
         services.AddSingleton<ScheduleControl>();
         services.AddSingleton<WebhookTokens>();
         services.AddSingleton<WebhookTrigger>();

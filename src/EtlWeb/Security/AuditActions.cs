@@ -37,12 +37,15 @@ public static class AuditActions
     public const string ConnectionCreated = "connection created";
     public const string ConnectionChanged = "connection changed";
     public const string ConnectionDeleted = "connection deleted";
+    public const string TemplateSaved = "template saved";
+    public const string TemplateDeleted = "template deleted";
+    public const string TemplateUsed = "jobs created from template";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled, JobRestored,
         ScheduleChanged, RunTriggered, RunCancelled, WebhookRun, WebhookCreated, WebhookRotated, WebhookRemoved, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
         UserDeleted, TokenCreated, TokenRevoked, PoolCreated, PoolChanged, PoolDeleted,
-        ConnectionCreated, ConnectionChanged, ConnectionDeleted,
+        ConnectionCreated, ConnectionChanged, ConnectionDeleted, TemplateSaved, TemplateDeleted, TemplateUsed,
     ];
 }

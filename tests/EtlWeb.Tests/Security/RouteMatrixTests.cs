@@ -105,6 +105,11 @@ public sealed class RouteMatrixTests() : HostTest(new EtlWebFactory { ConfigureS
         ["POST /api/pools/"] = EtlRoles.Admin,
         ["PUT /api/pools/{name}"] = EtlRoles.Admin,
         ["DELETE /api/pools/{name}"] = EtlRoles.Admin,
+        ["GET /api/templates/"] = EtlRoles.Viewer,
+        ["POST /api/templates/"] = EtlRoles.Admin,
+        ["GET /api/templates/{name}"] = EtlRoles.Viewer,
+        ["DELETE /api/templates/{name}"] = EtlRoles.Admin,
+        ["POST /api/templates/{name}/instantiate"] = EtlRoles.Admin,
         ["GET /openapi/{documentName}.json"] = EtlRoles.Viewer,
         ["GET /api/docs/{documentName?}"] = EtlRoles.Viewer,
 

@@ -914,6 +914,29 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("folder_grants", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Data.JobTemplate", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("job_templates", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.Property<int>("JobId")

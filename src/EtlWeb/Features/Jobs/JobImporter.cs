@@ -62,7 +62,17 @@ public sealed class JobImporter(
             return new ImportReport(dryRun, false, [parseError], []);
         }
 
-        return await ImportAsync(documents, dryRun, desktop: null, cancellationToken);
+        return await ImportAsync(documents, dryRun, desktop: null, createOnly: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates every document as a new job with its links, all or nothing, through the checks, revisions and change events of
+    /// an import; a name already taken is an error of that job. The caller audits what the jobs were made from.
+    /// </summary>
+    public async Task<ImportReport> CreateAllAsync(IReadOnlyList<JobDocument> documents, CancellationToken cancellationToken = default)
+    {
+        actors.Demand(EtlRoles.Admin, "create jobs");
+        return await ImportAsync([.. documents], dryRun: false, desktop: null, createOnly: true, cancellationToken);
     }
 
     /// <summary>
@@ -96,19 +106,20 @@ public sealed class JobImporter(
             return new ImportReport(dryRun, false, file.Errors, []);
         }
 
-        return await ImportAsync([.. file.Jobs], dryRun, (file, zone), cancellationToken);
+        return await ImportAsync([.. file.Jobs], dryRun, (file, zone), createOnly: false, cancellationToken);
     }
 
     private const string NotADatabase = "The file is not an SQLite database. Choose the desktop tool's etl_scheduler.db, or import a JSON export as a JSON file.";
 
-    private async Task<ImportReport> ImportAsync(List<JobDocument> documents, bool dryRun, (DesktopFile File, TimeZoneInfo Zone)? desktop, CancellationToken cancellationToken)
+    private async Task<ImportReport> ImportAsync(
+        List<JobDocument> documents, bool dryRun, (DesktopFile File, TimeZoneInfo Zone)? desktop, bool createOnly, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await CatalogLock.TakeAsync(db, cancellationToken);
         var existing = await db.Jobs.AsNoTracking().ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        var plan = Plan(documents, existing, edges, await KnownResources.ReadAsync(db, cancellationToken));
+        var plan = Plan(documents, existing, edges, await KnownResources.ReadAsync(db, cancellationToken), createOnly);
         var report = new ImportReport(dryRun, false, [], [.. plan.Select(p => p.Report)]);
         var history = new List<DesktopExecution>();
         if (desktop is var (file, zone))
@@ -134,6 +145,11 @@ public sealed class JobImporter(
             changes.Publish(id);
         }
 
+        if (createOnly)
+        {
+            return report with { Applied = true };
+        }
+
         var counts = report.Jobs.GroupBy(j => j.Action).Select(g => $"{g.Count()} {g.Key}")
             .Concat(report.History is { Runs: > 0 } imported ? [$"{imported.Runs} run(s) of history"] : []);
         await audit.RecordAsync(AuditActions.Imported, $"{report.Jobs.Count} job(s)", string.Join(", ", counts), cancellationToken);
@@ -142,7 +158,7 @@ public sealed class JobImporter(
 
     private sealed record PlannedJob(JobDraft Draft, int? ExistingId, ImportedJob Report);
 
-    private static List<PlannedJob> Plan(List<JobDocument> documents, List<Job> existing, List<JobDependency> edges, KnownResources resources)
+    private static List<PlannedJob> Plan(List<JobDocument> documents, List<Job> existing, List<JobDependency> edges, KnownResources resources, bool createOnly)
     {
         var byName = existing.ToDictionary(j => j.Name, StringComparer.Ordinal);
         var existingNames = existing.ToDictionary(j => j.Id, j => j.Name);
@@ -170,6 +186,11 @@ public sealed class JobImporter(
             DependencyRules.Check(name, draft.Dependencies, known, graph, errors);
             resources.Check(draft.Job, errors);
             byName.TryGetValue(name, out var current);
+            if (createOnly && current is not null)
+            {
+                errors.Add(JobFields.Name, $"A job named '{name}' already exists.");
+            }
+
             var action = errors.IsEmpty ? Classify(draft, current, current is null ? [] : existingUpstreams[current.Id]) : ImportAction.Invalid;
             var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary(), JobDocumentMapper.IgnoredFields(documents[index]));
             plan.Add(new PlannedJob(draft, current?.Id, report));

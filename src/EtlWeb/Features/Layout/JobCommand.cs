@@ -9,4 +9,5 @@ public enum JobCommand
     Edit,
     Delete,
     ToggleEnabled,
+    SaveAsTemplate,
 }

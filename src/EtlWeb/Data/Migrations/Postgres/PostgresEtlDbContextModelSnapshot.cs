@@ -941,6 +941,29 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.ToTable("folder_grants", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Data.JobTemplate", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("job_templates", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
                 {
                     b.Property<int>("JobId")

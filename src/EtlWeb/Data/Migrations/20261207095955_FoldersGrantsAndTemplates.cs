@@ -5,7 +5,7 @@
 namespace EtlWeb.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class FoldersCalendarsAndGrants : Migration
+    public partial class FoldersGrantsAndTemplates : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -53,6 +53,20 @@ namespace EtlWeb.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "job_templates",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_job_templates", x => x.Name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_jobs_Folder",
                 table: "jobs",
@@ -64,6 +78,9 @@ namespace EtlWeb.Data.Migrations
         {
             migrationBuilder.DropTable(
                 name: "folder_grants");
+
+            migrationBuilder.DropTable(
+                name: "job_templates");
 
             migrationBuilder.DropIndex(
                 name: "IX_jobs_Folder",

@@ -1,11 +1,12 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace EtlWeb.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class FoldersCalendarsAndGrants : Migration
+    public partial class FoldersGrantsAndTemplates : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -53,6 +54,20 @@ namespace EtlWeb.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "job_templates",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_job_templates", x => x.Name);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_jobs_Folder",
                 table: "jobs",
@@ -64,6 +79,9 @@ namespace EtlWeb.Data.Migrations.Postgres
         {
             migrationBuilder.DropTable(
                 name: "folder_grants");
+
+            migrationBuilder.DropTable(
+                name: "job_templates");
 
             migrationBuilder.DropIndex(
                 name: "IX_jobs_Folder",

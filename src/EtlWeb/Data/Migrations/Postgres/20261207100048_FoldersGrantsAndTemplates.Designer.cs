@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EtlWeb.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresEtlDbContext))]
-    [Migration("20261207085129_FoldersCalendarsAndGrants")]
-    partial class FoldersCalendarsAndGrants
+    [Migration("20261207100048_FoldersGrantsAndTemplates")]
+    partial class FoldersGrantsAndTemplates
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -942,6 +942,29 @@ namespace EtlWeb.Data.Migrations.Postgres
                     b.HasKey("UserId", "Folder");
 
                     b.ToTable("folder_grants", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Data.JobTemplate", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("job_templates", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EtlWeb.Data.Migrations
 {
     [DbContext(typeof(EtlDbContext))]
-    [Migration("20261207084920_FoldersCalendarsAndGrants")]
-    partial class FoldersCalendarsAndGrants
+    [Migration("20261207095955_FoldersGrantsAndTemplates")]
+    partial class FoldersGrantsAndTemplates
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -915,6 +915,29 @@ namespace EtlWeb.Data.Migrations
                     b.HasKey("UserId", "Folder");
 
                     b.ToTable("folder_grants", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Data.JobTemplate", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("job_templates", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Data.JobWebhook", b =>
