@@ -64,6 +64,8 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
 
     public DbSet<Connection> Connections => Set<Connection>();
 
+    public DbSet<BusinessCalendar> Calendars => Set<BusinessCalendar>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no date type that sorts and compares; UTC ticks in an integer do both.
