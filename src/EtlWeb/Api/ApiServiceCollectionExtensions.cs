@@ -46,6 +46,7 @@ public static class ApiServiceCollectionExtensions
         api.MapNodesApi();
         api.MapPoolsApi();
         api.MapConnectionsApi();
+        api.MapCalendarsApi();
         app.MapEtlWebHealth();
         // Read-only: deleting or requeueing an attempt's Hangfire job there would go behind the run lifecycle's back, unaudited.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()], IsReadOnlyFunc = _ => true })

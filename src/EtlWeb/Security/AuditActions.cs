@@ -37,12 +37,16 @@ public static class AuditActions
     public const string ConnectionCreated = "connection created";
     public const string ConnectionChanged = "connection changed";
     public const string ConnectionDeleted = "connection deleted";
+    public const string CalendarCreated = "calendar created";
+    public const string CalendarChanged = "calendar changed";
+    public const string CalendarDeleted = "calendar deleted";
+    public const string CalendarImported = "calendar imported";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SignIn, SignInFailed, SignOut, PasswordChanged, JobCreated, JobEdited, JobDeleted, JobEnabled, JobDisabled, JobRestored,
         ScheduleChanged, RunTriggered, RunCancelled, WebhookRun, WebhookCreated, WebhookRotated, WebhookRemoved, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
         UserDeleted, TokenCreated, TokenRevoked, PoolCreated, PoolChanged, PoolDeleted,
-        ConnectionCreated, ConnectionChanged, ConnectionDeleted,
+        ConnectionCreated, ConnectionChanged, ConnectionDeleted, CalendarCreated, CalendarChanged, CalendarDeleted, CalendarImported,
     ];
 }
