@@ -48,6 +48,10 @@ public static class CalendarRules
     /// <summary>A day as documents write it.</summary>
     public static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>The days of a calendar as shown, for the schedule to read (the editor's preview).</summary>
+    public static CalendarDays DaysOf(CalendarView view) =>
+        new(view.Name, view.Days.Select(d => DateOnly.ParseExact(d, "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+
     public static CalendarView View(BusinessCalendar calendar, IReadOnlyList<string> jobs) =>
         new(calendar.Name, calendar.Description, [.. calendar.Days.Select(Format)], jobs);
 
