@@ -124,9 +124,8 @@ public sealed class CalendarCatalog(IDbContextFactory<EtlDbContext> dbFactory, C
     {
         actors.Demand(EtlRoles.Admin, "import calendars");
         var errors = new ValidationErrors();
-        if (!ResourceRules.IsPoolName(name))
+        if (!CalendarRules.CheckName(name, errors))
         {
-            errors.Add(CalendarRules.NameField, $"'{name}' is not a calendar name: use 1 to 64 letters, digits, '.', '_' or '-'.");
             return (null, errors);
         }
 

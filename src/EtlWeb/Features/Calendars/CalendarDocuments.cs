@@ -55,14 +55,23 @@ public static class CalendarRules
     public static CalendarView View(BusinessCalendar calendar, IReadOnlyList<string> jobs) =>
         new(calendar.Name, calendar.Description, [.. calendar.Days.Select(Format)], jobs);
 
+    /// <summary>A calendar's name has the shape of a pool's: 1 to 64 letters, digits, '.', '_' or '-'.</summary>
+    public static bool CheckName(string name, ValidationErrors errors)
+    {
+        if (ResourceRules.IsPoolName(name))
+        {
+            return true;
+        }
+
+        errors.Add(NameField, name.Length == 0 ? "A calendar needs a name." : $"'{name}' is not a calendar name: use 1 to 64 letters, digits, '.', '_' or '-'.");
+        return false;
+    }
+
     /// <summary>The body's name, description and days, with what is wrong with them by field (days[i] for a bad day).</summary>
     public static (string Name, string Description, List<DateOnly> Days) Read(CalendarBody body, ValidationErrors errors)
     {
         var name = (body.Name ?? "").Trim();
-        if (!ResourceRules.IsPoolName(name))
-        {
-            errors.Add(NameField, name.Length == 0 ? "A calendar needs a name." : $"'{name}' is not a calendar name: use 1 to 64 letters, digits, '.', '_' or '-'.");
-        }
+        CheckName(name, errors);
 
         var description = (body.Description ?? "").Trim();
         if (description.Length > MaxDescription)
