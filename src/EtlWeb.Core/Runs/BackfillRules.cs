@@ -13,10 +13,11 @@ public static class BackfillRules
 
     /// <summary>
     /// The due times of the job's schedule from <paramref name="from"/> to <paramref name="to"/>, both included, oldest
-    /// first, as the scheduler would have fired them (cron in the job's zone; an interval from its anchor); at most
-    /// <see cref="MaxDueTimes"/> + 1, so a caller can tell a range that covers too many.
+    /// first, as the scheduler would have fired them (cron in the job's zone; an interval from its anchor; the fires its
+    /// calendar removes left out, those it moves at their new time); at most <see cref="MaxDueTimes"/> + 1, so a caller
+    /// can tell a range that covers too many.
     /// </summary>
-    public static IReadOnlyList<DateTimeOffset> DueTimes(Job job, DateTimeOffset anchor, DateTimeOffset from, DateTimeOffset to)
+    public static IReadOnlyList<DateTimeOffset> DueTimes(Job job, DateTimeOffset anchor, DateTimeOffset from, DateTimeOffset to, CalendarDays? calendar = null)
     {
         var schedule = new Job
         {
@@ -25,6 +26,8 @@ public static class BackfillRules
             CronExpression = job.CronExpression,
             TimeZone = job.TimeZone,
             IntervalMinutes = job.IntervalMinutes,
+            Calendar = job.Calendar,
+            CalendarRule = job.CalendarRule,
         };
         if (job.ScheduleKind == ScheduleKind.Interval && job.IntervalMinutes >= 1)
         {
@@ -35,11 +38,11 @@ public static class BackfillRules
         }
 
         var due = new List<DateTimeOffset>();
-        var next = ScheduleCalculator.NextAfter(schedule, anchor, from - TimeSpan.FromTicks(1));
+        var next = ScheduleCalculator.NextAfter(schedule, anchor, from - TimeSpan.FromTicks(1), calendar);
         while (next is { } at && at <= to && due.Count <= MaxDueTimes)
         {
             due.Add(at);
-            next = ScheduleCalculator.NextAfter(schedule, anchor, at);
+            next = ScheduleCalculator.NextAfter(schedule, anchor, at, calendar);
         }
 
         return due;

@@ -19,6 +19,9 @@ public enum FireOutcome
 
     /// <summary>Its run was removed by retention: what became of it is no longer known.</summary>
     Purged,
+
+    /// <summary>It fell on a day of the job's calendar: skipped, or moved to a later fire (expected, not missed).</summary>
+    Calendar,
 }
 
 /// <summary>A stretch of time in which the job's schedule had one definition (from one revision to the next).</summary>
@@ -32,6 +35,12 @@ public sealed record SchedulePeriod(DateTimeOffset From, Job Definition, DateTim
 /// <param name="Joined">The fire at <paramref name="LogicalDate"/> joined this run, which was already pending for another instant.</param>
 public sealed record FiredRun(
     long Id, TriggerKind Trigger, RunStatus Status, string? Reason, DateTimeOffset LogicalDate, DateTimeOffset QueuedAt, DateTimeOffset? FinishedAt, bool Joined = false);
+
+/// <summary>
+/// A due time of a period's schedule. <paramref name="Calendar"/> says what the job's calendar did to it: the reason it
+/// was removed (<paramref name="Removed"/>), or where a moved fire comes from; empty when it did nothing.
+/// </summary>
+public sealed record DueTime(DateTimeOffset Due, SchedulePeriod Period, bool Removed = false, string Calendar = "");
 
 /// <summary>One due time and what became of it; <paramref name="RunId"/> is the run it made, if any.</summary>
 public sealed record Fire(DateTimeOffset Due, FireOutcome Outcome, long? RunId, string Detail);
@@ -58,32 +67,50 @@ public static class FireTimeline
         FireOutcome.Disabled => "disabled",
         FireOutcome.Down => "down",
         FireOutcome.Purged => "purged",
+        FireOutcome.Calendar => "calendar",
         _ => "blocked",
     };
 
-    /// <summary>The due times in [from, to], earliest first, each with the period whose definition made it.</summary>
-    public static IEnumerable<(DateTimeOffset Due, SchedulePeriod Period)> DueTimes(IReadOnlyList<SchedulePeriod> periods, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>
+    /// The due times in [from, to], earliest first, each with the period whose definition made it; with the calendars its
+    /// jobs name (by name: their current days), the fires they move and the due times they remove (marked).
+    /// </summary>
+    public static IEnumerable<DueTime> DueTimes(
+        IReadOnlyList<SchedulePeriod> periods, DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<string, CalendarDays>? calendars = null)
     {
         for (var i = 0; i < periods.Count; i++)
         {
             var period = periods[i];
             var start = Max(from, period.From);
             var end = i + 1 < periods.Count ? Min(periods[i + 1].From, to.AddTicks(1)) : to.AddTicks(1);
+            var calendar = period.Definition.Calendar.Length > 0 ? calendars?.GetValueOrDefault(period.Definition.Calendar) : null;
+            if (CalendarSchedule.For(period.Definition, period.Anchor ?? period.From, calendar) is { } withCalendar
+                && (period.Definition.ScheduleKind == ScheduleKind.Cron || period.Anchor is not null))
+            {
+                foreach (var fire in start < end ? withCalendar.Between(start, end) : [])
+                {
+                    yield return new DueTime(fire.Due, period, fire.Removed, fire.Detail);
+                }
+
+                continue;
+            }
+
             foreach (var due in Dues(period, start, end))
             {
-                yield return (due, period);
+                yield return new DueTime(due, period);
             }
         }
     }
 
     /// <summary>The fires of [from, to] up to <paramref name="now"/>, earliest first.</summary>
     public static List<Fire> Explain(
-        IReadOnlyList<SchedulePeriod> periods, IEnumerable<FiredRun> runs, IReadOnlyList<ScheduleGap> gaps, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now) =>
-        Explain(DueTimes(periods, from, Min(to, now)), runs, gaps, from, Min(to, now));
+        IReadOnlyList<SchedulePeriod> periods, IEnumerable<FiredRun> runs, IReadOnlyList<ScheduleGap> gaps, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now,
+        IReadOnlyDictionary<string, CalendarDays>? calendars = null) =>
+        Explain(DueTimes(periods, from, Min(to, now), calendars), runs, gaps, from, Min(to, now));
 
     /// <summary>The fires of the given due times (those of [from, end], read once by the caller), earliest first.</summary>
     public static List<Fire> Explain(
-        IEnumerable<(DateTimeOffset Due, SchedulePeriod Period)> dues, IEnumerable<FiredRun> runs, IReadOnlyList<ScheduleGap> gaps, DateTimeOffset from, DateTimeOffset end)
+        IEnumerable<DueTime> dues, IEnumerable<FiredRun> runs, IReadOnlyList<ScheduleGap> gaps, DateTimeOffset from, DateTimeOffset end)
     {
         // The first run made for a due time stands for it.
         var scheduled = new Dictionary<long, FiredRun>();
@@ -99,13 +126,15 @@ public static class FireTimeline
 
         var fires = new List<Fire>();
         var seen = new HashSet<long>();
-        foreach (var (due, period) in dues)
+        foreach (var (due, period, removed, calendar) in dues)
         {
             seen.Add(due.UtcTicks);
-            fires.Add(scheduled.TryGetValue(due.UtcTicks, out var run) ? OfRun(due, run)
+            var fire = scheduled.TryGetValue(due.UtcTicks, out var run) ? OfRun(due, run)
+                : removed ? new Fire(due, FireOutcome.Calendar, null, calendar)
                 : caughtUp.TryGetValue(due.UtcTicks, out var caught) ? new Fire(due, FireOutcome.CaughtUp, caught.Id, $"run by the misfire policy RunOnce after a downtime ({caught.Status})")
                 : !period.Definition.Enabled ? new Fire(due, FireOutcome.Disabled, null, "the job was disabled")
-                : Unrun(due, gaps));
+                : Unrun(due, gaps);
+            fires.Add(removed || calendar.Length == 0 ? fire : fire with { Detail = $"{fire.Detail} ({calendar})" });
         }
 
         // A scheduled run at a time the definitions do not give (a schedule edited before revisions were kept) is still shown.

@@ -6,18 +6,25 @@ namespace EtlWeb.Core.Scheduling;
 /// Fire times of a job's schedule. Cron follows Cronos in the job's zone (a time skipped by spring-forward
 /// fires once at the first valid instant after the gap; a time repeated by fall-back fires once), with the
 /// traditional day rule (<see cref="CronRule"/>). An interval fires at anchor + k * N minutes (k >= 1), so a late
-/// fire never shifts the next one.
+/// fire never shifts the next one. A job's business calendar, when given, removes or moves the fires on its days
+/// (<see cref="CalendarSchedule"/>); callers pass the calendar the job names, or null when it names none.
 /// </summary>
 public static class ScheduleCalculator
 {
     /// <summary>The first due time strictly after <paramref name="after"/>, or null for manual, disabled or broken schedules.</summary>
-    public static DateTimeOffset? NextAfter(Job job, DateTimeOffset anchor, DateTimeOffset after)
+    public static DateTimeOffset? NextAfter(Job job, DateTimeOffset anchor, DateTimeOffset after, CalendarDays? calendar = null)
     {
         if (!job.Enabled)
         {
             return null;
         }
 
+        return CalendarSchedule.For(job, anchor, calendar) is { } withCalendar ? withCalendar.Next(after)?.Due : RegularNextAfter(job, anchor, after);
+    }
+
+    /// <summary>The first due time of the schedule itself strictly after <paramref name="after"/>, whether enabled or not, calendar aside.</summary>
+    internal static DateTimeOffset? RegularNextAfter(Job job, DateTimeOffset anchor, DateTimeOffset after)
+    {
         switch (job.ScheduleKind)
         {
             case ScheduleKind.Cron:
@@ -42,13 +49,19 @@ public static class ScheduleCalculator
     }
 
     /// <summary>The last due time at or before <paramref name="at"/>, or null for manual, disabled or broken schedules and before the first.</summary>
-    public static DateTimeOffset? LatestAtOrBefore(Job job, DateTimeOffset anchor, DateTimeOffset at)
+    public static DateTimeOffset? LatestAtOrBefore(Job job, DateTimeOffset anchor, DateTimeOffset at, CalendarDays? calendar = null)
     {
         if (!job.Enabled)
         {
             return null;
         }
 
+        return CalendarSchedule.For(job, anchor, calendar) is { } withCalendar ? withCalendar.Latest(at)?.Due : RegularLatestAtOrBefore(job, anchor, at);
+    }
+
+    /// <summary>The last due time of the schedule itself at or before <paramref name="at"/>, whether enabled or not, calendar aside.</summary>
+    internal static DateTimeOffset? RegularLatestAtOrBefore(Job job, DateTimeOffset anchor, DateTimeOffset at)
+    {
         switch (job.ScheduleKind)
         {
             case ScheduleKind.Cron:
@@ -65,7 +78,7 @@ public static class ScheduleCalculator
     }
 
     /// <summary>The next due time the scheduler will act on, after pauses; skipped fires still count (they are recorded).</summary>
-    public static DateTimeOffset? NextFire(Job job, ScheduleState state, DateTimeOffset now)
+    public static DateTimeOffset? NextFire(Job job, ScheduleState state, DateTimeOffset now, CalendarDays? calendar = null)
     {
         var from = state.LastFireAt is { } last && last > now ? last : now;
         if (state.PausedUntil is { } paused && paused > from)
@@ -74,14 +87,15 @@ public static class ScheduleCalculator
             from = paused - TimeSpan.FromTicks(1);
         }
 
-        return NextAfter(job, state.Anchor, from);
+        return NextAfter(job, state.Anchor, from, calendar);
     }
 
     /// <summary>
     /// The latest due time in (since, until] when there was one: the node was down across it (since is the last fire,
-    /// or the schedule's anchor, or the end of a pause); null when nothing was missed.
+    /// or the schedule's anchor, or the end of a pause); null when nothing was missed. A fire the calendar removed is not
+    /// a missed one.
     /// </summary>
-    public static DateTimeOffset? LatestMissed(Job job, ScheduleState state, DateTimeOffset until)
+    public static DateTimeOffset? LatestMissed(Job job, ScheduleState state, DateTimeOffset until, CalendarDays? calendar = null)
     {
         var since = state.LastFireAt is { } last && last > state.Anchor ? last : state.Anchor;
         if (state.PausedUntil is { } paused && paused > since)
@@ -89,7 +103,7 @@ public static class ScheduleCalculator
             since = paused - TimeSpan.FromTicks(1);
         }
 
-        return LatestAtOrBefore(job, state.Anchor, until) is { } due && due > since ? due : null;
+        return LatestAtOrBefore(job, state.Anchor, until, calendar) is { } due && due > since ? due : null;
     }
 
     /// <summary>

@@ -60,6 +60,7 @@ public static class ApiServiceCollectionExtensions
         api.MapPoolsApi();
         api.MapConnectionsApi();
         api.MapTemplatesApi();
+        api.MapCalendarsApi();
         app.MapEtlWebHealth();
         // Read-only: deleting or requeueing an attempt's Hangfire job there would go behind the run lifecycle's back, unaudited.
         app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new AdminDashboardFilter()], IsReadOnlyFunc = _ => true })

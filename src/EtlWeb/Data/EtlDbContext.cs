@@ -73,6 +73,7 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
     private string[] VisibleFolders => [.. FolderVisibility.Current ?? []];
 
     public DbSet<JobTemplate> JobTemplates => Set<JobTemplate>();
+    public DbSet<BusinessCalendar> Calendars => Set<BusinessCalendar>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -17,6 +17,8 @@ public static class FeaturesServiceCollectionExtensions
         services.AddSingleton<Connections.ConnectionCatalog>();
         services.AddSingleton<Connections.ConnectionDirectory>();
         services.AddSingleton<Connections.ConnectionTester>();
+        services.AddSingleton<Calendars.CalendarCatalog>();
+        services.AddSingleton<Calendars.CalendarDirectory>();
         services.AddSingleton<JobHistory>();
         services.AddSingleton<FireHistory>();
         services.AddSingleton<JobImporter>();

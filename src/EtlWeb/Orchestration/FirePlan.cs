@@ -8,18 +8,18 @@ public sealed class FirePlan
 {
     private readonly Dictionary<int, Planned> _plan = [];
 
-    /// <summary>One job's next fire, with the schedule state it was computed from.</summary>
-    public sealed record Planned(Job Job, ScheduleState State, DateTimeOffset Due);
+    /// <summary>One job's next fire, with the schedule state and the calendar it was computed from.</summary>
+    public sealed record Planned(Job Job, ScheduleState State, CalendarDays? Calendar, DateTimeOffset Due);
 
-    /// <summary>Plans the job's next fire after <paramref name="now"/>, or drops it when it has none.</summary>
-    public void Plan(Job job, ScheduleState state, DateTimeOffset now)
+    /// <summary>Plans the job's next fire after <paramref name="now"/> (with the calendar it names), or drops it when it has none.</summary>
+    public void Plan(Job job, ScheduleState state, CalendarDays? calendar, DateTimeOffset now)
     {
-        var next = ScheduleCalculator.NextFire(job, state, now);
+        var next = ScheduleCalculator.NextFire(job, state, now, calendar);
         lock (_plan)
         {
             if (next is { } due)
             {
-                _plan[job.Id] = new Planned(job, state, due);
+                _plan[job.Id] = new Planned(job, state, calendar, due);
             }
             else
             {

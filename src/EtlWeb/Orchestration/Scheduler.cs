@@ -116,11 +116,13 @@ public sealed class Scheduler : IHostedService, IDisposable
             await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
             var jobs = await db.Jobs.AsNoTracking().Where(j => j.Enabled && j.ScheduleKind != ScheduleKind.Manual).ToListAsync(cancellationToken);
             var states = await db.ScheduleStates.ToDictionaryAsync(s => s.JobId, cancellationToken);
+            var calendars = await CalendarQueries.ForJobsAsync(db, jobs, cancellationToken);
             var catchUp = new List<TriggerRequest>();
             foreach (var job in jobs)
             {
                 var state = states.GetValueOrDefault(job.Id) ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt };
-                if (ScheduleCalculator.LatestMissed(job, state, now) is { } missed)
+                // A fire the job's calendar removed is not a missed one.
+                if (ScheduleCalculator.LatestMissed(job, state, now, calendars.Of(job)) is { } missed)
                 {
                     _logger.LogInformation("Job {Job} missed its fire due {Due:O} (and any before it since {Since:O}) while EtlWeb was down; misfire policy {Policy}",
                         job.Name, missed, state.LastFireAt ?? state.Anchor, job.MisfirePolicy);
@@ -134,7 +136,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                     await _states.SaveAsync([state], cancellationToken);
                 }
 
-                _plan.Plan(job, state, now);
+                _plan.Plan(job, state, calendars.Of(job), now);
             }
 
             if (catchUp.Count > 0)
@@ -197,7 +199,8 @@ public sealed class Scheduler : IHostedService, IDisposable
 
             if (job is not null)
             {
-                _plan.Plan(job, state ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt }, now);
+                var calendars = await CalendarQueries.ForJobsAsync(db, [job], CancellationToken.None);
+                _plan.Plan(job, state ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt }, calendars.Of(job), now);
             }
 
             Arm(now);
@@ -245,7 +248,7 @@ public sealed class Scheduler : IHostedService, IDisposable
                 }
 
                 state.LastFireAt = planned.Due;
-                _plan.Plan(planned.Job, state, now);
+                _plan.Plan(planned.Job, state, planned.Calendar, now);
             }
 
             if (requests.Count > 0)

@@ -40,6 +40,10 @@ public static class AuditActions
     public const string TemplateSaved = "template saved";
     public const string TemplateDeleted = "template deleted";
     public const string TemplateUsed = "jobs created from template";
+    public const string CalendarCreated = "calendar created";
+    public const string CalendarChanged = "calendar changed";
+    public const string CalendarDeleted = "calendar deleted";
+    public const string CalendarImported = "calendar imported";
 
     public static IReadOnlyList<string> All { get; } =
     [
@@ -47,5 +51,6 @@ public static class AuditActions
         ScheduleChanged, RunTriggered, RunCancelled, WebhookRun, WebhookCreated, WebhookRotated, WebhookRemoved, Imported, SettingsChanged, BackupMade, UserCreated, UserChanged,
         UserDeleted, TokenCreated, TokenRevoked, PoolCreated, PoolChanged, PoolDeleted,
         ConnectionCreated, ConnectionChanged, ConnectionDeleted, TemplateSaved, TemplateDeleted, TemplateUsed,
+        CalendarCreated, CalendarChanged, CalendarDeleted, CalendarImported,
     ];
 }

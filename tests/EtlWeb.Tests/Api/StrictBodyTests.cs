@@ -16,7 +16,7 @@ public sealed class StrictBodyTests : HostTest
     /// <summary>Routes whose body is a JSON array: an unknown field of an element is named with the element's index.</summary>
     private static readonly string[] ArrayRoutes = ["PUT /api/users/{name}/grants"];
 
-    private static readonly string[] OpenRoutes = ["POST /api/hooks/{token}", "POST /api/import", "POST /api/import/desktop-database", .. ArrayRoutes];
+    private static readonly string[] OpenRoutes = ["POST /api/hooks/{token}", "POST /api/import", "POST /api/import/desktop-database", "POST /api/calendars/{name}/ics", .. ArrayRoutes];
 
     [Fact]
     public async Task An_array_body_names_the_unknown_field_of_its_element()

@@ -181,6 +181,29 @@ public sealed class SmartAlertTests : IAsyncLifetime
         Assert.Equal(":calendar: hourly did not run", Assert.Single(_slack.Posts)["text"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Did_not_run_is_not_sent_for_a_fire_the_jobs_calendar_skipped()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+        var client = await StartAsync(factory);
+        var (status, _) = await client.SendJsonAsync(HttpMethod.Post, "/api/calendars", """{"name": "holidays", "days": ["2026-06-01"]}""");
+        Assert.Equal(System.Net.HttpStatusCode.Created, status);
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("hourly")
+            .With("command", "true").With("schedule_type", "interval").With("interval_minutes", 60).With("time_zone", "UTC")
+            .With("calendar", "holidays").With("notify_slack", true).With("notify_missed", true));
+
+        // The fire due at 11:00:30 is on 1 June, a calendar day: no run is made, and none was expected.
+        clock.Advance(TimeSpan.FromMinutes(75));
+        var watch = factory.Services.GetRequiredService<AlertWatch>();
+        await watch.CheckMissedAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await watch.CheckMissedAsync(CancellationToken.None);
+
+        Assert.Empty(await NotificationsAsync(factory, job.Id!.Value));
+        Assert.Empty(await client.RunsOfAsync(job));
+    }
+
     private static async Task SeedSuccessfulAttemptsAsync(EtlWebFactory factory, int jobId, int[] seconds)
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();

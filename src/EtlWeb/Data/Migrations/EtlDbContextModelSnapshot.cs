@@ -706,6 +706,29 @@ namespace EtlWeb.Data.Migrations
                     b.ToTable("run_requests", (string)null);
                 });
 
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.BusinessCalendar", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Days")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("calendars", (string)null);
+                });
+
             modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleGap", b =>
                 {
                     b.Property<long>("Id")

@@ -84,7 +84,8 @@ public sealed class BackfillService(
         // In UTC: SQLite compares stored instants by their wall-clock ticks, so one offset for all keeps ranges right.
         var (from, to) = (request.From!.Value.ToUniversalTime(), request.To!.Value.ToUniversalTime());
         var anchor = await db.ScheduleStates.Where(s => s.JobId == jobId).Select(s => (DateTimeOffset?)s.Anchor).FirstOrDefaultAsync(cancellationToken) ?? job.UpdatedAt;
-        var due = BackfillRules.DueTimes(job, anchor, from, to);
+        var calendars = await CalendarQueries.ForJobsAsync(db, [job], cancellationToken);
+        var due = BackfillRules.DueTimes(job, anchor, from, to, calendars.Of(job));
         if (due.Count > BackfillRules.MaxDueTimes)
         {
             errors.Add("to", $"The range covers more than {BackfillRules.MaxDueTimes:N0} due times; split it into shorter ranges.");

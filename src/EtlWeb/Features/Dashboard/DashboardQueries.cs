@@ -75,7 +75,8 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var jobs = await db.Jobs.AsNoTracking().Where(j => j.Enabled && j.ScheduleKind != ScheduleKind.Manual).ToListAsync(cancellationToken);
         var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
-        return UpcomingFires.Within(jobs, states, time.GetUtcNow(), UpcomingWindow);
+        var calendars = await CalendarQueries.ForJobsAsync(db, jobs, cancellationToken);
+        return UpcomingFires.Within(jobs, states, calendars, time.GetUtcNow(), UpcomingWindow);
     }
 
     /// <summary>The last 24 hours of the viewer's clock, the current hour last, with the runs queued in each.</summary>

@@ -48,7 +48,9 @@ public sealed class FireHistory(IDbContextFactory<EtlDbContext> dbFactory, TimeP
         // A fire due a moment ago may not have made its run yet: the last seconds are left out.
         var settled = time.GetUtcNow() - Settling;
         var (start, end) = (from.ToUniversalTime(), (to < settled ? to : settled).ToUniversalTime());
-        var dues = FireTimeline.DueTimes(periods, start, end).Take(MaxFires + 1).ToList();
+        // A calendar is read with its days of now: a day added or removed later counts for the past fires too.
+        var calendars = await CalendarQueries.ForJobsAsync(db, periods.Select(p => p.Definition), cancellationToken);
+        var dues = FireTimeline.DueTimes(periods, start, end, calendars).Take(MaxFires + 1).ToList();
         if (dues.Count > MaxFires)
         {
             throw new FireRangeException($"The range holds more than {MaxFires} due times of this job's schedule; ask for a shorter one.");

@@ -32,9 +32,10 @@ public sealed class JobCatalog(
         var progress = await LatestRuns.ItemsProgressAsync(db, latest, cancellationToken);
         var reasons = await waits.DescribeAsync(db, latest.Values, cancellationToken);
         var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
+        var calendars = await CalendarQueries.ForJobsAsync(db, jobs, cancellationToken);
         var now = time.GetUtcNow();
         var tokens = await webhooks.RevealAsync(null, cancellationToken);
-        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), now) with
+        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), calendars.Of(j), now) with
         {
             WebhookToken = tokens.GetValueOrDefault(j.Id),
             ItemsProgress = progress.GetValueOrDefault(j.Id),
@@ -61,7 +62,8 @@ public sealed class JobCatalog(
         var reasons = await waits.DescribeAsync(db, latest.Values, cancellationToken);
         var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == id, cancellationToken);
         var tokens = await webhooks.RevealAsync(id, cancellationToken);
-        return Describe(job, upstreams, latest, state, time.GetUtcNow()) with
+        var calendars = await CalendarQueries.ForJobsAsync(db, [job], cancellationToken);
+        return Describe(job, upstreams, latest, state, calendars.Of(job), time.GetUtcNow()) with
         {
             WebhookToken = tokens.GetValueOrDefault(id),
             ItemsProgress = progress.GetValueOrDefault(id),
@@ -276,7 +278,7 @@ public sealed class JobCatalog(
         string Rename(string current, int jobId) => jobId == id ? name : current;
     }
 
-    private static JobDocument Describe(Job job, ILookup<int, DependencyLink> upstreams, Dictionary<int, Run> latest, ScheduleState? state, DateTimeOffset now)
+    private static JobDocument Describe(Job job, ILookup<int, DependencyLink> upstreams, Dictionary<int, Run> latest, ScheduleState? state, CalendarDays? calendar, DateTimeOffset now)
     {
         var document = JobDocumentMapper.ToDocument(job, upstreams[job.Id]);
         latest.TryGetValue(job.Id, out var run);
@@ -285,7 +287,7 @@ public sealed class JobCatalog(
         {
             Status = run is null ? "Idle" : run.Status.ToString(),
             LastRunAt = run?.QueuedAt,
-            NextRunAt = ScheduleCalculator.NextFire(job, state, now),
+            NextRunAt = ScheduleCalculator.NextFire(job, state, now, calendar),
             PausedUntil = state.PausedUntil > now ? state.PausedUntil : null,
             Revision = job.Revision > 0 ? job.Revision : null,
         };

@@ -45,9 +45,10 @@ public sealed class ScheduleControl(IDbContextFactory<EtlDbContext> dbFactory, T
             return null;
         }
 
+        var calendars = await CalendarQueries.ForJobsAsync(db, [job], cancellationToken);
         await UpdateAsync(jobId, (_, state) =>
         {
-            skipped = state.SkipFireAt = ScheduleCalculator.NextFire(job, state, time.GetUtcNow());
+            skipped = state.SkipFireAt = ScheduleCalculator.NextFire(job, state, time.GetUtcNow(), calendars.Of(job));
             return Task.CompletedTask;
         }, "next fire skipped", cancellationToken);
         return skipped;

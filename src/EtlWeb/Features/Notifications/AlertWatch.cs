@@ -108,11 +108,12 @@ public sealed class AlertWatch(
         var grace = TimeSpan.FromMinutes(options.Value.MissedGraceMinutes);
         var now = time.GetUtcNow();
         var until = now - grace;
+        var calendars = await CalendarQueries.ForJobsAsync(db, watched.Select(w => w.Job), cancellationToken);
         foreach (var (job, state) in watched.Select(w => (w.Job, w.State)))
         {
             // Fires from the last day at most, and none before the schedule took effect.
             var since = state.Anchor > now - TimeSpan.FromDays(1) ? state.Anchor : now - TimeSpan.FromDays(1);
-            var fires = Fires(job, state, since, until);
+            var fires = Fires(job, state, calendars.Of(job), since, until);
             if (fires.Count == 0)
             {
                 continue;
@@ -145,11 +146,11 @@ public sealed class AlertWatch(
         }
     }
 
-    /// <summary>The due times in [since, until], latest <see cref="MaxFiresPerCheck"/>, leaving out paused ones.</summary>
-    private static List<DateTimeOffset> Fires(Job job, ScheduleState state, DateTimeOffset since, DateTimeOffset until)
+    /// <summary>The due times in [since, until], latest <see cref="MaxFiresPerCheck"/>, leaving out paused ones and those the job's calendar removed.</summary>
+    private static List<DateTimeOffset> Fires(Job job, ScheduleState state, CalendarDays? calendar, DateTimeOffset since, DateTimeOffset until)
     {
         var fires = new List<DateTimeOffset>();
-        var next = ScheduleCalculator.NextAfter(job, state.Anchor, since - TimeSpan.FromTicks(1));
+        var next = ScheduleCalculator.NextAfter(job, state.Anchor, since - TimeSpan.FromTicks(1), calendar);
         while (next is { } due && due <= until)
         {
             if (state.PausedUntil is not { } paused || due >= paused)
@@ -157,7 +158,7 @@ public sealed class AlertWatch(
                 fires.Add(due);
             }
 
-            next = ScheduleCalculator.NextAfter(job, state.Anchor, due);
+            next = ScheduleCalculator.NextAfter(job, state.Anchor, due, calendar);
         }
 
         return fires.Count > MaxFiresPerCheck ? fires[^MaxFiresPerCheck..] : fires;

@@ -47,6 +47,8 @@ public static class EditorTabs
         [JobFields.TimeZone] = EditorTab.Schedule,
         [JobFields.IntervalMinutes] = EditorTab.Schedule,
         [JobFields.MisfirePolicy] = EditorTab.Schedule,
+        [JobFields.Calendar] = EditorTab.Schedule,
+        [JobFields.CalendarRule] = EditorTab.Schedule,
         [JobFields.Dependencies] = EditorTab.Dependencies,
         [JobFields.NotifyEmail] = EditorTab.Notifications,
         [JobFields.NotifyOnSuccess] = EditorTab.Notifications,

@@ -105,6 +105,11 @@ public sealed class JobEditorModel
 
     public string MisfirePolicy { get; set; } = "run_once";
 
+    /// <summary>The business calendar whose days the schedule keeps clear of; empty for none.</summary>
+    public string Calendar { get; set; } = "";
+
+    public string CalendarRule { get; set; } = "skip";
+
     /// <summary>Kept as loaded: the designer owns the position.</summary>
     public double? DesignerX { get; private set; }
 
@@ -157,6 +162,8 @@ public sealed class JobEditorModel
         Enabled = job.Enabled ?? true,
         OverlapPolicy = job.OverlapPolicy ?? "skip",
         MisfirePolicy = job.MisfirePolicy ?? "run_once",
+        Calendar = job.Calendar ?? "",
+        CalendarRule = job.CalendarRule ?? "skip",
         DesignerX = job.DesignerX,
         DesignerY = job.DesignerY,
     };
@@ -209,6 +216,8 @@ public sealed class JobEditorModel
             Enabled = Enabled,
             OverlapPolicy = OverlapPolicy,
             MisfirePolicy = MisfirePolicy,
+            Calendar = ScheduleType == "manual" ? "" : Calendar,
+            CalendarRule = CalendarRule,
             DesignerX = DesignerX,
             DesignerY = DesignerY,
         };

@@ -51,7 +51,7 @@ public static class FireStrip
         "blocked" => FireLook.Blocked,
         "skipped_overlap" or "skip_next" => FireLook.Skipped,
         "caught_up" => FireLook.CaughtUp,
-        "paused" or "disabled" => FireLook.Off,
+        "paused" or "disabled" or "calendar" => FireLook.Off,
         "purged" => FireLook.Purged,
         _ when fire.RunStatus is "Failed" or "TimedOut" or "Interrupted" or "Cancelled" or "UpstreamFailed" => FireLook.Failed,
         _ => FireLook.Ran,
@@ -81,7 +81,7 @@ public static class FireStrip
         FireLook.Blocked => "blocked by an upstream",
         FireLook.Skipped => "skipped (overlap, skip-next)",
         FireLook.CaughtUp => "caught up",
-        FireLook.Off => "paused or disabled",
+        FireLook.Off => "paused, disabled or a calendar day",
         FireLook.Purged => "run removed by retention",
         _ => "ran",
     };

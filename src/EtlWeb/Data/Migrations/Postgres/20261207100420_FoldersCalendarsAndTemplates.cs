@@ -1,11 +1,13 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace EtlWeb.Data.Migrations
+namespace EtlWeb.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class FoldersGrantsAndTemplates : Migration
+    public partial class FoldersCalendarsAndTemplates : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -13,7 +15,7 @@ namespace EtlWeb.Data.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Calendar",
                 table: "jobs",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -21,7 +23,7 @@ namespace EtlWeb.Data.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "CalendarRule",
                 table: "jobs",
-                type: "TEXT",
+                type: "character varying(16)",
                 maxLength: 16,
                 nullable: false,
                 defaultValue: "Skip");
@@ -29,18 +31,32 @@ namespace EtlWeb.Data.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "Folder",
                 table: "jobs",
-                type: "TEXT",
+                type: "character varying(200)",
                 maxLength: 200,
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.CreateTable(
+                name: "calendars",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    Days = table.Column<List<DateOnly>>(type: "date[]", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendars", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "folder_grants",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    Folder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    Folder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -57,10 +73,10 @@ namespace EtlWeb.Data.Migrations
                 name: "job_templates",
                 columns: table => new
                 {
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Body = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -76,6 +92,9 @@ namespace EtlWeb.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "calendars");
+
             migrationBuilder.DropTable(
                 name: "folder_grants");
 

@@ -1,12 +1,11 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace EtlWeb.Data.Migrations.Postgres
+namespace EtlWeb.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class FoldersGrantsAndTemplates : Migration
+    public partial class FoldersCalendarsAndTemplates : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,7 +13,7 @@ namespace EtlWeb.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Calendar",
                 table: "jobs",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: false,
                 defaultValue: "");
@@ -22,7 +21,7 @@ namespace EtlWeb.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "CalendarRule",
                 table: "jobs",
-                type: "character varying(16)",
+                type: "TEXT",
                 maxLength: 16,
                 nullable: false,
                 defaultValue: "Skip");
@@ -30,18 +29,32 @@ namespace EtlWeb.Data.Migrations.Postgres
             migrationBuilder.AddColumn<string>(
                 name: "Folder",
                 table: "jobs",
-                type: "character varying(200)",
+                type: "TEXT",
                 maxLength: 200,
                 nullable: false,
                 defaultValue: "");
 
             migrationBuilder.CreateTable(
+                name: "calendars",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Days = table.Column<string>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_calendars", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "folder_grants",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    Folder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    Folder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -58,10 +71,10 @@ namespace EtlWeb.Data.Migrations.Postgres
                 name: "job_templates",
                 columns: table => new
                 {
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Body = table.Column<string>(type: "text", nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -77,6 +90,9 @@ namespace EtlWeb.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "calendars");
+
             migrationBuilder.DropTable(
                 name: "folder_grants");
 

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EtlWeb.Data.Migrations
 {
     [DbContext(typeof(EtlDbContext))]
-    [Migration("20261207095955_FoldersGrantsAndTemplates")]
-    partial class FoldersGrantsAndTemplates
+    [Migration("20261207100330_FoldersCalendarsAndTemplates")]
+    partial class FoldersCalendarsAndTemplates
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -707,6 +707,29 @@ namespace EtlWeb.Data.Migrations
                     b.HasIndex("RunId");
 
                     b.ToTable("run_requests", (string)null);
+                });
+
+            modelBuilder.Entity("EtlWeb.Core.Scheduling.BusinessCalendar", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Days")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("calendars", (string)null);
                 });
 
             modelBuilder.Entity("EtlWeb.Core.Scheduling.ScheduleGap", b =>
