@@ -65,7 +65,7 @@ internal static class TemplatesApi
                     (_, var errors) => Results.ValidationProblem(errors.ToDictionary()),
                 };
             })
-            .RequireAuthorization(EtlPolicies.Administer)
+            .RequireAuthorization(EtlPolicies.EditJobs)
             .WithSummary("Create the template's jobs and their links in a folder, all or nothing: {\"folder\", \"values\": {placeholder: value}}; a placeholder "
                 + "left out takes its default. 400 naming values.NAME, folder or jobs[N].FIELD (a name already taken). Audited.")
             .Accepts<InstantiateRequest>("application/json")

@@ -190,7 +190,7 @@ public sealed partial class JobEditorDialog : IDisposable
             _form!.SetErrors(ex.Errors);
             ShowProblems();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException)
+        catch (Exception ex) when (ex is InvalidOperationException or DbUpdateException or EtlWeb.Security.AccessDeniedException)
         {
             // The dialog stays open with the user's work in it; the message says what went wrong.
             _saveError = $"The job could not be saved: {ex.Message}";

@@ -71,8 +71,17 @@ public sealed class JobImporter(
     /// </summary>
     public async Task<ImportReport> CreateAllAsync(IReadOnlyList<JobDocument> documents, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Admin, "create jobs");
-        return await ImportAsync([.. documents], dryRun: false, desktop: null, createOnly: true, cancellationToken);
+        actors.DemandSomewhere(EtlRoles.Admin, "create jobs");
+        foreach (var folder in documents.Select(d => FolderPath.Normalize(d.Folder)).Distinct(StringComparer.Ordinal))
+        {
+            actors.Demand(EtlRoles.Admin, "create jobs", folder);
+        }
+
+        // Names are unique across every folder: the check reads them all, as the database's unique index would.
+        using (FolderVisibility.Restrict(null))
+        {
+            return await ImportAsync([.. documents], dryRun: false, desktop: null, createOnly: true, cancellationToken);
+        }
     }
 
     /// <summary>

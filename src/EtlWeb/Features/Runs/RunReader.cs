@@ -51,7 +51,8 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory, WaitRea
         var ids = page.Select(p => p.Run.Id).ToList();
         var requests = (await db.RunRequests.AsNoTracking().Where(q => ids.Contains(q.RunId)).ToListAsync(cancellationToken)).ToLookup(q => q.RunId);
         var reasons = await waits.DescribeAsync(db, [.. page.Select(p => p.Run)], cancellationToken);
-        return [.. page.Select(p => RunDocument.From(p.Run, p.Name, requests[p.Run.Id]) with { WaitingFor = reasons.GetValueOrDefault(p.Run.Id) })];
+        var hidden = await HiddenNames.OfAsync(db, cancellationToken);
+        return [.. page.Select(p => hidden.Apply(RunDocument.From(p.Run, p.Name, requests[p.Run.Id]), reasons.GetValueOrDefault(p.Run.Id)))];
     }
 
     public async Task<RunDocument?> GetAsync(long runId, CancellationToken cancellationToken = default)
@@ -70,9 +71,9 @@ public sealed class RunReader(IDbContextFactory<EtlDbContext> dbFactory, WaitRea
         var items = await db.Runs.Where(r => r.ParentRunId == runId).OrderBy(r => r.ItemIndex)
             .Select(r => new RunItemDocument(r.ItemIndex!.Value, r.Item!, r.Id, r.Status.ToString())).ToListAsync(cancellationToken);
         var reasons = await waits.DescribeAsync(db, [found.Run], cancellationToken);
-        return RunDocument.From(found.Run, found.Name, requests) with
+        var hidden = await HiddenNames.OfAsync(db, cancellationToken);
+        return hidden.Apply(RunDocument.From(found.Run, found.Name, requests), reasons.GetValueOrDefault(runId)) with
         {
-            WaitingFor = reasons.GetValueOrDefault(runId),
             Notifications = [.. notifications.Select(NotificationDocument.From)],
             Items = items.Count == 0 ? null : items,
         };

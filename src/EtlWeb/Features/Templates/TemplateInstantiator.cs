@@ -28,7 +28,7 @@ public sealed class TemplateInstantiator(TemplateCatalog templates, JobImporter 
     /// <summary>The created jobs, or the errors by field (<c>folder</c>, <c>values.NAME</c>, <c>jobs[N].FIELD</c>); null when there is no such template.</summary>
     public async Task<(TemplateInstance? Instance, ValidationErrors Errors)?> CreateAsync(string name, InstantiateRequest request, CancellationToken cancellationToken = default)
     {
-        actors.Demand(EtlRoles.Admin, "create jobs");
+        actors.DemandSomewhere(EtlRoles.Admin, "create jobs");
         if (await templates.GetAsync(name, cancellationToken) is not { } template)
         {
             return null;
@@ -39,6 +39,10 @@ public sealed class TemplateInstantiator(TemplateCatalog templates, JobImporter 
         if (FolderPath.Problem(folder) is { } problem)
         {
             errors.Add("folder", problem);
+        }
+        else
+        {
+            actors.Demand(EtlRoles.Admin, "create jobs", folder);
         }
 
         var (jobs, valueErrors) = TemplateRules.Render(template, request.Values ?? new Dictionary<string, string?>(), folder);
