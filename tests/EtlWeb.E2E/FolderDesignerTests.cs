@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -63,6 +64,36 @@ public sealed class FolderDesignerTests(AppFixture app) : IClassFixture<AppFixtu
         await Expect(Box(page, "Fin load")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("stub-Fin load")).ToContainTextAsync("finance");
         await Expect(page.GetByTestId("stub-Fin report")).ToContainTextAsync("finance/daily");
+        await page.Context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_link_to_a_job_the_user_may_not_see_ends_at_a_hidden_job_stub()
+    {
+        await app.CreateJobAsync(new { name = "Secret source", job_type = "shell", command = "echo hi", folder = "secret" });
+        await app.CreateJobAsync(new { name = "Vault load", job_type = "shell", command = "echo hi", folder = "vault", dependencies = new[] { "Secret source" } });
+        // A user whose only role is Viewer of folder vault, granted before they sign in.
+        await EtlWeb.Testing.BrowserSignIn.CreateUserAsync(app.BaseAddress, "vaulter", "None");
+        using (var client = app.CreateClient())
+        {
+            using var granted = await client.PutAsJsonAsync(new Uri("/api/users/vaulter/grants", UriKind.Relative), new[] { new { folder = "vault/**", role = "Viewer" } });
+            granted.EnsureSuccessStatusCode();
+        }
+
+        var session = await EtlWeb.Testing.BrowserSignIn.SignInAsync(app.Browser, app.BaseAddress, "vaulter");
+        var context = await app.Browser.NewContextAsync(new() { StorageState = session, BaseURL = app.BaseAddress.ToString(), ViewportSize = new() { Width = 1440, Height = 900 } });
+        var page = await context.NewPageAsync();
+
+        await AppFixture.GotoAsync(page, "/designer");
+        await page.Locator("[data-diagram-ready=true]").WaitForAsync();
+
+        await Expect(Box(page, "Vault load")).ToBeVisibleAsync();
+        await Expect(Box(page, "Secret source")).ToHaveCountAsync(0);
+        await Expect(page.GetByText("Secret source")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("stub-a hidden job")).ToContainTextAsync("in a folder you cannot see");
+        await Expect(page.Locator("g[data-link-id^=stub-hidden-]")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("status-state")).ToHaveTextAsync("1 job, 0 links, 1 linked job outside this view");
+        await AppFixture.ScreenshotAsync(page, "designer-hidden-stub");
         await page.Context.DisposeAsync();
     }
 

@@ -55,5 +55,5 @@ public sealed partial class DesignerPage
 
     private void ReportCounts() =>
         Shell.Report($"{Wording.Count(_diagram.BoxCount, "job")}, {Wording.Count(_diagram.LinkCount, "link")}"
-            + (_diagram.Stubs.Count > 0 ? $", {Wording.Count(_diagram.Stubs.Count, "job")} of other folders" : ""));
+            + (_diagram.Stubs.Count > 0 ? $", {Wording.Count(_diagram.Stubs.Count, "linked job")} outside this view" : ""));
 }

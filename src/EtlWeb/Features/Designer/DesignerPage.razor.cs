@@ -142,7 +142,8 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
     private void ShowJobs()
     {
         _view = FolderView.Of(_jobs.View, _folder, _hidden);
-        foreach (var (id, position) in _diagram.Show(_view.Jobs))
+        // Where new boxes were laid out is kept for those who may move them; the others see the layout, unsaved.
+        foreach (var (id, position) in _diagram.Show(_view.Jobs).Where(_ => Access.CanAdminister))
         {
             _saver!.Add(id, position);
         }
