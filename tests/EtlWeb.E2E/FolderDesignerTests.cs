@@ -64,6 +64,9 @@ public sealed class FolderDesignerTests(AppFixture app) : IClassFixture<AppFixtu
         await Expect(Box(page, "Fin load")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("stub-Fin load")).ToContainTextAsync("finance");
         await Expect(page.GetByTestId("stub-Fin report")).ToContainTextAsync("finance/daily");
+
+        await AppFixture.GotoAsync(page, "/designer?folder=nowhere");
+        await Expect(page.GetByTestId("designer-empty")).ToHaveTextAsync("No job in folder nowhere: choose another in Folder.");
         await page.Context.DisposeAsync();
     }
 
