@@ -75,6 +75,36 @@ public sealed class DashboardTests(AppFixture app) : IClassFixture<AppFixture>, 
         }
     }
 
+    [Fact]
+    public async Task The_folder_filter_counts_only_the_runs_of_that_folder_and_stays_in_the_url()
+    {
+        using var client = app.CreateClient();
+        var ledger = await app.CreateJobAsync(new { name = "Dash ledger", job_type = "shell", command = "echo ok", folder = "dashfin" });
+        var close = await app.CreateJobAsync(new { name = "Dash close", job_type = "shell", command = "exit 2", folder = "dashfin/monthly" });
+        var backup = await app.CreateJobAsync(new { name = "Dash backup", job_type = "shell", command = "exit 4", folder = "dashops" });
+        await WaitForStatusAsync(client, await StartAsync(client, ledger), "Succeeded");
+        await WaitForStatusAsync(client, await StartAsync(client, close), "Failed");
+        await WaitForStatusAsync(client, await StartAsync(client, backup), "Failed");
+        var page = await NewPageAsync(1440, 900);
+        await AppFixture.GotoAsync(page, "/dashboard?folder=dashfin");
+
+        await Expect(page.GetByTestId("stat-today-value")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId("stat-success-value")).ToHaveTextAsync("50%");
+        await Expect(page.GetByTestId("stat-attention-value")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("attention-item").Filter(new() { HasText = "Dash close" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("attention-item").Filter(new() { HasText = "Dash backup" })).ToHaveCountAsync(0);
+        await AppFixture.ScreenshotAsync(page, "dashboard-folder-filter");
+
+        await page.GetByTestId("dashboard-folder").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText("dashops", new() { Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard\\?folder=dashops$"));
+        await Expect(page.GetByTestId("stat-today-value")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("stat-success-value")).ToHaveTextAsync("0%");
+        await Expect(page.GetByTestId("attention-item").Filter(new() { HasText = "Dash backup" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("attention-item").Filter(new() { HasText = "Dash close" })).ToHaveCountAsync(0);
+        await page.Context.DisposeAsync();
+    }
+
     /// <summary>The cron job fires at the top of each UTC hour: in St. John's that reads HH:30, today or tomorrow.</summary>
     private static string NextHourInStJohns()
     {

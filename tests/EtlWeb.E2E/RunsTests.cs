@@ -72,6 +72,36 @@ public sealed class RunsTests(AppFixture app) : IClassFixture<AppFixture>, IAsyn
         await page.Context.DisposeAsync();
     }
 
+    [Fact]
+    public async Task The_folder_filter_lists_only_the_runs_of_that_folder_and_stays_in_the_url()
+    {
+        var finance = await app.CreateJobAsync(new { name = "Runs folder ledger", job_type = "shell", command = "echo hi", folder = "runfin/daily" });
+        var ops = await app.CreateJobAsync(new { name = "Runs folder backup", job_type = "shell", command = "echo hi", folder = "runops" });
+        using var client = app.CreateClient();
+        var financeRun = await RunAndWaitAsync(client, finance);
+        var opsRun = await RunAndWaitAsync(client, ops);
+        var page = await app.NewPageAsync();
+        await AppFixture.GotoAsync(page, "/runs?folder=runfin");
+
+        await Expect(RunRow(page, financeRun)).ToBeVisibleAsync();
+        await Expect(RunRow(page, opsRun)).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("runs-table").Locator("tbody tr").Filter(new() { HasNotText = "Runs folder ledger" })).ToHaveCountAsync(0);
+        await AppFixture.ScreenshotAsync(page, "runs-folder-filter");
+
+        await page.GetByTestId("runs-filter-folder").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText("runops", new() { Exact = true }).ClickAsync();
+        await Expect(RunRow(page, opsRun)).ToBeVisibleAsync();
+        await Expect(RunRow(page, financeRun)).ToHaveCountAsync(0);
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/runs\\?folder=runops$"));
+
+        await page.GetByTestId("runs-filter-folder").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText("All folders", new() { Exact = true }).ClickAsync();
+        await Expect(RunRow(page, opsRun)).ToBeVisibleAsync();
+        await Expect(RunRow(page, financeRun)).ToBeVisibleAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/runs$"));
+        await page.Context.DisposeAsync();
+    }
+
     private static ILocator RunRow(IPage page, long runId) =>
         page.GetByTestId("runs-table").Locator("tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Link, new() { Name = $"#{runId}", Exact = true }) });
 

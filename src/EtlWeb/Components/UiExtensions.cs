@@ -15,6 +15,7 @@ public static class UiExtensions
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DependencyEditor>();
         builder.Services.AddSingleton<BoxPositionStore>();
+        builder.Services.AddSingleton<HiddenNeighbourReader>();
         return builder;
     }
 

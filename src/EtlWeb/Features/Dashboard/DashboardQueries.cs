@@ -22,6 +22,13 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
         await UpcomingAsync(cancellationToken),
         await PerHourAsync(zone, cancellationToken));
 
+    /// <summary>The folders of the jobs the viewer may see, for the Folder filter.</summary>
+    public async Task<IReadOnlyList<string>> FoldersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.AsNoTracking().Select(j => j.Folder).Distinct().ToListAsync(cancellationToken);
+    }
+
     /// <summary>Running runs, oldest first, each with its job's typical duration (median of its last successful runs).</summary>
     public async Task<IReadOnlyList<RunningRun>> RunningAsync(CancellationToken cancellationToken = default)
     {

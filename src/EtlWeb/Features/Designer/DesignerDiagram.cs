@@ -47,10 +47,15 @@ public sealed class DesignerDiagram
         };
         Diagram = new BlazorDiagram(options);
         Diagram.RegisterComponent<JobBox, JobBoxWidget>();
+        Diagram.RegisterComponent<StubBox, StubWidget>();
+        Stubs = new StubLayer(Diagram);
         Diagram.Links.Added += OnLinkAdded;
     }
 
     public BlazorDiagram Diagram { get; }
+
+    /// <summary>The far ends of links to jobs not shown as boxes.</summary>
+    public StubLayer Stubs { get; }
 
     /// <summary>A drag moved the box (raised once, at the drop).</summary>
     public event Action<JobBox>? BoxMoved;

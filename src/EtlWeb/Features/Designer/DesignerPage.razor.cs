@@ -69,7 +69,12 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
     private TimeProvider Time { get; set; } = null!;
 
     // The user's access arrives from the layout, possibly after the first initialisation: follow it.
-    protected override void OnParametersSet() => _diagram.ReadOnly = !Access.CanAdminister;
+    // The folder arrives in the address: from the picker, a stub's link or a link from elsewhere.
+    protected override void OnParametersSet()
+    {
+        _diagram.ReadOnly = !Access.CanAdminister;
+        FollowFolder();
+    }
 
     protected override async Task OnInitializedAsync()
     {
@@ -82,7 +87,11 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
         _started = Time.GetTimestamp();
         _actions = new JobActions(Catalog, Runs, Dialogs, Snackbar, Shell);
         _saver = new PositionSaver(Positions, Time, message => _ = InvokeAsync(() => Shell.Report(message)));
-        _diagram.BoxMoved += box => _saver.Add(box.JobId, DesignerDiagram.PositionOf(box));
+        _diagram.BoxMoved += box =>
+        {
+            _saver.Add(box.JobId, DesignerDiagram.PositionOf(box));
+            _diagram.Stubs.Show(_view, _diagram.Find);
+        };
         _diagram.LinkDrawn += (upstream, downstream) => _ = InvokeAsync(() => AddDependencyAsync(upstream, downstream));
         _diagram.Diagram.SelectionChanged += _ => ShowSelectedLink();
         _diagram.Diagram.ContainerChanged += FinishFirstRender;
@@ -90,9 +99,11 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
         _live = new LiveJobList(_jobs, Catalog, Changes, Broadcaster, Time, ApplyLive, Shell.Report);
         try
         {
+            _folder = AskedFolder();
             _jobs.Load(await Catalog.ListAsync());
+            _hidden = await HiddenNeighbours.ReadAsync();
             ShowJobs();
-            Shell.Report($"{Wording.Count(_diagram.BoxCount, "job")}, {Wording.Count(_diagram.LinkCount, "link")}");
+            ReportCounts();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -130,10 +141,14 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
 
     private void ShowJobs()
     {
-        foreach (var (id, position) in _diagram.Show(_jobs.View))
+        _view = FolderView.Of(_jobs.View, _folder, _hidden);
+        // Where new boxes were laid out is kept for those who may move them; the others see the layout, unsaved.
+        foreach (var (id, position) in _diagram.Show(_view.Jobs).Where(_ => Access.CanAdminister))
         {
             _saver!.Add(id, position);
         }
+
+        _diagram.Stubs.Show(_view, _diagram.Find);
 
         ShowSelectedLink();
     }
@@ -149,7 +164,7 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
     }
 
     private Task<IEnumerable<string>> SearchAsync(string? text, CancellationToken cancellationToken) =>
-        Task.FromResult<IEnumerable<string>>([.. _jobs.View.Select(j => j.Name ?? "")
+        Task.FromResult<IEnumerable<string>>([.. _view.Jobs.Select(j => j.Name ?? "")
             .Where(n => string.IsNullOrWhiteSpace(text) || n.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase))]);
 
     private Task FindAsync(string? name)
@@ -170,6 +185,7 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
             _saver!.Add(id, position);
         }
 
+        _diagram.Stubs.Show(_view, _diagram.Find);
         _diagram.FitToScreen();
     }
 
@@ -205,9 +221,10 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
     /// <summary>The Delete key and the Delete link button come here: asked first, then removed from the catalogue.</summary>
     private async ValueTask<bool> ConfirmDeleteAsync(Blazor.Diagrams.Core.Models.Base.BaseLinkModel link)
     {
+        // A stub's link is the far end of a dependency kept elsewhere: not deleted from here.
         if (link is not DependencyLink dependency)
         {
-            return true;
+            return link is not StubLink;
         }
 
         if (!Access.CanAdminister)
