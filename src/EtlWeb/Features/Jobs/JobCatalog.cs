@@ -137,7 +137,7 @@ public sealed class JobCatalog(
         var all = await db.Jobs.AsNoTracking().Select(j => new { j.Id, j.Name }).ToListAsync(cancellationToken);
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         var known = await KnownResources.ReadAsync(db, cancellationToken);
-        CheckAgainstCatalog(id, draft, all.ToDictionary(j => j.Id, j => j.Name), edges, known, errors, all.Select(j => j.Id).ToHashSet());
+        CatalogRules.Check(id, draft, all.ToDictionary(j => j.Id, j => j.Name), edges, known, errors, all.Select(j => j.Id).ToHashSet());
         return errors;
     }
 
@@ -233,7 +233,7 @@ public sealed class JobCatalog(
         var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
         var known = await KnownResources.ReadAsync(db, cancellationToken);
         (draft, var kept) = HiddenLinks.Keep(id, draft, visible, names, edges);
-        CheckAgainstCatalog(id, draft, names, edges, known, errors, visible.Concat(names.Where(n => kept.Contains(n.Value)).Select(n => n.Key)).ToHashSet());
+        CatalogRules.Check(id, draft, names, edges, known, errors, visible.Concat(names.Where(n => kept.Contains(n.Value)).Select(n => n.Key)).ToHashSet());
         if (!errors.IsEmpty)
         {
             throw new JobValidationException(errors);
@@ -256,26 +256,6 @@ public sealed class JobCatalog(
         await transaction.CommitAsync(cancellationToken);
         changes.Publish(savedId);
         return savedId;
-    }
-
-    /// <summary>Rules that need the other jobs, the pools and the connections: unique name, dependencies that exist, no self-dependency, no cycle, a pool and a connection that exist.</summary>
-    private static void CheckAgainstCatalog(
-        int? id, JobDraft draft, Dictionary<int, string> names, List<JobDependency> edges, KnownResources resources, ValidationErrors errors, IReadOnlySet<int> visible)
-    {
-        resources.Check(draft.Job, errors);
-        var name = draft.Job.Name;
-        if (name.Length > 0 && names.Any(n => n.Key != id && string.Equals(n.Value, name, StringComparison.Ordinal)))
-        {
-            errors.Add(JobFields.Name, $"A job named '{name}' already exists.");
-        }
-
-        var known = names.Where(n => n.Key != id && visible.Contains(n.Key)).Select(n => n.Value).ToHashSet(StringComparer.Ordinal);
-        var graph = new DependencyGraph(edges
-            .Where(e => names.ContainsKey(e.UpstreamJobId) && names.ContainsKey(e.DownstreamJobId))
-            .Select(e => (Rename(names[e.UpstreamJobId], e.UpstreamJobId), Rename(names[e.DownstreamJobId], e.DownstreamJobId))));
-        DependencyRules.Check(name, draft.Dependencies, known, graph, errors);
-
-        string Rename(string current, int jobId) => jobId == id ? name : current;
     }
 
     private static JobDocument Describe(Job job, ILookup<int, DependencyLink> upstreams, Dictionary<int, Run> latest, ScheduleState? state, CalendarDays? calendar, DateTimeOffset now)
