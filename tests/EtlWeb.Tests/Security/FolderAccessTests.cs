@@ -158,4 +158,16 @@ public sealed class FolderAccessTests : HostTest
         Assert.Equal("Viewer", (string?)fin["role"]);
         Assert.Equal("""[{"folder":"finance","role":"Admin"}]""", fin["grants"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task An_import_keeps_the_folder_of_a_job_its_file_gives_none_and_sets_the_one_it_gives()
+    {
+        var job = await Client.CreateJobAsync(Folder(JobsClient.ShellJob("Ledger"), "finance"));
+        var (status, body) = await Client.ImportAsync("""[{"name": "Ledger", "job_type": "shell", "command": "echo moved?"}, {"name": "Audit", "job_type": "shell", "command": "true", "folder": "finance/audit"}]""");
+        Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
+
+        Assert.Equal("finance", (await Client.GetJobAsync(job.Id!.Value)).Folder);
+        Assert.Equal(["Audit", "Ledger"], (await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs?folder=finance")).Select(j => j.Name).Order());
+        Assert.Equal("finance/audit", (await Client.GetDocumentAsync<List<JobDocument>>("/api/jobs?folder=finance/audit")).Single().Folder);
+    }
 }

@@ -200,6 +200,12 @@ public sealed class JobImporter(
                 errors.Add(JobFields.Name, $"A job named '{name}' already exists.");
             }
 
+            // A file that does not say where a job lives (the desktop tool's, an older export) leaves it in its folder.
+            if (documents[index].Folder is null && current is not null)
+            {
+                draft.Job.Folder = current.Folder;
+            }
+
             var action = errors.IsEmpty ? Classify(draft, current, current is null ? [] : existingUpstreams[current.Id]) : ImportAction.Invalid;
             var report = new ImportedJob(index, name, ImportText.Of(action), errors.IsEmpty ? null : errors.ToDictionary(), JobDocumentMapper.IgnoredFields(documents[index]));
             plan.Add(new PlannedJob(draft, current?.Id, report));
