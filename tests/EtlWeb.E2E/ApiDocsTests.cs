@@ -17,7 +17,7 @@ public sealed class ApiDocsTests(AppFixture app) : IClassFixture<AppFixture>, IA
         page.RequestFailed += (_, request) => failed.Add(request.Url);
         await page.GotoAsync(new Uri(app.BaseAddress, "/api/docs").ToString());
 
-        await Expect(page.GetByText("List every job with its status, last run and next run.").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("List every job with its status, last run and next run; folder=finance keeps the jobs of that folder and the folders below it.").First).ToBeVisibleAsync();
         await Expect(page.GetByText("Import and export").First).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(page, "api-docs");
         Assert.Empty(failed);
