@@ -17,7 +17,7 @@ public sealed class ApiDocsTests(AppFixture app) : IClassFixture<AppFixture>, IA
         page.RequestFailed += (_, request) => failed.Add(request.Url);
         await page.GotoAsync(new Uri(app.BaseAddress, "/api/docs").ToString());
 
-        await Expect(page.GetByText("List every job with its status, last run and next run; folder=finance keeps the jobs of that folder and the folders below it.").First).ToBeVisibleAsync();
+        await Expect(page.GetByText("List every job with its status, last run and next run, in name order; folder=finance keeps the jobs of that folder and the folders below it; limit=100 answers a page and a Link header (rel=\"next\") to the next one, after=NAME starts after that job.").First).ToBeVisibleAsync();
         await Expect(page.GetByText("Import and export").First).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(page, "api-docs");
         Assert.Empty(failed);

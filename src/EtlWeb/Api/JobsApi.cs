@@ -11,9 +11,9 @@ internal static class JobsApi
     {
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
 
-        jobs.MapGet("/", (string? folder, JobCatalog catalog, CancellationToken ct) =>
-                FolderFilter.ListAsync(folder, async () => Results.Ok(await catalog.ListAsync(ct))))
-            .WithSummary("List every job with its status, last run and next run; folder=finance keeps the jobs of that folder and the folders below it.")
+        jobs.MapGet("/", (string? folder, int? limit, string? after, HttpResponse response, JobCatalog catalog, CancellationToken ct) =>
+                FolderFilter.ListAsync(folder, () => JobPages.ListAsync(folder, limit, after, response, catalog, ct)))
+            .WithSummary("List every job with its status, last run and next run, in name order; folder=finance keeps the jobs of that folder and the folders below it; limit=100 answers a page and a Link header (rel=\"next\") to the next one, after=NAME starts after that job.")
             .Produces<IReadOnlyList<JobDocument>>()
             .ProducesValidationProblem();
 

@@ -13,7 +13,7 @@ namespace EtlWeb.Features.Jobs;
 /// Create, read, update, delete, enable and disable jobs. Every write validates the whole job against
 /// the field rules and the other jobs (unique name, known dependencies, no cycle) before anything is saved.
 /// </summary>
-public sealed class JobCatalog(
+public sealed partial class JobCatalog(
     IDbContextFactory<EtlDbContext> dbFactory,
     TimeProvider time,
     JobChangeFeed changes,
@@ -22,27 +22,6 @@ public sealed class JobCatalog(
     WebhookTokens webhooks,
     Runs.WaitReasonReader waits)
 {
-    public async Task<IReadOnlyList<JobDocument>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var jobs = await db.Jobs.AsNoTracking().OrderBy(j => j.Name).ToListAsync(cancellationToken);
-        var names = jobs.ToDictionary(j => j.Id, j => j.Name);
-        var upstreams = await UpstreamNamesAsync(db, names, cancellationToken);
-        var latest = await LatestRuns.ReadAsync(db, null, cancellationToken);
-        var progress = await LatestRuns.ItemsProgressAsync(db, latest, cancellationToken);
-        var reasons = await waits.DescribeAsync(db, latest.Values, cancellationToken);
-        var states = await db.ScheduleStates.AsNoTracking().ToDictionaryAsync(s => s.JobId, cancellationToken);
-        var calendars = await CalendarQueries.ForJobsAsync(db, jobs, cancellationToken);
-        var now = time.GetUtcNow();
-        var tokens = await webhooks.RevealAsync(null, cancellationToken);
-        return [.. jobs.Select(j => Describe(j, upstreams, latest, states.GetValueOrDefault(j.Id), calendars.Of(j), now) with
-        {
-            WebhookToken = tokens.GetValueOrDefault(j.Id),
-            ItemsProgress = progress.GetValueOrDefault(j.Id),
-            WaitingFor = latest.TryGetValue(j.Id, out var run) ? reasons.GetValueOrDefault(run.Id) : null,
-        })];
-    }
-
     public async Task<JobDocument?> GetAsync(int id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -57,7 +36,7 @@ public sealed class JobCatalog(
                 .Join(db.Jobs, d => d.UpstreamJobId, j => j.Id, (d, j) => new DependencyLink(j.Name, d.When, d.Condition))
                 .ToListAsync(cancellationToken))
             .ToLookup(_ => id);
-        var latest = await LatestRuns.ReadAsync(db, id, cancellationToken);
+        var latest = await LatestRuns.ReadAsync(db, [id], cancellationToken);
         var progress = await LatestRuns.ItemsProgressAsync(db, latest, cancellationToken);
         var reasons = await waits.DescribeAsync(db, latest.Values, cancellationToken);
         var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == id, cancellationToken);
@@ -271,12 +250,5 @@ public sealed class JobCatalog(
             PausedUntil = state.PausedUntil > now ? state.PausedUntil : null,
             Revision = job.Revision > 0 ? job.Revision : null,
         };
-    }
-
-    private static async Task<ILookup<int, DependencyLink>> UpstreamNamesAsync(EtlDbContext db, Dictionary<int, string> names, CancellationToken cancellationToken)
-    {
-        var edges = await db.Dependencies.AsNoTracking().ToListAsync(cancellationToken);
-        return edges.Where(e => names.ContainsKey(e.UpstreamJobId))
-            .ToLookup(e => e.DownstreamJobId, e => DependencyLink.Of(names[e.UpstreamJobId], e));
     }
 }

@@ -8,13 +8,13 @@ namespace EtlWeb.Features.Jobs;
 /// <summary>What the job list shows of each job's runs: its latest run (a for-each run, not one of its items) and item progress.</summary>
 internal static class LatestRuns
 {
-    /// <summary>Each job's latest run (of one job when <paramref name="jobId"/> is given), by job id.</summary>
-    public static async Task<Dictionary<int, Run>> ReadAsync(EtlDbContext db, int? jobId, CancellationToken cancellationToken)
+    /// <summary>Each job's latest run (of the jobs given, when <paramref name="jobIds"/> is not null), by job id.</summary>
+    public static async Task<Dictionary<int, Run>> ReadAsync(EtlDbContext db, IReadOnlyCollection<int>? jobIds, CancellationToken cancellationToken)
     {
         var runs = db.Runs.AsNoTracking();
-        if (jobId is not null)
+        if (jobIds is not null)
         {
-            runs = runs.Where(r => r.JobId == jobId);
+            runs = runs.Where(r => jobIds.Contains(r.JobId));
         }
 
         var latestIds = runs.GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
