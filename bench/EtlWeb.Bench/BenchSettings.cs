@@ -9,8 +9,14 @@ public static class BenchSettings
     /// </summary>
     public static readonly int WorkerCount = int.TryParse(Environment.GetEnvironmentVariable("BENCH_WORKERS"), out var workers) && workers > 0 ? workers : 5;
 
-    /// <summary>Hangfire's QueuePollInterval in EtlWeb (OrchestrationExtensions) and in the baseline.</summary>
+    /// <summary>
+    /// Hangfire's QueuePollInterval in the baseline: a plain Hangfire server finds new work only by polling. EtlWeb's
+    /// workers are woken at each enqueue and poll every <see cref="EtlWebQueuePollSeconds"/> as a safety net.
+    /// </summary>
     public const double QueuePollSeconds = 5;
+
+    /// <summary>Hangfire's QueuePollInterval in EtlWeb on SQLite (OrchestrationExtensions).</summary>
+    public const double EtlWebQueuePollSeconds = 30;
 
     public static Dictionary<string, string> App() => new() { ["EtlWeb__MaxConcurrentJobs"] = WorkerCount.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 

@@ -48,7 +48,8 @@ public static class IdleScenario
             result["window_s"] = Stats.Round(seconds, 1);
             result["cpu_percent_of_core"] = Stats.Round(cpu, 2);
             result["db_statements_per_s"] = Stats.Round(executed / seconds, 2);
-            result["hangfire_poll_per_s_computed"] = BenchSettings.WorkerCount / BenchSettings.QueuePollSeconds;
+            result["hangfire_poll_per_s_computed"] = BenchSettings.WorkerCount / BenchSettings.EtlWebQueuePollSeconds;
+            result["baseline_hangfire_poll_per_s_computed"] = BenchSettings.WorkerCount / BenchSettings.QueuePollSeconds;
             result["rss_mb"] = Stats.Round(ProcFs.ResidentBytes(app.Pid) / (1024.0 * 1024.0));
             app.ReportLogHealth(result);
         }

@@ -35,8 +35,9 @@ internal sealed class HangfireHealthCheck(JobStorage storage, IOptions<NodeOptio
 }
 
 /// <summary>
-/// The scheduler's timer has woken recently (it wakes at least every second), on the node that holds the scheduler
-/// lease; a web node waiting for the lease and a worker node have nothing to check.
+/// The scheduler's timer is armed and has not stayed asleep long past the instant it was armed for (it sleeps until the
+/// next fire, at most a minute), on the node that holds the scheduler lease; a web node waiting for the lease and a
+/// worker node have nothing to check.
 /// </summary>
 internal sealed class SchedulerHealthCheck(Scheduler scheduler, TimeProvider time, IOptions<NodeOptions> node) : IHealthCheck
 {
@@ -45,15 +46,17 @@ internal sealed class SchedulerHealthCheck(Scheduler scheduler, TimeProvider tim
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(node.Value.IsWorker ? HealthCheckResult.Healthy("A worker node: the web node holding the scheduler lease schedules.")
             : !scheduler.Active ? HealthCheckResult.Healthy("Standby: another web node holds the scheduler lease; this one takes it if that node goes.")
-            : scheduler.LastTick is not { } last
-            ? NotTickedYet(scheduler.StartedAt)
-            : time.GetUtcNow() - last > Stale
-                ? HealthCheckResult.Unhealthy($"The scheduler last ticked at {last:O}.")
-                : HealthCheckResult.Healthy(scheduler.NextFire is { } next ? $"Last tick {last:O}; next fire {next:O}" : $"Last tick {last:O}; no fire planned"));
+            : scheduler.WakeAt is not { } wake
+            ? NotArmed(scheduler.StartedAt)
+            : time.GetUtcNow() - wake > Stale
+                ? HealthCheckResult.Unhealthy($"The scheduler should have woken at {wake:O}; it last woke at {Format(scheduler.LastTick)}.")
+                : HealthCheckResult.Healthy(scheduler.NextFire is { } next ? $"Next fire {next:O}; the scheduler wakes at {wake:O}" : $"No fire planned; the scheduler wakes at {wake:O}"));
 
-    /// <summary>A scheduler that started less than <see cref="Stale"/> ago is as well as one that ticked that long ago.</summary>
-    private HealthCheckResult NotTickedYet(DateTimeOffset? started) =>
+    /// <summary>A scheduler that started less than <see cref="Stale"/> ago may still be planning; one not armed after that has stopped.</summary>
+    private HealthCheckResult NotArmed(DateTimeOffset? started) =>
         started is { } at && time.GetUtcNow() - at <= Stale
-            ? HealthCheckResult.Healthy($"Started at {at:O}; the first tick is due.")
-            : HealthCheckResult.Unhealthy(started is { } since ? $"The scheduler has not ticked since it started at {since:O}." : "The scheduler has not started.");
+            ? HealthCheckResult.Healthy($"Started at {at:O}; planning the schedule.")
+            : HealthCheckResult.Unhealthy(started is { } since ? $"The scheduler is not running (started at {since:O}, last woke at {Format(scheduler.LastTick)})." : "The scheduler has not started.");
+
+    private static string Format(DateTimeOffset? at) => at is { } value ? value.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "never";
 }

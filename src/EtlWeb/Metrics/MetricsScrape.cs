@@ -1,5 +1,6 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
+using EtlWeb.Orchestration;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Metrics;
@@ -13,6 +14,7 @@ public sealed class MetricsScrape : IDisposable
 {
     private readonly EtlMetrics _metrics;
     private readonly IDbContextFactory<EtlDbContext> _dbFactory;
+    private readonly NodeLiveness _liveness;
     private readonly TimeProvider _time;
     private readonly ILogger<MetricsScrape> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -20,8 +22,9 @@ public sealed class MetricsScrape : IDisposable
     private HashSet<string> _nodes = [];
     private HashSet<string> _pools = [];
 
-    public MetricsScrape(EtlMetrics metrics, IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, ILogger<MetricsScrape> logger)
+    public MetricsScrape(EtlMetrics metrics, IDbContextFactory<EtlDbContext> dbFactory, NodeLiveness liveness, TimeProvider time, ILogger<MetricsScrape> logger)
     {
+        _liveness = liveness;
         _metrics = metrics;
         _dbFactory = dbFactory;
         _time = time;
@@ -114,8 +117,7 @@ public sealed class MetricsScrape : IDisposable
     private async Task HeartbeatsAsync(EtlDbContext db, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var beats = await db.Nodes.AsNoTracking().Where(n => n.StoppedAt == null)
-            .Select(n => new { n.Name, n.LastHeartbeat }).ToListAsync(cancellationToken);
+        var beats = (await db.Nodes.AsNoTracking().Where(n => n.StoppedAt == null).ToListAsync(cancellationToken)).Select(_liveness.Current).ToList();
         foreach (var beat in beats)
         {
             _metrics.HeartbeatAge.WithLabels(beat.Name).Set(EtlMetrics.Seconds(now - beat.LastHeartbeat));

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace EtlWeb.Orchestration;
 
 /// <summary>
-/// Writes this node's row in <c>nodes</c> at start, every <c>EtlWeb:Node:HeartbeatSeconds</c> and at a graceful stop.
+/// Writes this node's row in <c>nodes</c> at start, every <c>EtlWeb:Node:HeartbeatSeconds</c> where a cluster can exist
+/// (PostgreSQL; on SQLite the one node is heard from while it runs, <see cref="NodeLiveness"/>) and at a graceful stop.
 /// On PostgreSQL each beat also checks that every attempt running here is still this node's (when another node took
 /// this one for lost, the process is stopped and its outcome dropped), and the scheduler lease's holder takes over the
 /// running attempts of lost nodes (<see cref="LostNodes"/>).
@@ -23,6 +24,7 @@ public sealed class NodeHeartbeat(
     SettingsStore settings,
     IOptions<NodeOptions> nodeOptions,
     IOptions<DatabaseOptions> database,
+    NodeLiveness liveness,
     TimeProvider time,
     ILogger<NodeHeartbeat> logger) : BackgroundService
 {
@@ -78,6 +80,11 @@ public sealed class NodeHeartbeat(
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
         using var system = CurrentActor.AsSystem();
+        if (!liveness.Beats)
+        {
+            return;
+        }
+
         var period = TimeSpan.FromSeconds(_node.HeartbeatSeconds);
         try
         {

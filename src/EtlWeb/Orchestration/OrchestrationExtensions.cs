@@ -53,6 +53,7 @@ public static class OrchestrationExtensions
         services.AddHostedService(provider => provider.GetRequiredService<SchedulerLease>());
         services.AddHostedService(provider => provider.GetRequiredService<ClusterBus>());
         services.AddHostedService<NodeRecovery>();
+        services.AddSingleton<NodeLiveness>();
         services.AddHostedService<NodeHeartbeat>();
         if (!node.IsWorker)
         {
@@ -79,9 +80,9 @@ public static class OrchestrationExtensions
             PrivateDirectory.Ensure(etl.FullDataDirectory);
             var storageOptions = new SQLiteStorageOptions
             {
-                // Every enqueue in this process, delayed retries included, wakes the workers at once (QueueWakeUp);
-                // the poll only catches work enqueued by another process, so it can be slow and cheap when idle.
-                QueuePollInterval = TimeSpan.FromSeconds(5),
+                // Every enqueue in this process, delayed retries included, wakes the workers at once (QueueWakeUp),
+                // and on SQLite no other process enqueues: the poll is a safety net only, slow and cheap when idle.
+                QueuePollInterval = TimeSpan.FromSeconds(30),
                 // The claim in the app DB guards against a second delivery, so a re-delivery after this is harmless.
                 InvisibilityTimeout = TimeSpan.FromMinutes(10),
                 JournalMode = SQLiteStorageOptions.JournalModes.WAL,
@@ -106,8 +107,9 @@ public static class OrchestrationExtensions
             // Saved on the Settings page or configured; read only here, so a change applies at the next start (ADR 0003).
             server.WorkerCount = provider.GetRequiredService<SettingsStore>().WorkerCountForServerStart();
             server.Queues = [RunQueue.QueueName];
-            // How late a delayed retry may start; each poll takes a lock with a write, so not every second.
-            server.SchedulePollingInterval = TimeSpan.FromSeconds(2);
+            // A retry is moved to the queue at its due instant by RunQueue's timer; this poll (a lock with a write each
+            // time) only moves the retries of a process that stopped before they were due, so Hangfire's default.
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(15);
             server.ServerName = provider.GetRequiredService<IOptions<NodeOptions>>().Value.EffectiveName;
 
             // A stop takes no new work at once; running attempts get the grace, then their token stops them, and

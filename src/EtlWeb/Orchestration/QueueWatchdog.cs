@@ -14,10 +14,11 @@ namespace EtlWeb.Orchestration;
 /// a storage error). An attempt that merely waits behind a long queue is left alone, so a backlog is not doubled every
 /// ten seconds. An attempt waiting for a full pool has no delivery on purpose (<see cref="ClaimArbiter"/>) and is left
 /// alone too, unless its job was disabled meanwhile. A duplicate delivery is refused by the claim, so this can only help. One indexed query every ten
-/// seconds; Hangfire's lists and the pools are read only when an attempt is overdue.
+/// seconds while attempts are queued; Hangfire's lists and the pools are read only when an attempt is overdue. On a single node (SQLite) every
+/// attempt is queued by this process, so once none is queued it sleeps until the next one is handed to the queue.
 /// </summary>
 public sealed class QueueWatchdog(
-    IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, JobStorage storage, TimeProvider time, ILogger<QueueWatchdog> logger) : BackgroundService
+    IDbContextFactory<EtlDbContext> dbFactory, RunQueue queue, JobStorage storage, NodeLiveness liveness, TimeProvider time, ILogger<QueueWatchdog> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Overdue = TimeSpan.FromSeconds(15);
@@ -29,9 +30,14 @@ public sealed class QueueWatchdog(
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(Period, time, stoppingToken);
+            var activity = queue.Activity;
             try
             {
                 await RequeueOverdueAsync(stoppingToken);
+                if (!liveness.Beats && !await AnyQueuedAsync(stoppingToken))
+                {
+                    await activity.WaitAsync(stoppingToken);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -66,6 +72,12 @@ public sealed class QueueWatchdog(
         }
 
         return overdue.Count;
+    }
+
+    private async Task<bool> AnyQueuedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Attempts.AnyAsync(a => a.Status == AttemptStatus.Queued, cancellationToken);
     }
 
     /// <summary>The attempts that have a Hangfire job waiting in the queue, scheduled for later, or being processed.</summary>

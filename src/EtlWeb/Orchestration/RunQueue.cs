@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Hangfire;
 using Hangfire.Common;
@@ -5,8 +6,12 @@ using Hangfire.States;
 
 namespace EtlWeb.Orchestration;
 
-/// <summary>Hands attempts to Hangfire: at once, or as a delayed job for a retry.</summary>
-public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp)
+/// <summary>
+/// Hands attempts to Hangfire: at once, or as a delayed job for a retry. A delayed job is also watched by a timer in
+/// this process that moves it to the queue at its due instant, so a retry starts on time without Hangfire polling its
+/// delayed jobs often; Hangfire's own poll (every 15 s) only moves the delayed jobs of a process that stopped.
+/// </summary>
+public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp, TimeProvider time, ILogger<RunQueue> logger) : IDisposable
 {
     public const string QueueName = "etlweb";
 
@@ -14,10 +19,17 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp)
     // arguments by compiling an expression, which costs a JIT compilation on every enqueue.
     private static readonly MethodInfo Execute = typeof(AttemptExecutor).GetMethod(nameof(AttemptExecutor.ExecuteAsync))!;
 
+    private readonly ConcurrentDictionary<string, ITimer> _due = new(StringComparer.Ordinal);
+    private TaskCompletionSource _activity = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next attempt handed to Hangfire by this process (read it before looking at the queue).</summary>
+    public Task Activity => Volatile.Read(ref _activity).Task;
+
     public void Enqueue(long attemptId)
     {
         client.Create(JobFor(attemptId), new EnqueuedState(QueueName));
         wakeUp.WakeSoon();
+        Signal();
     }
 
     public void Schedule(long attemptId, TimeSpan delay)
@@ -28,8 +40,46 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp)
             return;
         }
 
-        client.Create(JobFor(attemptId), new ScheduledState(delay));
+        var jobId = client.Create(JobFor(attemptId), new ScheduledState(delay));
+        Signal();
+        // Registered before it is armed: a timer that fires at once still finds itself to remove.
+        var timer = time.CreateTimer(_ => EnqueueDue(jobId), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _due[jobId] = timer;
+        timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Moves a delayed job to the queue if it is still waiting (not moved by Hangfire's poll or deleted meanwhile).</summary>
+    private void EnqueueDue(string jobId)
+    {
+        if (_due.TryRemove(jobId, out var timer))
+        {
+            timer.Dispose();
+        }
+
+        try
+        {
+            if (client.ChangeState(jobId, new EnqueuedState(QueueName), ScheduledState.StateName))
+            {
+                wakeUp.WakeSoon();
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Delayed job {JobId} could not be moved to the queue at its due time; Hangfire's own poll moves it", jobId);
+        }
+    }
+
+    private void Signal() => Interlocked.Exchange(ref _activity, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
     private static Job JobFor(long attemptId) => new(typeof(AttemptExecutor), Execute, [attemptId, CancellationToken.None], QueueName);
+
+    public void Dispose()
+    {
+        foreach (var timer in _due.Values)
+        {
+            timer.Dispose();
+        }
+
+        _due.Clear();
+    }
 }

@@ -17,8 +17,12 @@ namespace EtlWeb.Orchestration;
 /// </summary>
 public sealed class Scheduler : IHostedService, IDisposable
 {
-    /// <summary>The longest the timer sleeps: a wall clock that jumps is noticed within this time.</summary>
-    private static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The longest the timer sleeps when the next fire is further away: timers count monotonic time, so a wall clock
+    /// that jumps (set by hand, a suspended machine resumed) is noticed within this time. One wake-up a minute with
+    /// nothing due costs nothing measurable (ADR 0023).
+    /// </summary>
+    private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
 
     private readonly IDbContextFactory<EtlDbContext> _dbFactory;
     private readonly RunEngine _engine;
@@ -53,8 +57,11 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
     }
 
-    /// <summary>When the heartbeat last ran: the scheduler is alive when this is recent.</summary>
+    /// <summary>When the timer last woke the scheduler.</summary>
     public DateTimeOffset? LastTick { get; private set; }
+
+    /// <summary>When the timer is armed to wake the scheduler next; null while it is not armed. The scheduler is alive while this is not long past.</summary>
+    public DateTimeOffset? WakeAt { get; private set; }
 
     /// <summary>
     /// The earliest fire planned, published once a pass or a re-plan has finished: every fire due before it has been
@@ -65,7 +72,7 @@ public sealed class Scheduler : IHostedService, IDisposable
     /// <summary>Whether this node schedules (it holds the lease); otherwise another web node does.</summary>
     public bool Active => _lease.Held;
 
-    /// <summary>When this node's scheduler started; its first tick is due within a second of it.</summary>
+    /// <summary>When this node's scheduler started.</summary>
     public DateTimeOffset? StartedAt { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -173,6 +180,7 @@ public sealed class Scheduler : IHostedService, IDisposable
             _plan.Clear();
 
             NextFire = null;
+            WakeAt = null;
         }
         finally
         {
@@ -281,7 +289,9 @@ public sealed class Scheduler : IHostedService, IDisposable
         var earliest = _plan.Earliest();
         NextFire = earliest;
         var wait = earliest is { } due ? due - now : MaxSleep;
-        _timer.Change(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait, Timeout.InfiniteTimeSpan);
+        wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait;
+        WakeAt = now + wait;
+        _timer.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
     public void Dispose()

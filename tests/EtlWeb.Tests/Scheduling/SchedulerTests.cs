@@ -47,6 +47,26 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task The_scheduler_sleeps_until_the_next_fire_or_at_most_a_minute_when_nothing_is_due_sooner()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var scheduler = factory.Services.GetRequiredService<EtlWeb.Orchestration.Scheduler>();
+        Assert.Equal(Start.AddMinutes(1), scheduler.WakeAt);
+
+        var yearly = await client.CreateJobAsync(JobsClient.ShellJob("yearly").With("schedule_type", "cron").With("cron_expression", "0 0 1 1 *"));
+        await factory.WaitForPlanAsync(next => next == new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), "the yearly job planned");
+        Assert.Equal(Start.AddMinutes(1), scheduler.WakeAt);
+
+        await client.CreateJobAsync(JobsClient.ShellJob("soon").With("schedule_type", "cron").With("cron_expression", "* * * * *"));
+        var due = new DateTimeOffset(2026, 6, 1, 10, 1, 0, TimeSpan.Zero);
+        await factory.WaitForPlanAsync(next => next == due, "the minutely job planned");
+        Assert.Equal(due, scheduler.WakeAt);
+        Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), (await client.GetJobAsync(yearly.Id!.Value)).NextRunAt);
+    }
+
+    [Fact]
     public async Task An_interval_job_fires_n_minutes_after_it_was_enabled_then_every_n_minutes()
     {
         var clock = new FakeTimeProvider(Start);
