@@ -101,11 +101,12 @@ public sealed partial class Run
         };
 
     /// <summary>A waiting run as read for a decision: only what deciding it needs, so that only what changes is written back.</summary>
-    public static Run AsWaiting(long id, int jobId, TriggerKind trigger, Guid? pipelineId, DateTimeOffset queuedAt, string? reason, long? backfillId = null, long? parentRunId = null) =>
+    public static Run AsWaiting(
+        long id, int jobId, TriggerKind trigger, Guid? pipelineId, DateTimeOffset queuedAt, string? reason, long? backfillId = null, long? parentRunId = null, DateTimeOffset logicalDate = default) =>
         new()
         {
             Id = id, JobId = jobId, Trigger = trigger, PipelineId = pipelineId, QueuedAt = queuedAt, Reason = reason, BackfillId = backfillId,
-            ParentRunId = parentRunId, Status = RunStatus.Waiting,
+            ParentRunId = parentRunId, Status = RunStatus.Waiting, LogicalDate = logicalDate,
         };
 
     /// <summary>Still waiting, now for <paramref name="reason"/>.</summary>
@@ -120,8 +121,11 @@ public sealed partial class Run
         return true;
     }
 
-    /// <summary>Waiting to Queued with its first attempt; null when refused.</summary>
-    public Attempt? Queue(string marker)
+    /// <summary>
+    /// Waiting to Queued with its first attempt; null when refused. A scheduled run made before its due time (a
+    /// pre-staged fire) gets an attempt that may not start before it: its logical date.
+    /// </summary>
+    public Attempt? Queue(string marker, DateTimeOffset? now = null)
     {
         if (!Move(RunStatus.Queued, from: RunStatus.Waiting))
         {
@@ -129,7 +133,8 @@ public sealed partial class Run
         }
 
         Reason = null;
-        var attempt = Attempt.Queued(1, marker, runId: Id);
+        var prestaged = Trigger == TriggerKind.Schedule && now is { } at && LogicalDate > at;
+        var attempt = Attempt.Queued(1, marker, prestaged ? LogicalDate : null, runId: Id);
         Attempts.Add(attempt);
         return attempt;
     }

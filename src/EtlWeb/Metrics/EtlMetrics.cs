@@ -100,8 +100,8 @@ public sealed class EtlMetrics
         }
     }
 
-    /// <summary>A scheduled fire's run was made (or joined) <paramref name="late"/> after its due time.</summary>
-    public void FireTriggered(TimeSpan late) => SchedulerLateness.Observe(Seconds(late));
+    /// <summary>A scheduled fire's run was made (or joined) <paramref name="late"/> after its due time; a pre-staged fire, made before it, is not late.</summary>
+    public void FireTriggered(TimeSpan late) => SchedulerLateness.Observe(Seconds(late > TimeSpan.Zero ? late : TimeSpan.Zero));
 
     public void LogLinesWritten(long lines) => LogLinesStored.Inc(lines);
 

@@ -29,19 +29,28 @@ public sealed class EngineChanges
 /// enqueue is a slow write), changes go to the pages through the broadcaster (and to other nodes through the bus),
 /// and to the metrics, which count each committed transition here once.
 /// </summary>
-public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster, EtlMetrics metrics, QueueWaits waits)
+public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster, EtlMetrics metrics, QueueWaits waits, TimeProvider time)
 {
     public void Dispatch(EngineChanges changes)
     {
-        // A duplicate delivery is refused by the claim. Noted as queued first: a worker may start one at once.
+        // A duplicate delivery is refused by the claim. Noted as queued first: a worker may start one at once. A
+        // pre-staged fire's attempt goes to the queue at its due instant, and its queue wait counts from then.
+        var now = time.GetUtcNow();
         foreach (var (run, attempt) in changes.StartedAttempts)
         {
-            waits.Queue(run.Id, attempt.Id, TimeSpan.Zero);
+            waits.Queue(run.Id, attempt.Id, DueIn(attempt, now));
         }
 
         foreach (var (_, attempt) in changes.StartedAttempts)
         {
-            queue.Enqueue(attempt.Id);
+            if (attempt.NotBefore is { } due && due > now)
+            {
+                queue.EnqueueAt(attempt.Id, due);
+            }
+            else
+            {
+                queue.Enqueue(attempt.Id);
+            }
         }
 
         foreach (var run in changes.ChangedRuns)
@@ -56,6 +65,8 @@ public sealed class RunFollowUps(RunQueue queue, RunBroadcaster broadcaster, Etl
             metrics.RunChanged(run, null);
         }
     }
+
+    private static TimeSpan DueIn(Attempt attempt, DateTimeOffset now) => attempt.NotBefore is { } due && due > now ? due - now : TimeSpan.Zero;
 
     /// <summary>A run's change, with the attempt it is about (the one that started, ended or is due next).</summary>
     public void Publish(Run run, Attempt? attempt)

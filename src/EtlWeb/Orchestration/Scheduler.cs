@@ -12,10 +12,11 @@ namespace EtlWeb.Orchestration;
 /// <summary>
 /// The one scheduler: it runs on the node that holds the <see cref="SchedulerLease"/>, and starts or stops as that
 /// node gains or loses it (each fire is also recorded with its run, so one due time makes one run). It keeps every enabled Cron or Interval job's next due time in memory and arms a single
-/// timer (from the injected TimeProvider) for the earliest; at the due instant it triggers the due jobs as
-/// pipeline runs. Job changes re-plan that job at once. On start it applies each job's misfire policy once.
+/// timer (from the injected TimeProvider) for the earliest; shortly before the due instant it pre-stages the due jobs'
+/// pipeline runs (<see cref="PrestageLead"/>), or triggers them at the instant. Job changes re-plan that job at once.
+/// On start it applies each job's misfire policy once.
 /// </summary>
-public sealed class Scheduler : IHostedService, IDisposable
+public sealed partial class Scheduler : IHostedService, IDisposable
 {
     /// <summary>
     /// The longest the timer sleeps when the next fire is further away: timers count monotonic time, so a wall clock
@@ -238,7 +239,8 @@ public sealed class Scheduler : IHostedService, IDisposable
 
             var now = _time.GetUtcNow();
             LastTick = now;
-            var due = _plan.Due(now);
+            var due = _plan.Due(now, PrestageLead);
+            await HoldBusyUntilDueAsync(due, now);
 
             var requests = new List<TriggerRequest>();
             foreach (var planned in due)
@@ -283,12 +285,11 @@ public sealed class Scheduler : IHostedService, IDisposable
         }
     }
 
-    /// <summary>Arms the timer for the earliest planned fire (at most <see cref="MaxSleep"/> away) and publishes it.</summary>
+    /// <summary>Arms the timer for the earliest fire to make (at most <see cref="MaxSleep"/> away) and publishes the earliest fire.</summary>
     private void Arm(DateTimeOffset now)
     {
-        var earliest = _plan.Earliest();
-        NextFire = earliest;
-        var wait = earliest is { } due ? due - now : MaxSleep;
+        NextFire = _plan.Earliest();
+        var wait = _plan.NextWork(PrestageLead) is { } work ? work - now : MaxSleep;
         wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait;
         WakeAt = now + wait;
         _timer.Change(wait, Timeout.InfiniteTimeSpan);

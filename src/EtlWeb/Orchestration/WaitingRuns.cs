@@ -141,8 +141,8 @@ public sealed class WaitingRuns : IDisposable
         // Only the columns a decision reads; the runs are attached so that just what changes is written back, on the
         // condition that each is still Waiting (the status is a concurrency token).
         var rows = await query.OrderBy(r => r.Id)
-            .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId, r.ParentRunId }).ToListAsync(cancellationToken);
-        var waiting = rows.Select(r => Run.AsWaiting(r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId, r.ParentRunId)).ToList();
+            .Select(r => new { r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId, r.ParentRunId, r.LogicalDate }).ToListAsync(cancellationToken);
+        var waiting = rows.Select(r => Run.AsWaiting(r.Id, r.JobId, r.Trigger, r.PipelineId, r.QueuedAt, r.Reason, r.BackfillId, r.ParentRunId, r.LogicalDate)).ToList();
         if (waiting.Count == 0)
         {
             ArmMaxWait(null, scope is null, now);
@@ -171,7 +171,7 @@ public sealed class WaitingRuns : IDisposable
                 case DecisionKind.Start when run.ParentRunId is null && context.JobOf(run.JobId) is { IsForEach: true } forEach:
                     cascade |= await ForEachRuns.FanOutAsync(db, run, forEach, _settings.Current.Execution.MaxForEachItems, now, changes, cancellationToken);
                     break;
-                case DecisionKind.Start when run.Queue(NewMarker()) is { } attempt:
+                case DecisionKind.Start when run.Queue(NewMarker(), now) is { } attempt:
                     changes.Started(run, attempt);
                     break;
                 case DecisionKind.Skip when run.Skip(decision.Reason, now):

@@ -90,6 +90,24 @@ public sealed class LifecycleTests
         Assert.Equal(before, Snapshot(run));
     }
 
+    [Theory]
+    [InlineData(TriggerKind.Schedule, 1, true)]
+    [InlineData(TriggerKind.Schedule, 0, false)]
+    [InlineData(TriggerKind.Schedule, -1, false)]
+    [InlineData(TriggerKind.Manual, 1, false)]
+    [InlineData(TriggerKind.CatchUp, 1, false)]
+    public void A_scheduled_run_made_before_its_due_time_queues_an_attempt_that_may_not_start_before_it(TriggerKind trigger, int dueInSeconds, bool prestaged)
+    {
+        var due = T0.AddSeconds(dueInSeconds);
+        var run = Run.Create(1, trigger, "{}", Guid.NewGuid(), T0, logicalDate: due);
+
+        var attempt = run.Queue("m1", T0)!;
+
+        Assert.Equal(prestaged ? due : null, attempt.NotBefore);
+        Assert.Equal(!prestaged, attempt.IsDue(T0));
+        Assert.True(attempt.IsDue(due));
+    }
+
     [Fact]
     public void A_claim_after_a_cancel_is_refused_and_the_run_stays_cancelled()
     {

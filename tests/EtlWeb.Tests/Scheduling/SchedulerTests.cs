@@ -35,7 +35,8 @@ public sealed class SchedulerTests
         await client.WaitForRunsAsync(job, 1, Finished);
         clock.Advance(TimeSpan.FromSeconds(60));
         var runs = await client.WaitForRunsAsync(job, 2);
-        clock.Advance(TimeSpan.FromSeconds(59));
+        // Short of the next fire by more than the pre-staging lead: it is not made yet.
+        clock.Advance(TimeSpan.FromSeconds(58));
         await factory.FiresSettledAsync(clock);
 
         Assert.Equal(2, (await client.RunsOfAsync(job)).Count);
@@ -47,7 +48,7 @@ public sealed class SchedulerTests
     }
 
     [Fact]
-    public async Task The_scheduler_sleeps_until_the_next_fire_or_at_most_a_minute_when_nothing_is_due_sooner()
+    public async Task The_scheduler_sleeps_until_a_moment_before_the_next_fire_or_at_most_a_minute_when_nothing_is_due_sooner()
     {
         var clock = new FakeTimeProvider(Start);
         await using var factory = FakeClockFactory(clock);
@@ -62,8 +63,40 @@ public sealed class SchedulerTests
         await client.CreateJobAsync(JobsClient.ShellJob("soon").With("schedule_type", "cron").With("cron_expression", "* * * * *"));
         var due = new DateTimeOffset(2026, 6, 1, 10, 1, 0, TimeSpan.Zero);
         await factory.WaitForPlanAsync(next => next == due, "the minutely job planned");
-        Assert.Equal(due, scheduler.WakeAt);
+        Assert.Equal(due - EtlWeb.Orchestration.Scheduler.PrestageLead, scheduler.WakeAt);
         Assert.Equal(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), (await client.GetJobAsync(yearly.Id!.Value)).NextRunAt);
+    }
+
+    [Fact]
+    public async Task A_fire_is_made_into_its_run_a_moment_before_its_due_time_and_starts_at_it_unless_its_job_has_upstream_jobs()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var scheduler = factory.Services.GetRequiredService<EtlWeb.Orchestration.Scheduler>();
+        var due = new DateTimeOffset(2026, 6, 1, 10, 1, 0, TimeSpan.Zero);
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("prestaged").With("schedule_type", "cron").With("cron_expression", "* * * * *"));
+        await client.CreateJobAsync(JobsClient.ShellJob("upstream"));
+        var downstream = await client.CreateJobAsync(JobsClient.ShellJob("downstream").With("schedule_type", "cron").With("cron_expression", "* * * * *")
+            .With("dependencies", new System.Text.Json.Nodes.JsonArray("upstream")));
+        await factory.WaitForPlanAsync(next => next == due, "both jobs planned");
+
+        clock.Advance(due - EtlWeb.Orchestration.Scheduler.PrestageLead - clock.GetUtcNow() + TimeSpan.FromMilliseconds(500));
+        var staged = (await client.WaitForRunsAsync(job, 1)).Single();
+        // The job with an upstream job is held for its due instant: the timer is armed for it.
+        await factory.WaitForWakeAsync(wake => wake == due, "the held fire's due instant");
+
+        Assert.Equal("Queued", staged.Status);
+        Assert.Equal(due, staged.Attempts.Single().NotBefore);
+        Assert.Equal(due, staged.LogicalDate);
+        Assert.StartsWith("waiting until", staged.WaitingFor, StringComparison.Ordinal);
+        Assert.Empty(await client.RunsOfAsync(downstream));
+
+        clock.Advance(due - clock.GetUtcNow());
+        var ended = await client.WaitForEndAsync(staged.Id);
+        Assert.Equal("Succeeded", ended.Status);
+        Assert.True(ended.Attempts.Single().StartedAt >= due);
+        Assert.Single(await client.WaitForRunsAsync(downstream, 1));
     }
 
     [Fact]

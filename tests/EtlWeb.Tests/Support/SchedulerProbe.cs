@@ -27,4 +27,16 @@ internal static class SchedulerProbe
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Waits until the instant the scheduler's timer is armed for satisfies <paramref name="wake"/>.</summary>
+    public static async Task WaitForWakeAsync(this EtlWebFactory factory, Func<DateTimeOffset?, bool> wake, string what)
+    {
+        var scheduler = factory.Services.GetRequiredService<Scheduler>();
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+        while (!wake(scheduler.WakeAt))
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"The scheduler's timer did not get there: {what}; it wakes at {scheduler.WakeAt:O}.");
+            await Task.Delay(20);
+        }
+    }
 }
