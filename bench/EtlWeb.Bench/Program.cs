@@ -16,6 +16,7 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["fires"] = FiresScenario.RunAsync,
     ["chaos"] = ChaosScenario.RunAsync,
     ["soak"] = SoakScenario.RunAsync,
+    ["scale"] = ScaleScenario.RunAsync,
 };
 
 // "compare EARLIER NOW": two outputs of scripts/bench.sh side by side, one line per figure.
