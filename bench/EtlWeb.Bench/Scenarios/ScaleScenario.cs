@@ -17,7 +17,6 @@ public static class ScaleScenario
     private const int SmallJobs = 5;
     private const int ExtraTabs = 20;
     private const int PageOpens = 5;
-    private const int DesignerOpens = 2;
     private static readonly TimeSpan PageTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DesignerTimeout = TimeSpan.FromMinutes(3);
 
@@ -56,15 +55,19 @@ public static class ScaleScenario
         await ScaleBrowser.MeasureAsync(tab, "/", ScaleBrowser.JobRow, "main_screen", PageOpens, PageTimeout, result);
         await ScaleBrowser.MeasureAsync(tab, "/runs", ScaleBrowser.RunRow, "runs_page", PageOpens, PageTimeout, result);
         await ScaleBrowser.MeasureAsync(tab, "/dashboard", ScaleBrowser.DashboardTile, "dashboard", PageOpens, PageTimeout, result);
-        await ScaleBrowser.MeasureAsync(tab, "/designer", ScaleBrowser.Diagram, "designer", DesignerOpens, DesignerTimeout, result);
 
-        await ScaleBrowser.MeasureAsync(tab, "/", ScaleBrowser.JobRow, "main_screen_after_designer", 1, PageTimeout, result);
+        // Memory before the designer: a designer that timed out may still be drawing for its circuit.
+        await ScaleBrowser.ShowAsync(tab, "/", ScaleBrowser.JobRow, PageTimeout);
         result["rss_mb_one_tab"] = await ScaleBrowser.SettledMegabytesAsync(app.Pid);
-        await ScaleBrowser.MeasureAsync(await browser.OpenTabAsync(), "/dashboard", ScaleBrowser.DashboardTile, "dashboard_second_tab", 1, PageTimeout, result);
+        await ScaleBrowser.ShowAsync(await browser.OpenTabAsync(), "/dashboard", ScaleBrowser.DashboardTile, PageTimeout);
         var (twoTabs, extraTabs) = await browser.ExtraTabsAsync(app.Pid, "/", ScaleBrowser.JobRow, ExtraTabs, PageTimeout);
         result["rss_mb_two_tabs"] = twoTabs;
         result["rss_mb_22_tabs"] = extraTabs;
         result["rss_mb_per_extra_tab"] = Stats.Round((extraTabs - twoTabs) / ExtraTabs, 2);
+        await browser.CloseTabsAsync();
+
+        // Last and once: at this scale it may not be ready within minutes, and then it is reported as a time-out.
+        await ScaleBrowser.MeasureAsync(await browser.OpenTabAsync(), "/designer", ScaleBrowser.Diagram, "designer", 1, DesignerTimeout, result);
         await browser.CloseTabsAsync();
         app.ReportLogHealth(result);
     }
@@ -82,7 +85,7 @@ public static class ScaleScenario
         }
 
         await using var browser = await ScaleBrowser.StartAsync(app.Address);
-        await ScaleBrowser.MeasureAsync(await browser.OpenTabAsync(), "/", ScaleBrowser.JobRow, "small_main_screen", 1, PageTimeout, result);
+        await ScaleBrowser.ShowAsync(await browser.OpenTabAsync(), "/", ScaleBrowser.JobRow, PageTimeout);
         var (oneTab, extraTabs) = await browser.ExtraTabsAsync(app.Pid, "/", ScaleBrowser.JobRow, ExtraTabs, PageTimeout);
         result["small_jobs"] = SmallJobs;
         result["small_rss_mb_one_tab"] = oneTab;
