@@ -59,9 +59,6 @@ public sealed class ScaleBrowser : IAsyncDisposable
         return new ScaleBrowser(playwright, browser, context);
     }
 
-    /// <summary>How many tabs are open.</summary>
-    public int Tabs => _tabs.Count;
-
     /// <summary>Opens a tab (a new page of the signed-in context) without navigating it.</summary>
     public async Task<IPage> OpenTabAsync()
     {

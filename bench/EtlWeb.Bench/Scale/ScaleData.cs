@@ -24,9 +24,6 @@ public static class ScaleData
     private const int HistoryDays = 90;
     private const int StepSeconds = 7;
 
-    /// <summary>The name of the job at position <paramref name="step"/> (0..9) of chain <paramref name="chain"/>.</summary>
-    public static string JobName(int chain, int step) => $"chain-{chain:D4}-step-{step}";
-
     /// <summary>Writes the rows into the database at <paramref name="databasePath"/>; the app must not be running.</summary>
     public static async Task GenerateAsync(string databasePath, DateTimeOffset now)
     {
