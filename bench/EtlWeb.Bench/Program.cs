@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EtlWeb.Bench.Infrastructure;
 using EtlWeb.Bench.Scenarios;
 
 var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
@@ -15,11 +16,23 @@ var scenarios = new Dictionary<string, Func<string, JsonObject, Task>>
     ["fires"] = FiresScenario.RunAsync,
     ["chaos"] = ChaosScenario.RunAsync,
     ["soak"] = SoakScenario.RunAsync,
+    ["scale"] = ScaleScenario.RunAsync,
 };
+
+// "compare EARLIER NOW": two outputs of scripts/bench.sh side by side, one line per figure.
+if (args is ["compare", var earlier, var now])
+{
+    foreach (var line in Comparison.Lines(await File.ReadAllLinesAsync(earlier), await File.ReadAllLinesAsync(now)))
+    {
+        Console.WriteLine(line);
+    }
+
+    return 0;
+}
 
 if (args.Length != 2 || !scenarios.TryGetValue(args[0], out var run))
 {
-    await Console.Error.WriteLineAsync($"usage: EtlWeb.Bench <{string.Join('|', scenarios.Keys)}> <fresh data directory>");
+    await Console.Error.WriteLineAsync($"usage: EtlWeb.Bench <{string.Join('|', scenarios.Keys)}> <fresh data directory>\n       EtlWeb.Bench compare <earlier results> <results>");
     return 2;
 }
 
