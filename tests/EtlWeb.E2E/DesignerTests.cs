@@ -138,8 +138,9 @@ public sealed class DesignerTests(AppFixture app) : IClassFixture<AppFixture>, I
     [Fact]
     public async Task A_cancelled_and_a_skipped_last_run_have_colours_of_their_own()
     {
-        var cancelled = await app.CreateJobAsync(new { name = "Box cancelled", job_type = "shell", command = "sleep 60" });
-        var skipped = await app.CreateJobAsync(new { name = "Box skipped", job_type = "shell", command = "sleep 60", overlap_policy = "skip" });
+        // Placed, as every job of this class: a first drag in another test saves only the box it moved.
+        var cancelled = await CreateAsync("Box cancelled", x: 40, y: 3200, command: "sleep 60");
+        var skipped = await app.CreateJobAsync(new { name = "Box skipped", job_type = "shell", command = "sleep 60", overlap_policy = "skip", designer_x = 400, designer_y = 3200 });
         var page = await app.NewPageAsync();
         await AppFixture.GotoAsync(page, "/designer");
 

@@ -57,9 +57,9 @@ public sealed class FolderDesignerTests(AppFixture app) : IClassFixture<AppFixtu
         await Expect(page).ToHaveURLAsync(new Regex("/designer\\?folder=finance$"));
         await Expect(Box(page, "Ops extract")).ToHaveCountAsync(0);
 
-        // A stub's folder opens that folder, where the finance job is the stub now.
+        // A stub's folder opens that folder at that job, where the finance job is the stub now.
         await page.GetByTestId("stub-folder-Ops extract").ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/designer\\?folder=ops$"));
+        await Expect(page).ToHaveURLAsync(new Regex("/designer\\?folder=ops&job=Ops%20extract$"));
         await Expect(Box(page, "Ops extract")).ToBeVisibleAsync();
         await Expect(Box(page, "Fin load")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("stub-Fin load")).ToContainTextAsync("finance");

@@ -13,7 +13,7 @@ namespace EtlWeb.Bench.Scenarios;
 /// <c>data-render-ms</c>: reading the jobs, building the diagram model, the first render and the one browser round
 /// trip that reports the canvas size), and the browser's time from navigation to the diagram-ready marker. The
 /// baseline is the main screen's job list over the same jobs, navigation to interactive, in the same browser.
-/// The first open also places and saves the 300 positions, so it is reported apart from the median of the rest.
+/// The first open also warms the server up (code compiled on first use), so it is reported apart from the median of the rest.
 /// </summary>
 public static class DesignerScenario
 {

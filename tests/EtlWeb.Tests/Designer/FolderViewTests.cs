@@ -61,6 +61,16 @@ public sealed class FolderViewTests
         Assert.Equal(["load", "archive"], view.Stubs.Select(s => s.Name));
     }
 
+    [Fact]
+    public void A_group_drawn_alone_has_stubs_for_its_links_to_jobs_not_drawn()
+    {
+        var view = FolderView.Of(Jobs, [Jobs[1]], []);
+
+        Assert.Equal(["load"], view.Jobs.Select(j => j.Name));
+        Assert.Equal(["extract", "report"], view.Stubs.Select(s => s.Name));
+        Assert.Equal([new StubEdge(FolderView.JobKey(1), 2, StubIsUpstream: true), new StubEdge(FolderView.JobKey(3), 2, StubIsUpstream: false)], view.Edges);
+    }
+
     private static JobDocument Job(int id, string name, string folder, params string[] upstreams) => new()
     {
         Id = id,

@@ -14,7 +14,7 @@ namespace EtlWeb.Features.Designer;
 /// view commands (layout, zoom, centre). Links the person draws are handed to <see cref="LinkDrawn"/> and never kept:
 /// a dependency appears only once the catalogue has stored it.
 /// </summary>
-public sealed class DesignerDiagram
+public sealed partial class DesignerDiagram
 {
     public const double ColumnWidth = JobBox.Width + 120;
     public const double RowHeight = JobBox.Height + 32;
@@ -22,6 +22,7 @@ public sealed class DesignerDiagram
 
     private readonly Dictionary<int, JobBox> _boxes = [];
     private readonly Dictionary<(int Upstream, int Downstream), DependencyLink> _links = [];
+    private readonly HashSet<int> _laidOut = [];
     private bool _readOnly;
 
     public DesignerDiagram()
@@ -88,10 +89,22 @@ public sealed class DesignerDiagram
     public static BoxPosition PositionOf(JobBox box) => new(Math.Round(box.Position.X), Math.Round(box.Position.Y));
 
     /// <summary>
-    /// Brings the diagram in line with the jobs. New jobs with a saved position go there; the others are laid out
-    /// by <see cref="LayeredLayout"/> below what is already placed. Returns the positions it chose, to be saved.
+    /// The places of the boxes shown where the layout put them, not saved yet, and forgets them: the first move saves
+    /// them with the moved box, so the picture it was moved in stays as it was.
     /// </summary>
-    public IReadOnlyDictionary<int, BoxPosition> Show(IReadOnlyCollection<JobDocument> jobs)
+    public IReadOnlyDictionary<int, BoxPosition> TakeLaidOut()
+    {
+        var positions = _laidOut.Where(_boxes.ContainsKey).ToDictionary(id => id, id => PositionOf(_boxes[id]));
+        _laidOut.Clear();
+        return positions;
+    }
+
+    /// <summary>
+    /// Brings the diagram in line with the jobs. New jobs with a saved position go there; the others are laid out
+    /// by <see cref="LayeredLayout"/> below what is already placed; those places are shown, not saved (opening the
+    /// designer writes nothing: a place is saved when a person moves the box or asks for Auto layout).
+    /// </summary>
+    public void Show(IReadOnlyCollection<JobDocument> jobs)
     {
         var ids = jobs.ToDictionary(j => j.Name ?? "", j => j.Id!.Value, StringComparer.Ordinal);
         var links = jobs
@@ -100,7 +113,6 @@ public sealed class DesignerDiagram
             .DistinctBy(l => l.Key)
             .ToDictionary(l => l.Key, l => l.Link);
         var edges = links.Keys.ToHashSet();
-        var chosen = new Dictionary<int, BoxPosition>();
         Diagram.Batch(() =>
         {
             RemoveGone(jobs, edges);
@@ -117,7 +129,7 @@ public sealed class DesignerDiagram
                 }
             }
 
-            AddBoxes(fresh, jobs, edges, chosen);
+            AddBoxes(fresh, jobs, edges);
             foreach (var (key, document) in links)
             {
                 var when = document.ToLink().When;
@@ -136,7 +148,6 @@ public sealed class DesignerDiagram
                 Diagram.Links.Add(link);
             }
         });
-        return chosen;
     }
 
     /// <summary>Lays every box out afresh; returns the new positions, to be saved.</summary>
@@ -153,48 +164,8 @@ public sealed class DesignerDiagram
                 positions[id] = position;
             }
         });
+        _laidOut.Clear();
         return positions;
-    }
-
-    /// <summary>Shows every box, never larger than 100 % (one job would otherwise fill the screen).</summary>
-    public void FitToScreen()
-    {
-        Diagram.ZoomToFit(Margin);
-        if (Diagram.Zoom > 1)
-        {
-            ZoomBy(1 / Diagram.Zoom);
-        }
-    }
-
-    /// <summary>Zooms around the middle of the visible area.</summary>
-    public void ZoomBy(double factor)
-    {
-        if (Diagram.Container is not { } container)
-        {
-            return;
-        }
-
-        var zoom = Math.Clamp(Diagram.Zoom * factor, Diagram.Options.Zoom.Minimum, Diagram.Options.Zoom.Maximum);
-        var middle = new Point(container.Width / 2, container.Height / 2);
-        var focus = new Point((middle.X - Diagram.Pan.X) / Diagram.Zoom, (middle.Y - Diagram.Pan.Y) / Diagram.Zoom);
-        Diagram.SetZoom(zoom);
-        Diagram.SetPan(middle.X - (focus.X * zoom), middle.Y - (focus.Y * zoom));
-    }
-
-    /// <summary>Brings the box to the middle of the visible area at a readable zoom and selects it.</summary>
-    public void CentreOn(JobBox box)
-    {
-        if (Diagram.Container is not { } container)
-        {
-            return;
-        }
-
-        var zoom = Math.Max(Diagram.Zoom, 1);
-        Diagram.SetZoom(zoom);
-        Diagram.SetPan(
-            (container.Width / 2) - ((box.Position.X + (JobBox.Width / 2)) * zoom),
-            (container.Height / 2) - ((box.Position.Y + (JobBox.Height / 2)) * zoom));
-        Diagram.SelectModel(box, unselectOthers: true);
     }
 
     private void RemoveGone(IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges)
@@ -209,11 +180,12 @@ public sealed class DesignerDiagram
         foreach (var (id, box) in _boxes.Where(n => !present.Contains(n.Key)).ToList())
         {
             _boxes.Remove(id);
+            _laidOut.Remove(id);
             Diagram.Nodes.Remove(box);
         }
     }
 
-    private void AddBoxes(List<JobDocument> fresh, IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges, Dictionary<int, BoxPosition> chosen)
+    private void AddBoxes(List<JobDocument> fresh, IReadOnlyCollection<JobDocument> jobs, HashSet<(int Upstream, int Downstream)> edges)
     {
         if (fresh.Count == 0)
         {
@@ -236,7 +208,7 @@ public sealed class DesignerDiagram
             var position = cells.TryGetValue(id, out var cell) ? Place(cell, top, firstRow) : new BoxPosition(job.DesignerX!.Value, job.DesignerY!.Value);
             if (cells.ContainsKey(id))
             {
-                chosen[id] = position;
+                _laidOut.Add(id);
             }
 
             var box = new JobBox(job, new Point(position.X, position.Y));

@@ -1,3 +1,4 @@
+using EtlWeb.Core.Jobs;
 using EtlWeb.Features.Jobs;
 using EtlWeb.Features.Jobs.MainScreen;
 using EtlWeb.Features.Layout;
@@ -73,7 +74,7 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
     protected override void OnParametersSet()
     {
         _diagram.ReadOnly = !Access.CanAdminister;
-        FollowFolder();
+        FollowAddress();
     }
 
     protected override async Task OnInitializedAsync()
@@ -89,6 +90,11 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
         _saver = new PositionSaver(Positions, Time, message => _ = InvokeAsync(() => Shell.Report(message)));
         _diagram.BoxMoved += box =>
         {
+            foreach (var (id, position) in _diagram.TakeLaidOut())
+            {
+                _saver.Add(id, position);
+            }
+
             _saver.Add(box.JobId, DesignerDiagram.PositionOf(box));
             _diagram.Stubs.Show(_view, _diagram.Find);
         };
@@ -99,7 +105,7 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
         _live = new LiveJobList(_jobs, Catalog, Changes, Broadcaster, Time, ApplyLive, Shell.Report);
         try
         {
-            _folder = AskedFolder();
+            (_folder, _around) = (AskedFolder(), AskedJob());
             _jobs.Load(await Catalog.ListAsync());
             _hidden = await HiddenNeighbours.ReadAsync();
             ShowJobs();
@@ -122,11 +128,7 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
             return;
         }
 
-        if (_diagram.BoxCount > 0)
-        {
-            _diagram.FitToScreen();
-        }
-
+        ShowChosen();
         _ready = true;
         _renderMs = (long)Time.GetElapsedTime(_started).TotalMilliseconds;
         StateHasChanged();
@@ -141,13 +143,11 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
 
     private void ShowJobs()
     {
-        _view = FolderView.Of(_jobs.View, _folder, _hidden);
-        // Where new boxes were laid out is kept for those who may move them; the others see the layout, unsaved.
-        foreach (var (id, position) in _diagram.Show(_view.Jobs).Where(_ => Access.CanAdminister))
-        {
-            _saver!.Add(id, position);
-        }
-
+        _inFolder = [.. _jobs.View.Where(j => FolderPath.Covers(_folder, j.Folder ?? ""))];
+        _part = GraphPart.Of(_inFolder, _around);
+        _view = FolderView.Of(_jobs.View, _part.Jobs, _hidden);
+        // New boxes without a saved place are laid out but not saved: opening the page writes nothing.
+        _diagram.Show(_view.Jobs);
         _diagram.Stubs.Show(_view, _diagram.Find);
 
         ShowSelectedLink();
@@ -161,21 +161,6 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
             _selectedLink = selected;
             StateHasChanged();
         }
-    }
-
-    private Task<IEnumerable<string>> SearchAsync(string? text, CancellationToken cancellationToken) =>
-        Task.FromResult<IEnumerable<string>>([.. _view.Jobs.Select(j => j.Name ?? "")
-            .Where(n => string.IsNullOrWhiteSpace(text) || n.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase))]);
-
-    private Task FindAsync(string? name)
-    {
-        _found = name;
-        if (name is not null && _jobs.FindByName(name)?.Id is { } id && _diagram.Find(id) is { } box)
-        {
-            _diagram.CentreOn(box);
-        }
-
-        return Task.CompletedTask;
     }
 
     private void AutoLayout()

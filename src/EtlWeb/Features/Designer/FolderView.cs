@@ -19,8 +19,8 @@ public sealed record StubEdge(string StubKey, int JobId, bool StubIsUpstream);
 public sealed record HiddenNeighbour(int JobId, bool HiddenIsUpstream);
 
 /// <summary>
-/// What the designer shows for one folder: the jobs of that folder and the folders below it as boxes, and every job
-/// linked to one of them from elsewhere as a stub. Dependencies between two shown jobs are the boxes' own links.
+/// What the designer shows for one folder: the jobs of that folder and the folders below it as boxes (or one group of
+/// them, <see cref="GraphPart"/>), and every job linked to one of them from elsewhere as a stub. Dependencies between two shown jobs are the boxes' own links.
 /// </summary>
 public sealed record FolderView(IReadOnlyList<JobDocument> Jobs, IReadOnlyList<StubEnd> Stubs, IReadOnlyList<StubEdge> Edges)
 {
@@ -29,9 +29,14 @@ public sealed record FolderView(IReadOnlyList<JobDocument> Jobs, IReadOnlyList<S
     /// <param name="jobs">The jobs the user may see, each with its upstream jobs by name.</param>
     /// <param name="folder">The folder shown, "" for all.</param>
     /// <param name="hidden">The dependencies of seen jobs on, or from, jobs the user may not see.</param>
-    public static FolderView Of(IReadOnlyCollection<JobDocument> jobs, string folder, IEnumerable<HiddenNeighbour> hidden)
+    public static FolderView Of(IReadOnlyCollection<JobDocument> jobs, string folder, IEnumerable<HiddenNeighbour> hidden) =>
+        Of(jobs, jobs.Where(j => FolderPath.Covers(folder, j.Folder ?? "")).ToList(), hidden);
+
+    /// <param name="jobs">The jobs the user may see, each with its upstream jobs by name.</param>
+    /// <param name="shown">Those drawn as boxes (a folder's jobs, or a group of them, <see cref="GraphPart"/>).</param>
+    /// <param name="hidden">The dependencies of seen jobs on, or from, jobs the user may not see.</param>
+    public static FolderView Of(IReadOnlyCollection<JobDocument> jobs, IReadOnlyList<JobDocument> shown, IEnumerable<HiddenNeighbour> hidden)
     {
-        var shown = jobs.Where(j => FolderPath.Covers(folder, j.Folder ?? "")).ToList();
         var shownIds = shown.Select(j => j.Id!.Value).ToHashSet();
         var byName = jobs.Where(j => j.Name is not null).DistinctBy(j => j.Name).ToDictionary(j => j.Name!, StringComparer.Ordinal);
         var stubs = new Dictionary<string, StubEnd>(StringComparer.Ordinal);
