@@ -18,6 +18,7 @@ public static class DataServiceCollectionExtensions
     {
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton<ConnectionVault>();
+        services.AddSingleton<NodeLiveness>();
         if (database.IsPostgreSql)
         {
             services.AddDbContextFactory<PostgresEtlDbContext>((provider, options) =>

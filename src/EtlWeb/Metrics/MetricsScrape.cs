@@ -1,6 +1,5 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
-using EtlWeb.Orchestration;
 using Microsoft.EntityFrameworkCore;
 
 namespace EtlWeb.Metrics;
@@ -117,7 +116,7 @@ public sealed class MetricsScrape : IDisposable
     private async Task HeartbeatsAsync(EtlDbContext db, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var beats = (await db.Nodes.AsNoTracking().Where(n => n.StoppedAt == null).ToListAsync(cancellationToken)).Select(_liveness.Current).ToList();
+        var beats = (await db.Nodes.AsNoTracking().Where(n => n.StoppedAt == null).ToListAsync(cancellationToken)).Select(n => _liveness.Current(n)).ToList();
         foreach (var beat in beats)
         {
             _metrics.HeartbeatAge.WithLabels(beat.Name).Set(EtlMetrics.Seconds(now - beat.LastHeartbeat));

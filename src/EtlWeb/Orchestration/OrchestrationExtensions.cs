@@ -53,7 +53,6 @@ public static class OrchestrationExtensions
         services.AddHostedService(provider => provider.GetRequiredService<SchedulerLease>());
         services.AddHostedService(provider => provider.GetRequiredService<ClusterBus>());
         services.AddHostedService<NodeRecovery>();
-        services.AddSingleton<NodeLiveness>();
         services.AddHostedService<NodeHeartbeat>();
         if (!node.IsWorker)
         {

@@ -18,13 +18,6 @@ namespace EtlWeb.Orchestration;
 /// </summary>
 public sealed partial class Scheduler : IHostedService, IDisposable
 {
-    /// <summary>
-    /// The longest the timer sleeps when the next fire is further away: timers count monotonic time, so a wall clock
-    /// that jumps (set by hand, a suspended machine resumed) is noticed within this time. One wake-up a minute with
-    /// nothing due costs nothing measurable (ADR 0023).
-    /// </summary>
-    private static readonly TimeSpan MaxSleep = TimeSpan.FromMinutes(1);
-
     private readonly IDbContextFactory<EtlDbContext> _dbFactory;
     private readonly RunEngine _engine;
     private readonly ScheduleStateStore _states;
@@ -283,16 +276,6 @@ public sealed partial class Scheduler : IHostedService, IDisposable
         {
             _gate.Release();
         }
-    }
-
-    /// <summary>Arms the timer for the earliest fire to make (at most <see cref="MaxSleep"/> away) and publishes the earliest fire.</summary>
-    private void Arm(DateTimeOffset now)
-    {
-        NextFire = _plan.Earliest();
-        var wait = _plan.NextWork(PrestageLead) is { } work ? work - now : MaxSleep;
-        wait = wait < TimeSpan.Zero ? TimeSpan.Zero : wait > MaxSleep ? MaxSleep : wait;
-        WakeAt = now + wait;
-        _timer.Change(wait, Timeout.InfiniteTimeSpan);
     }
 
     public void Dispose()

@@ -35,13 +35,13 @@ public sealed record NodeView(
     [property: JsonPropertyName("version")] string Version);
 
 /// <summary>Reads the nodes' rows and judges each one alive, lost or stopped by this node's clock.</summary>
-public sealed class NodeDirectory(IDbContextFactory<EtlDbContext> dbFactory, IOptions<NodeOptions> node, NodeLiveness liveness, TimeProvider time)
+public sealed class NodeDirectory(IDbContextFactory<EtlDbContext> dbFactory, IOptions<NodeOptions> node, NodeLiveness liveness, RunningAttempts running, TimeProvider time)
 {
     /// <summary>Alive nodes first (web before worker), then the others, newest heartbeat first.</summary>
     public async Task<IReadOnlyList<NodeView>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = (await db.Nodes.AsNoTracking().ToListAsync(cancellationToken)).Select(liveness.Current).ToList();
+        var rows = (await db.Nodes.AsNoTracking().ToListAsync(cancellationToken)).Select(n => liveness.Current(n, running.Count)).ToList();
         var cutoff = time.GetUtcNow() - TimeSpan.FromSeconds(node.Value.LostAfterSeconds);
         return [.. rows
             .Select(n => new NodeView(
