@@ -13,7 +13,8 @@ namespace EtlWeb.Features.Jobs;
 /// sees every folder. A batch first shows the statuses the run events carry, then reads the touched jobs again (each on
 /// its own for a few, the whole catalogue for many) and publishes one new <see cref="CatalogSnapshot"/> to every tab.
 /// A tab never reads the database for an event; it takes <see cref="CatalogSnapshot.For"/> its viewer, made once per
-/// snapshot for all the viewers who see the same.
+/// snapshot for all the viewers who see the same. While no tab is open it is dropped at the next change, so runs cost
+/// nothing here when nobody looks, and the next tab reads it again.
 /// </summary>
 public sealed class SharedCatalog : IDisposable
 {
@@ -28,6 +29,7 @@ public sealed class SharedCatalog : IDisposable
     private readonly IDisposable _jobChanges;
     private readonly IDisposable _runChanges;
     private volatile CatalogSnapshot? _current;
+    private int _watchers;
 
     private readonly ILogger<SharedCatalog> _logger;
 
@@ -53,7 +55,16 @@ public sealed class SharedCatalog : IDisposable
     public int FullReads { get; private set; }
 
     /// <summary>Calls <paramref name="onChanged"/> with each new snapshot, in the subscriber's context, until disposed.</summary>
-    public IDisposable Subscribe(Action<CatalogSnapshot> onChanged) => _subscribers.Add(onChanged);
+    public IDisposable Subscribe(Action<CatalogSnapshot> onChanged)
+    {
+        Interlocked.Increment(ref _watchers);
+        var subscription = _subscribers.Add(onChanged);
+        return new Subscription(() =>
+        {
+            subscription.Dispose();
+            Interlocked.Decrement(ref _watchers);
+        });
+    }
 
     /// <summary>
     /// The current snapshot, read from the database on first use: every job of every folder, with its webhook token, as
@@ -91,10 +102,11 @@ public sealed class SharedCatalog : IDisposable
         await _gate.WaitAsync();
         try
         {
-            if (_current is not { } current)
+            if (_current is not { } current || Volatile.Read(ref _watchers) == 0)
             {
-                // Nobody has looked yet: the first read brings it all.
+                // Nobody is looking: nothing is read for the runs, and the next tab's first read brings it all.
                 _latestRuns.Clear();
+                _current = null;
                 return;
             }
 
