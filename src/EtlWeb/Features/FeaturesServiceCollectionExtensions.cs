@@ -12,6 +12,7 @@ public static class FeaturesServiceCollectionExtensions
     public static IServiceCollection AddEtlWebFeatures(this IServiceCollection services)
     {
         services.AddSingleton<JobCatalog>();
+        services.AddSingleton<SharedCatalog>();
         services.AddSingleton<HiddenNeighbours>();
         services.AddSingleton<Pools.PoolCatalog>();
         services.AddSingleton<Pools.PoolDirectory>();

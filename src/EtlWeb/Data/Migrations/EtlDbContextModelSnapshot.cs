@@ -661,6 +661,8 @@ namespace EtlWeb.Data.Migrations
                     b.HasIndex("ParentRunId", "Status")
                         .HasFilter("\"ParentRunId\" IS NOT NULL");
 
+                    b.HasIndex("QueuedAt", "Status");
+
                     b.HasIndex("JobId", "Status", "Id", "BackfillId", "ParentRunId");
 
                     b.HasIndex("JobId", "LogicalDate", "Trigger", "Status", "ParentRunId", "BackfillId");

@@ -15,6 +15,10 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
 
     public static readonly TimeSpan UpcomingWindow = TimeSpan.FromHours(24);
 
+    private static readonly RunStatus[] Failures = [.. Enum.GetValues<RunStatus>().Where(DashboardStatuses.IsFailure)];
+
+    private static readonly RunStatus[] Ended = [.. Enum.GetValues<RunStatus>().Where(s => s.IsTerminal())];
+
     public async Task<DashboardSnapshot> LoadAsync(TimeZoneInfo zone, CancellationToken cancellationToken = default) => new(
         await RunningAsync(cancellationToken),
         await TodayAsync(zone, cancellationToken),
@@ -53,14 +57,29 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
     {
         var midnight = StartOfDay(time.GetUtcNow(), zone);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var counts = await db.Runs.AsNoTracking().Where(r => r.QueuedAt >= midnight)
-            .GroupBy(r => r.Status).Select(g => new { Status = g.Key, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        return new TodaySummary(
-            counts.Sum(c => c.Count),
-            counts.Where(c => c.Status == RunStatus.Succeeded).Sum(c => c.Count),
-            counts.Where(c => DashboardStatuses.IsFailure(c.Status)).Sum(c => c.Count),
-            counts.Where(c => !c.Status.IsTerminal()).Sum(c => c.Count));
+        var counts = await CountAsync(db, midnight, null, cancellationToken);
+        return new TodaySummary(counts.Total, counts.Succeeded, counts.Failed, counts.Total - counts.Ended);
+    }
+
+    /// <summary>
+    /// How many runs were queued from <paramref name="from"/> (until <paramref name="until"/>), by outcome: one pass over
+    /// the runs index by queued time, whose entries carry the status. No GROUP BY on the status, which would have the
+    /// database walk the status index, every run of the history, to save sorting a handful of groups.
+    /// </summary>
+    private static async Task<RunCounts> CountAsync(EtlDbContext db, DateTimeOffset from, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        var runs = db.Runs.AsNoTracking().Where(r => r.QueuedAt >= from);
+        if (until is { } end)
+        {
+            runs = runs.Where(r => r.QueuedAt < end);
+        }
+
+        return await runs.GroupBy(r => 1).Select(g => new RunCounts(
+                g.Count(),
+                g.Count(r => r.Status == RunStatus.Succeeded),
+                g.Count(r => Failures.Contains(r.Status)),
+                g.Count(r => Ended.Contains(r.Status))))
+            .FirstOrDefaultAsync(cancellationToken) ?? new RunCounts(0, 0, 0, 0);
     }
 
     /// <summary>Jobs whose latest run failed, timed out, was interrupted or had an upstream fail; newest first.</summary>
@@ -68,8 +87,9 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
     {
         RunStatus[] failures = [RunStatus.Failed, RunStatus.TimedOut, RunStatus.Interrupted, RunStatus.UpstreamFailed];
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // A for-each run's items are not the job's latest run: the for-each run speaks for them.
-        var latest = db.Runs.Where(r => r.ParentRunId == null).GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
+        // A for-each run's items are not the job's latest run: the for-each run speaks for them. One index seek per job,
+        // not a pass over every run grouped by job.
+        var latest = db.Jobs.Select(j => db.Runs.Where(r => r.JobId == j.Id && r.ParentRunId == null).OrderByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault());
         var items = await db.Runs.AsNoTracking().Where(r => latest.Contains(r.Id) && failures.Contains(r.Status))
             .OrderByDescending(r => r.Id).Take(AttentionLimit)
             .Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { r.Id, r.JobId, j.Name, r.Status, r.FinishedAt, r.Reason })
@@ -94,14 +114,16 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
         var currentHour = now - TimeSpan.FromTicks(local.TimeOfDay.Ticks % TimeSpan.TicksPerHour);
         var first = currentHour.AddHours(-23);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var runs = await db.Runs.AsNoTracking().Where(r => r.QueuedAt >= first)
-            .Select(r => new { r.QueuedAt, r.Status }).ToListAsync(cancellationToken);
-        var byHour = runs.ToLookup(r => (int)((r.QueuedAt - first).Ticks / TimeSpan.TicksPerHour));
-        return [.. Enumerable.Range(0, 24).Select(h => new HourlyRuns(
-            first.AddHours(h),
-            byHour[h].Count(r => r.Status == RunStatus.Succeeded),
-            byHour[h].Count(r => DashboardStatuses.IsFailure(r.Status)),
-            byHour[h].Count(r => r.Status != RunStatus.Succeeded && !DashboardStatuses.IsFailure(r.Status))))];
+        // An hour at a time: each a count over its stretch of the queued-time index, no run read.
+        var hours = new List<HourlyRuns>(24);
+        for (var h = 0; h < 24; h++)
+        {
+            var start = first.AddHours(h);
+            var counts = await CountAsync(db, start, start.AddHours(1), cancellationToken);
+            hours.Add(new HourlyRuns(start, counts.Succeeded, counts.Failed, counts.Total - counts.Succeeded - counts.Failed));
+        }
+
+        return hours;
     }
 
     /// <summary>Midnight of <paramref name="now"/>'s day in <paramref name="zone"/>, in UTC.</summary>
@@ -123,4 +145,6 @@ public sealed class DashboardQueries(IDbContextFactory<EtlDbContext> dbFactory, 
         var middle = sorted.Count / 2;
         return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
+
+    private sealed record RunCounts(int Total, int Succeeded, int Failed, int Ended);
 }

@@ -14,7 +14,8 @@ public sealed class WebhookTokens(
     IDataProtectionProvider protection,
     CurrentActor actors,
     AuditLog audit,
-    TimeProvider time)
+    TimeProvider time,
+    Realtime.JobChangeFeed changes)
 {
     public const string Scheme = "whk_";
 
@@ -46,6 +47,8 @@ public sealed class WebhookTokens(
         webhook.ProtectedToken = _protector.Protect(token);
         webhook.CreatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        // The job's document carries its token: the catalogue in memory reads the job again.
+        changes.Publish(jobId);
         await audit.RecordAsync(rotated ? AuditActions.WebhookRotated : AuditActions.WebhookCreated, name, $"job {jobId}", cancellationToken);
         return token;
     }
@@ -65,6 +68,7 @@ public sealed class WebhookTokens(
 
         if (await db.JobWebhooks.Where(w => w.JobId == jobId).ExecuteDeleteAsync(cancellationToken) > 0)
         {
+            changes.Publish(jobId);
             await audit.RecordAsync(AuditActions.WebhookRemoved, name, $"job {jobId}", cancellationToken);
         }
 

@@ -13,14 +13,18 @@ public enum JobSortColumn
 }
 
 /// <summary>
-/// Every job in memory once, and the filtered, sorted view the virtualized list shows. A change replaces one
-/// row and rebuilds the view in memory, so 10,000 jobs are never read again from the database for one event.
+/// The jobs a tab shows and the filtered, sorted view the virtualized list shows. Loaded from a
+/// <see cref="CatalogSnapshot"/> it holds the snapshot's own dictionary and, unfiltered by name, its own list: a tab
+/// costs the references it shows, not a copy of the catalogue. A change replaces one row and rebuilds the view in
+/// memory, so 10,000 jobs are never read again from the database for one event.
 /// </summary>
 public sealed class JobListModel
 {
-    private readonly Dictionary<int, JobDocument> _jobs = [];
+    private IReadOnlyDictionary<int, JobDocument> _jobs = new Dictionary<int, JobDocument>();
+    private CatalogSnapshot? _snapshot;
+    private IReadOnlyList<(string Path, int Count)>? _folders;
 
-    /// <summary>What the list shows: a List so the virtualizer can index it without copying.</summary>
+    /// <summary>What the list shows: a List so the virtualizer can index it without copying; never changed once shown.</summary>
     public List<JobDocument> View { get; private set; } = [];
 
     public bool Loaded { get; private set; }
@@ -33,14 +37,21 @@ public sealed class JobListModel
 
     public bool SortDescending { get; private set; }
 
+    /// <summary>Shows a snapshot of the shared catalogue (as the viewer may see it) without copying it.</summary>
+    public void Load(CatalogSnapshot snapshot)
+    {
+        _snapshot = snapshot;
+        _jobs = snapshot.Jobs;
+        _folders = null;
+        Loaded = true;
+        Rebuild();
+    }
+
     public void Load(IEnumerable<JobDocument> jobs)
     {
-        _jobs.Clear();
-        foreach (var job in jobs)
-        {
-            _jobs[job.Id!.Value] = job;
-        }
-
+        _snapshot = null;
+        _jobs = jobs.ToDictionary(j => j.Id!.Value);
+        _folders = null;
         Loaded = true;
         Rebuild();
     }
@@ -48,18 +59,23 @@ public sealed class JobListModel
     /// <summary>Puts the fresh documents of changed jobs in place; a null document means the job was deleted.</summary>
     public void Replace(IEnumerable<KeyValuePair<int, JobDocument?>> changes)
     {
+        // A shared snapshot is never changed: the tab takes its own copy until the next snapshot comes.
+        var jobs = _snapshot is null && _jobs is Dictionary<int, JobDocument> own ? own : new Dictionary<int, JobDocument>(_jobs);
         foreach (var (id, job) in changes)
         {
             if (job is null)
             {
-                _jobs.Remove(id);
+                jobs.Remove(id);
             }
             else
             {
-                _jobs[id] = job;
+                jobs[id] = job;
             }
         }
 
+        _snapshot = null;
+        _jobs = jobs;
+        _folders = null;
         Rebuild();
     }
 
@@ -72,11 +88,7 @@ public sealed class JobListModel
         [.. _jobs.Values.Where(j => j.UpstreamNames().Contains(name, StringComparer.Ordinal)).OrderBy(j => j.Name, StringComparer.OrdinalIgnoreCase)];
 
     /// <summary>Every folder that holds a job, with each folder above it, and how many jobs each holds (its subfolders' too); the root first.</summary>
-    public IReadOnlyList<(string Path, int Count)> Folders() =>
-        [.. _jobs.Values.SelectMany(j => FolderPath.SelfAndAncestors(j.Folder ?? ""))
-            .GroupBy(f => f, StringComparer.Ordinal)
-            .Select(g => (Path: g.Key, Count: g.Count()))
-            .OrderBy(f => f.Path.Replace('/', '\u0001'), StringComparer.OrdinalIgnoreCase)];
+    public IReadOnlyList<(string Path, int Count)> Folders() => _folders ??= _snapshot?.Folders ?? CatalogSnapshot.FoldersOf(_jobs.Values);
 
     public void SetFilter(JobFilter filter)
     {
@@ -94,6 +106,12 @@ public sealed class JobListModel
 
     private void Rebuild()
     {
+        if (_snapshot is not null && Filter == new JobFilter() && SortColumn == JobSortColumn.Name && !SortDescending)
+        {
+            View = _snapshot.ByName;
+            return;
+        }
+
         var matching = _jobs.Values.Where(Filter.Matches);
         var sorted = SortColumn switch
         {
@@ -105,7 +123,7 @@ public sealed class JobListModel
             JobSortColumn.NextRun => OrderByTime(matching, j => j.NextRunAt),
             _ => Order(matching, j => j.Name ?? ""),
         };
-        View = [.. sorted.ThenBy(j => j.Name, StringComparer.OrdinalIgnoreCase)];
+        View = [.. sorted.ThenBy(j => j.Name, StringComparer.Ordinal)];
     }
 
     private IOrderedEnumerable<JobDocument> Order(IEnumerable<JobDocument> jobs, Func<JobDocument, string> key) =>
