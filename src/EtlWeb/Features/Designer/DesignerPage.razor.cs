@@ -4,7 +4,7 @@ using EtlWeb.Features.Jobs.MainScreen;
 using EtlWeb.Features.Layout;
 using EtlWeb.Features.Runs;
 using EtlWeb.Features.Security;
-using EtlWeb.Realtime;
+using EtlWeb.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
@@ -20,7 +20,7 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
 {
     private readonly DesignerDiagram _diagram = new();
     private readonly JobListModel _jobs = new();
-    private LiveJobList? _live;
+    private SharedJobList? _live;
     private PositionSaver? _saver;
     private JobActions _actions = null!;
     private MudMenu? _menu;
@@ -46,10 +46,10 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
     private NavigationManager Navigation { get; set; } = null!;
 
     [Inject]
-    private JobChangeFeed Changes { get; set; } = null!;
+    private SharedCatalog Shared { get; set; } = null!;
 
     [Inject]
-    private RunBroadcaster Broadcaster { get; set; } = null!;
+    private CurrentActor Actors { get; set; } = null!;
 
     [Inject]
     private RunService Runs { get; set; } = null!;
@@ -102,11 +102,11 @@ public sealed partial class DesignerPage : IBoxCommands, IDisposable
         _diagram.Diagram.SelectionChanged += _ => ShowSelectedLink();
         _diagram.Diagram.ContainerChanged += FinishFirstRender;
         _diagram.Diagram.Options.Constraints.ShouldDeleteLink = link => ConfirmDeleteAsync(link);
-        _live = new LiveJobList(_jobs, Catalog, Changes, Broadcaster, Time, ApplyLive, Shell.Report);
+        _live = new SharedJobList(_jobs, Shared, Actors.Value, ApplyLive);
         try
         {
             (_folder, _around) = (AskedFolder(), AskedJob());
-            _jobs.Load(await Catalog.ListAsync());
+            await _live.LoadAsync();
             _hidden = await HiddenNeighbours.ReadAsync();
             ShowJobs();
             ReportCounts();

@@ -11,13 +11,14 @@ internal static class LatestRuns
     /// <summary>Each job's latest run (of the jobs given, when <paramref name="jobIds"/> is not null), by job id.</summary>
     public static async Task<Dictionary<int, Run>> ReadAsync(EtlDbContext db, IReadOnlyCollection<int>? jobIds, CancellationToken cancellationToken)
     {
-        var runs = db.Runs.AsNoTracking();
+        var jobs = db.Jobs.AsNoTracking();
         if (jobIds is not null)
         {
-            runs = runs.Where(r => jobIds.Contains(r.JobId));
+            jobs = jobs.Where(j => jobIds.Contains(j.Id));
         }
 
-        var latestIds = runs.GroupBy(r => r.JobId).Select(g => g.Max(r => r.Id));
+        // One lookup in the (JobId, Id) index per job: grouping the runs would read every run of every job.
+        var latestIds = jobs.Select(j => db.Runs.Where(r => r.JobId == j.Id).Max(r => (long?)r.Id)).Where(id => id != null).Select(id => id!.Value);
         var latest = await db.Runs.AsNoTracking().Where(r => latestIds.Contains(r.Id)).ToDictionaryAsync(r => r.JobId, cancellationToken);
 
         // An item of a for-each run is not the job's latest run: the for-each run it belongs to is.
