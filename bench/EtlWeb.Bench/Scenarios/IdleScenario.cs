@@ -13,14 +13,17 @@ namespace EtlWeb.Bench.Scenarios;
 public static class IdleScenario
 {
     private const int Jobs = 100;
-    private const string CommandLogged = "Executed DbCommand";
+    /// <summary>What EF Core's command log writes for each statement it ran (at Information for its Command category).</summary>
+    internal const string CommandLogged = "Executed DbCommand";
+
+    internal const string CommandLogSetting = "Serilog__MinimumLevel__Override__Microsoft.EntityFrameworkCore.Database.Command";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
 
     public static async Task RunAsync(string dataDirectory, JsonObject result)
     {
         var settings = BenchSettings.App();
-        settings["Serilog__MinimumLevel__Override__Microsoft.EntityFrameworkCore.Database.Command"] = "Information";
+        settings[CommandLogSetting] = "Information";
         await using (var app = await AppUnderTest.StartAsync(BenchSettings.AppDirectory(dataDirectory), settings))
         {
             var statements = 0;

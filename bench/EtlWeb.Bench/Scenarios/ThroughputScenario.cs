@@ -21,6 +21,7 @@ public static class ThroughputScenario
     public static async Task RunAsync(string dataDirectory, JsonObject result)
     {
         var perSecond = await MeasureAsync(BenchSettings.AppDirectory(dataDirectory), BenchSettings.App(), result, "", null);
+        await StatementsPerRunAsync(Path.Combine(dataDirectory, "etlweb-statements"), result);
 
         // The same bursts with EtlWeb's stores on a throwaway PostgreSQL cluster on this machine (one node running attempts).
         await using (var cluster = await PostgresCluster.StartAsync())
@@ -89,6 +90,32 @@ public static class ThroughputScenario
         result[$"app_cpu_ms_per_run{suffix}"] = Stats.Round(warm.CpuMilliseconds / Runs, 2);
         app.ReportLogHealth(result, suffix);
         return warm.PerSecond;
+    }
+
+    /// <summary>
+    /// The app DB statements a run costs (EF Core's command log counted during a warm burst, the burst's own polling of
+    /// the API included; Hangfire's statements on its own database are not logged), in an app of its own: the log's
+    /// cost must not weigh on the CPU figures.
+    /// </summary>
+    private static async Task StatementsPerRunAsync(string appDirectory, JsonObject result)
+    {
+        var settings = BenchSettings.App();
+        settings[IdleScenario.CommandLogSetting] = "Information";
+        await using var app = await AppUnderTest.StartAsync(appDirectory, settings);
+        var statements = 0;
+        app.OutputLine += line =>
+        {
+            if (line.Contains(IdleScenario.CommandLogged, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref statements);
+            }
+        };
+        using var api = new ApiClient(app.Address);
+        var job = await api.CreateShellJobAsync("statements", "true", new Dictionary<string, object> { ["overlap_policy"] = "allow" });
+        await BurstAsync(app, api, job);
+        var before = Volatile.Read(ref statements);
+        await BurstAsync(app, api, job);
+        result["app_db_statements_per_run"] = Stats.Round((Volatile.Read(ref statements) - before) / (double)Runs, 1);
     }
 
     private sealed record Burst(IReadOnlyList<RunView> Runs, double PostSeconds, double WallSeconds, double PerSecond, double CpuMilliseconds);

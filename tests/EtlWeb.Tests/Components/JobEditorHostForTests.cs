@@ -43,6 +43,9 @@ public sealed class JobEditorHost : IAsyncDisposable
         Context.Services.AddSingleton<AuditLog>();
         Context.Services.AddEtlWebFeatures();
         Context.Services.AddSingleton<EtlWeb.Realtime.JobChangeFeed>();
+        // The Nodes directory, which the features serve, shows the attempts running on this node.
+        Context.Services.AddSingleton<EtlWeb.Metrics.EtlMetrics>();
+        Context.Services.AddSingleton<EtlWeb.Orchestration.RunningAttempts>();
         Context.Services.AddSingleton<TimeProvider>(Time);
         Context.Services.AddSingleton(EtlWeb.Core.Execution.ResourceAccounting.Detect(useCgroups: false, _directory));
         Context.Services.AddMudServices();
