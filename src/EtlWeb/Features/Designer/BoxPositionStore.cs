@@ -1,4 +1,5 @@
 using EtlWeb.Data;
+using EtlWeb.Features.Jobs;
 using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ public readonly record struct BoxPosition(double X, double Y);
 /// Saves where boxes were put. A position is not part of the job's definition: it changes neither the job's
 /// UpdatedAt nor its schedule, and raises no job change (the scheduler and the main screen have nothing to redo).
 /// </summary>
-public sealed class BoxPositionStore(IDbContextFactory<EtlDbContext> dbFactory, CurrentActor actors)
+public sealed class BoxPositionStore(IDbContextFactory<EtlDbContext> dbFactory, CurrentActor actors, SharedCatalog catalog)
 {
     public async Task SaveAsync(IReadOnlyDictionary<int, BoxPosition> positions, CancellationToken cancellationToken = default)
     {
@@ -31,5 +32,6 @@ public sealed class BoxPositionStore(IDbContextFactory<EtlDbContext> dbFactory, 
         }
 
         await transaction.CommitAsync(cancellationToken);
+        await catalog.MovedAsync(positions.ToDictionary(p => p.Key, p => (p.Value.X, p.Value.Y)));
     }
 }

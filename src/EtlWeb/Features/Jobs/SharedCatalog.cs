@@ -97,6 +97,37 @@ public sealed class SharedCatalog : IDisposable
         }
     }
 
+    /// <summary>
+    /// Boxes moved in the designer, in the snapshot at once: a position is not a change of the job, so nothing else
+    /// announces it, and a designer opened right after must find the boxes where they were put.
+    /// </summary>
+    public async Task MovedAsync(IReadOnlyDictionary<int, (double X, double Y)> positions)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (_current is not { } current)
+            {
+                return;
+            }
+
+            var jobs = current.Jobs.ToBuilder();
+            foreach (var (id, (x, y)) in positions)
+            {
+                if (jobs.TryGetValue(id, out var job))
+                {
+                    jobs[id] = job with { DesignerX = x, DesignerY = y };
+                }
+            }
+
+            Publish(Next(jobs.ToImmutable()));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     private async Task ApplyAsync(IReadOnlySet<int> ids)
     {
         await _gate.WaitAsync();
