@@ -12,7 +12,8 @@ public sealed record RunView(
     [property: JsonPropertyName("attempts")] IReadOnlyList<AttemptView> Attempts,
     [property: JsonPropertyName("requests")] IReadOnlyList<RequestView>? Requests = null,
     [property: JsonPropertyName("job_id")] int JobId = 0,
-    [property: JsonPropertyName("logical_date")] DateTimeOffset? LogicalDate = null)
+    [property: JsonPropertyName("logical_date")] DateTimeOffset? LogicalDate = null,
+    [property: JsonPropertyName("trigger")] string? Trigger = null)
 {
     private static readonly string[] Terminal = ["Succeeded", "Failed", "TimedOut", "Cancelled", "Skipped", "UpstreamFailed", "Interrupted"];
 

@@ -42,7 +42,10 @@ public static class PunctualityScenario
             foreach (var job in jobs)
             {
                 var runs = await api.ListRunsAsync(job, 1000);
-                var fires = runs.SelectMany(r => (r.Requests ?? []).Where(q => q.Trigger == "Schedule").Select(q => (Run: r, Due: Truncate(q.RequestedAt))))
+                // A run made by a fire is for its due time (its logical date; a pre-staged fire is made up to a second
+                // before it); a later fire that joined the run still pending was asked for at its own due second.
+                var fires = runs.SelectMany(r => (r.Requests ?? []).Where(q => q.Trigger == "Schedule")
+                        .Select((q, i) => (Run: r, Due: i == 0 && r.Trigger == "Schedule" && r.LogicalDate is { } due ? due : Truncate(q.RequestedAt))))
                     .Where(f => f.Due >= from && f.Due < until).ToList();
                 fired += fires.Select(f => f.Due).Distinct().Count();
                 duplicates += fires.Count - fires.Select(f => f.Due).Distinct().Count();
