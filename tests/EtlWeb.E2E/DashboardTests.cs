@@ -95,6 +95,10 @@ public sealed class DashboardTests(AppFixture app) : IClassFixture<AppFixture>, 
         await Expect(page.GetByTestId("attention-item").Filter(new() { HasText = "Dash backup" })).ToHaveCountAsync(0);
         await AppFixture.ScreenshotAsync(page, "dashboard-folder-filter");
 
+        // The server's first render already holds the figures: the live page takes them over instead of reading again.
+        var prerendered = await (await page.APIRequest.GetAsync("/dashboard?folder=dashfin")).TextAsync();
+        Assert.Matches("data-testid=\"stat-attention-value\"[^>]*>\\s*1\\s*<", prerendered);
+
         await page.GetByTestId("dashboard-folder").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").GetByText("dashops", new() { Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/dashboard\\?folder=dashops$"));

@@ -12,6 +12,9 @@ public sealed class JobChangeFeed
 
     public IDisposable Subscribe(Action<int> onChanged) => _subscribers.Add(onChanged);
 
+    /// <summary>How many job changes were heard so far, from this node and its peers.</summary>
+    public long Changes => _subscribers.Published;
+
     /// <summary>Hears only the changes made on this node (the cluster bus passes them to the others).</summary>
     public IDisposable SubscribeLocal(Action<int> onChanged) => _localSubscribers.Add(onChanged);
 

@@ -22,6 +22,9 @@ public sealed class RunBroadcaster
 
     public IDisposable SubscribeRuns(Action<RunChanged> onChanged) => _runSubscribers.Add(onChanged);
 
+    /// <summary>How many run changes were heard so far, from this node and its peers.</summary>
+    public long RunChanges => _runSubscribers.Published;
+
     /// <summary>Hears only the changes made on this node (the cluster bus passes them to the others).</summary>
     public IDisposable SubscribeLocalRuns(Action<RunChanged> onChanged) => _localRunSubscribers.Add(onChanged);
 

@@ -12,6 +12,10 @@ public sealed class Subscribers<T>
 {
     private readonly Lock _gate = new();
     private ImmutableList<InContext<T>> _list = [];
+    private long _published;
+
+    /// <summary>How many values were published so far: a reader that noted it can tell later whether any came since.</summary>
+    public long Published => Interlocked.Read(ref _published);
 
     /// <summary>Adds a subscriber until the returned handle is disposed.</summary>
     public IDisposable Add(Action<T> subscriber)
@@ -33,6 +37,7 @@ public sealed class Subscribers<T>
 
     public void Publish(T value)
     {
+        Interlocked.Increment(ref _published);
         foreach (var subscriber in _list)
         {
             subscriber.Invoke(value);

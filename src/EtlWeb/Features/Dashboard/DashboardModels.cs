@@ -30,6 +30,13 @@ public sealed record DashboardSnapshot(
     IReadOnlyList<UpcomingFire> Upcoming,
     IReadOnlyList<HourlyRuns> PerHour);
 
+/// <summary>
+/// What the server's first render of the dashboard read, handed to the live page in the prerendered HTML: the page shows
+/// it at once and reads again only if a run or a job changed since (<paramref name="Changes"/>) or the viewer's zone
+/// or folder is another.
+/// </summary>
+public sealed record DashboardPrerender(DashboardSnapshot Snapshot, IReadOnlyList<string> Folders, string Folder, string ZoneId, long Changes);
+
 public static class DashboardStatuses
 {
     /// <summary>The endings that need someone to look: the job did not do its work.</summary>
