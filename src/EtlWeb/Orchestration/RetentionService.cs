@@ -78,24 +78,53 @@ public sealed class RetentionService(
     {
         var keep = options.Value;
         var total = 0;
+        if (keep.Days > 0)
+        {
+            var cutoff = time.GetUtcNow().AddDays(-keep.Days);
+            total += await PurgeBatchesAsync(db => Finished(db).Where(r => r.FinishedAt < cutoff), cancellationToken);
+        }
+
+        if (keep.RunsPerJob > 0)
+        {
+            // One pass over the (JobId, Id) index finds the jobs holding more runs than they keep; for each, one seek
+            // finds the oldest run it keeps, and its older finished runs go. Not a count of the newer runs per run,
+            // which a history of a million runs would take minutes to answer.
+            foreach (var (jobId, oldestKept) in await OldestKeptAsync(keep.RunsPerJob, cancellationToken))
+            {
+                total += await PurgeBatchesAsync(db => Finished(db).Where(r => r.JobId == jobId && r.Id < oldestKept), cancellationToken);
+            }
+        }
+
+        return total;
+    }
+
+    private static IQueryable<Run> Finished(EtlDbContext db) => db.Runs.Where(r => r.FinishedAt != null && r.ParentRunId == null);
+
+    /// <summary>For each job with more than <paramref name="runsPerJob"/> runs, the id of the oldest run it keeps.</summary>
+    private async Task<List<(int JobId, long OldestKept)>> OldestKeptAsync(int runsPerJob, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await db.Runs.Where(r => r.ParentRunId == null).GroupBy(r => r.JobId)
+            .Where(g => g.Count() > runsPerJob).Select(g => g.Key).ToListAsync(cancellationToken);
+        var marks = new List<(int, long)>(jobs.Count);
+        foreach (var jobId in jobs)
+        {
+            var oldestKept = await db.Runs.Where(r => r.JobId == jobId && r.ParentRunId == null)
+                .OrderByDescending(r => r.Id).Skip(runsPerJob - 1).Select(r => r.Id).FirstAsync(cancellationToken);
+            marks.Add((jobId, oldestKept));
+        }
+
+        return marks;
+    }
+
+    /// <summary>Deletes the runs <paramref name="purgeable"/> selects, oldest first, a batch per transaction; returns how many.</summary>
+    private async Task<int> PurgeBatchesAsync(Func<EtlDbContext, IQueryable<Run>> purgeable, CancellationToken cancellationToken)
+    {
+        var total = 0;
         while (true)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var finished = db.Runs.Where(r => r.FinishedAt != null && r.ParentRunId == null);
-            var ids = new List<long>();
-            if (keep.Days > 0)
-            {
-                var cutoff = time.GetUtcNow().AddDays(-keep.Days);
-                ids.AddRange(await finished.Where(r => r.FinishedAt < cutoff).OrderBy(r => r.Id).Select(r => r.Id).Take(BatchSize).ToListAsync(cancellationToken));
-            }
-
-            if (keep.RunsPerJob > 0 && ids.Count < BatchSize)
-            {
-                ids.AddRange(await finished
-                    .Where(r => db.Runs.Count(newer => newer.JobId == r.JobId && newer.Id > r.Id && newer.ParentRunId == null) >= keep.RunsPerJob)
-                    .OrderBy(r => r.Id).Select(r => r.Id).Take(BatchSize - ids.Count).ToListAsync(cancellationToken));
-            }
-
+            var ids = await purgeable(db).OrderBy(r => r.Id).Select(r => r.Id).Take(BatchSize).ToListAsync(cancellationToken);
             if (ids.Count == 0)
             {
                 return total;

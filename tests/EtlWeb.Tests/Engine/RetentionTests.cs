@@ -66,6 +66,26 @@ public sealed class RetentionTests : HostTest
     }
 
     [Fact]
+    public async Task Each_job_keeps_its_own_newest_runs_whatever_the_other_jobs_hold()
+    {
+        var often = await RunFiveAsync();
+        var rare = await Client.CreateJobAsync(JobsClient.ShellJob("rare"));
+        var rareRuns = new List<long>();
+        for (var i = 0; i < 2; i++)
+        {
+            rareRuns.Add(await Client.RunJobAsync(rare));
+            await Client.WaitForEndAsync(rareRuns[^1]);
+        }
+
+        var purged = await Retention(TimeProvider.System, runsPerJob: 2, days: 0).PurgeAsync(CancellationToken.None);
+
+        Assert.Equal(3, purged);
+        await using var db = await Factory.Services.GetRequiredService<IDbContextFactory<EtlDbContext>>().CreateDbContextAsync();
+        Assert.Equal([.. often[^2..], .. rareRuns], await db.Runs.OrderBy(r => r.Id).Select(r => r.Id).ToListAsync());
+        Assert.Equal(0, await Retention(TimeProvider.System, runsPerJob: 2, days: 0).PurgeAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Runs_older_than_the_age_limit_are_purged()
     {
         await RunFiveAsync();
