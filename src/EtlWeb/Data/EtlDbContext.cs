@@ -94,8 +94,10 @@ public class EtlDbContext : IdentityDbContext<IdentityUser>
     /// read through a visible job or by EtlWeb's engine, which sees all, so EF's warning that a required end is filtered
     /// does not apply.
     /// </summary>
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
+    /// <remarks>Set where the options are built: a pooled context may not change its options in OnConfiguring.</remarks>
+    public static TBuilder Configure<TBuilder>(TBuilder options)
+        where TBuilder : DbContextOptionsBuilder =>
+        (TBuilder)options.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
