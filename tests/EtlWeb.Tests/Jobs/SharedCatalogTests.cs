@@ -47,6 +47,36 @@ public sealed class SharedCatalogTests : HostTest
         }
     }
 
+    [Fact]
+    public async Task A_batch_of_many_changed_jobs_is_read_in_one_go_not_as_the_whole_catalogue()
+    {
+        var ids = new List<int>();
+        for (var i = 0; i < 40; i++)
+        {
+            ids.Add((await Client.CreateJobAsync(JobsClient.ShellJob($"Batch {i:00}"))).Id!.Value);
+        }
+
+        var shared = Factory.Services.GetRequiredService<SharedCatalog>();
+        await shared.CurrentAsync();
+        using var tab = new Tab(shared);
+        await using (var db = await Factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<EtlWeb.Data.EtlDbContext>>().CreateDbContextAsync())
+        {
+            foreach (var job in db.Jobs.Where(j => ids.Contains(j.Id)))
+            {
+                job.Description = "changed in one batch";
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        // Forty changes announced at once: one batch, more than the 25 that used to mean a read of the whole catalogue.
+        var feed = Factory.Services.GetRequiredService<EtlWeb.Realtime.JobChangeFeed>();
+        ids.ForEach(feed.Publish);
+        await tab.WaitForAsync(s => ids.All(id => s.Jobs[id].Description == "changed in one batch"));
+
+        Assert.Equal(1, shared.FullReads);
+    }
+
     /// <summary>A tab's subscription: every snapshot it was given.</summary>
     private sealed class Tab : IDisposable
     {

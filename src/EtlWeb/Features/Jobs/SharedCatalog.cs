@@ -10,16 +10,16 @@ namespace EtlWeb.Features.Jobs;
 /// <summary>
 /// The job catalogue in memory once for the whole process, however many tabs show it: read on first use, then kept
 /// current from the job changes and run events in batches (<see cref="ChangeBatcher{T}"/>), by EtlWeb's engine, which
-/// sees every folder. A batch first shows the statuses the run events carry, then reads the touched jobs again (each on
-/// its own for a few, the whole catalogue for many) and publishes one new <see cref="CatalogSnapshot"/> to every tab.
+/// sees every folder. A batch first shows the statuses the run events carry, then reads the touched jobs again (in one
+/// read for them all, the whole catalogue only for more than a thousand) and publishes one new <see cref="CatalogSnapshot"/> to every tab.
 /// A tab never reads the database for an event; it takes <see cref="CatalogSnapshot.For"/> its viewer, made once per
 /// snapshot for all the viewers who see the same. While no tab is open it is dropped at the next change, so runs cost
 /// nothing here when nobody looks, and the next tab reads it again.
 /// </summary>
 public sealed class SharedCatalog : IDisposable
 {
-    /// <summary>Above this many touched jobs, one read of the catalogue costs less than reading each.</summary>
-    public const int ReadEachUpTo = 25;
+    /// <summary>Above this many touched jobs, one read of the whole catalogue costs less than reading them.</summary>
+    public const int ReadTouchedUpTo = 1000;
 
     private readonly JobCatalog _catalog;
     private readonly ChangeBatcher<int> _batcher;
@@ -143,7 +143,7 @@ public sealed class SharedCatalog : IDisposable
 
             using var engine = CurrentActor.AsSystem();
             current = ShowRunStatuses(current);
-            if (ids.Count > ReadEachUpTo)
+            if (ids.Count > ReadTouchedUpTo)
             {
                 var all = await _catalog.ListAsync();
                 FullReads++;
@@ -169,14 +169,24 @@ public sealed class SharedCatalog : IDisposable
         }
     }
 
-    private async Task<ImmutableDictionary<int, JobDocument>> ReadAsync(ImmutableDictionary<int, JobDocument> jobs, IEnumerable<int> ids)
+    /// <summary>The touched jobs read again, all in one read; one no longer there was deleted.</summary>
+    private async Task<ImmutableDictionary<int, JobDocument>> ReadAsync(ImmutableDictionary<int, JobDocument> jobs, IReadOnlyCollection<int> ids)
     {
+        var read = (await _catalog.ListOfAsync(ids)).ToDictionary(j => j.Id!.Value);
+        var updated = jobs.ToBuilder();
         foreach (var id in ids)
         {
-            jobs = await _catalog.GetAsync(id) is { } job ? jobs.SetItem(id, job) : jobs.Remove(id);
+            if (read.TryGetValue(id, out var job))
+            {
+                updated[id] = job;
+            }
+            else
+            {
+                updated.Remove(id);
+            }
         }
 
-        return jobs;
+        return updated.ToImmutable();
     }
 
     /// <summary>The status a run event carries is shown at once; the read that follows brings the times.</summary>
