@@ -11,10 +11,11 @@ namespace EtlWeb.Features.Jobs;
 /// The job catalogue in memory once for the whole process, however many tabs show it: read on first use, then kept
 /// current from the job changes and run events in batches (<see cref="ChangeBatcher{T}"/>), by EtlWeb's engine, which
 /// sees every folder. A batch first shows the statuses the run events carry, then reads the touched jobs again (in one
-/// read for them all, the whole catalogue only for more than a thousand) and publishes one new <see cref="CatalogSnapshot"/> to every tab.
-/// A tab never reads the database for an event; it takes <see cref="CatalogSnapshot.For"/> its viewer, made once per
-/// snapshot for all the viewers who see the same. While no tab is open it is dropped at the next change, so runs cost
-/// nothing here when nobody looks, and the next tab reads it again.
+/// read for them all, the whole catalogue only for more than a thousand) and publishes one new
+/// <see cref="CatalogSnapshot"/> to every tab. A tab never reads the database for an event; it takes
+/// <see cref="CatalogSnapshot.For"/> its viewer, made once per snapshot for all the viewers who see the same. While no
+/// tab is open it is dropped at the next change, so runs cost nothing here when nobody looks, and the next tab reads it
+/// again.
 /// </summary>
 public sealed class SharedCatalog : IDisposable
 {
