@@ -72,7 +72,7 @@ public sealed record DeliveryOptions
     public double RetryBackoff { get; init; } = 6;
 
     [Range(1, 3600)]
-    [Description("Seconds between checks of running attempts and scheduled fires for the longer-than-usual and did-not-run alerts.")]
+    [Description("Seconds between checks of running attempts and scheduled fires for the longer-than-usual and did-not-run alerts, while attempts are queued or running (an idle single node sleeps until a watched fire is due).")]
     public double CheckIntervalSeconds { get; init; } = 30;
 
     [Range(0.1, 1440)]

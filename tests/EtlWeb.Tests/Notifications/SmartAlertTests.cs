@@ -135,17 +135,58 @@ public sealed class SmartAlertTests : IAsyncLifetime
         var runId = await client.RunJobAsync(job);
         await client.WaitForStatusAsync(runId, "Running");
         clock.Advance(TimeSpan.FromSeconds(110));
-        await watch.CheckLongRunningAsync(CancellationToken.None);
+        await watch.LookAsync(CancellationToken.None);
         Assert.Empty(await NotificationsAsync(factory, id));
         clock.Advance(TimeSpan.FromSeconds(20));
-        await watch.CheckLongRunningAsync(CancellationToken.None);
+        await watch.LookAsync(CancellationToken.None);
         clock.Advance(TimeSpan.FromMinutes(5));
-        await watch.CheckLongRunningAsync(CancellationToken.None);
+        await watch.LookAsync(CancellationToken.None);
 
         var alert = Assert.Single(await SettledAsync(factory, id));
         Assert.Equal((NotificationKind.LongRunning, runId, NotificationStatus.Sent), (alert.Kind, alert.RunId, alert.Status));
         Assert.Equal("Attempt 1 has run for 2 min 10 s: more than 2 × its usual 1 min 0 s (p95 of the last 5 successful attempts).", alert.Detail);
         Assert.Equal(":hourglass_flowing_sand: export is running longer than usual", Assert.Single(_slack.Posts)["text"]!.GetValue<string>());
+        await client.PostAsync($"/api/runs/{runId}/cancel", null);
+        await client.WaitForEndAsync(runId);
+    }
+
+    [Fact]
+    public async Task An_idle_alert_watch_sleeps_and_the_next_attempt_wakes_it_to_report_a_long_run()
+    {
+        using var admin = Acting.AsAdmin();
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+        var client = await StartAsync(factory);
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("export")
+            .With("command", "sleep 60").With("notify_slack", true).With("notify_long_running", 2));
+        var id = job.Id!.Value;
+        await SeedSuccessfulAttemptsAsync(factory, id, [50, 55, 60, 58, 52]);
+        var watch = factory.Services.GetRequiredService<AlertWatch>();
+
+        // Nothing queued or running and no job watched for missed fires: after a look it sleeps without end.
+        var deadline = Environment.TickCount64 + 30_000;
+        while (!watch.Sleeping)
+        {
+            Assert.True(Environment.TickCount64 < deadline, "The alert watch never went to sleep.");
+            clock.Advance(TimeSpan.FromSeconds(30));
+            await Task.Delay(20);
+        }
+
+        var runId = await client.RunJobAsync(job);
+        await client.WaitForStatusAsync(runId, "Running");
+        clock.Advance(TimeSpan.FromSeconds(130));
+        deadline = Environment.TickCount64 + 30_000;
+        var alerts = await NotificationsAsync(factory, id);
+        while (alerts.Count == 0)
+        {
+            Assert.True(Environment.TickCount64 < deadline, "The alert watch did not report the long run.");
+            await Task.Delay(50);
+            alerts = await NotificationsAsync(factory, id);
+        }
+
+        var alert = Assert.Single(alerts);
+        Assert.Equal((NotificationKind.LongRunning, runId), (alert.Kind, alert.RunId));
+        Assert.StartsWith("Attempt 1 has run for 2 min 10 s", alert.Detail);
         await client.PostAsync($"/api/runs/{runId}/cancel", null);
         await client.WaitForEndAsync(runId);
     }
@@ -171,9 +212,9 @@ public sealed class SmartAlertTests : IAsyncLifetime
         await using var after = new EtlWebFactory { DataDirectory = directory, ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
         after.CreateClient().Dispose();
         var watch = after.Services.GetRequiredService<AlertWatch>();
-        await watch.CheckMissedAsync(CancellationToken.None);
+        await watch.LookAsync(CancellationToken.None);
         clock.Advance(TimeSpan.FromMinutes(1));
-        await watch.CheckMissedAsync(CancellationToken.None);
+        await watch.LookAsync(CancellationToken.None);
 
         var alert = Assert.Single(await SettledAsync(after, id));
         Assert.Equal((NotificationKind.Missed, (long?)null, Start.AddMinutes(60)), (alert.Kind, alert.RunId, alert.FireTime));
@@ -196,9 +237,9 @@ public sealed class SmartAlertTests : IAsyncLifetime
         // The fire due at 11:00:30 is on 1 June, a calendar day: no run is made, and none was expected.
         clock.Advance(TimeSpan.FromMinutes(75));
         var watch = factory.Services.GetRequiredService<AlertWatch>();
-        await watch.CheckMissedAsync(CancellationToken.None);
+        await watch.LookAsync(CancellationToken.None);
         clock.Advance(TimeSpan.FromMinutes(1));
-        await watch.CheckMissedAsync(CancellationToken.None);
+        await watch.LookAsync(CancellationToken.None);
 
         Assert.Empty(await NotificationsAsync(factory, job.Id!.Value));
         Assert.Empty(await client.RunsOfAsync(job));

@@ -59,4 +59,23 @@ public static class AlertRules
     }
 
     private static string Runs(int count) => count == 1 ? "1 run" : $"{count} runs";
+
+    /// <summary>
+    /// How long the alert watch may sleep after a look at <paramref name="now"/>, unless an attempt is queued or a job
+    /// changes meanwhile: until the first watched fire not yet checked (<paramref name="nextWatchedFire"/>, after
+    /// now minus the grace) could be reported missed, its due time plus the grace; without end when no job is watched.
+    /// Zero, so it looks at its next tick, while attempts are queued or running (one may outlast its usual duration)
+    /// or on a cluster, where other nodes run attempts this one does not hear of.
+    /// </summary>
+    public static TimeSpan QuietFor(bool active, bool cluster, DateTimeOffset now, DateTimeOffset? nextWatchedFire, TimeSpan grace)
+    {
+        if (active || cluster)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return nextWatchedFire is { } fire ? Max(fire + grace - now, TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -4,6 +4,7 @@ using EtlWeb.Core.Runs;
 using EtlWeb.Core.Scheduling;
 using EtlWeb.Data;
 using EtlWeb.Orchestration;
+using EtlWeb.Realtime;
 using EtlWeb.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,8 @@ namespace EtlWeb.Features.Notifications;
 /// <summary>
 /// The alerts no run event announces, checked on a timer: an attempt running past a multiple of its job's usual
 /// (p95) duration, once per run; and a scheduled fire that produced no run within the grace period, once per fire.
+/// On a single node it sleeps while no attempt is queued or running, until a watched fire could be missed, an attempt
+/// is handed to the queue or a job changes (<see cref="AlertRules.QuietFor"/>): an idle EtlWeb reads nothing.
 /// </summary>
 public sealed class AlertWatch(
     IDbContextFactory<EtlDbContext> dbFactory,
@@ -20,10 +23,17 @@ public sealed class AlertWatch(
     TimeProvider time,
     IOptions<DeliveryOptions> options,
     SchedulerLease lease,
+    RunQueue queue,
+    JobChangeFeed jobChanges,
+    NodeLiveness liveness,
     ILogger<AlertWatch> logger) : BackgroundService
 {
     // A long downtime is reported for its latest fires, not as a flood of one message per missed interval.
     private const int MaxFiresPerCheck = 50;
+    private readonly SemaphoreSlim _looking = new(1, 1);
+
+    /// <summary>True while it sleeps between looks (<see cref="AlertRules.QuietFor"/>), false while it looks at every tick.</summary>
+    public bool Sleeping { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,7 +42,8 @@ public sealed class AlertWatch(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds), time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            // The first look is made at start: fires missed while EtlWeb was down are reported at once.
+            do
             {
                 if (!lease.Held)
                 {
@@ -40,16 +51,31 @@ public sealed class AlertWatch(
                     continue;
                 }
 
+                // Taken before the look, so an attempt queued or a job changed while it reads wakes the sleep after it.
+                var activity = queue.Activity;
+                var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using var hearing = jobChanges.Subscribe(_ => changed.TrySetResult());
+                var quiet = TimeSpan.Zero;
                 try
                 {
-                    await CheckLongRunningAsync(stoppingToken);
-                    await CheckMissedAsync(stoppingToken);
+                    quiet = await LookAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     logger.LogError(ex, "Checking for long-running and missed jobs failed; tried again at the next tick");
                 }
+
+                if (quiet != TimeSpan.Zero)
+                {
+                    using var woken = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    Sleeping = true;
+                    await Task.WhenAny(activity, changed.Task, Task.Delay(quiet, time, woken.Token));
+                    Sleeping = false;
+                    await woken.CancelAsync();
+                    stoppingToken.ThrowIfCancellationRequested();
+                }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -57,7 +83,32 @@ public sealed class AlertWatch(
         }
     }
 
-    public async Task CheckLongRunningAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Raises the alerts due now: attempts running longer than usual, watched fires that made no run. Looks run one at
+    /// a time, so two never raise the same alert. Answers how long the watch may sleep after it (<see cref="AlertRules.QuietFor"/>).
+    /// </summary>
+    public async Task<TimeSpan> LookAsync(CancellationToken cancellationToken)
+    {
+        await _looking.WaitAsync(cancellationToken);
+        try
+        {
+            await CheckLongRunningAsync(cancellationToken);
+            var nextFire = await CheckMissedAsync(cancellationToken);
+            return AlertRules.QuietFor(await AnyAttemptActiveAsync(cancellationToken), liveness.Beats, time.GetUtcNow(), nextFire, Grace);
+        }
+        finally
+        {
+            _looking.Release();
+        }
+    }
+
+    public override void Dispose()
+    {
+        _looking.Dispose();
+        base.Dispose();
+    }
+
+    private async Task CheckLongRunningAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var running = await db.Attempts.AsNoTracking()
@@ -98,19 +149,34 @@ public sealed class AlertWatch(
         }
     }
 
-    public async Task CheckMissedAsync(CancellationToken cancellationToken)
+    private TimeSpan Grace => TimeSpan.FromMinutes(options.Value.MissedGraceMinutes);
+
+    private async Task<bool> AnyAttemptActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Attempts.AnyAsync(a => a.Status == AttemptStatus.Queued || a.Status == AttemptStatus.Running, cancellationToken);
+    }
+
+    /// <summary>Raises an alert for each watched fire that produced no run within the grace; answers the first watched fire not yet checked.</summary>
+    private async Task<DateTimeOffset?> CheckMissedAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var watched = await db.Jobs.AsNoTracking()
             .Where(j => j.Enabled && j.NotifyMissed && j.ScheduleKind != ScheduleKind.Manual)
             .Join(db.ScheduleStates.AsNoTracking(), j => j.Id, s => s.JobId, (j, s) => new { Job = j, State = s })
             .ToListAsync(cancellationToken);
-        var grace = TimeSpan.FromMinutes(options.Value.MissedGraceMinutes);
+        var grace = Grace;
         var now = time.GetUtcNow();
         var until = now - grace;
         var calendars = await CalendarQueries.ForJobsAsync(db, watched.Select(w => w.Job), cancellationToken);
+        DateTimeOffset? nextToCheck = null;
         foreach (var (job, state) in watched.Select(w => (w.Job, w.State)))
         {
+            if (ScheduleCalculator.NextAfter(job, state.Anchor, until, calendars.Of(job)) is { } next && (nextToCheck is null || next < nextToCheck))
+            {
+                nextToCheck = next;
+            }
+
             // Fires from the last day at most, and none before the schedule took effect.
             var since = state.Anchor > now - TimeSpan.FromDays(1) ? state.Anchor : now - TimeSpan.FromDays(1);
             var fires = Fires(job, state, calendars.Of(job), since, until);
@@ -144,6 +210,8 @@ public sealed class AlertWatch(
                 }
             }
         }
+
+        return nextToCheck;
     }
 
     /// <summary>The due times in [since, until], latest <see cref="MaxFiresPerCheck"/>, leaving out paused ones and those the job's calendar removed.</summary>
