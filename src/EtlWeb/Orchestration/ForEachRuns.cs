@@ -82,9 +82,10 @@ internal static class ForEachRuns
                     free--;
                     changes.Started(item, attempt);
                 }
-                else
+                else if (string.Create(CultureInfo.InvariantCulture, $"waiting for a place: {parallel} of {parallel} items of run #{group.Key} are queued or running") is var reason
+                    && item.Reason != reason && item.KeepWaiting(reason))
                 {
-                    item.KeepWaiting(string.Create(CultureInfo.InvariantCulture, $"waiting for a place: {parallel} of {parallel} items of run #{group.Key} are queued or running"));
+                    changes.Changed(item);
                 }
             }
         }

@@ -180,7 +180,12 @@ public sealed class WaitingRuns : IDisposable
                     cascade = true;
                     break;
                 case DecisionKind.Wait:
-                    run.KeepWaiting(decision.Reason);
+                    // A run just made, or one whose reason changed, is news to the pages; the same reason again is not.
+                    if (run.Reason != decision.Reason && run.KeepWaiting(decision.Reason))
+                    {
+                        changes.Changed(run);
+                    }
+
                     if (decision.Deadline is { } deadline && (nextDeadline is null || deadline < nextDeadline))
                     {
                         nextDeadline = deadline;

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using EtlWeb.Core.Jobs;
 using EtlWeb.Features.Runs;
+using EtlWeb.Realtime;
 using EtlWeb.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Scheduling;
 
@@ -44,6 +46,27 @@ public sealed class PipelineTests() : HostTest(new EtlWebFactory { Settings = { 
         var logicalDate = aRun.LogicalDate;
         Assert.Equal(aRun.QueuedAt, logicalDate);
         Assert.Equal([logicalDate, logicalDate], new[] { bRun, cRun }.Select(r => r.LogicalDate));
+    }
+
+    [Fact]
+    public async Task The_pages_hear_of_each_run_as_it_is_made_and_of_each_new_wait_reason()
+    {
+        var (a, b, c, _) = await ExampleAsync();
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<RunChanged>();
+        using var subscription = Factory.Services.GetRequiredService<RunBroadcaster>().SubscribeRuns(heard.Enqueue);
+
+        await Client.WaitForEndAsync(await Client.TriggerAsync(a));
+        var bRun = (await Client.WaitForRunsAsync(b, 1, r => r.Status == "Succeeded"))[0];
+        var cRun = (await Client.WaitForRunsAsync(c, 1, r => r.Reason == "waiting for: D (never ran)"))[0];
+
+        // B waited for A and C for B from the moment the pipeline run was made; then C waited for D alone.
+        var deadline = Environment.TickCount64 + 30_000;
+        while (!(heard.Any(h => h.RunId == bRun.Id && h.Status == Core.Runs.RunStatus.Waiting)
+            && heard.Count(h => h.RunId == cRun.Id && h.Status == Core.Runs.RunStatus.Waiting) >= 2))
+        {
+            Assert.True(Environment.TickCount64 < deadline, $"Heard: {string.Join(", ", heard.Select(h => $"{h.RunId} {h.Status}"))}");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]
