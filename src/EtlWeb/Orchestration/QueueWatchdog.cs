@@ -65,6 +65,15 @@ public sealed class QueueWatchdog(
         // An attempt of a job disabled while it waited goes back too, whatever its pool: its claim ends its run.
         overdue.RemoveAll(a => held.Contains(a.Id)
             || (a.Enabled && pools.TryGetValue(a.Pool, out var pool) && !(pool with { Needs = a.PoolSlots }).HasRoom));
+        if (overdue.Count > 0)
+        {
+            // Read again after Hangfire's lists: in a busy queue an attempt read as Queued above may since have been
+            // delivered, claimed and finished, its Hangfire job gone from every list though nothing was lost.
+            var ids = overdue.Select(a => a.Id).ToList();
+            var stillQueued = await db.Attempts.Where(a => ids.Contains(a.Id) && a.Status == AttemptStatus.Queued).Select(a => a.Id).ToListAsync(cancellationToken);
+            overdue.RemoveAll(a => !stillQueued.Contains(a.Id));
+        }
+
         foreach (var attempt in overdue)
         {
             logger.LogWarning("Attempt {AttemptId} of run {RunId} was still queued long after its due time; handing it to the queue again", attempt.Id, attempt.RunId);
@@ -85,8 +94,9 @@ public sealed class QueueWatchdog(
     {
         var monitor = storage.GetMonitoringApi();
         var held = new HashSet<long>();
-        AddAll(held, (from, count) => monitor.EnqueuedJobs(RunQueue.QueueName, from, count), j => j.Job);
+        // In the order a job moves through them, so one that moves on while they are read is seen in a later list.
         AddAll(held, monitor.ScheduledJobs, j => j.Job);
+        AddAll(held, (from, count) => monitor.EnqueuedJobs(RunQueue.QueueName, from, count), j => j.Job);
         AddAll(held, monitor.ProcessingJobs, j => j.Job);
         return held;
     }
