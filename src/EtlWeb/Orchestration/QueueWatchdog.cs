@@ -95,29 +95,23 @@ public sealed class QueueWatchdog(
         var monitor = storage.GetMonitoringApi();
         var held = new HashSet<long>();
         // In the order a job moves through them, so one that moves on while they are read is seen in a later list.
-        AddAll(held, monitor.ScheduledJobs, j => j.Job);
-        AddAll(held, (from, count) => monitor.EnqueuedJobs(RunQueue.QueueName, from, count), j => j.Job);
-        AddAll(held, monitor.ProcessingJobs, j => j.Job);
+        // Each list in one read: pages read one after another skip the jobs that move up as the queue is consumed.
+        AddAll(held, monitor.ScheduledJobs(0, Whole(monitor.ScheduledCount())), j => j.Job);
+        AddAll(held, monitor.EnqueuedJobs(RunQueue.QueueName, 0, Whole(monitor.EnqueuedCount(RunQueue.QueueName))), j => j.Job);
+        AddAll(held, monitor.ProcessingJobs(0, Whole(monitor.ProcessingCount())), j => j.Job);
         return held;
     }
 
-    private static void AddAll<T>(HashSet<long> held, Func<int, int, JobList<T>> read, Func<T, Job?> jobOf)
-    {
-        const int Page = 1000;
-        for (var from = 0; ; from += Page)
-        {
-            var page = read(from, Page);
-            foreach (var (_, dto) in page)
-            {
-                if (dto is not null && jobOf(dto)?.Args is [long attemptId, ..])
-                {
-                    held.Add(attemptId);
-                }
-            }
+    /// <summary>A list's length read just before it, with room for the jobs added in between.</summary>
+    private static int Whole(long count) => (int)Math.Min(int.MaxValue, count + 1000);
 
-            if (page.Count < Page)
+    private static void AddAll<T>(HashSet<long> held, JobList<T> jobs, Func<T, Job?> jobOf)
+    {
+        foreach (var (_, dto) in jobs)
+        {
+            if (dto is not null && jobOf(dto)?.Args is [long attemptId, ..])
             {
-                return;
+                held.Add(attemptId);
             }
         }
     }
