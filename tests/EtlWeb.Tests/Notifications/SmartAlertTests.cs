@@ -1,4 +1,5 @@
 using EtlWeb.Configuration;
+using EtlWeb.Core.Jobs;
 using EtlWeb.Core.Runs;
 using EtlWeb.Data;
 using EtlWeb.Features.Notifications;
@@ -123,14 +124,9 @@ public sealed class SmartAlertTests : IAsyncLifetime
     public async Task Longer_than_usual_is_sent_once_per_run_when_an_attempt_passes_the_multiple_of_the_p95()
     {
         using var admin = Acting.AsAdmin();
-        var clock = new FakeTimeProvider(Start);
-        await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
-        var client = await StartAsync(factory);
-        var job = await client.CreateJobAsync(JobsClient.ShellJob("export")
-            .With("command", "sleep 60").With("notify_slack", true).With("notify_long_running", 2));
+        var (factory, clock, client, job, watch) = await UsuallyOneMinuteExportAsync();
+        await using var stopping = factory;
         var id = job.Id!.Value;
-        await SeedSuccessfulAttemptsAsync(factory, id, [50, 55, 60, 58, 52]);
-        var watch = factory.Services.GetRequiredService<AlertWatch>();
 
         var runId = await client.RunJobAsync(job);
         await client.WaitForStatusAsync(runId, "Running");
@@ -154,14 +150,9 @@ public sealed class SmartAlertTests : IAsyncLifetime
     public async Task An_idle_alert_watch_sleeps_and_the_next_attempt_wakes_it_to_report_a_long_run()
     {
         using var admin = Acting.AsAdmin();
-        var clock = new FakeTimeProvider(Start);
-        await using var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
-        var client = await StartAsync(factory);
-        var job = await client.CreateJobAsync(JobsClient.ShellJob("export")
-            .With("command", "sleep 60").With("notify_slack", true).With("notify_long_running", 2));
+        var (factory, clock, client, job, watch) = await UsuallyOneMinuteExportAsync();
+        await using var stopping = factory;
         var id = job.Id!.Value;
-        await SeedSuccessfulAttemptsAsync(factory, id, [50, 55, 60, 58, 52]);
-        var watch = factory.Services.GetRequiredService<AlertWatch>();
 
         // Nothing queued or running and no job watched for missed fires: after a look it sleeps without end.
         var deadline = Environment.TickCount64 + 30_000;
@@ -243,6 +234,18 @@ public sealed class SmartAlertTests : IAsyncLifetime
 
         Assert.Empty(await NotificationsAsync(factory, job.Id!.Value));
         Assert.Empty(await client.RunsOfAsync(job));
+    }
+
+    /// <summary>A job told to alert at twice its usual duration, which five successful attempts put at about a minute; it runs for one.</summary>
+    private async Task<(EtlWebFactory Factory, FakeTimeProvider Clock, HttpClient Client, JobDocument Job, AlertWatch Watch)> UsuallyOneMinuteExportAsync()
+    {
+        var clock = new FakeTimeProvider(Start);
+        var factory = new EtlWebFactory { ConfigureServices = s => s.AddSingleton<TimeProvider>(clock) };
+        var client = await StartAsync(factory);
+        var job = await client.CreateJobAsync(JobsClient.ShellJob("export")
+            .With("command", "sleep 60").With("notify_slack", true).With("notify_long_running", 2));
+        await SeedSuccessfulAttemptsAsync(factory, job.Id!.Value, [50, 55, 60, 58, 52]);
+        return (factory, clock, client, job, factory.Services.GetRequiredService<AlertWatch>());
     }
 
     private static async Task SeedSuccessfulAttemptsAsync(EtlWebFactory factory, int jobId, int[] seconds)
