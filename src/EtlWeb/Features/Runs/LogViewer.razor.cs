@@ -1,4 +1,5 @@
 using EtlWeb.Core.Runs;
+using EtlWeb.Features.Layout;
 using EtlWeb.Realtime;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
@@ -249,15 +250,11 @@ public sealed partial class LogViewer : IAsyncDisposable
         StopLive();
         if (_module is not null)
         {
-            try
+            await BrowserRelease.QuietlyAsync(async () =>
             {
                 await _module.InvokeVoidAsync("dispose", _host);
                 await _module.DisposeAsync();
-            }
-            catch (JSDisconnectedException)
-            {
-                // The browser is gone, and the terminal with it.
-            }
+            });
         }
 
         _self?.Dispose();
