@@ -135,9 +135,6 @@ public sealed class Attempt
         return true;
     }
 
-    /// <summary>The process group the attempt's process leads, once started.</summary>
-    public void RecordProcess(int processGroupId) => ProcessGroupId = processGroupId;
-
     private bool Move(AttemptStatus to, AttemptStatus? from = null)
     {
         if ((from is { } expected && Status != expected) || !Lifecycle.Allows(Status, to))

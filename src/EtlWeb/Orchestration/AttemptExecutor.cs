@@ -21,6 +21,7 @@ namespace EtlWeb.Orchestration;
 /// </summary>
 public sealed class AttemptExecutor(
     RunEngine engine,
+    RunQueue queue,
     RunningAttempts running,
     RunBroadcaster broadcaster,
     IDbContextFactory<EtlDbContext> dbFactory,
@@ -46,6 +47,7 @@ public sealed class AttemptExecutor(
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
         using var system = CurrentActor.AsSystem();
+        queue.Delivered(attemptId); // before the claim: a claim that hands it to the queue again records its new job
         var claim = await engine.ClaimAsync(attemptId, CancellationToken.None);
         while (claim.DueIn is { } early)
         {
@@ -295,5 +297,4 @@ public sealed class AttemptExecutor(
 
     /// <summary>Where an attempt's output goes and how it is measured and watched.</summary>
     private sealed record Measured(AttemptSpool Spool, AttemptMeter Meter, AttemptLog Log, Watch Watch);
-
 }

@@ -3,6 +3,7 @@ using EtlWeb.Data;
 using EtlWeb.Security;
 using Hangfire;
 using Hangfire.Common;
+using Hangfire.States;
 using Hangfire.Storage.Monitoring;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,7 @@ namespace EtlWeb.Orchestration;
 /// a storage error). An attempt that merely waits behind a long queue is left alone, so a backlog is not doubled every
 /// ten seconds. An attempt waiting for a full pool has no delivery on purpose (<see cref="ClaimArbiter"/>) and is left
 /// alone too, unless its job was disabled meanwhile. A duplicate delivery is refused by the claim, so this can only help. One indexed query every ten
-/// seconds while attempts are queued; Hangfire's lists and the pools are read only when an attempt is overdue. On a single node (SQLite) every
+/// seconds while attempts are queued; Hangfire's jobs and the pools are read only when an attempt is overdue. On a single node (SQLite) every
 /// attempt is queued by this process, so once none is queued it sleeps until the next one is handed to the queue.
 /// </summary>
 public sealed class QueueWatchdog(
@@ -22,6 +23,7 @@ public sealed class QueueWatchdog(
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Overdue = TimeSpan.FromSeconds(15);
+    private static readonly string[] Holding = [EnqueuedState.StateName, ScheduledState.StateName, ProcessingState.StateName];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +62,7 @@ public sealed class QueueWatchdog(
             return 0;
         }
 
-        var held = AttemptsHangfireHolds();
+        var held = AttemptsHangfireHolds(overdue.Select(a => a.Id));
         var pools = await PoolQueries.UseAsync(db, null, cancellationToken);
         // An attempt of a job disabled while it waited goes back too, whatever its pool: its claim ends its run.
         overdue.RemoveAll(a => held.Contains(a.Id)
@@ -89,8 +91,41 @@ public sealed class QueueWatchdog(
         return await db.Attempts.AnyAsync(a => a.Status == AttemptStatus.Queued, cancellationToken);
     }
 
-    /// <summary>The attempts that have a Hangfire job waiting in the queue, scheduled for later, or being processed.</summary>
-    private HashSet<long> AttemptsHangfireHolds()
+    /// <summary>
+    /// Which of <paramref name="attemptIds"/> have a Hangfire job waiting in the queue, scheduled for later, or being
+    /// processed. The job this process handed an attempt to is read alone; Hangfire's whole lists are read only for an
+    /// attempt handed over elsewhere (another node, or before this process started): on SQLite a list of enqueued
+    /// jobs costs a scan of every job state per job listed, seconds of CPU under a backlog of a thousand.
+    /// </summary>
+    private HashSet<long> AttemptsHangfireHolds(IEnumerable<long> attemptIds)
+    {
+        var held = new HashSet<long>();
+        var unknown = false;
+        using (var connection = storage.GetConnection())
+        {
+            foreach (var attemptId in attemptIds)
+            {
+                if (!queue.TryGetHandedJob(attemptId, out var jobId))
+                {
+                    unknown = true;
+                }
+                else if (connection.GetJobData(jobId)?.State is { } state && Holding.Contains(state))
+                {
+                    held.Add(attemptId);
+                }
+            }
+        }
+
+        if (unknown)
+        {
+            held.UnionWith(AttemptsInHangfireLists());
+        }
+
+        return held;
+    }
+
+    /// <summary>The attempts that have a job in Hangfire's lists of enqueued, scheduled and processing jobs.</summary>
+    private HashSet<long> AttemptsInHangfireLists()
     {
         var monitor = storage.GetMonitoringApi();
         var held = new HashSet<long>();

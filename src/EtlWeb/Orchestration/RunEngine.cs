@@ -213,15 +213,11 @@ public sealed partial class RunEngine(
         }
     }
 
-    /// <summary>The process group an attempt's process leads, so recovery can stop it.</summary>
+    /// <summary>The process group an attempt's process leads, so recovery can stop it (one statement: no status changes).</summary>
     public async Task RecordProcessAsync(long attemptId, int processGroupId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (await db.Attempts.FirstOrDefaultAsync(a => a.Id == attemptId, cancellationToken) is { } attempt)
-        {
-            attempt.RecordProcess(processGroupId);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await db.Attempts.Where(a => a.Id == attemptId).ExecuteUpdateAsync(u => u.SetProperty(a => a.ProcessGroupId, processGroupId), cancellationToken);
     }
 
     /// <summary>Saves the tracked transitions; false when a status changed meanwhile, and nothing of the save is kept.</summary>

@@ -25,6 +25,7 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp, Ti
     private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(1);
 
     private readonly ConcurrentDictionary<string, ITimer> _due = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, string> _handed = new();
     private readonly Dictionary<DateTimeOffset, (ITimer Timer, List<long> Attempts)> _at = [];
     private TaskCompletionSource _activity = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -33,7 +34,7 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp, Ti
 
     public void Enqueue(long attemptId)
     {
-        client.Create(JobFor(attemptId), new EnqueuedState(QueueName));
+        _handed[attemptId] = client.Create(JobFor(attemptId), new EnqueuedState(QueueName));
         wakeUp.WakeSoon();
         Signal();
     }
@@ -47,6 +48,7 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp, Ti
         }
 
         var jobId = client.Create(JobFor(attemptId), new ScheduledState(delay));
+        _handed[attemptId] = jobId;
         Signal();
         if (delay > LongestTimer)
         {
@@ -129,6 +131,17 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp, Ti
             logger.LogWarning(ex, "Delayed job {JobId} could not be moved to the queue at its due time; Hangfire's own poll moves it", jobId);
         }
     }
+
+    /// <summary>
+    /// The Hangfire job this process last handed the attempt to, until its delivery ran the claim: for the queue
+    /// watchdog, which then reads that one job instead of Hangfire's whole lists. Unknown for an attempt queued by
+    /// another node or before this process started.
+    /// </summary>
+    public bool TryGetHandedJob(long attemptId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? jobId) =>
+        _handed.TryGetValue(attemptId, out jobId);
+
+    /// <summary>The attempt's delivery has run its claim: whatever became of it, its Hangfire job is done with.</summary>
+    public void Delivered(long attemptId) => _handed.TryRemove(attemptId, out _);
 
     private void Signal() => Interlocked.Exchange(ref _activity, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 

@@ -1,6 +1,7 @@
 using EtlWeb.Core.Runs;
 using EtlWeb.Orchestration;
 using EtlWeb.Tests.Support;
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EtlWeb.Tests.Engine;
@@ -72,6 +73,37 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
     {
         var (runId, attemptId) = await OverdueRunAsync("behind a long queue");
         Factory.Services.GetRequiredService<RunQueue>().Schedule(attemptId, TimeSpan.FromMinutes(10));
+
+        var requeued = await Factory.Services.GetRequiredService<QueueWatchdog>().RequeueOverdueAsync(CancellationToken.None);
+
+        Assert.Equal(0, requeued);
+        Assert.Equal("Queued", (await Client.GetRunAsync(runId)).Status);
+    }
+
+    [Fact]
+    public async Task An_attempt_this_node_handed_over_whose_Hangfire_job_was_deleted_is_handed_again_and_runs_once()
+    {
+        var (runId, attemptId) = await OverdueRunAsync("deleted in Hangfire");
+        var queue = Factory.Services.GetRequiredService<RunQueue>();
+        queue.Schedule(attemptId, TimeSpan.FromMinutes(10));
+        Assert.True(queue.TryGetHandedJob(attemptId, out var jobId));
+        Factory.Services.GetRequiredService<IBackgroundJobClient>().Delete(jobId);
+
+        var requeued = await Factory.Services.GetRequiredService<QueueWatchdog>().RequeueOverdueAsync(CancellationToken.None);
+        var ended = await Client.WaitForEndAsync(runId);
+
+        Assert.Equal(1, requeued);
+        Assert.Equal("Succeeded", ended.Status);
+        Assert.Single(ended.Attempts);
+    }
+
+    [Fact]
+    public async Task An_overdue_attempt_handed_to_Hangfire_before_this_process_started_is_found_in_its_lists()
+    {
+        var (runId, attemptId) = await OverdueRunAsync("handed over by the previous process");
+        Factory.Services.GetRequiredService<IBackgroundJobClient>()
+            .Schedule<AttemptExecutor>(executor => executor.ExecuteAsync(attemptId, CancellationToken.None), TimeSpan.FromMinutes(10));
+        Assert.False(Factory.Services.GetRequiredService<RunQueue>().TryGetHandedJob(attemptId, out _));
 
         var requeued = await Factory.Services.GetRequiredService<QueueWatchdog>().RequeueOverdueAsync(CancellationToken.None);
 
