@@ -13,7 +13,7 @@ namespace EtlWeb.Orchestration;
 /// The one scheduler: it runs on the node that holds the <see cref="SchedulerLease"/>, and starts or stops as that
 /// node gains or loses it (each fire is also recorded with its run, so one due time makes one run). It keeps every enabled Cron or Interval job's next due time in memory and arms a single
 /// timer (from the injected TimeProvider) for the earliest; shortly before the due instant it pre-stages the due jobs'
-/// pipeline runs (<see cref="PrestageLead"/>), or triggers them at the instant. Job changes re-plan that job at once.
+/// pipeline runs (<see cref="PrestageLead"/>), or triggers them at the instant. Job changes re-plan the changed jobs at once.
 /// On start it applies each job's misfire policy once.
 /// </summary>
 public sealed partial class Scheduler : IHostedService, IDisposable
@@ -145,7 +145,7 @@ public sealed partial class Scheduler : IHostedService, IDisposable
                 await _engine.TriggerAsync(catchUp, cancellationToken);
             }
 
-            _subscription = _changes.Subscribe(id => _ = ReplanAsync(id));
+            _subscription = _changes.SubscribeBatches(ids => _ = ReplanAsync(ids));
             Arm(now);
             return true;
         }
@@ -180,44 +180,6 @@ public sealed partial class Scheduler : IHostedService, IDisposable
         {
             _gate.Release();
         }
-    }
-
-    private async Task ReplanAsync(int jobId)
-    {
-        await _gate.WaitAsync();
-        try
-        {
-            if (_subscription is null)
-            {
-                // Paused meanwhile: the lease went elsewhere.
-                return;
-            }
-
-            var now = _time.GetUtcNow();
-            await using var db = await _dbFactory.CreateDbContextAsync();
-            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId);
-            var state = await db.ScheduleStates.AsNoTracking().FirstOrDefaultAsync(s => s.JobId == jobId);
-            _plan.Remove(jobId);
-
-            if (job is not null)
-            {
-                var calendars = await CalendarQueries.ForJobsAsync(db, [job], CancellationToken.None);
-                _plan.Plan(job, state ?? new ScheduleState { JobId = job.Id, Anchor = job.UpdatedAt }, calendars.Of(job), now);
-            }
-
-            Arm(now);
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Could not re-plan the schedule of job {JobId}", jobId);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-
-        // A job that was disabled, enabled or deleted changes what waiting runs can do.
-        await _engine.DecideWaitingAsync(CancellationToken.None);
     }
 
     private async Task TickAsync()

@@ -151,6 +151,27 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task Every_job_of_an_import_is_planned_and_the_earliest_of_them_fires_first()
+    {
+        var clock = new FakeTimeProvider(Start);
+        await using var factory = FakeClockFactory(clock);
+        using var client = factory.CreateClient();
+        var jobs = new System.Text.Json.Nodes.JsonArray(
+            JobsClient.ShellJob("hourly").With("schedule_type", "cron").With("cron_expression", "0 * * * *"),
+            JobsClient.ShellJob("half past").With("schedule_type", "cron").With("cron_expression", "30 10 * * *"),
+            JobsClient.ShellJob("by hand"));
+
+        var (status, _) = await client.ImportAsync(jobs.ToJsonString());
+        await factory.WaitForPlanAsync(next => next == new DateTimeOffset(2026, 6, 1, 10, 30, 0, TimeSpan.Zero), "the half past job planned");
+        clock.Advance(TimeSpan.FromMinutes(30));
+        var halfPast = (await client.GetDocumentAsync<List<JobDocument>>("/api/jobs")).Single(j => j.Name == "half past");
+        await client.WaitForRunsAsync(halfPast, 1);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, status);
+        await factory.WaitForPlanAsync(next => next == new DateTimeOffset(2026, 6, 1, 11, 0, 0, TimeSpan.Zero), "the hourly job planned");
+    }
+
+    [Fact]
     public async Task Skip_next_records_the_next_fire_as_Skipped_and_the_one_after_runs()
     {
         var clock = new FakeTimeProvider(Start);

@@ -149,10 +149,7 @@ public sealed class JobImporter(
         await DesktopHistory.WriteAsync(db, history, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         var touched = written.Select(j => j.Name).Concat(history.Select(h => h.JobName)).ToHashSet(StringComparer.Ordinal);
-        foreach (var id in await db.Jobs.Where(j => touched.Contains(j.Name)).Select(j => j.Id).ToListAsync(cancellationToken))
-        {
-            changes.Publish(id);
-        }
+        changes.PublishAll(await db.Jobs.Where(j => touched.Contains(j.Name)).Select(j => j.Id).ToListAsync(cancellationToken));
 
         if (createOnly)
         {
