@@ -22,6 +22,8 @@ public sealed class RestartTests(SupervisedAppFixture app) : IClassFixture<Super
         var page = await app.NewPageAsync();
         await AppFixture.GotoAsync(page, "/nodes");
 
+        // A mark that lives only as long as this document: the page's own reload after the restart drops it.
+        await page.EvaluateAsync("() => { window.etlBeforeRestart = true; }");
         await page.GetByTestId("restart-node").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("Its running jobs go on per EtlWeb:StopPolicy");
@@ -40,8 +42,11 @@ public sealed class RestartTests(SupervisedAppFixture app) : IClassFixture<Super
             Assert.Contains("EtlWeb restarted", await client.GetStringAsync(new Uri($"/api/runs/{runId}/log", UriKind.Relative)), StringComparison.Ordinal);
         }
 
-        // The same session, after the restart: the node is back.
-        await AppFixture.GotoAsync(page, "/nodes");
+        // The same page, after the restart: it reloads by itself once EtlWeb answers again (navigating now
+        // would race that reload), and the node is back.
+        await page.WaitForFunctionAsync(
+            "() => window.etlBeforeRestart === undefined && document.querySelector('[data-etl-ready=true]') !== null",
+            null, new PageWaitForFunctionOptions { Timeout = 60_000 });
         await Expect(page.GetByTestId("node-state")).ToHaveTextAsync("Alive");
         await Expect(page.GetByTestId("restart-node")).ToBeEnabledAsync();
         await page.Context.DisposeAsync();
