@@ -63,7 +63,7 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
 
         Find("field-name").Input("Nightly extract");
         Find("field-command").Input("./extract.sh");
-        Assert.True(Save.HasAttribute("disabled"), "Save waits for the check after typing.");
+        Assert.Contains("Checking…", Dialogs.Markup, StringComparison.Ordinal);
         _host.Settle();
 
         Dialogs.WaitForAssertion(() => Assert.False(Save.HasAttribute("disabled")));
@@ -75,6 +75,39 @@ public sealed class JobEditorDialogTests : IAsyncLifetime
         Assert.Equal("shell", saved.JobType);
         Assert.Equal("./extract.sh", saved.Command);
         Assert.Contains(await _host.Catalog.ListAsync(), j => j.Name == "Nightly extract");
+    }
+
+    [Fact]
+    public async Task Save_clicked_before_the_check_of_the_last_keystroke_runs_that_check_and_saves()
+    {
+        using var admin = Acting.AsAdmin();
+        var closed = _host.OpenEditorAsync(null);
+
+        Find("field-name").Input("Quick save");
+        Find("field-command").Input("./load.sh");
+        Assert.Contains("Checking…", Dialogs.Markup, StringComparison.Ordinal);
+        Assert.False(Save.HasAttribute("disabled"), "A click while the check is pending must reach Save.");
+        Save.Click();
+        var saved = await closed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("Quick save", saved?.Name);
+        Assert.Equal("./load.sh", Assert.Single(await _host.Catalog.ListAsync()).Command);
+    }
+
+    [Fact]
+    public async Task Save_clicked_before_the_check_of_a_bad_value_shows_the_problem_and_saves_nothing()
+    {
+        using var admin = Acting.AsAdmin();
+        await _host.Catalog.CreateAsync(new JobDocument { Name = "Taken", JobType = "shell", Command = "true" });
+        _ = _host.OpenEditorAsync(null);
+
+        Find("field-name").Input("Taken");
+        Find("field-command").Input("true");
+        Save.Click();
+
+        Dialogs.WaitForAssertion(() => Assert.Equal("A job named 'Taken' already exists.", FieldError("field-name")));
+        Assert.True(Save.HasAttribute("disabled"));
+        Assert.Single(await _host.Catalog.ListAsync());
     }
 
     [Fact]

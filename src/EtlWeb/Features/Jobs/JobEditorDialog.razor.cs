@@ -46,7 +46,11 @@ public sealed partial class JobEditorDialog : IDisposable
 
     // Save stays pressable while a problem is hidden: leaving the name field on the way to Save shows the name's
     // message before the click arrives, and the click must still reveal the rest.
-    private bool CanSave => _form is not null && (_form.Errors.IsEmpty || !_form.ShowsEveryError) && !_validating && !_saving;
+    /// <summary>
+    /// Save stays enabled while the check of the last change is pending: a click then runs that check first. Disabling it
+    /// on each keystroke lost a click that reached the server just before the disabled button reached the browser.
+    /// </summary>
+    private bool CanSave => _form is not null && (_validating || _form.Errors.IsEmpty || !_form.ShowsEveryError) && !_saving;
 
     /// <summary>Opens the editor; the saved job, or null when the user cancelled.</summary>
     public static async Task<JobDocument?> OpenAsync(IDialogService dialogs, int? jobId)
@@ -164,16 +168,22 @@ public sealed partial class JobEditorDialog : IDisposable
             return;
         }
 
-        if (!_form!.Errors.IsEmpty)
-        {
-            ShowProblems();
-            return;
-        }
-
         _saving = true;
         try
         {
             await _form!.FlushAsync();
+            if (_validating)
+            {
+                _pendingValidation?.Cancel();
+                await ValidateAsync(CancellationToken.None);
+            }
+
+            if (!_form.Errors.IsEmpty)
+            {
+                ShowProblems();
+                return;
+            }
+
             var document = _form.Model.ToDocument();
             var saved = JobId is int id ? await Catalog.UpdateAsync(id, document) : await Catalog.CreateAsync(document);
             if (saved is null)
