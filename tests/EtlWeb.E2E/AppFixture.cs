@@ -63,9 +63,24 @@ public class AppFixture : IAsyncLifetime
             settings[name] = value;
         }
 
+        // Chromium starts while EtlWeb does.
+        var launch = LaunchBrowserAsync();
         _app = EtlWebChild.Start(DataDirectory, BaseAddress, settings, ServerLog.Keep("etlweb"), launcher: Launcher);
-        await WaitHealthyAsync(_app, BaseAddress);
+        try
+        {
+            await WaitHealthyAsync(_app, BaseAddress);
+        }
+        finally
+        {
+            await launch;
+        }
 
+        await BrowserSignIn.CreateUserAsync(BaseAddress, AdminName, "Admin");
+        _sessions[AdminName] = await BrowserSignIn.SignInAsync(Browser, BaseAddress, AdminName);
+    }
+
+    private async Task LaunchBrowserAsync()
+    {
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -73,8 +88,6 @@ public class AppFixture : IAsyncLifetime
             Headless = true,
             Args = ChromiumFlags,
         });
-        await BrowserSignIn.CreateUserAsync(BaseAddress, AdminName, "Admin");
-        _sessions[AdminName] = await BrowserSignIn.SignInAsync(Browser, BaseAddress, AdminName);
     }
 
     /// <summary>A fresh page signed in as a new user of <paramref name="role"/> (named after it in lower case).</summary>

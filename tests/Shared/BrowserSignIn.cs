@@ -28,7 +28,9 @@ internal static class BrowserSignIn
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString() });
         var page = await context.NewPageAsync();
         await FillSignInAsync(page, name, password);
-        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 30_000 });
+        // The cookie comes with the redirect away from the sign-in page: the page it leads to need not load.
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal),
+            new PageWaitForURLOptions { Timeout = 30_000, WaitUntil = WaitUntilState.Commit });
         return await context.StorageStateAsync();
     }
 
