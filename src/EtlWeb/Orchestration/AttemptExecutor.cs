@@ -20,22 +20,10 @@ namespace EtlWeb.Orchestration;
 /// the run), unless this node stops first and the stop policy leaves the process running for the next start.
 /// </summary>
 public sealed class AttemptExecutor(
-    RunEngine engine,
-    RunQueue queue,
-    RunningAttempts running,
-    RunBroadcaster broadcaster,
-    IDbContextFactory<EtlDbContext> dbFactory,
-    TimeProvider time,
-    SettingsStore settings,
-    IOptions<EtlWebOptions> etl,
-    ClusterBus bus,
-    JobBaseEnvironment baseEnvironment,
-    ConnectionVault connections,
-    PythonEnvironments pythonEnvironments,
-    ResourceAccounting accounting,
-    EtlMetrics metrics,
-    IHostApplicationLifetime lifetime,
-    ILogger<AttemptExecutor> logger)
+    RunEngine engine, RunQueue queue, RunningAttempts running, RunBroadcaster broadcaster,
+    IDbContextFactory<EtlDbContext> dbFactory, TimeProvider time, SettingsStore settings, IOptions<EtlWebOptions> etl,
+    ClusterBus bus, JobBaseEnvironment baseEnvironment, ConnectionVault connections, PythonEnvironments pythonEnvironments,
+    ResourceAccounting accounting, EtlMetrics metrics, IHostApplicationLifetime lifetime, ILogger<AttemptExecutor> logger)
 {
     /// <summary>Where the attempts' spools live, in the data directory: they must survive a restart.</summary>
     public string SpoolRoot => Path.Combine(etl.Value.FullDataDirectory, "spool");
@@ -47,7 +35,7 @@ public sealed class AttemptExecutor(
     {
         // EtlWeb's engine at work: it acts as itself, explicitly, and whatever it starts from here keeps that.
         using var system = CurrentActor.AsSystem();
-        queue.Delivered(attemptId); // before the claim: a claim that hands it to the queue again records its new job
+        queue.TryGetHandedJob(attemptId, out var handed);
         var claim = await engine.ClaimAsync(attemptId, CancellationToken.None);
         while (claim.DueIn is { } early)
         {
@@ -55,6 +43,9 @@ public sealed class AttemptExecutor(
             await Task.Delay(early + TimeSpan.FromMilliseconds(1), time, CancellationToken.None);
             claim = await engine.ClaimAsync(attemptId, CancellationToken.None);
         }
+
+        // Forgotten once the claim has run, so an attempt still Queued and unknown here was never handed over here.
+        queue.Delivered(attemptId, handed);
 
         if (claim.Claimed is not { } claimed)
         {

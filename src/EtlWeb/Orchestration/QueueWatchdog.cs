@@ -55,25 +55,30 @@ public sealed class QueueWatchdog(
         var overdue = await db.Attempts.Where(a => a.Status == AttemptStatus.Queued)
             .Join(db.Runs, a => a.RunId, r => r.Id, (a, r) => new { a.Id, a.RunId, Due = a.NotBefore ?? r.QueuedAt, r.Status, r.JobId })
             .Where(x => (x.Status == RunStatus.Queued || x.Status == RunStatus.Running) && x.Due < cutoff)
-            .Join(db.Jobs, x => x.JobId, j => j.Id, (x, j) => new { x.Id, x.RunId, j.Pool, j.PoolSlots, j.Enabled })
+            .Join(db.Jobs, x => x.JobId, j => j.Id, (x, j) => new OverdueAttempt(x.Id, x.RunId, j.Pool, j.PoolSlots, j.Enabled))
             .ToListAsync(cancellationToken);
         if (overdue.Count == 0)
         {
             return 0;
         }
 
-        var held = AttemptsHangfireHolds(overdue.Select(a => a.Id));
+        // An attempt waiting for a full pool has no delivery on purpose; one of a job disabled while it waited goes back
+        // whatever its pool: its claim ends its run.
         var pools = await PoolQueries.UseAsync(db, null, cancellationToken);
-        // An attempt of a job disabled while it waited goes back too, whatever its pool: its claim ends its run.
-        overdue.RemoveAll(a => held.Contains(a.Id)
-            || (a.Enabled && pools.TryGetValue(a.Pool, out var pool) && !(pool with { Needs = a.PoolSlots }).HasRoom));
-        if (overdue.Count > 0)
+        overdue.RemoveAll(a => a.Enabled && pools.TryGetValue(a.Pool, out var pool) && !(pool with { Needs = a.PoolSlots }).HasRoom);
+        var unknown = new HashSet<long>();
+        var held = AttemptsHandedJobsHold(overdue.Select(a => a.Id), unknown);
+        overdue.RemoveAll(a => held.Contains(a.Id));
+
+        // Read again: in a busy queue an attempt read as Queued above may since have been delivered and claimed, and
+        // forgotten here (its claim ran), which is why it was unknown.
+        await KeepStillQueuedAsync(db, overdue, cancellationToken);
+        if (overdue.Exists(a => unknown.Contains(a.Id)))
         {
-            // Read again after Hangfire's lists: in a busy queue an attempt read as Queued above may since have been
-            // delivered, claimed and finished, its Hangfire job gone from every list though nothing was lost.
-            var ids = overdue.Select(a => a.Id).ToList();
-            var stillQueued = await db.Attempts.Where(a => ids.Contains(a.Id) && a.Status == AttemptStatus.Queued).Select(a => a.Id).ToListAsync(cancellationToken);
-            overdue.RemoveAll(a => !stillQueued.Contains(a.Id));
+            var listed = AttemptsInHangfireLists();
+            overdue.RemoveAll(a => listed.Contains(a.Id));
+            // And after Hangfire's lists: one may since have been delivered, claimed and finished, gone from every list.
+            await KeepStillQueuedAsync(db, overdue, cancellationToken);
         }
 
         foreach (var attempt in overdue)
@@ -91,34 +96,39 @@ public sealed class QueueWatchdog(
         return await db.Attempts.AnyAsync(a => a.Status == AttemptStatus.Queued, cancellationToken);
     }
 
-    /// <summary>
-    /// Which of <paramref name="attemptIds"/> have a Hangfire job waiting in the queue, scheduled for later, or being
-    /// processed. The job this process handed an attempt to is read alone; Hangfire's whole lists are read only for an
-    /// attempt handed over elsewhere (another node, or before this process started): on SQLite a list of enqueued
-    /// jobs costs a scan of every job state per job listed, seconds of CPU under a backlog of a thousand.
-    /// </summary>
-    private HashSet<long> AttemptsHangfireHolds(IEnumerable<long> attemptIds)
+    private static async Task KeepStillQueuedAsync(EtlDbContext db, List<OverdueAttempt> overdue, CancellationToken cancellationToken)
     {
-        var held = new HashSet<long>();
-        var unknown = false;
-        using (var connection = storage.GetConnection())
+        if (overdue.Count == 0)
         {
-            foreach (var attemptId in attemptIds)
-            {
-                if (!queue.TryGetHandedJob(attemptId, out var jobId))
-                {
-                    unknown = true;
-                }
-                else if (connection.GetJobData(jobId)?.State is { } state && Holding.Contains(state))
-                {
-                    held.Add(attemptId);
-                }
-            }
+            return;
         }
 
-        if (unknown)
+        var ids = overdue.Select(a => a.Id).ToList();
+        var stillQueued = await db.Attempts.Where(a => ids.Contains(a.Id) && a.Status == AttemptStatus.Queued).Select(a => a.Id).ToListAsync(cancellationToken);
+        overdue.RemoveAll(a => !stillQueued.Contains(a.Id));
+    }
+
+    /// <summary>
+    /// Which of <paramref name="attemptIds"/> this process handed to a Hangfire job that still waits in the queue, is
+    /// scheduled for later, or is being processed; that one job is read. The attempts it does not know go to
+    /// <paramref name="unknown"/>: handed over elsewhere (another node, or before this process started), or claimed
+    /// since. Only for those, once re-read as still Queued, are Hangfire's whole lists read: on SQLite a list of
+    /// enqueued jobs costs a scan of every job state per job listed, seconds of CPU under a backlog of a thousand.
+    /// </summary>
+    private HashSet<long> AttemptsHandedJobsHold(IEnumerable<long> attemptIds, HashSet<long> unknown)
+    {
+        var held = new HashSet<long>();
+        using var connection = storage.GetConnection();
+        foreach (var attemptId in attemptIds)
         {
-            held.UnionWith(AttemptsInHangfireLists());
+            if (!queue.TryGetHandedJob(attemptId, out var jobId))
+            {
+                unknown.Add(attemptId);
+            }
+            else if (connection.GetJobData(jobId)?.State is { } state && Holding.Contains(state))
+            {
+                held.Add(attemptId);
+            }
         }
 
         return held;
@@ -150,4 +160,6 @@ public sealed class QueueWatchdog(
             }
         }
     }
+
+    private sealed record OverdueAttempt(long Id, long RunId, string Pool, int PoolSlots, bool Enabled);
 }

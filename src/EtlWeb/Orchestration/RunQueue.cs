@@ -140,8 +140,17 @@ public sealed class RunQueue(IBackgroundJobClient client, QueueWakeUp wakeUp, Ti
     public bool TryGetHandedJob(long attemptId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? jobId) =>
         _handed.TryGetValue(attemptId, out jobId);
 
-    /// <summary>The attempt's delivery has run its claim: whatever became of it, its Hangfire job is done with.</summary>
-    public void Delivered(long attemptId) => _handed.TryRemove(attemptId, out _);
+    /// <summary>
+    /// The attempt's delivery has run its claim: the Hangfire job <paramref name="jobId"/> it came from (as read before the
+    /// claim) is done with. A job the claim handed the attempt to meanwhile stays known.
+    /// </summary>
+    public void Delivered(long attemptId, string? jobId)
+    {
+        if (jobId is not null)
+        {
+            _handed.TryRemove(new KeyValuePair<long, string>(attemptId, jobId));
+        }
+    }
 
     private void Signal() => Interlocked.Exchange(ref _activity, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 

@@ -105,6 +105,26 @@ public sealed class QueueAndDeliveryTests() : HostTest(new EtlWebFactory { Setti
         Assert.Equal("Queued", (await Client.GetRunAsync(runId)).Status);
     }
 
+    [Fact]
+    public async Task A_delivery_forgets_the_job_it_came_from_after_its_claim_but_not_a_job_the_attempt_was_handed_to_since()
+    {
+        var (runId, attemptId) = await OverdueRunAsync("handed twice");
+        var queue = Factory.Services.GetRequiredService<RunQueue>();
+        queue.Schedule(attemptId, TimeSpan.FromMinutes(10));
+        Assert.True(queue.TryGetHandedJob(attemptId, out var first));
+        queue.Schedule(attemptId, TimeSpan.FromMinutes(10));
+        Assert.True(queue.TryGetHandedJob(attemptId, out var second));
+
+        queue.Delivered(attemptId, first);
+        Assert.True(queue.TryGetHandedJob(attemptId, out var kept));
+        Assert.Equal(second, kept);
+
+        // A real delivery: the attempt runs, and once claimed it is no longer known as waiting for a Hangfire job.
+        await Factory.Services.GetRequiredService<AttemptExecutor>().ExecuteAsync(attemptId, CancellationToken.None);
+        Assert.Equal("Succeeded", (await Client.WaitForEndAsync(runId)).Status);
+        Assert.False(queue.TryGetHandedJob(attemptId, out _));
+    }
+
     /// <summary>A run whose first attempt was never given to Hangfire, as if the enqueue had been lost a minute ago.</summary>
     private async Task<(long RunId, long AttemptId)> OverdueRunAsync(string name)
     {
