@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,7 +13,7 @@ public sealed class LoopbackSlack : IAsyncDisposable
 
     private LoopbackSlack(WebApplication app) => _app = app;
 
-    public ConcurrentQueue<JsonObject> Posts { get; } = new();
+    public ArrivalQueue<JsonObject> Posts { get; } = new();
 
     /// <summary>The status the hook answers with; 200 ("ok") unless a test sets another.</summary>
     public int Status { get; set; } = StatusCodes.Status200OK;
@@ -32,7 +31,7 @@ public sealed class LoopbackSlack : IAsyncDisposable
         {
             if (await JsonNode.ParseAsync(context.Request.Body) is JsonObject posted)
             {
-                slack.Posts.Enqueue(posted);
+                slack.Posts.Add(posted);
             }
 
             context.Response.StatusCode = slack.Status;
@@ -43,21 +42,7 @@ public sealed class LoopbackSlack : IAsyncDisposable
         return slack;
     }
 
-    public async Task<IReadOnlyList<JsonObject>> WaitForAsync(int count)
-    {
-        var deadline = Environment.TickCount64 + 30_000;
-        while (Posts.Count < count)
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"Expected {count} post(s); {Posts.Count} arrived.");
-            }
-
-            await Task.Delay(50);
-        }
-
-        return [.. Posts];
-    }
+    public Task<IReadOnlyList<JsonObject>> WaitForAsync(int count) => Posts.WaitForAsync(count, TimeSpan.FromSeconds(30), "post(s)");
 
     public async ValueTask DisposeAsync()
     {

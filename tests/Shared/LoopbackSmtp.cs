@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -58,7 +57,7 @@ public sealed class LoopbackSmtp : IDisposable
 
     public string CertificateSha256 => Certificate?.GetCertHashString(HashAlgorithmName.SHA256) ?? "";
 
-    public ConcurrentQueue<MimeMessage> Messages { get; } = new();
+    public ArrivalQueue<MimeMessage> Messages { get; } = new();
 
     /// <summary>A port nothing listens on (taken from the OS, then released).</summary>
     public static int FreePort()
@@ -71,21 +70,8 @@ public sealed class LoopbackSmtp : IDisposable
     }
 
     /// <summary>Waits until <paramref name="count"/> messages have arrived.</summary>
-    public async Task<IReadOnlyList<MimeMessage>> WaitForAsync(int count, TimeSpan? timeout = null)
-    {
-        var deadline = Environment.TickCount64 + (long)(timeout ?? TimeSpan.FromSeconds(30)).TotalMilliseconds;
-        while (Messages.Count < count)
-        {
-            if (Environment.TickCount64 > deadline)
-            {
-                throw new TimeoutException($"Expected {count} message(s); {Messages.Count} arrived.");
-            }
-
-            await Task.Delay(50);
-        }
-
-        return [.. Messages];
-    }
+    public Task<IReadOnlyList<MimeMessage>> WaitForAsync(int count, TimeSpan? timeout = null) =>
+        Messages.WaitForAsync(count, timeout ?? TimeSpan.FromSeconds(30), "message(s)");
 
     public void Dispose()
     {
@@ -109,12 +95,12 @@ public sealed class LoopbackSmtp : IDisposable
         return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 
-    private sealed class Store(ConcurrentQueue<MimeMessage> messages) : MessageStore
+    private sealed class Store(ArrivalQueue<MimeMessage> messages) : MessageStore
     {
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             using var stream = new MemoryStream(buffer.ToArray());
-            messages.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            messages.Add(await MimeMessage.LoadAsync(stream, cancellationToken));
             return new SmtpResponse(SmtpReplyCode.Ok, "queued as loopback-" + messages.Count);
         }
     }
